@@ -1,0 +1,25 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* The command line: one cmd_<name>() per subcommand, printing and exit codes live here only. */
+#ifndef KP_CLI_H
+#define KP_CLI_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "common/log.h"
+
+int cmd_build(int argc, char **argv);
+int cmd_spec(int argc, char **argv);
+int cmd_targets(int argc, char **argv);
+int cmd_hcl(int argc, char **argv);
+int cmd_modinfo(int argc, char **argv);
+
+/* Print "kmodpack <cmd>: usage" text for argv[0] and return 2. */
+int cli_usage_error(const char *cmd, const char *fmt, ...) KP_PRINTF(2, 3);
+/* Parse a positive job count for -j; returns -1 when it is not one. */
+int cli_parse_jobs(const char *s);
+/* Verbosity: 0 normal, 1 -v; quiet hides info messages. */
+extern int cli_verbose;
+extern bool cli_quiet;
+
+#endif

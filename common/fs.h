@@ -1,0 +1,27 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* File-system helpers. All return 0 or -errno and log nothing. */
+#ifndef KP_FS_H
+#define KP_FS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+char *kp_path_join(const char *a, const char *b);
+bool kp_is_dir(const char *path);
+bool kp_is_file(const char *path);
+int kp_mkdir_p(const char *path, mode_t mode);
+/* Remove a file or a whole tree; a missing path is not an error. */
+int kp_rm_rf(const char *path);
+int kp_read_file(const char *path, char **out, size_t *len);
+/* Write via a temp file in the same directory, fsync, rename into place. */
+int kp_write_file_atomic(const char *path, const void *data, size_t len, mode_t mode);
+int kp_write_file(const char *path, const void *data, size_t len, mode_t mode);
+int kp_copy_file(const char *src, const char *dst, mode_t mode);
+/*
+ * Copy a directory tree (regular files, dirs and symlinks). Entries whose
+ * name matches skip() are left out. Symlinks are copied as links.
+ */
+int kp_copy_tree(const char *src, const char *dst, bool (*skip)(const char *name));
+
+#endif

@@ -1,0 +1,82 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Small helpers every module uses: ownership macros, allocation, strings.
+ *
+ * Allocation failure aborts (as git's xmalloc does): a packaging tool that
+ * cannot get a few KiB has nothing sensible left to do, and threading
+ * -ENOMEM through every string operation would bury the real error paths.
+ */
+#ifndef KP_UTIL_H
+#define KP_UTIL_H
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define KP_ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+static inline void kp_freep(void *p)
+{
+	free(*(void **)p);
+}
+/* `_cleanup_free_ char *s = NULL;` owns s until TAKE_PTR() hands it off. */
+#define _cleanup_free_ __attribute__((cleanup(kp_freep)))
+#define _cleanup_(f)   __attribute__((cleanup(f)))
+#define TAKE_PTR(p)                                                                                \
+	({                                                                                         \
+		__typeof__(p) _tp = (p);                                                           \
+		(p) = NULL;                                                                        \
+		_tp;                                                                               \
+	})
+
+#define KP_PRINTF(a, b) __attribute__((format(printf, a, b)))
+
+void *kp_malloc(size_t n);
+void *kp_calloc(size_t n, size_t size);
+void *kp_realloc(void *p, size_t n);
+void *kp_reallocarray(void *p, size_t n, size_t size);
+char *kp_strdup(const char *s);
+char *kp_strndup(const char *s, size_t n);
+char *kp_asprintf(const char *fmt, ...) KP_PRINTF(1, 2);
+char *kp_vasprintf(const char *fmt, va_list ap) KP_PRINTF(1, 0);
+
+bool kp_startswith(const char *s, const char *prefix);
+bool kp_endswith(const char *s, const char *suffix);
+/* Trim ASCII white space at both ends, in place; returns s. */
+char *kp_strstrip(char *s);
+
+/* A NULL-terminated array of owned strings. */
+struct kp_strv {
+	char **v;
+	size_t n, alloc;
+};
+void kp_strv_push(struct kp_strv *sv, const char *s);
+void kp_strv_push_take(struct kp_strv *sv, char *s);
+void kp_strv_pushf(struct kp_strv *sv, const char *fmt, ...) KP_PRINTF(2, 3);
+bool kp_strv_contains(const struct kp_strv *sv, const char *s);
+void kp_strv_sort(struct kp_strv *sv);
+void kp_strv_release(struct kp_strv *sv);
+/* Split on white space and commas (manifest lists). */
+void kp_strv_split(struct kp_strv *sv, const char *s);
+
+/* Growable string buffer. */
+struct kp_buf {
+	char *s;
+	size_t len, alloc;
+};
+void kp_buf_add(struct kp_buf *b, const char *s, size_t n);
+void kp_buf_adds(struct kp_buf *b, const char *s);
+void kp_buf_addc(struct kp_buf *b, char c);
+void kp_buf_addf(struct kp_buf *b, const char *fmt, ...) KP_PRINTF(2, 3);
+/* Returns the owned string (never NULL) and leaves b empty. */
+char *kp_buf_steal(struct kp_buf *b);
+void kp_buf_release(struct kp_buf *b);
+
+/* Number of online CPUs, at least 1. */
+int kp_ncpus(void);
+/* Monotonic time in seconds. */
+double kp_now(void);
+
+#endif

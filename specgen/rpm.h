@@ -1,0 +1,32 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The RPM builder: librpm's build API, in process (the only file that
+ * includes <rpm/*.h>). kmodpack compiles and stages files itself, so only
+ * the packaging stages run here: no %prep/%build/%install shell, no
+ * rpmbuild child.
+ */
+#ifndef SPEC_RPM_H
+#define SPEC_RPM_H
+
+#include <stdbool.h>
+
+struct spec_rpm_opts {
+	const char *specfile;  /* rendered spec to parse */
+	const char *buildroot; /* already populated with every %files path */
+	const char *sourcedir; /* holds the spec's Source files (for the SRPM) */
+	const char *rpmdir;    /* binary RPMs land in rpmdir/<arch>/ */
+	const char *srpmdir;   /* SRPM lands here */
+	const char *workdir;   /* scratch dir for rpm's own temp files */
+	const char *arch;      /* RPM target arch, e.g. x86_64 */
+	long long source_date_epoch; /* build time and mtime clamp; reproducible */
+	bool binary;           /* build the binary packages */
+	bool source;           /* build the SRPM */
+};
+
+/* Returns 0, or -KP_EFAILED after logging rpm's own messages. */
+int spec_rpm_build(const struct spec_rpm_opts *o);
+
+/* sha256 of a file as 64 lowercase hex digits (rpmio's digest). */
+int spec_sha256_file(const char *path, char out[65]);
+
+#endif

@@ -1,0 +1,61 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include "tests/unit/testlib.h"
+
+#include <libgen.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/fs.h"
+#include "common/log.h"
+
+char *tl_tmpdir(void)
+{
+	char *d = kp_strdup("/tmp/kmodpack-test-XXXXXX");
+	assert_non_null(mkdtemp(d));
+	return d;
+}
+
+void tl_tmpdir_free(char *dir)
+{
+	if (dir)
+		kp_rm_rf(dir);
+	free(dir);
+}
+
+char *tl_src(const char *rel)
+{
+	const char *top = getenv("KMODPACK_TEST_SRCDIR");
+	return kp_path_join(top ? top : KMODPACK_SOURCE_DIR, rel);
+}
+
+void tl_write(const char *dir, const char *rel, const char *content)
+{
+	_cleanup_free_ char *path = kp_path_join(dir, rel);
+	_cleanup_free_ char *parent = kp_strdup(path);
+	assert_int_equal(kp_mkdir_p(dirname(parent), 0755), 0);
+	assert_int_equal(kp_write_file(path, content, strlen(content), 0644), 0);
+}
+
+static struct kp_buf logbuf;
+
+static void capture(void *data, enum kp_log_prio prio, const char *msg)
+{
+	kp_buf_adds(&logbuf, msg);
+	kp_buf_addc(&logbuf, '\n');
+}
+
+void tl_log_capture(void)
+{
+	kp_log_set(capture, NULL);
+}
+
+void tl_log_reset(void)
+{
+	kp_buf_release(&logbuf);
+}
+
+const char *tl_log_text(void)
+{
+	return logbuf.s ? logbuf.s : "";
+}

@@ -1,0 +1,24 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* Shared helpers for cmocka unit tests: temp dirs, source paths, captured logs. */
+#ifndef KP_TESTLIB_H
+#define KP_TESTLIB_H
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+/* A fresh temp dir (removed by tl_tmpdir_free). */
+char *tl_tmpdir(void);
+void tl_tmpdir_free(char *dir);
+/* Path inside the source tree, e.g. tl_src("tests/fixtures/x"). Caller frees. */
+char *tl_src(const char *rel);
+/* Write a file (creating parent dirs) under dir. */
+void tl_write(const char *dir, const char *rel, const char *content);
+/* Collect log messages; tl_log_text() returns everything logged since tl_log_reset(). */
+void tl_log_capture(void);
+void tl_log_reset(void);
+const char *tl_log_text(void);
+
+#endif
