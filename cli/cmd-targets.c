@@ -1,9 +1,98 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-/* TEMPORARY placeholder while the command is written; replaced before release. */
+/* kmodpack targets: show the flavours a build would use. */
+#include <getopt.h>
+#include <json-c/json.h>
+
 #include "cli/cli.h"
+#include "kbuild/target.h"
+
+static const char usage_text[] =
+	"usage: kmodpack targets [-t TARGET] [--json]\n"
+	"\n"
+	"List a target's flavours: name, release, kver, arch and Kbuild tree.\n"
+	"Without -t, the built-in 'host' target made from the kernel trees installed here.\n"
+	"\n"
+	"  -t, --target FILE   target file (INI)\n"
+	"      --json          machine-readable output\n";
+
+static json_object *jstr(const char *s)
+{
+	return s ? json_object_new_string(s) : NULL;
+}
 
 int cmd_targets(int argc, char **argv)
 {
-	fprintf(stderr, "kmodpack targets: not built yet\n");
-	return 3;
+	static const struct option opts[] = {{"target", required_argument, NULL, 't'},
+					     {"json", no_argument, NULL, 'J'},
+					     {"help", no_argument, NULL, 'h'},
+					     {0}};
+	const char *target = NULL;
+	bool json = false;
+	int c;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "t:h", opts, NULL)) != -1) {
+		switch (c) {
+		case 't':
+			target = optarg;
+			break;
+		case 'J':
+			json = true;
+			break;
+		case 'h':
+			fputs(usage_text, stdout);
+			return 0;
+		default:
+			return cli_usage_error("targets", "unknown option");
+		}
+	}
+	if (optind < argc)
+		return cli_usage_error("targets", "unexpected argument '%s'", argv[optind]);
+
+	struct kb_target *t = NULL;
+	int r = kb_target_load(target, &t);
+	if (r < 0)
+		return kp_exit_status(r);
+
+	if (json) {
+		json_object *o = json_object_new_object();
+		json_object_object_add(o, "name", jstr(t->name));
+		json_object_object_add(o, "file", jstr(t->file));
+		json_object_object_add(o, "arch", jstr(t->arch));
+		json_object_object_add(o, "module_dir", jstr(t->module_dir));
+		json_object *fl = json_object_new_array();
+		for (size_t i = 0; i < t->nflavours; i++) {
+			const struct kb_flavour *f = &t->flavours[i];
+			json_object *j = json_object_new_object();
+			json_object_object_add(j, "name", jstr(f->name));
+			json_object_object_add(j, "release", jstr(f->release));
+			json_object_object_add(j, "kver", jstr(f->kver));
+			json_object_object_add(j, "arch", jstr(f->arch ? f->arch : t->arch));
+			json_object_object_add(j, "tree", jstr(f->tree));
+			json_object_object_add(j, "modules_dir", jstr(f->modules_dir));
+			json_object_object_add(j, "image", jstr(f->image));
+			json_object_array_add(fl, j);
+		}
+		json_object_object_add(o, "flavours", fl);
+		json_object *sk = json_object_new_array();
+		for (size_t i = 0; i < t->nskipped; i++)
+			json_object_array_add(sk, jstr(t->skipped[i]));
+		json_object_object_add(o, "skipped", sk);
+		puts(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY |
+							       JSON_C_TO_STRING_NOSLASHESCAPE));
+		json_object_put(o);
+	} else {
+		printf("target %s (arch %s, modules in /lib/modules/<release>/%s)\n", t->name,
+		       t->arch, t->module_dir);
+		printf("  %-14s %-28s %-16s %-8s %s\n", "FLAVOUR", "RELEASE", "KVER", "ARCH",
+		       "TREE");
+		for (size_t i = 0; i < t->nflavours; i++) {
+			const struct kb_flavour *f = &t->flavours[i];
+			printf("  %-14s %-28s %-16s %-8s %s\n", f->name, f->release, f->kver,
+			       f->arch ? f->arch : t->arch, f->tree);
+		}
+		for (size_t i = 0; i < t->nskipped; i++)
+			printf("  skipped: %s\n", t->skipped[i]);
+	}
+	kb_target_free(t);
+	return 0;
 }

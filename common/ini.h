@@ -1,0 +1,34 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * INI files (manifest, target) through inih, the only file that includes
+ * <ini.h>. Adds what inih lacks: the line of every key, continuation lines
+ * merged into one value, and a clear error for lines it cannot parse.
+ *
+ * Syntax: [section], key = value, comments start a line with ; or #, or
+ * follow white space with ;. A value continues on following lines that
+ * start with white space; a continuation line holding only "." stands for
+ * an empty line (so a description can have paragraphs).
+ */
+#ifndef KP_INI_H
+#define KP_INI_H
+
+#include <stddef.h>
+
+#include "common/kv.h"
+
+struct kp_ini_entry {
+	char *section; /* "" before the first [section] */
+	struct kp_kv kv;
+};
+
+struct kp_ini {
+	char *path;
+	struct kp_ini_entry *e;
+	size_t n;
+};
+
+/* Returns 0, -errno (open/read), or -KP_EINPUT after logging "path:line: why". */
+int kp_ini_load(const char *path, struct kp_ini **out);
+void kp_ini_free(struct kp_ini *ini);
+
+#endif

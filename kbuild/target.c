@@ -1,0 +1,518 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include "kbuild/target.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <glob.h>
+#include <stdio.h>
+#include <sys/utsname.h>
+
+#include "common/fs.h"
+#include "common/ini.h"
+#include "common/log.h"
+
+/* ---- trees ---- */
+
+static char *read_release_file(const char *tree, const char *rel, bool header)
+{
+	_cleanup_free_ char *path = kp_path_join(tree, rel);
+	_cleanup_free_ char *text = NULL;
+	if (kp_read_file(path, &text, NULL) < 0)
+		return NULL;
+	if (header) {
+		/* #define UTS_RELEASE "6.1.0-56-amd64" */
+		char *p = strstr(text, "UTS_RELEASE");
+		if (!p || !(p = strchr(p, '"')))
+			return NULL;
+		char *e = strchr(++p, '"');
+		return e ? kp_strndup(p, e - p) : NULL;
+	}
+	return kp_strdup(kp_strstrip(text));
+}
+
+static bool release_ok(const char *r)
+{
+	if (!*r || strlen(r) > 200)
+		return false;
+	for (const char *p = r; *p; p++)
+		if (!isalnum((unsigned char)*p) && !strchr(".-_+~", *p))
+			return false;
+	return true;
+}
+
+int kb_tree_release(const char *tree, char **release)
+{
+	_cleanup_free_ char *mk = kp_path_join(tree, "Makefile");
+	if (!kp_is_dir(tree)) {
+		kp_err("kernel tree '%s' does not exist: install the kernel's headers "
+		       "(on Debian: apt-get install linux-headers-amd64) or fix the target file",
+		       tree);
+		return -KP_EENV;
+	}
+	if (!kp_is_file(mk)) {
+		kp_err("'%s' is not a Kbuild tree (no Makefile): point the flavour at the kernel's "
+		       "build tree, e.g. /lib/modules/<release>/build",
+		       tree);
+		return -KP_EENV;
+	}
+	char *r = read_release_file(tree, "include/generated/utsrelease.h", true);
+	if (!r)
+		r = read_release_file(tree, "include/config/kernel.release", false);
+	if (!r) {
+		kp_err("kernel tree '%s' is not prepared (no include/generated/utsrelease.h or "
+		       "include/config/kernel.release): run 'make modules_prepare' in it, or "
+		       "install the distribution's headers package",
+		       tree);
+		return -KP_EENV;
+	}
+	if (!release_ok(r)) {
+		kp_err("kernel tree '%s' has an unusable release '%s'", tree, r);
+		free(r);
+		return -KP_EENV;
+	}
+	*release = r;
+	return 0;
+}
+
+char *kb_tree_arch(const char *tree)
+{
+	/* Checked in order: the first option set to y decides. */
+	static const struct {
+		const char *opt, *arch;
+	} map[] = {
+		{"CONFIG_X86_64=y", "x86_64"}, {"CONFIG_X86_32=y", "i686"},
+		{"CONFIG_ARM64=y", "aarch64"}, {"CONFIG_CPU_LITTLE_ENDIAN=y\nCONFIG_PPC64=y", NULL},
+		{"CONFIG_S390=y", "s390x"},    {"CONFIG_RISCV=y", "riscv64"},
+	};
+	_cleanup_free_ char *path = kp_path_join(tree, ".config");
+	_cleanup_free_ char *cfg = NULL;
+	if (kp_read_file(path, &cfg, NULL) < 0)
+		return NULL;
+	for (size_t i = 0; i < KP_ARRAY_SIZE(map); i++) {
+		if (!map[i].arch)
+			continue;
+		_cleanup_free_ char *needle = kp_asprintf("\n%s\n", map[i].opt);
+		if (strstr(cfg, needle) || kp_startswith(cfg, map[i].opt))
+			return kp_strdup(map[i].arch);
+	}
+	if (strstr(cfg, "\nCONFIG_PPC64=y\n"))
+		return kp_strdup(strstr(cfg, "\nCONFIG_CPU_LITTLE_ENDIAN=y\n") ? "ppc64le" : "ppc64");
+	return NULL;
+}
+
+/* ---- release splitting ---- */
+
+static bool is_sep(char c)
+{
+	return c == '-' || c == '.' || c == '_' || c == '+' || c == '~';
+}
+
+/* A lone release: "6.1.0-56-cloud-amd64" -> 6.1.0-56 / cloud-amd64; "...1014xen" -> xen. */
+static int split_one(const char *r, char **kver, char **flavour)
+{
+	for (const char *p = strchr(r, '-'); p; p = strchr(p + 1, '-')) {
+		if (isalpha((unsigned char)p[1]) && p > r) {
+			*kver = kp_strndup(r, p - r);
+			*flavour = kp_strdup(p + 1);
+			return 0;
+		}
+	}
+	size_t len = strlen(r), i = len;
+	while (i > 0 && isalpha((unsigned char)r[i - 1]))
+		i--;
+	if (i > 0 && i < len && isdigit((unsigned char)r[i - 1])) {
+		*kver = kp_strndup(r, i);
+		*flavour = kp_strdup(r + i);
+		return 0;
+	}
+	*kver = kp_strdup(r);
+	*flavour = kp_strdup("default");
+	return -EINVAL;
+}
+
+int kb_split_releases(const char *const *releases, size_t n, char **kvers, char **flavours)
+{
+	if (n == 0)
+		return 0;
+	if (n >= 2) {
+		size_t lcp = strlen(releases[0]);
+		for (size_t i = 1; i < n; i++) {
+			size_t j = 0;
+			while (j < lcp && releases[i][j] == releases[0][j])
+				j++;
+			lcp = j;
+		}
+		/* The suffix must start with a letter in every release: back off until it does. */
+		for (;;) {
+			bool ok = lcp > 0;
+			for (size_t i = 0; ok && i < n; i++)
+				ok = isalpha((unsigned char)releases[i][lcp]);
+			if (ok || lcp == 0)
+				break;
+			lcp--;
+		}
+		size_t klen = lcp;
+		while (klen > 0 && is_sep(releases[0][klen - 1]))
+			klen--;
+		if (lcp > 0 && klen > 0) {
+			for (size_t i = 0; i < n; i++) {
+				kvers[i] = kp_strndup(releases[i], klen);
+				flavours[i] = kp_strdup(releases[i] + lcp);
+			}
+			return 0;
+		}
+	}
+	int r = 0;
+	for (size_t i = 0; i < n; i++)
+		if (split_one(releases[i], &kvers[i], &flavours[i]) < 0)
+			r = -EINVAL;
+	return r;
+}
+
+/* ---- targets ---- */
+
+static bool name_ok(const char *s)
+{
+	if (!*s || strlen(s) > 64)
+		return false;
+	for (const char *p = s; *p; p++)
+		if (!islower((unsigned char)*p) && !isdigit((unsigned char)*p) && !strchr("-_.", *p))
+			return false;
+	return true;
+}
+
+static bool path_ok(const char *s)
+{
+	/* Paths end up in the spec's %build; keep them free of shell and rpm syntax. */
+	for (const char *p = s; *p; p++)
+		if (!isalnum((unsigned char)*p) && !strchr("/._-+~", *p))
+			return false;
+	return *s != '\0';
+}
+
+static struct kb_flavour *add_flavour(struct kb_target *t)
+{
+	t->flavours = kp_reallocarray(t->flavours, t->nflavours + 1, sizeof(*t->flavours));
+	struct kb_flavour *f = &t->flavours[t->nflavours++];
+	*f = (struct kb_flavour){0};
+	return f;
+}
+
+static void free_flavour(struct kb_flavour *f)
+{
+	free(f->name);
+	free(f->tree);
+	free(f->release);
+	free(f->kver);
+	free(f->arch);
+	free(f->modules_dir);
+	free(f->image);
+}
+
+void kb_target_free(struct kb_target *t)
+{
+	if (!t)
+		return;
+	for (size_t i = 0; i < t->nflavours; i++)
+		free_flavour(&t->flavours[i]);
+	for (size_t i = 0; i < t->nskipped; i++)
+		free(t->skipped[i]);
+	free(t->skipped);
+	free(t->flavours);
+	free(t->name);
+	free(t->file);
+	free(t->arch);
+	free(t->module_dir);
+	free(t);
+}
+
+const struct kb_flavour *kb_target_find(const struct kb_target *t, const char *flavour)
+{
+	for (size_t i = 0; i < t->nflavours; i++)
+		if (!strcmp(t->flavours[i].name, flavour))
+			return &t->flavours[i];
+	return NULL;
+}
+
+/* Fill in release, kver, flavour names and arch for flavours that lack them. */
+static int complete_flavours(struct kb_target *t)
+{
+	size_t n = t->nflavours;
+	for (size_t i = 0; i < n; i++) {
+		struct kb_flavour *f = &t->flavours[i];
+		if (!f->release) {
+			int r = kb_tree_release(f->tree, &f->release);
+			if (r < 0)
+				return r;
+		}
+		if (!f->arch)
+			f->arch = kb_tree_arch(f->tree);
+	}
+	const char **rels = kp_calloc(n, sizeof(char *));
+	char **kv = kp_calloc(n, sizeof(char *)), **fl = kp_calloc(n, sizeof(char *));
+	for (size_t i = 0; i < n; i++)
+		rels[i] = t->flavours[i].release;
+	kb_split_releases(rels, n, kv, fl);
+	for (size_t i = 0; i < n; i++) {
+		struct kb_flavour *f = &t->flavours[i];
+		if (!f->kver)
+			f->kver = TAKE_PTR(kv[i]);
+		if (!f->name)
+			f->name = TAKE_PTR(fl[i]);
+		free(kv[i]);
+		free(fl[i]);
+	}
+	free(rels);
+	free(kv);
+	free(fl);
+
+	if (!t->arch) {
+		for (size_t i = 0; i < n && !t->arch; i++)
+			if (t->flavours[i].arch)
+				t->arch = kp_strdup(t->flavours[i].arch);
+		if (!t->arch) {
+			struct utsname u;
+			uname(&u);
+			t->arch = kp_strdup(u.machine);
+		}
+	}
+	for (size_t i = 0; i < n; i++)
+		for (size_t j = i + 1; j < n; j++)
+			if (!strcmp(t->flavours[i].name, t->flavours[j].name)) {
+				kp_err("%s: flavours '%s' (%s) and '%s' (%s) have the same name '%s': "
+				       "name them in the target file ([flavour NAME])",
+				       t->file ? t->file : "host target", t->flavours[i].release,
+				       t->flavours[i].tree, t->flavours[j].release,
+				       t->flavours[j].tree, t->flavours[i].name);
+				return -KP_EINPUT;
+			}
+	return 0;
+}
+
+static int target_from_file(const char *path, struct kb_target *t)
+{
+	struct kp_ini *ini = NULL;
+	int r = kp_ini_load(path, &ini);
+	if (r == -ENOENT || (r < 0 && r != -KP_EINPUT)) {
+		kp_err("cannot read target file '%s': %s", path, strerror(-r));
+		return -KP_EINPUT;
+	}
+	if (r < 0)
+		return r;
+
+	_cleanup_free_ char *dir = kp_strdup(path);
+	char *slash = strrchr(dir, '/');
+	if (slash)
+		*slash = '\0';
+	else
+		strcpy(dir, ".");
+
+	r = 0;
+	for (size_t i = 0; i < ini->n && r == 0; i++) {
+		const char *sec = ini->e[i].section;
+		const struct kp_kv *kv = &ini->e[i].kv;
+		if (!strcmp(sec, "target")) {
+			char **slot = !strcmp(kv->key, "name")         ? &t->name
+				      : !strcmp(kv->key, "arch")       ? &t->arch
+				      : !strcmp(kv->key, "module_dir") ? &t->module_dir
+								       : NULL;
+			if (!slot) {
+				kp_err("%s:%d: target.%s: unknown key (known: name, arch, module_dir)",
+				       path, kv->line, kv->key);
+				r = -KP_EINPUT;
+			} else if (!name_ok(kv->value)) {
+				kp_err("%s:%d: target.%s: '%s' must be lowercase letters, digits, '-', "
+				       "'_' or '.'",
+				       path, kv->line, kv->key, kv->value);
+				r = -KP_EINPUT;
+			} else {
+				free(*slot);
+				*slot = kp_strdup(kv->value);
+			}
+			continue;
+		}
+		if (!kp_startswith(sec, "flavour ")) {
+			kp_err("%s:%d: unknown section [%s] (known: [target], [flavour NAME])", path,
+			       kv->line, sec);
+			r = -KP_EINPUT;
+			continue;
+		}
+		const char *fname = sec + strlen("flavour ");
+		struct kb_flavour *f = NULL;
+		for (size_t j = 0; j < t->nflavours; j++)
+			if (!strcmp(t->flavours[j].name, fname))
+				f = &t->flavours[j];
+		if (!f) {
+			if (!name_ok(fname)) {
+				kp_err("%s:%d: flavour name '%s' must be lowercase letters, digits, "
+				       "'-', '_' or '.'",
+				       path, kv->line, fname);
+				r = -KP_EINPUT;
+				continue;
+			}
+			f = add_flavour(t);
+			f->name = kp_strdup(fname);
+			f->line = kv->line;
+		}
+		char **slot = !strcmp(kv->key, "tree")          ? &f->tree
+			      : !strcmp(kv->key, "release")     ? &f->release
+			      : !strcmp(kv->key, "kver")        ? &f->kver
+			      : !strcmp(kv->key, "modules_dir") ? &f->modules_dir
+			      : !strcmp(kv->key, "image")       ? &f->image
+							        : NULL;
+		if (!slot) {
+			kp_err("%s:%d: flavour %s: unknown key '%s' (known: tree, release, kver, "
+			       "modules_dir, image)",
+			       path, kv->line, fname, kv->key);
+			r = -KP_EINPUT;
+			continue;
+		}
+		bool is_path = slot == &f->tree || slot == &f->modules_dir || slot == &f->image;
+		if (is_path ? !path_ok(kv->value) : !release_ok(kv->value)) {
+			kp_err("%s:%d: flavour %s: %s '%s' has characters kmodpack does not accept "
+			       "(letters, digits and /._-+~ only)",
+			       path, kv->line, fname, kv->key, kv->value);
+			r = -KP_EINPUT;
+			continue;
+		}
+		free(*slot);
+		*slot = is_path ? kp_path_join(dir, kv->value) : kp_strdup(kv->value);
+	}
+	kp_ini_free(ini);
+	if (r < 0)
+		return r;
+
+	if (!t->name) {
+		kp_err("%s: [target] name is missing", path);
+		return -KP_EINPUT;
+	}
+	if (t->nflavours == 0) {
+		kp_err("%s: no [flavour NAME] section: a target needs at least one flavour", path);
+		return -KP_EINPUT;
+	}
+	for (size_t i = 0; i < t->nflavours; i++) {
+		struct kb_flavour *f = &t->flavours[i];
+		if (!f->tree) {
+			kp_err("%s:%d: flavour %s: 'tree' is missing", path, f->line, f->name);
+			return -KP_EINPUT;
+		}
+		char *real = realpath(f->tree, NULL);
+		if (real) {
+			free(f->tree);
+			f->tree = real;
+		}
+	}
+	return complete_flavours(t);
+}
+
+static int cmp_release_desc(const void *a, const void *b)
+{
+	const struct kb_flavour *x = a, *y = b;
+	int c = strverscmp(y->kver, x->kver);
+	return c ? c : strcmp(x->name, y->name);
+}
+
+/*
+ * The host target: every prepared tree installed here. Trees of one kernel
+ * version are flavours of one product; when several versions are installed,
+ * the running kernel's version wins, else the newest, and the rest are
+ * listed as skipped.
+ */
+static int target_host(struct kb_target *t)
+{
+	static const char *const patterns[] = {"/lib/modules/*/build", "/usr/src/linux-headers-*",
+					       "/usr/src/kernels/*"};
+	struct kp_strv seen = {0};
+	t->name = kp_strdup("host");
+	for (size_t p = 0; p < KP_ARRAY_SIZE(patterns); p++) {
+		glob_t g;
+		if (glob(patterns[p], 0, NULL, &g) != 0)
+			continue;
+		for (size_t i = 0; i < g.gl_pathc; i++) {
+			char *real = realpath(g.gl_pathv[i], NULL);
+			if (!real)
+				continue;
+			_cleanup_free_ char *mk = kp_path_join(real, "Makefile");
+			char *rel = NULL;
+			if (kp_strv_contains(&seen, real) || !kp_is_file(mk) ||
+			    !(rel = read_release_file(real, "include/generated/utsrelease.h",
+						      true))) {
+				free(real);
+				continue;
+			}
+			kp_strv_push(&seen, real);
+			struct kb_flavour *f = add_flavour(t);
+			f->tree = real;
+			f->release = rel;
+			_cleanup_free_ char *moddir = kp_asprintf("/lib/modules/%s/kernel", rel);
+			if (kp_is_dir(moddir))
+				f->modules_dir = kp_asprintf("/lib/modules/%s", rel);
+			_cleanup_free_ char *img = kp_asprintf("/boot/vmlinuz-%s", rel);
+			if (kp_is_file(img))
+				f->image = TAKE_PTR(img);
+		}
+		globfree(&g);
+	}
+	kp_strv_release(&seen);
+	if (t->nflavours == 0) {
+		kp_err("no kernel trees installed here (looked in /lib/modules/*/build, "
+		       "/usr/src/linux-headers-*, /usr/src/kernels/*): install the headers of "
+		       "each flavour (on Debian: apt-get install linux-headers-amd64 "
+		       "linux-headers-cloud-amd64) or give a target file with -t");
+		return -KP_EENV;
+	}
+
+	/* Split each release alone first, to group trees by kernel version. */
+	for (size_t i = 0; i < t->nflavours; i++) {
+		struct kb_flavour *f = &t->flavours[i];
+		const char *rel = f->release;
+		kb_split_releases(&rel, 1, &f->kver, &f->name);
+	}
+	qsort(t->flavours, t->nflavours, sizeof(*t->flavours), cmp_release_desc);
+	struct utsname u;
+	uname(&u);
+	const char *keep = t->flavours[0].kver;
+	for (size_t i = 0; i < t->nflavours; i++)
+		if (!strcmp(t->flavours[i].release, u.release))
+			keep = t->flavours[i].kver;
+	_cleanup_free_ char *kept = kp_strdup(keep);
+	size_t w = 0;
+	for (size_t i = 0; i < t->nflavours; i++) {
+		struct kb_flavour *f = &t->flavours[i];
+		if (strcmp(f->kver, kept)) {
+			t->skipped = kp_reallocarray(t->skipped, t->nskipped + 1, sizeof(char *));
+			t->skipped[t->nskipped++] =
+				kp_asprintf("%s (%s): kernel version %s, not %s", f->tree,
+					    f->release, f->kver, kept);
+			free_flavour(f);
+			continue;
+		}
+		/* Names are decided again over the whole group below. */
+		free(f->kver);
+		free(f->name);
+		f->kver = f->name = NULL;
+		t->flavours[w++] = *f;
+	}
+	t->nflavours = w;
+	return complete_flavours(t);
+}
+
+int kb_target_load(const char *path, struct kb_target **out)
+{
+	struct kb_target *t = kp_calloc(1, sizeof(*t));
+	int r;
+	if (path) {
+		t->file = kp_strdup(path);
+		r = target_from_file(path, t);
+	} else {
+		r = target_host(t);
+	}
+	if (r == 0 && !t->module_dir)
+		t->module_dir = kp_strdup("extra");
+	if (r < 0) {
+		kb_target_free(t);
+		return r;
+	}
+	*out = t;
+	return 0;
+}

@@ -1,0 +1,62 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Targets and flavours: which kernel trees a driver is built against.
+ *
+ * A target comes from an INI file (-t FILE) or, without one, from the kernel
+ * trees installed on this machine (the built-in "host" target). Each
+ * flavour's release is read from its tree; kver and flavour names come from
+ * splitting the releases (kb_split_releases) unless the file states them.
+ */
+#ifndef KB_TARGET_H
+#define KB_TARGET_H
+
+#include <stddef.h>
+
+struct kb_flavour {
+	char *name;        /* "xen", "amd64", "cloud-amd64" */
+	char *tree;        /* Kbuild tree (absolute, symlinks resolved) */
+	char *release;     /* uname -r of that kernel */
+	char *kver;        /* release without the flavour suffix, for RPM names */
+	char *arch;        /* RPM arch of the tree's .config, or NULL if unknown */
+	char *modules_dir; /* the kernel's own /lib/modules/<release>, or NULL */
+	char *image;       /* bootable kernel image, or NULL */
+	int line;          /* line of its section in the target file, 0 for host */
+};
+
+struct kb_target {
+	char *name;       /* "xenserver-6.5.0", or "host" */
+	char *file;       /* target file, NULL for host */
+	char *arch;       /* RPM arch */
+	char *module_dir; /* below /lib/modules/<release>/, default "extra" */
+	struct kb_flavour *flavours;
+	size_t nflavours;
+	char **skipped;   /* host target: trees left out, with why */
+	size_t nskipped;
+};
+
+/* Load a target file, or the host target when path is NULL. */
+int kb_target_load(const char *path, struct kb_target **out);
+void kb_target_free(struct kb_target *t);
+const struct kb_flavour *kb_target_find(const struct kb_target *t, const char *flavour);
+
+/*
+ * Read a tree's release: include/generated/utsrelease.h, then
+ * include/config/kernel.release. -KP_EENV (logged) when the tree is not a
+ * prepared Kbuild tree.
+ */
+int kb_tree_release(const char *tree, char **release);
+/* RPM arch from the tree's .config, or NULL. */
+char *kb_tree_arch(const char *tree);
+
+/*
+ * Split n releases into kver and flavour name. Releases of one product
+ * share a kver and differ by a suffix that starts with a letter
+ * ("...1014xen"/"...1014kdump", "6.1.0-56-amd64"/"6.1.0-56-cloud-amd64");
+ * a lone release splits at its first dash-separated part that starts with a
+ * letter, or before its trailing letters. Returns 0, or -EINVAL when a
+ * release has no recognisable flavour suffix (outputs then hold the best
+ * guess: the whole release as kver and "default" as flavour).
+ */
+int kb_split_releases(const char *const *releases, size_t n, char **kvers, char **flavours);
+
+#endif
