@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * The RPM builder: librpm's build API, in process (the only file that
- * includes <rpm/*.h>). kmodpack compiles and stages files itself, so only
+ * includes the <rpm/...> headers). kmodpack compiles and stages files itself, so only
  * the packaging stages run here: no %prep/%build/%install shell, no
  * rpmbuild child.
  */

@@ -1,0 +1,327 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include "specgen/manifest.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <time.h>
+
+#include "common/fs.h"
+#include "common/ini.h"
+#include "common/log.h"
+
+bool spec_is_package_name(const char *s)
+{
+	if (!*s || strlen(s) > 64 || !(islower((unsigned char)*s) || isdigit((unsigned char)*s)))
+		return false;
+	for (const char *p = s; *p; p++)
+		if (!islower((unsigned char)*p) && !isdigit((unsigned char)*p) && *p != '-' &&
+		    *p != '_')
+			return false;
+	return true;
+}
+
+bool spec_is_rpm_version(const char *s)
+{
+	/* rpm's rule for Version/Release: no '-', no white space; we also keep
+	 * out everything that means something to rpm or the shell. */
+	if (!*s || strlen(s) > 64 || !isalnum((unsigned char)*s))
+		return false;
+	for (const char *p = s; *p; p++)
+		if (!isalnum((unsigned char)*p) && !strchr("._+~^", *p))
+			return false;
+	return true;
+}
+
+long long spec_changelog_epoch(const char *changelog)
+{
+	if (!changelog)
+		return -1;
+	const char *p = changelog;
+	while (isspace((unsigned char)*p))
+		p++;
+	if (*p != '*')
+		return -1;
+	struct tm tm = {0};
+	const char *end = strptime(p + 1, " %a %b %d %Y", &tm);
+	if (!end)
+		return -1;
+	return (long long)timegm(&tm);
+}
+
+static bool one_line(const char *s)
+{
+	for (const char *p = s; *p; p++)
+		if (*p == '\n' || *p == '\r')
+			return false;
+	return true;
+}
+
+static bool make_arg_ok(const char *a)
+{
+	/* NAME=VALUE, passed as one argv element to make and quoted in the spec. */
+	const char *eq = strchr(a, '=');
+	if (!eq || eq == a)
+		return false;
+	for (const char *p = a; p < eq; p++)
+		if (!isalnum((unsigned char)*p) && *p != '_')
+			return false;
+	for (const char *p = eq + 1; *p; p++)
+		if (!isalnum((unsigned char)*p) && !strchr("._,/:+=-", *p))
+			return false;
+	return true;
+}
+
+struct loader {
+	struct spec_manifest *m;
+	const char *path;
+	int errors;
+};
+
+KP_PRINTF(3, 4) static void bad(struct loader *l, const struct kp_kv *kv, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	_cleanup_free_ char *why = kp_vasprintf(fmt, ap);
+	va_end(ap);
+	kp_err("%s:%d: %s: %s", l->path, kv->line, kv->key, why);
+	l->errors++;
+}
+
+static void set(char **slot, const char *value)
+{
+	free(*slot);
+	*slot = kp_strdup(value);
+}
+
+static void on_driver(struct loader *l, const struct kp_kv *kv)
+{
+	struct spec_manifest *m = l->m;
+	const char *k = kv->key, *v = kv->value;
+
+	if (!strcmp(k, "name")) {
+		if (!spec_is_package_name(v))
+			return bad(l, kv, "'%s' must be lowercase letters, digits, '-' and '_' "
+					  "(it names the package and the module directory)", v);
+		set(&m->name, v);
+	} else if (!strcmp(k, "version") || !strcmp(k, "release")) {
+		if (!spec_is_rpm_version(v))
+			return bad(l, kv, "'%s' is not usable as an RPM %s: use letters, digits "
+					  "and . _ + ~ ^, starting with a letter or digit (no '-')",
+				   v, k);
+		set(!strcmp(k, "version") ? &m->version : &m->release, v);
+	} else if (!strcmp(k, "summary") || !strcmp(k, "license") || !strcmp(k, "url")) {
+		if (!one_line(v))
+			return bad(l, kv, "must be one line (continuation lines are not allowed "
+					  "here)");
+		if (!*v)
+			return bad(l, kv, "is empty");
+		set(!strcmp(k, "summary") ? &m->summary
+		    : !strcmp(k, "license") ? &m->license
+					    : &m->url,
+		    v);
+	} else if (!strcmp(k, "description")) {
+		set(&m->description, v);
+	} else if (!strcmp(k, "changelog")) {
+		if (spec_changelog_epoch(v) < 0)
+			return bad(l, kv, "must start with an rpm changelog heading such as "
+					  "'* Wed Nov 25 2026 Name <mail> - 1.0-1'");
+		set(&m->changelog, v);
+	} else if (!strcmp(k, "source")) {
+		set(&m->source, v);
+	} else if (!strcmp(k, "subdir")) {
+		if (v[0] == '/' || strstr(v, "..") || !one_line(v))
+			return bad(l, kv, "'%s' must be a relative path inside the source", v);
+		set(&m->subdir, v);
+	} else if (!strcmp(k, "modules")) {
+		kp_strv_release(&m->modules);
+		kp_strv_split(&m->modules, v);
+		for (size_t i = 0; i < m->modules.n; i++) {
+			char *mod = m->modules.v[i];
+			if (kp_endswith(mod, ".ko"))
+				mod[strlen(mod) - 3] = '\0';
+			for (char *p = mod; *p; p++)
+				if (!isalnum((unsigned char)*p) && *p != '_' && *p != '-')
+					return bad(l, kv, "'%s' is not a module name", mod);
+		}
+	} else if (!strcmp(k, "make_args")) {
+		kp_strv_release(&m->make_args);
+		kp_strv_split(&m->make_args, v);
+		for (size_t i = 0; i < m->make_args.n; i++)
+			if (!make_arg_ok(m->make_args.v[i]))
+				return bad(l, kv, "'%s' must be NAME=VALUE with a value of letters, "
+						  "digits and ._,/:+=- only",
+					   m->make_args.v[i]);
+	} else if (!strcmp(k, "source_date_epoch")) {
+		char *end;
+		errno = 0;
+		long long e = strtoll(v, &end, 10);
+		if (errno || !*v || *end || e < 0)
+			return bad(l, kv, "'%s' is not a number of seconds since 1970", v);
+		m->source_date_epoch = e;
+	} else {
+		bad(l, kv, "unknown key in [driver] (known: name, version, release, summary, "
+			   "license, description, url, source, subdir, modules, make_args, "
+			   "changelog, source_date_epoch)");
+	}
+}
+
+static void on_vendor(struct loader *l, const struct kp_kv *kv)
+{
+	struct spec_manifest *m = l->m;
+	if (!strcmp(kv->key, "code")) {
+		if (!spec_is_package_name(kv->value))
+			return bad(l, kv, "'%s' must be one lowercase word: letters, digits, '-' "
+					  "and '_' (guide 6.1.1)", kv->value);
+		if (!strcmp(kv->value, "xs"))
+			return bad(l, kv, "'xs' is reserved for the product's own packs: use a "
+					  "code that names your organisation");
+		set(&m->vendor_code, kv->value);
+	} else if (!strcmp(kv->key, "name")) {
+		if (!one_line(kv->value) || !*kv->value)
+			return bad(l, kv, "must be one non-empty line");
+		set(&m->vendor_name, kv->value);
+	} else {
+		bad(l, kv, "unknown key in [vendor] (known: code, name)");
+	}
+}
+
+static void require(struct loader *l, const char *what, const char *value)
+{
+	if (value)
+		return;
+	kp_err("%s: %s is missing", l->path, what);
+	l->errors++;
+}
+
+int spec_manifest_load(const char *dir_or_file, struct spec_manifest **out)
+{
+	_cleanup_free_ char *path = kp_is_dir(dir_or_file)
+					    ? kp_path_join(dir_or_file, SPEC_MANIFEST_NAME)
+					    : kp_strdup(dir_or_file);
+	struct kp_ini *ini = NULL;
+	int r = kp_ini_load(path, &ini);
+	if (r == -ENOENT) {
+		kp_err("no manifest '%s': a driver directory needs a kmodpack.ini (see "
+		       "'man kmodpack' or docs/manifest.md)",
+		       path);
+		return -KP_EINPUT;
+	}
+	if (r < 0 && r != -KP_EINPUT) {
+		kp_err("cannot read '%s': %s", path, strerror(-r));
+		return -KP_EINPUT;
+	}
+	if (r < 0)
+		return r;
+
+	struct spec_manifest *m = kp_calloc(1, sizeof(*m));
+	m->path = TAKE_PTR(path);
+	m->source_date_epoch = -1;
+	_cleanup_free_ char *dir = kp_strdup(m->path);
+	char *slash = strrchr(dir, '/');
+	if (slash)
+		*slash = '\0';
+	m->dir = realpath(slash ? dir : ".", NULL);
+	if (!m->dir)
+		m->dir = kp_strdup(slash ? dir : ".");
+
+	struct loader l = {.m = m, .path = m->path};
+	struct kp_strv seen = {0};
+	for (size_t i = 0; i < ini->n; i++) {
+		const char *sec = ini->e[i].section;
+		struct kp_kv *kv = &ini->e[i].kv;
+		_cleanup_free_ char *id = kp_asprintf("%s.%s", sec, kv->key);
+		if (kp_strv_contains(&seen, id)) {
+			bad(&l, kv, "given twice in [%s]", sec);
+			continue;
+		}
+		kp_strv_push(&seen, id);
+		if (!strcmp(sec, "driver")) {
+			on_driver(&l, kv);
+		} else if (!strcmp(sec, "vendor")) {
+			on_vendor(&l, kv);
+		} else if (!strcmp(sec, "data")) {
+			if (!m->data_line)
+				m->data_line = kv->line;
+			m->data = kp_reallocarray(m->data, m->ndata + 1, sizeof(*m->data));
+			m->data[m->ndata++] = (struct kp_kv){.key = kp_strdup(kv->key),
+							     .value = kp_strdup(kv->value),
+							     .line = kv->line};
+		} else {
+			kp_err("%s:%d: unknown section [%s] (known: [driver], [vendor], [data])",
+			       m->path, kv->line, sec);
+			l.errors++;
+		}
+	}
+	kp_strv_release(&seen);
+	kp_ini_free(ini);
+
+	require(&l, "[driver] name", m->name);
+	require(&l, "[driver] version", m->version);
+	require(&l, "[driver] summary", m->summary);
+	require(&l, "[driver] license", m->license);
+	require(&l, "[vendor] code", m->vendor_code);
+	require(&l, "[vendor] name", m->vendor_name);
+	if (!m->release)
+		m->release = kp_strdup("1");
+	if (!m->description && m->summary)
+		m->description = kp_strdup(m->summary);
+	if (!m->subdir)
+		m->subdir = kp_strdup("");
+	if (m->source_date_epoch < 0)
+		m->source_date_epoch = spec_changelog_epoch(m->changelog);
+
+	_cleanup_free_ char *src = kp_path_join(m->dir, m->source ? m->source : ".");
+	free(m->source);
+	m->source = realpath(src, NULL);
+	if (!m->source) {
+		kp_err("%s: source '%s' does not exist: set [driver] source to the driver's "
+		       "source directory or tarball",
+		       m->path, src);
+		l.errors++;
+	} else if (!kp_is_dir(m->source)) {
+		static const char *const exts[] = {".tar", ".tar.gz", ".tgz", ".tar.bz2",
+						   ".tar.xz"};
+		for (size_t i = 0; i < KP_ARRAY_SIZE(exts); i++)
+			m->source_is_archive |= kp_endswith(m->source, exts[i]);
+		if (!m->source_is_archive) {
+			kp_err("%s: source '%s' is neither a directory nor a .tar, .tar.gz, "
+			       ".tar.bz2 or .tar.xz archive",
+			       m->path, m->source);
+			l.errors++;
+		}
+	}
+	if (l.errors) {
+		spec_manifest_free(m);
+		return -KP_EINPUT;
+	}
+	*out = m;
+	return 0;
+}
+
+void spec_manifest_free(struct spec_manifest *m)
+{
+	if (!m)
+		return;
+	free(m->path);
+	free(m->dir);
+	free(m->name);
+	free(m->version);
+	free(m->release);
+	free(m->summary);
+	free(m->license);
+	free(m->description);
+	free(m->url);
+	free(m->source);
+	free(m->subdir);
+	kp_strv_release(&m->modules);
+	kp_strv_release(&m->make_args);
+	free(m->changelog);
+	free(m->vendor_code);
+	free(m->vendor_name);
+	for (size_t i = 0; i < m->ndata; i++) {
+		free(m->data[i].key);
+		free(m->data[i].value);
+	}
+	free(m->data);
+	free(m);
+}

@@ -1,0 +1,61 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The driver manifest, kmodpack.ini: what the DDK Makefile's variables
+ * (SPEC, VENDOR_CODE, VENDOR_NAME, RPM_VERSION, RPM_RELEASE, ...) said, as
+ * one validated model. Every problem is reported as "file:line: key: why".
+ */
+#ifndef SPEC_MANIFEST_H
+#define SPEC_MANIFEST_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "common/kv.h"
+#include "common/util.h"
+
+#define SPEC_MANIFEST_NAME "kmodpack.ini"
+
+struct spec_manifest {
+	char *path; /* the manifest file */
+	char *dir;  /* its directory, absolute */
+
+	/* [driver] */
+	char *name;        /* package and module base name */
+	char *version;     /* RPM version */
+	char *release;     /* RPM release, default "1" */
+	char *summary;     /* one line */
+	char *license;
+	char *description; /* may span lines; default: summary */
+	char *url;         /* or NULL */
+	char *source;      /* absolute: a directory or a tarball */
+	bool source_is_archive;
+	char *subdir;      /* where the Kbuild Makefile sits inside the source, or "" */
+	struct kp_strv modules;   /* expected module names (no .ko); empty: whatever is built */
+	struct kp_strv make_args; /* extra NAME=VALUE make arguments */
+	char *changelog;   /* rpm %changelog text, or NULL */
+	long long source_date_epoch; /* from source_date_epoch or the changelog; -1 if neither */
+
+	/* [vendor] */
+	char *vendor_code;
+	char *vendor_name;
+
+	/* [data], raw: resolved by firmware/ */
+	struct kp_kv *data;
+	size_t ndata;
+	int data_line; /* line of the [data] section's first key, 0 if none */
+};
+
+/*
+ * Load DIR/kmodpack.ini (or a manifest file path). Returns 0, or
+ * -KP_EINPUT after logging every problem found.
+ */
+int spec_manifest_load(const char *dir_or_file, struct spec_manifest **out);
+void spec_manifest_free(struct spec_manifest *m);
+
+/* The validators, shared with other modules: true when s is acceptable. */
+bool spec_is_package_name(const char *s); /* lowercase letters, digits, '-' '_' */
+bool spec_is_rpm_version(const char *s);  /* usable as RPM Version/Release */
+/* Parse an rpm changelog heading's date ("* Wed Nov 25 2026 ...") to an epoch. */
+long long spec_changelog_epoch(const char *changelog);
+
+#endif
