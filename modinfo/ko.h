@@ -23,6 +23,12 @@ struct mi_field {
  * Returns 0, or -KP_EINPUT after logging "'path': what is wrong", or -errno.
  */
 int mi_ko_open(const char *path, struct mi_ko **out);
+/*
+ * The same from bytes already in memory (a build that just read the file).
+ * path names the module in messages and in mi_ko_path(); data must stay
+ * writable for the call only (libelf's elf_memory wants a char *).
+ */
+int mi_ko_open_mem(const char *path, void *data, size_t len, struct mi_ko **out);
 void mi_ko_free(struct mi_ko *ko);
 
 /* Module name: "name" field if present, else the file name without .ko*, '-' -> '_'. */
