@@ -1,0 +1,200 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include "kbuild/runner.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <sys/pidfd.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "common/log.h"
+#include "common/signals.h"
+#include "common/util.h"
+
+/* Exit status the child uses when exec fails; the log says why. */
+#define EXEC_FAILED 127
+
+static void child_exec(const struct kb_job *j, const int js[2], int max_jobs)
+{
+	/* Own process group: interrupting kills make and every compiler below it. */
+	setpgid(0, 0);
+	sigset_t none;
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
+	signal(SIGINT, SIG_DFL);
+	signal(SIGTERM, SIG_DFL);
+	signal(SIGHUP, SIG_DFL);
+	signal(SIGPIPE, SIG_DFL);
+
+	int in = open("/dev/null", O_RDONLY);
+	int log = open(j->logpath, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+	if (in < 0 || log < 0)
+		_exit(EXEC_FAILED);
+	dup2(in, 0);
+	dup2(log, 1);
+	dup2(log, 2);
+	if (j->cwd && chdir(j->cwd) < 0) {
+		dprintf(2, "kmodpack: cannot enter '%s': %s\n", j->cwd, strerror(errno));
+		_exit(EXEC_FAILED);
+	}
+	if (j->make && js) {
+		fcntl(js[0], F_SETFD, 0);
+		fcntl(js[1], F_SETFD, 0);
+		char flags[96];
+		snprintf(flags, sizeof(flags), " -j%d --jobserver-auth=%d,%d", max_jobs, js[0],
+			 js[1]);
+		setenv("MAKEFLAGS", flags, 1);
+	} else {
+		unsetenv("MAKEFLAGS");
+	}
+	unsetenv("MAKELEVEL");
+	unsetenv("MFLAGS");
+	execvp(j->argv[0], j->argv);
+	dprintf(2, "kmodpack: cannot run '%s': %s\n", j->argv[0], strerror(errno));
+	_exit(EXEC_FAILED);
+}
+
+static int start(struct kb_job *j, const int js[2], int max_jobs)
+{
+	pid_t pid = fork();
+	if (pid < 0)
+		return -errno;
+	if (pid == 0)
+		child_exec(j, js, max_jobs);
+	setpgid(pid, pid); /* also here: no window where a signal misses the group */
+	j->pid = pid;
+	j->state = KB_JOB_RUNNING;
+	j->started = kp_now();
+	return 0;
+}
+
+static void finish(struct kb_job *j, int status)
+{
+	j->ended = kp_now();
+	j->exit_status = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+	j->state = j->exit_status == 0 ? KB_JOB_DONE : KB_JOB_FAILED;
+}
+
+static void put_tokens(int fd, int n)
+{
+	for (; n > 0; n--)
+		if (write(fd, "+", 1) != 1)
+			break;
+}
+
+static void kill_all(struct kb_job *jobs, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (jobs[i].state == KB_JOB_RUNNING)
+			kill(-jobs[i].pid, SIGTERM);
+	/* Give make a moment to remove its half-written targets, then insist. */
+	double deadline = kp_now() + 3.0;
+	for (size_t i = 0; i < n; i++) {
+		if (jobs[i].state != KB_JOB_RUNNING)
+			continue;
+		int st;
+		while (waitpid(jobs[i].pid, &st, WNOHANG) == 0 && kp_now() < deadline)
+			usleep(20000);
+		if (waitpid(jobs[i].pid, &st, WNOHANG) == 0) {
+			kill(-jobs[i].pid, SIGKILL);
+			waitpid(jobs[i].pid, &st, 0);
+		}
+		kill(-jobs[i].pid, SIGKILL); /* stragglers that left the make */
+		finish(&jobs[i], st);
+	}
+}
+
+int kb_run_jobs(struct kb_job *jobs, size_t n, int max_jobs, kb_progress_fn progress, void *data)
+{
+	int js[2];
+	if (max_jobs < 1)
+		max_jobs = 1;
+	if (pipe2(js, O_CLOEXEC) < 0)
+		return -errno;
+
+	size_t next = 0, running = 0;
+	int *pfd = kp_calloc(n, sizeof(int));
+	int r = 0;
+	for (size_t i = 0; i < n; i++) {
+		jobs[i].state = KB_JOB_QUEUED;
+		pfd[i] = -1;
+	}
+	/* Every running make holds one implicit slot; the pipe holds the rest. */
+	while (next < n && running < (size_t)max_jobs) {
+		if ((r = start(&jobs[next], js, max_jobs)) < 0)
+			goto out;
+		next++;
+		running++;
+	}
+	put_tokens(js[1], max_jobs - (int)running);
+	for (size_t i = 0; i < next; i++)
+		pfd[i] = pidfd_open(jobs[i].pid, 0);
+	if (progress)
+		progress(data, jobs, n);
+
+	while (running > 0) {
+		if ((r = kp_check_interrupted()) < 0) {
+			kill_all(jobs, n);
+			goto out;
+		}
+		struct pollfd *p = kp_calloc(n, sizeof(*p));
+		size_t np = 0;
+		for (size_t i = 0; i < n; i++)
+			if (jobs[i].state == KB_JOB_RUNNING && pfd[i] >= 0)
+				p[np++] = (struct pollfd){.fd = pfd[i], .events = POLLIN};
+		/* Without pidfds (old kernels) the timeout alone paces the loop. */
+		poll(p, np, np ? 200 : 50);
+		free(p);
+
+		for (size_t i = 0; i < n; i++) {
+			int st;
+			if (jobs[i].state != KB_JOB_RUNNING ||
+			    waitpid(jobs[i].pid, &st, WNOHANG) != jobs[i].pid)
+				continue;
+			finish(&jobs[i], st);
+			if (pfd[i] >= 0)
+				close(pfd[i]);
+			pfd[i] = -1;
+			running--;
+			if (next < n) {
+				/* The finished make's slot passes to the next flavour. */
+				if ((r = start(&jobs[next], js, max_jobs)) < 0) {
+					kill_all(jobs, n);
+					goto out;
+				}
+				pfd[next] = pidfd_open(jobs[next].pid, 0);
+				next++;
+				running++;
+			} else {
+				put_tokens(js[1], 1);
+			}
+		}
+		if (progress)
+			progress(data, jobs, n);
+	}
+	for (size_t i = 0; i < n; i++)
+		if (jobs[i].state == KB_JOB_FAILED && jobs[i].exit_status == EXEC_FAILED) {
+			kp_err("could not run '%s' for %s: see %s (is it installed? on Debian: "
+			       "apt-get install make gcc)",
+			       jobs[i].argv[0], jobs[i].name, jobs[i].logpath);
+			r = -KP_EENV;
+		}
+out:
+	for (size_t i = 0; i < n; i++)
+		if (pfd[i] >= 0)
+			close(pfd[i]);
+	free(pfd);
+	close(js[0]);
+	close(js[1]);
+	return r;
+}
+
+int kb_run(char *const *argv, const char *cwd, const char *logpath)
+{
+	struct kb_job j = {.name = argv[0], .argv = argv, .cwd = cwd, .logpath = logpath};
+	int r = kb_run_jobs(&j, 1, 1, NULL, NULL);
+	return r < 0 ? r : j.exit_status;
+}

@@ -1,0 +1,46 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The one way kmodpack starts child processes: from an argv vector, never a
+ * shell string, with output captured to a log file. kb_run_jobs() runs
+ * several children (one make per flavour) under one job budget: kmodpack
+ * acts as a GNU make jobserver, so N jobs run at most in total, not N per
+ * flavour.
+ */
+#ifndef KB_RUNNER_H
+#define KB_RUNNER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+enum kb_job_state { KB_JOB_QUEUED, KB_JOB_RUNNING, KB_JOB_DONE, KB_JOB_FAILED };
+
+struct kb_job {
+	/* filled by the caller */
+	const char *name;        /* shown in progress and errors */
+	char *const *argv;       /* argv[0] is looked up in PATH */
+	const char *cwd;         /* or NULL */
+	const char *logpath;     /* stdout and stderr go here (created/truncated) */
+	bool make;               /* give it the jobserver through MAKEFLAGS */
+	/* filled by the runner */
+	enum kb_job_state state;
+	int exit_status;         /* 0..255, or 128+sig when killed */
+	double started, ended;   /* kp_now() */
+	pid_t pid;
+};
+
+typedef void (*kb_progress_fn)(void *data, const struct kb_job *jobs, size_t n);
+
+/*
+ * Run jobs, at most max_jobs compile jobs in total. progress (may be NULL)
+ * is called when a job changes state and about every 200 ms. Returns 0 when
+ * all ran (check each job's state for its result), -KP_EENV when a program
+ * is missing, or -(KP_EINTR_BASE+sig) when interrupted: then every child's
+ * process group has been killed and reaped.
+ */
+int kb_run_jobs(struct kb_job *jobs, size_t n, int max_jobs, kb_progress_fn progress, void *data);
+
+/* Run one command to completion, output to logpath; returns its exit status or <0. */
+int kb_run(char *const *argv, const char *cwd, const char *logpath);
+
+#endif

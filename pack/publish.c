@@ -1,0 +1,179 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include "pack/publish.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "common/fs.h"
+#include "common/log.h"
+#include "common/signals.h"
+#include "common/util.h"
+
+int pk_outdir_open(const char *dir, struct pk_outdir *o)
+{
+	*o = (struct pk_outdir){.lock_fd = -1};
+	int r = kp_mkdir_p(dir, 0755);
+	if (r < 0) {
+		kp_err("cannot create output dir '%s': %s", dir, strerror(-r));
+		return r;
+	}
+	o->dir = realpath(dir, NULL);
+	if (!o->dir)
+		return -errno;
+	o->state = kp_path_join(o->dir, ".kmodpack");
+	if ((r = kp_mkdir_p(o->state, 0755)) < 0) {
+		kp_err("cannot create '%s': %s", o->state, strerror(-r));
+		return r;
+	}
+	_cleanup_free_ char *lock = kp_path_join(o->state, "lock");
+	o->lock_fd = open(lock, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+	if (o->lock_fd < 0) {
+		r = -errno;
+		kp_err("cannot open lock '%s': %s", lock, strerror(-r));
+		return r;
+	}
+	if (flock(o->lock_fd, LOCK_EX | LOCK_NB) == 0)
+		return 0;
+	if (errno != EWOULDBLOCK)
+		return -errno;
+	kp_info("waiting for another kmodpack run on '%s' to finish", o->dir);
+	while (flock(o->lock_fd, LOCK_EX) < 0) {
+		if (errno != EINTR)
+			return -errno;
+		if ((r = kp_check_interrupted()) < 0)
+			return r;
+	}
+	return 0;
+}
+
+int pk_outdir_stage(struct pk_outdir *o)
+{
+	/* Stale stages of killed runs: we hold the lock, so nobody else owns them. */
+	DIR *d = opendir(o->state);
+	if (d) {
+		struct dirent *de;
+		while ((de = readdir(d)))
+			if (kp_startswith(de->d_name, "stage-")) {
+				_cleanup_free_ char *p = kp_path_join(o->state, de->d_name);
+				kp_rm_rf(p);
+			}
+		closedir(d);
+	}
+	o->stage = kp_path_join(o->state, "stage-XXXXXX");
+	if (!mkdtemp(o->stage)) {
+		int r = -errno;
+		kp_err("cannot create staging dir in '%s': %s", o->state, strerror(-r));
+		free(o->stage);
+		o->stage = NULL;
+		return r;
+	}
+	return 0;
+}
+
+struct moved {
+	char *dst;
+	char *backup; /* NULL when dst did not exist before */
+};
+
+static int collect(const char *root, const char *rel, struct kp_strv *out)
+{
+	_cleanup_free_ char *path = kp_path_join(root, rel);
+	struct stat st;
+	if (lstat(path, &st) < 0)
+		return errno == ENOENT ? 0 : -errno;
+	if (!S_ISDIR(st.st_mode)) {
+		kp_strv_push(out, rel);
+		return 0;
+	}
+	DIR *d = opendir(path);
+	if (!d)
+		return -errno;
+	struct dirent *de;
+	int r = 0;
+	while (r == 0 && (de = readdir(d)))
+		if (strcmp(de->d_name, ".") && strcmp(de->d_name, "..")) {
+			_cleanup_free_ char *sub = kp_path_join(rel, de->d_name);
+			r = collect(root, sub, out);
+		}
+	closedir(d);
+	return r;
+}
+
+int pk_outdir_publish(struct pk_outdir *o, const char *const *top_files)
+{
+	static const char *const dirs[] = {"RPMS", "SRPMS", "SPECS"};
+	struct kp_strv files = {0};
+	int r = 0;
+	for (size_t i = 0; i < KP_ARRAY_SIZE(dirs) && r == 0; i++)
+		r = collect(o->stage, dirs[i], &files);
+	for (size_t i = 0; top_files && top_files[i] && r == 0; i++)
+		r = collect(o->stage, top_files[i], &files);
+	kp_strv_sort(&files);
+
+	_cleanup_free_ char *bakdir = kp_path_join(o->stage, ".backup");
+	struct moved *done = kp_calloc(files.n + 1, sizeof(*done));
+	size_t ndone = 0;
+	if (r == 0)
+		r = kp_mkdir_p(bakdir, 0700);
+	for (size_t i = 0; i < files.n && r == 0; i++) {
+		_cleanup_free_ char *src = kp_path_join(o->stage, files.v[i]);
+		char *dst = kp_path_join(o->dir, files.v[i]);
+		_cleanup_free_ char *parent = kp_strdup(dst);
+		*strrchr(parent, '/') = '\0';
+		char *backup = NULL;
+		if ((r = kp_mkdir_p(parent, 0755)) < 0) {
+			kp_err("cannot create '%s': %s", parent, strerror(-r));
+			free(dst);
+			break;
+		}
+		if (access(dst, F_OK) == 0) {
+			backup = kp_asprintf("%s/%zu", bakdir, i);
+			if (link(dst, backup) < 0) {
+				r = -errno;
+				kp_err("cannot keep a copy of '%s' while publishing: %s", dst,
+				       strerror(-r));
+				free(backup);
+				free(dst);
+				break;
+			}
+		}
+		if (rename(src, dst) < 0) {
+			r = -errno;
+			kp_err("cannot publish '%s': %s", dst, strerror(-r));
+			free(backup);
+			free(dst);
+			break;
+		}
+		done[ndone++] = (struct moved){.dst = dst, .backup = backup};
+	}
+	/* On failure undo in reverse: the output dir goes back to what it was. */
+	for (size_t i = ndone; r < 0 && i-- > 0;) {
+		struct moved *m = &done[i];
+		if (m->backup ? rename(m->backup, m->dst) : unlink(m->dst))
+			kp_err("could not restore '%s': %s", m->dst, strerror(errno));
+	}
+	for (size_t i = 0; i < ndone; i++) {
+		free(done[i].dst);
+		free(done[i].backup);
+	}
+	free(done);
+	kp_strv_release(&files);
+	return r;
+}
+
+void pk_outdir_close(struct pk_outdir *o)
+{
+	if (o->stage)
+		kp_rm_rf(o->stage);
+	if (o->lock_fd >= 0)
+		close(o->lock_fd);
+	free(o->stage);
+	free(o->state);
+	free(o->dir);
+	*o = (struct pk_outdir){.lock_fd = -1};
+}

@@ -1,0 +1,240 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include "specgen/render.h"
+
+#include <ctype.h>
+#include <stdarg.h>
+
+#include "common/log.h"
+#include "common/util.h"
+
+struct var {
+	char *name;
+	char *value;               /* a value, or NULL for a list */
+	struct spec_vars **items;  /* a list */
+	size_t nitems;
+};
+
+struct spec_vars {
+	struct var *v;
+	size_t n;
+	const struct spec_vars *parent; /* set while rendering a @for@ item */
+};
+
+struct spec_vars *spec_vars_new(void)
+{
+	return kp_calloc(1, sizeof(struct spec_vars));
+}
+
+void spec_vars_free(struct spec_vars *v)
+{
+	if (!v)
+		return;
+	for (size_t i = 0; i < v->n; i++) {
+		free(v->v[i].name);
+		free(v->v[i].value);
+		for (size_t j = 0; j < v->v[i].nitems; j++)
+			spec_vars_free(v->v[i].items[j]);
+		free(v->v[i].items);
+	}
+	free(v->v);
+	free(v);
+}
+
+static struct var *find_own(const struct spec_vars *v, const char *name, size_t len)
+{
+	for (size_t i = 0; i < v->n; i++)
+		if (strlen(v->v[i].name) == len && !memcmp(v->v[i].name, name, len))
+			return &v->v[i];
+	return NULL;
+}
+
+static struct var *get_or_add(struct spec_vars *v, const char *name)
+{
+	struct var *x = find_own(v, name, strlen(name));
+	if (x)
+		return x;
+	v->v = kp_reallocarray(v->v, v->n + 1, sizeof(*v->v));
+	x = &v->v[v->n++];
+	*x = (struct var){.name = kp_strdup(name)};
+	return x;
+}
+
+void spec_vars_set(struct spec_vars *v, const char *name, const char *value)
+{
+	struct var *x = get_or_add(v, name);
+	free(x->value);
+	x->value = kp_strdup(value ? value : "");
+}
+
+void spec_vars_setf(struct spec_vars *v, const char *name, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	_cleanup_free_ char *s = kp_vasprintf(fmt, ap);
+	va_end(ap);
+	spec_vars_set(v, name, s);
+}
+
+struct spec_vars *spec_vars_add(struct spec_vars *v, const char *list)
+{
+	struct var *x = get_or_add(v, list);
+	x->items = kp_reallocarray(x->items, x->nitems + 1, sizeof(*x->items));
+	return x->items[x->nitems++] = spec_vars_new();
+}
+
+static const struct var *lookup(const struct spec_vars *v, const char *name, size_t len)
+{
+	for (; v; v = v->parent) {
+		const struct var *x = find_own(v, name, len);
+		if (x)
+			return x;
+	}
+	return NULL;
+}
+
+struct renderer {
+	const char *name;
+	const char *start;
+	struct kp_buf out;
+};
+
+static int line_of(const struct renderer *r, const char *p)
+{
+	int line = 1;
+	for (const char *q = r->start; q < p; q++)
+		line += *q == '\n';
+	return line;
+}
+
+/* A directive is @word@ or @word arg@; returns its length or 0. */
+static size_t directive(const char *p, const char **word, size_t *wlen, const char **arg,
+			size_t *alen)
+{
+	const char *q = p + 1;
+	*word = q;
+	while (isalnum((unsigned char)*q) || *q == '_')
+		q++;
+	*wlen = q - *word;
+	*arg = NULL;
+	*alen = 0;
+	if (*q == ' ') {
+		*arg = ++q;
+		while (isalnum((unsigned char)*q) || *q == '_')
+			q++;
+		*alen = q - *arg;
+	}
+	if (*q != '@' || *wlen == 0 || (*arg && *alen == 0))
+		return 0;
+	return q + 1 - p;
+}
+
+/*
+ * Render from p until an @end@ (returned through *endp) or the end of the
+ * text. With emit false the block is only parsed (skipped).
+ */
+static int render_block(struct renderer *r, const char *p, const struct spec_vars *v, bool emit,
+			const char **endp)
+{
+	while (*p) {
+		const char *at = strchr(p, '@');
+		if (!at) {
+			if (emit)
+				kp_buf_adds(&r->out, p);
+			p += strlen(p);
+			break;
+		}
+		if (emit)
+			kp_buf_add(&r->out, p, at - p);
+		if (at[1] == '@') {
+			if (emit)
+				kp_buf_addc(&r->out, '@');
+			p = at + 2;
+			continue;
+		}
+		const char *word, *arg;
+		size_t wlen, alen, dlen = directive(at, &word, &wlen, &arg, &alen);
+		if (!dlen) {
+			kp_err("%s:%d: stray '@' (write @@ for a literal @)", r->name,
+			       line_of(r, at));
+			return -KP_EINPUT;
+		}
+		p = at + dlen;
+		bool is_for = arg && wlen == 3 && !memcmp(word, "for", 3);
+		bool is_if = arg && wlen == 2 && !memcmp(word, "if", 2);
+		if (!arg && wlen == 3 && !memcmp(word, "end", 3)) {
+			if (!endp) {
+				kp_err("%s:%d: @end@ without @for@ or @if@", r->name,
+				       line_of(r, at));
+				return -KP_EINPUT;
+			}
+			*endp = p;
+			return 0;
+		}
+		if (!is_for && !is_if) {
+			if (arg) {
+				kp_err("%s:%d: unknown directive '@%.*s ...@'", r->name,
+				       line_of(r, at), (int)wlen, word);
+				return -KP_EINPUT;
+			}
+			if (!emit)
+				continue; /* a skipped block may name what only its items have */
+			const struct var *x = lookup(v, word, wlen);
+			if (!x || !x->value) {
+				kp_err("%s:%d: '%.*s' is not a value known to the template", r->name,
+				       line_of(r, at), (int)wlen, word);
+				return -KP_EINPUT;
+			}
+			if (emit)
+				kp_buf_adds(&r->out, x->value);
+			continue;
+		}
+		const struct var *x = emit ? lookup(v, arg, alen) : NULL;
+		const char *end = NULL;
+		int rc;
+		if (!emit) {
+			rc = render_block(r, p, v, false, &end);
+		} else if (!x) {
+			kp_err("%s:%d: '%.*s' is not known to the template", r->name,
+			       line_of(r, at), (int)alen, arg);
+			return -KP_EINPUT;
+		} else if (is_if) {
+			bool on = x->value ? x->value[0] != '\0' : x->nitems > 0;
+			rc = render_block(r, p, v, on, &end);
+		} else if (x->value) {
+			kp_err("%s:%d: '%.*s' is a value, not a list", r->name, line_of(r, at),
+			       (int)alen, arg);
+			return -KP_EINPUT;
+		} else {
+			/* Parse once even for an empty list, so errors show regardless. */
+			rc = render_block(r, p, v, false, &end);
+			for (size_t i = 0; rc == 0 && i < x->nitems; i++) {
+				x->items[i]->parent = v;
+				rc = render_block(r, p, x->items[i], true, &end);
+				x->items[i]->parent = NULL;
+			}
+		}
+		if (rc < 0)
+			return rc;
+		if (!end) {
+			kp_err("%s:%d: @%.*s %.*s@ has no @end@", r->name, line_of(r, at),
+			       (int)wlen, word, (int)alen, arg);
+			return -KP_EINPUT;
+		}
+		p = end;
+	}
+	if (endp)
+		*endp = NULL;
+	return 0;
+}
+
+int spec_render(const char *name, const char *tmpl, const struct spec_vars *v, char **out)
+{
+	struct renderer r = {.name = name, .start = tmpl};
+	int rc = render_block(&r, tmpl, v, true, NULL);
+	if (rc < 0) {
+		kp_buf_release(&r.out);
+		return rc;
+	}
+	*out = kp_buf_steal(&r.out);
+	return 0;
+}
