@@ -1,0 +1,278 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include "hcl/hcl.h"
+
+#include <json-c/json.h>
+#include <string.h>
+
+#include "common/log.h"
+#include "modinfo/ko.h"
+
+struct hcl_check {
+	struct hcl_index *idx;
+	const struct hcl_pciids *ids;
+	struct hcl_result *results;
+	size_t n, alloc;
+};
+
+const char *hcl_verdict_name(enum hcl_verdict v)
+{
+	static const char *const names[] = {"new", "supported", "overlap"};
+	return v < KP_ARRAY_SIZE(names) ? names[v] : "?";
+}
+
+struct hcl_check *hcl_check_new(struct hcl_index *idx, const struct hcl_pciids *ids)
+{
+	struct hcl_check *c = kp_calloc(1, sizeof(*c));
+	c->idx = idx;
+	c->ids = ids;
+	return c;
+}
+
+void hcl_check_free(struct hcl_check *c)
+{
+	if (!c)
+		return;
+	for (size_t i = 0; i < c->n; i++) {
+		struct hcl_result *r = &c->results[i];
+		hcl_match_release(&r->id);
+		free(r->module);
+		free(r->source);
+		kp_strv_release(&r->claimed_by);
+		kp_strv_release(&r->class_possible);
+		free(r->hits);
+	}
+	free(c->results);
+	free(c);
+}
+
+static void push_unique(struct kp_strv *sv, const char *s)
+{
+	if (!kp_strv_contains(sv, s))
+		kp_strv_push(sv, s);
+}
+
+static void name_it(const struct hcl_check *c, struct hcl_result *r)
+{
+	uint32_t v, d, sv, sd;
+	if (!c->ids || !hcl_match_fixed(&r->id, HCL_VENDOR, &v) || v > 0xffff)
+		return;
+	r->vendor_name = hcl_pciids_vendor(c->ids, v);
+	if (!hcl_match_fixed(&r->id, HCL_DEVICE, &d) || d > 0xffff)
+		return;
+	r->device_name = hcl_pciids_device(c->ids, v, d);
+	if (hcl_match_fixed(&r->id, HCL_SUBVENDOR, &sv) &&
+	    hcl_match_fixed(&r->id, HCL_SUBDEVICE, &sd) && sv <= 0xffff && sd <= 0xffff)
+		r->subsystem_name = hcl_pciids_subsystem(c->ids, v, d, sv, sd);
+}
+
+const struct hcl_result *hcl_check_add(struct hcl_check *c, const struct hcl_match *id,
+				       const char *module, const char *source)
+{
+	bool full = false;
+
+	if (c->n == c->alloc) {
+		c->alloc = c->alloc ? c->alloc * 2 : 16;
+		c->results = kp_reallocarray(c->results, c->alloc, sizeof(*c->results));
+	}
+	struct hcl_result *r = &c->results[c->n++];
+	*r = (struct hcl_result){0};
+	hcl_match_copy(&r->id, id);
+	r->module = module ? kp_strdup(module) : NULL;
+	r->source = source ? kp_strdup(source) : NULL;
+	r->nhits = hcl_index_query(c->idx, id, &r->hits);
+	for (size_t i = 0; i < r->nhits; i++) {
+		const struct hcl_hit *h = &r->hits[i];
+		const struct hcl_match *claim = &h->claim->match;
+		if (hcl_match_is_class_claim(claim) && !hcl_match_class_known(id, claim)) {
+			push_unique(&r->class_possible, h->claim->module);
+			continue;
+		}
+		push_unique(&r->claimed_by, h->claim->module);
+		if (h->rel == HCL_SAME || h->rel == HCL_COVERED)
+			full = true;
+	}
+	kp_strv_sort(&r->claimed_by);
+	kp_strv_sort(&r->class_possible);
+	r->verdict = full ? HCL_VERDICT_SUPPORTED : r->claimed_by.n ? HCL_VERDICT_OVERLAP : HCL_VERDICT_NEW;
+	name_it(c, r);
+	return r;
+}
+
+int hcl_check_add_ko(struct hcl_check *c, const char *path)
+{
+	struct mi_ko *ko;
+	struct kp_strv aliases = {0};
+	int r = mi_ko_open(path, &ko), count = 0;
+	if (r < 0)
+		return r;
+	mi_ko_get_all(ko, "alias", &aliases);
+	for (size_t i = 0; i < aliases.n; i++) {
+		struct hcl_match m;
+		if (hcl_match_from_alias(aliases.v[i], &m) < 0)
+			continue;
+		if (m.glob)
+			kp_warn("'%s': alias '%s' is not in the kernel's form (lowercase hex?); "
+				"compared as a pattern",
+				path, aliases.v[i]);
+		hcl_check_add(c, &m, mi_ko_name(ko), path);
+		hcl_match_release(&m);
+		count++;
+	}
+	kp_strv_release(&aliases);
+	mi_ko_free(ko);
+	return count;
+}
+
+size_t hcl_check_count(const struct hcl_check *c)
+{
+	return c->n;
+}
+
+const struct hcl_result *hcl_check_result(const struct hcl_check *c, size_t i)
+{
+	return i < c->n ? &c->results[i] : NULL;
+}
+
+size_t hcl_check_count_verdict(const struct hcl_check *c, enum hcl_verdict v)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < c->n; i++)
+		n += c->results[i].verdict == v;
+	return n;
+}
+
+static json_object *string_or_null(const char *s)
+{
+	return s ? json_object_new_string(s) : NULL;
+}
+
+static json_object *take_string_or_null(char *s)
+{
+	json_object *o = string_or_null(s);
+	free(s);
+	return o;
+}
+
+static json_object *strv_json(const struct kp_strv *sv)
+{
+	json_object *a = json_object_new_array();
+	for (size_t i = 0; i < sv->n; i++)
+		json_object_array_add(a, json_object_new_string(sv->v[i]));
+	return a;
+}
+
+static json_object *result_json(const struct hcl_result *r)
+{
+	static const char *const keys[] = {"vendor", "device", "subvendor", "subdevice"};
+	json_object *o = json_object_new_object();
+
+	for (int f = HCL_VENDOR; f <= HCL_SUBDEVICE; f++)
+		json_object_object_add(o, keys[f],
+				       take_string_or_null(hcl_match_format_field(&r->id, f)));
+	json_object_object_add(o, "class", take_string_or_null(hcl_match_format_class(&r->id)));
+	json_object_object_add(o, "alias", json_object_new_string(r->id.alias));
+	json_object_object_add(o, "module", string_or_null(r->module));
+	json_object_object_add(o, "source", string_or_null(r->source));
+	json_object_object_add(o, "verdict", json_object_new_string(hcl_verdict_name(r->verdict)));
+	json_object_object_add(o, "claimed_by", strv_json(&r->claimed_by));
+	json_object_object_add(o, "possible_class_match", strv_json(&r->class_possible));
+	json_object *claims = json_object_new_array();
+	for (size_t i = 0; i < r->nhits; i++) {
+		const struct hcl_hit *h = &r->hits[i];
+		json_object *cl = json_object_new_object();
+		json_object_object_add(cl, "module", json_object_new_string(h->claim->module));
+		json_object_object_add(cl, "alias", json_object_new_string(h->claim->match.alias));
+		json_object_object_add(cl, "relation", json_object_new_string(hcl_rel_name(h->rel)));
+		json_object_object_add(cl, "class_claim",
+				       json_object_new_boolean(hcl_match_is_class_claim(&h->claim->match)));
+		json_object_object_add(cl, "builtin", json_object_new_boolean(h->claim->builtin));
+		json_object_array_add(claims, cl);
+	}
+	json_object_object_add(o, "claims", claims);
+	json_object_object_add(o, "vendor_name", string_or_null(r->vendor_name));
+	json_object_object_add(o, "device_name", string_or_null(r->device_name));
+	json_object_object_add(o, "subsystem_name", string_or_null(r->subsystem_name));
+	return o;
+}
+
+json_object *hcl_check_json(const struct hcl_check *c)
+{
+	json_object *top = json_object_new_object();
+	json_object *ids = json_object_new_array();
+	json_object *summary = json_object_new_object();
+
+	for (size_t i = 0; i < c->n; i++)
+		json_object_array_add(ids, result_json(&c->results[i]));
+	json_object_object_add(top, "ids", ids);
+	for (enum hcl_verdict v = HCL_VERDICT_NEW; v <= HCL_VERDICT_OVERLAP; v++)
+		json_object_object_add(summary, hcl_verdict_name(v),
+				       json_object_new_int64((int64_t)hcl_check_count_verdict(c, v)));
+	json_object_object_add(top, "summary", summary);
+	return top;
+}
+
+static void index_freep(struct hcl_index **p)
+{
+	hcl_index_free(*p);
+}
+
+static void pciids_freep(struct hcl_pciids **p)
+{
+	hcl_pciids_free(*p);
+}
+
+static void check_freep(struct hcl_check **p)
+{
+	hcl_check_free(*p);
+}
+
+int hcl_check_modules(const char *modules_dir, const char *pci_ids, const char *const *ko_paths,
+		      size_t n, struct json_object **report, struct kp_strv *warnings)
+{
+	_cleanup_(index_freep) struct hcl_index *idx = hcl_index_new();
+	_cleanup_(pciids_freep) struct hcl_pciids *ids = NULL;
+	_cleanup_(check_freep) struct hcl_check *c = NULL;
+	int r;
+
+	r = hcl_index_add_kernel(idx, modules_dir);
+	if (r < 0)
+		return r;
+	r = hcl_pciids_open(pci_ids ? pci_ids : HCL_PCIIDS_DEFAULT, &ids);
+	if (r < 0) {
+		if (pci_ids)
+			return r;
+		kp_warn("PCI device names left out of the hcl report");
+	}
+	c = hcl_check_new(idx, ids);
+	for (size_t i = 0; i < n; i++) {
+		size_t first = hcl_check_count(c);
+		r = hcl_check_add_ko(c, ko_paths[i]);
+		if (r < 0)
+			return r;
+		const char *base = strrchr(ko_paths[i], '/');
+		base = base ? base + 1 : ko_paths[i];
+		for (size_t j = first; j < hcl_check_count(c); j++) {
+			const struct hcl_result *res = hcl_check_result(c, j);
+			if (res->verdict != HCL_VERDICT_SUPPORTED)
+				continue;
+			_cleanup_free_ char *id = hcl_match_format_id(&res->id);
+			_cleanup_free_ char *by = NULL;
+			struct kp_buf b = {0};
+			for (size_t k = 0; k < res->claimed_by.n; k++)
+				kp_buf_addf(&b, "%s%s", k ? ", " : "", res->claimed_by.v[k]);
+			by = kp_buf_steal(&b);
+			if (res->vendor_name || res->device_name)
+				kp_strv_pushf(warnings,
+					      "'%s': pci %s (%s %s) is already supported by in-kernel %s",
+					      base, id, res->vendor_name ? res->vendor_name : "?",
+					      res->device_name ? res->device_name : "?", by);
+			else
+				kp_strv_pushf(warnings,
+					      "'%s': pci %s is already supported by in-kernel %s",
+					      base, id, by);
+		}
+	}
+	*report = hcl_check_json(c);
+	json_object_object_add(*report, "modules_dir", json_object_new_string(modules_dir));
+	return 0;
+}

@@ -1,0 +1,103 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The coverage check: for each PCI ID a module claims or a user names,
+ * which in-kernel modules already claim it and a verdict.
+ *
+ *   new        no in-kernel claim shares a device with the ID
+ *   supported  one in-kernel claim matches every device the ID matches
+ *   overlap    in-kernel claims match some, not all, of its devices
+ *
+ * A class claim (device open, class fixed: pci:v*d*sv*sd*bc01sc08i02*)
+ * counts only when the ID fixes every class bit the claim tests; otherwise
+ * it is reported apart as a possible class match and leaves the verdict alone.
+ */
+#ifndef HCL_HCL_H
+#define HCL_HCL_H
+
+#include <stddef.h>
+
+#include "common/util.h"
+#include "hcl/index.h"
+#include "hcl/pci.h"
+#include "hcl/pciids.h"
+
+struct json_object;
+
+enum hcl_verdict { HCL_VERDICT_NEW, HCL_VERDICT_SUPPORTED, HCL_VERDICT_OVERLAP };
+const char *hcl_verdict_name(enum hcl_verdict v);
+
+struct hcl_result {
+	struct hcl_match id;
+	char *module; /* ours, from a .ko; NULL for a device */
+	char *source; /* the .ko path, "--device", or "FILE:LINE" of lspci input */
+	enum hcl_verdict verdict;
+	struct kp_strv claimed_by;     /* in-kernel modules, sorted, unique */
+	struct kp_strv class_possible; /* class claims the ID's unknown class might meet */
+	struct hcl_hit *hits;          /* every claim sharing a device, class ones included */
+	size_t nhits;
+	const char *vendor_name; /* borrowed from pci.ids, or NULL */
+	const char *device_name;
+	const char *subsystem_name;
+};
+
+struct hcl_check;
+
+/* ids may be NULL (no names). Both are borrowed and must outlive the check. */
+struct hcl_check *hcl_check_new(struct hcl_index *idx, const struct hcl_pciids *ids);
+void hcl_check_free(struct hcl_check *c);
+
+const struct hcl_result *hcl_check_add(struct hcl_check *c, const struct hcl_match *id,
+				       const char *module, const char *source);
+/*
+ * Every "pci:" alias of a module. Returns the number of IDs added (0 for a
+ * module with no PCI table), or a negative code after logging.
+ */
+int hcl_check_add_ko(struct hcl_check *c, const char *path);
+
+size_t hcl_check_count(const struct hcl_check *c);
+const struct hcl_result *hcl_check_result(const struct hcl_check *c, size_t i);
+size_t hcl_check_count_verdict(const struct hcl_check *c, enum hcl_verdict v);
+
+/* {"ids": [...], "summary": {"new": n, "supported": n, "overlap": n}}; see docs/hcl.md. */
+struct json_object *hcl_check_json(const struct hcl_check *c);
+
+/* "VVVV:DDDD[:SVVV:SDDD]", hex. Returns 0 or -KP_EINPUT after logging. */
+int hcl_parse_device(const char *spec, struct hcl_match *m);
+/*
+ * `lspci -n`, `-nn`, with or without -v (class, prog-if and Subsystem are
+ * used when present). name is for messages. *out gets an array the caller
+ * releases with hcl_matches_free. Returns 0, or -KP_EINPUT when no device
+ * line was found.
+ */
+int hcl_parse_lspci(const char *name, const char *text, struct hcl_match **out, size_t *n);
+void hcl_matches_free(struct hcl_match *m, size_t n);
+
+/*
+ * The modules of a driver dir after a build: every *.ko, *.ko.xz, *.ko.gz,
+ * *.ko.zst below dir (hidden dirs skipped), sorted. Returns the number
+ * found, or negative after logging when dir cannot be read.
+ */
+int hcl_find_modules(const char *dir, struct kp_strv *out);
+
+/*
+ * The build's hook (issue 3, item 5): check built modules against a
+ * flavour's modules_dir (/lib/modules/<release>).
+ *
+ *   modules_dir  the target kernel's modules dir (modules.alias inside)
+ *   pci_ids      a pci.ids path, or NULL for the default; when the default
+ *                is missing, names are left out (a warning, not an error)
+ *   ko_paths, n  the built modules
+ *   report       out: a new JSON object for the build report, the same
+ *                shape as `kmodpack hcl --json` plus "modules_dir"; the
+ *                caller owns it (json_object_put)
+ *   warnings     out: one line per ID the kernel already supports, e.g.
+ *                "'helloworld.ko': pci 8086:10fb (Intel Corporation 82599ES
+ *                ...) is already supported by in-kernel ixgbe"; append-only
+ *
+ * Returns 0 (whatever the verdicts), -KP_EENV when modules_dir has no
+ * alias index, -KP_EINPUT for an unreadable module; all logged.
+ */
+int hcl_check_modules(const char *modules_dir, const char *pci_ids, const char *const *ko_paths,
+		      size_t n, struct json_object **report, struct kp_strv *warnings);
+
+#endif
