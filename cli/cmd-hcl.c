@@ -91,12 +91,34 @@ static void print_result(const struct hcl_result *r)
 			printf(" %s", r->claimed_by.v[i]);
 		printf("\n");
 	}
-	if (r->class_possible.n) {
+	/*
+	 * Without a known class every class driver (xhci_pci, nvme, ...) might
+	 * match; name only the vendor's own, count the rest (all in --json).
+	 */
+	size_t generic = 0;
+	struct kp_strv vendor_class = {0};
+	for (size_t i = 0; i < r->nhits; i++) {
+		const struct hcl_match *cm = &r->hits[i].claim->match;
+		if (!hcl_match_is_class_claim(cm) || hcl_match_class_known(&r->id, cm))
+			continue;
+		if (hcl_match_fixed(cm, HCL_VENDOR, NULL)) {
+			if (!kp_strv_contains(&vendor_class, r->hits[i].claim->module))
+				kp_strv_push(&vendor_class, r->hits[i].claim->module);
+		} else {
+			generic++;
+		}
+	}
+	if (vendor_class.n) {
 		printf("    possible class match (device class not known):");
-		for (size_t i = 0; i < r->class_possible.n; i++)
-			printf(" %s", r->class_possible.v[i]);
+		for (size_t i = 0; i < vendor_class.n; i++)
+			printf(" %s", vendor_class.v[i]);
 		printf("\n");
 	}
+	if (generic)
+		printf("    %zu generic class driver alias%s may match too (class not known; see "
+		       "--json, or give --lspci)\n",
+		       generic, generic == 1 ? "" : "es");
+	kp_strv_release(&vendor_class);
 }
 
 static int read_lspci(const char *path, char **text)
