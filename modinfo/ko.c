@@ -110,7 +110,8 @@ static int find_modinfo(const char *path, char *image, size_t size, char **out, 
 			return -KP_EINPUT;
 		}
 		*out = kp_malloc(d->d_size + 1);
-		memcpy(*out, d->d_buf, d->d_size);
+		if (d->d_size) /* an empty section has no buffer at all */
+			memcpy(*out, d->d_buf, d->d_size);
 		*out_len = d->d_size;
 		return 0;
 	}
