@@ -1,9 +1,81 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-/* TEMPORARY placeholder while the command is written; replaced before release. */
+/* kmodpack spec: the spec a build would write, without building. */
+#include <getopt.h>
+
 #include "cli/cli.h"
+#include "kbuild/target.h"
+#include "specgen/manifest.h"
+#include "specgen/spec.h"
+
+static const char usage_text[] =
+	"usage: kmodpack spec [-t TARGET] DRIVER_DIR\n"
+	"\n"
+	"Print the spec file kmodpack build would write for DRIVER_DIR, without\n"
+	"compiling. Module names come from [driver] modules (default: the driver's\n"
+	"name); 'kmodpack build' reads them, and their aliases, from the built modules.\n"
+	"\n"
+	"  -t, --target FILE   target file (default: the kernel trees installed here)\n";
 
 int cmd_spec(int argc, char **argv)
 {
-	fprintf(stderr, "kmodpack spec: not built yet\n");
-	return 3;
+	static const struct option opts[] = {{"target", required_argument, NULL, 't'},
+					     {"help", no_argument, NULL, 'h'},
+					     {0}};
+	const char *target = NULL;
+	int c;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "t:h", opts, NULL)) != -1) {
+		switch (c) {
+		case 't':
+			target = optarg;
+			break;
+		case 'h':
+			fputs(usage_text, stdout);
+			return 0;
+		default:
+			return cli_usage_error("spec", "unknown option");
+		}
+	}
+	if (optind + 1 != argc)
+		return cli_usage_error("spec", "one DRIVER_DIR, please");
+
+	struct spec_manifest *m = NULL;
+	struct kb_target *t = NULL;
+	int r = spec_manifest_load(argv[optind], &m);
+	if (r == 0)
+		r = kb_target_load(target, &t);
+	if (r < 0) {
+		spec_manifest_free(m);
+		return kp_exit_status(r);
+	}
+	struct kp_strv names = {0};
+	if (m->modules.n)
+		for (size_t i = 0; i < m->modules.n; i++)
+			kp_strv_push(&names, m->modules.v[i]);
+	else
+		kp_strv_push(&names, m->name);
+
+	struct spec_flavour *sf = kp_calloc(t->nflavours, sizeof(*sf));
+	for (size_t i = 0; i < t->nflavours; i++) {
+		sf[i].f = &t->flavours[i];
+		sf[i].nmods = names.n;
+		sf[i].mods = kp_calloc(names.n, sizeof(struct spec_module));
+		for (size_t k = 0; k < names.n; k++)
+			sf[i].mods[k].name = names.v[k]; /* borrowed */
+	}
+	long long sde = m->source_date_epoch >= 0 ? m->source_date_epoch : 0;
+	_cleanup_free_ char *source0 = kp_asprintf("%s-%s.tar.gz", m->name, m->version);
+	struct spec_input in = {.m = m, .t = t, .flavours = sf, .nflavours = t->nflavours,
+				.source0 = source0, .source_date_epoch = sde};
+	_cleanup_free_ char *spec = NULL;
+	r = spec_generate(&in, &spec);
+	if (r == 0)
+		fputs(spec, stdout);
+	for (size_t i = 0; i < t->nflavours; i++)
+		free(sf[i].mods);
+	free(sf);
+	kp_strv_release(&names);
+	kb_target_free(t);
+	spec_manifest_free(m);
+	return kp_exit_status(r);
 }

@@ -200,6 +200,10 @@ int spec_manifest_load(const char *dir_or_file, struct spec_manifest **out)
 					    : kp_strdup(dir_or_file);
 	struct kp_ini *ini = NULL;
 	int r = kp_ini_load(path, &ini);
+	if (r == -ENOENT && !kp_is_dir(dir_or_file) && !kp_endswith(dir_or_file, ".ini")) {
+		kp_err("'%s': no such driver directory", dir_or_file);
+		return -KP_EINPUT;
+	}
 	if (r == -ENOENT) {
 		kp_err("no manifest '%s': a driver directory needs a kmodpack.ini (see "
 		       "'man kmodpack' or docs/manifest.md)",
@@ -223,6 +227,9 @@ int spec_manifest_load(const char *dir_or_file, struct spec_manifest **out)
 	m->dir = realpath(slash ? dir : ".", NULL);
 	if (!m->dir)
 		m->dir = kp_strdup(slash ? dir : ".");
+	/* Absolute from here on: messages and the build report name it wherever run from. */
+	_cleanup_free_ char *rel = TAKE_PTR(m->path);
+	m->path = kp_path_join(m->dir, slash ? slash + 1 : rel);
 
 	struct loader l = {.m = m, .path = m->path};
 	struct kp_strv seen = {0};

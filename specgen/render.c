@@ -75,6 +75,13 @@ void spec_vars_setf(struct spec_vars *v, const char *name, const char *fmt, ...)
 	spec_vars_set(v, name, s);
 }
 
+void spec_vars_list(struct spec_vars *v, const char *list)
+{
+	struct var *x = get_or_add(v, list);
+	free(x->value);
+	x->value = NULL;
+}
+
 struct spec_vars *spec_vars_add(struct spec_vars *v, const char *list)
 {
 	struct var *x = get_or_add(v, list);

@@ -1,0 +1,721 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include "pack/build.h"
+
+#include <ctype.h>
+#include <dirent.h>
+#include <errno.h>
+#include <json-c/json.h>
+#include <stdio.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "common/archive.h"
+#include "common/fs.h"
+#include "common/log.h"
+#include "common/signals.h"
+#include "kbuild/runner.h"
+#include "kbuild/target.h"
+#include "modinfo/ko.h"
+#include "pack/publish.h"
+#include "specgen/manifest.h"
+#include "specgen/rpm.h"
+#include "specgen/spec.h"
+
+#define REPORT_NAME "build-report.json"
+
+/* Everything one run owns; released in one place. */
+struct run {
+	const struct pk_build_opts *o;
+	struct spec_manifest *m;
+	struct kb_target *t;
+	struct pk_outdir od;
+	long long sde;
+	char *srctop;      /* prepared source tree (the Kbuild dir is srctop/subdir) */
+	char **builddirs;  /* per flavour: the M= dir's top (a copy of srctop) */
+	char **logs;       /* per flavour: outdir/logs/<flavour>.log */
+	struct kb_job *jobs;
+	struct pk_flavour_status *st;
+	struct spec_flavour *sf;
+	json_object *report;
+};
+
+int pk_env_source_date_epoch(long long *epoch)
+{
+	const char *s = getenv("SOURCE_DATE_EPOCH");
+	*epoch = -1;
+	if (!s)
+		return 0;
+	char *end;
+	errno = 0;
+	long long v = strtoll(s, &end, 10);
+	if (!*s || *end || errno || v < 0 || !isdigit((unsigned char)*s)) {
+		kp_err("SOURCE_DATE_EPOCH='%s' is not a number of seconds since 1970: set it to "
+		       "e.g. $(git log -1 --format=%%ct), or unset it to use the manifest's "
+		       "changelog date",
+		       s);
+		return -KP_EINPUT;
+	}
+	*epoch = v;
+	return 0;
+}
+
+/* ---- progress ---- */
+
+static void report_progress(struct run *rn)
+{
+	if (rn->o->progress)
+		rn->o->progress(rn->o->progress_data, rn->st, rn->t->nflavours);
+}
+
+static void set_stage(struct run *rn, enum pk_stage s)
+{
+	for (size_t i = 0; i < rn->t->nflavours; i++) {
+		if (rn->st[i].stage == PK_FAILED)
+			continue;
+		rn->st[i].stage = s;
+		if (s == PK_DONE)
+			rn->st[i].ended = kp_now();
+	}
+	report_progress(rn);
+}
+
+static void on_jobs(void *data, const struct kb_job *jobs, size_t n)
+{
+	struct run *rn = data;
+	for (size_t i = 0; i < n; i++) {
+		struct pk_flavour_status *s = &rn->st[i];
+		s->started = jobs[i].started;
+		s->stage = jobs[i].state == KB_JOB_QUEUED    ? PK_QUEUED
+			   : jobs[i].state == KB_JOB_RUNNING ? PK_COMPILING
+			   : jobs[i].state == KB_JOB_DONE    ? PK_COMPILED
+							     : PK_FAILED;
+		if (jobs[i].state == KB_JOB_FAILED || jobs[i].state == KB_JOB_DONE)
+			s->ended = jobs[i].ended;
+	}
+	report_progress(rn);
+}
+
+/* ---- sources ---- */
+
+static bool junk(const char *name)
+{
+	/* VCS data, our own state, and Kbuild products of an in-tree build. */
+	static const char *const names[] = {".git", ".svn", ".hg", ".kmodpack", ".tmp_versions",
+					    "Module.symvers", "modules.order", "Module.markers"};
+	static const char *const exts[] = {".o", ".ko", ".mod", ".mod.c", ".cmd", ".a"};
+	for (size_t i = 0; i < KP_ARRAY_SIZE(names); i++)
+		if (!strcmp(name, names[i]))
+			return true;
+	for (size_t i = 0; i < KP_ARRAY_SIZE(exts); i++)
+		if (kp_endswith(name, exts[i]))
+			return true;
+	return false;
+}
+
+static bool same_content(const char *a, const char *b)
+{
+	struct stat sa, sb;
+	if (stat(a, &sa) < 0 || stat(b, &sb) < 0 || sa.st_size != sb.st_size ||
+	    (sa.st_mode & 0777) != (sb.st_mode & 0777))
+		return false;
+	_cleanup_free_ char *x = NULL, *y = NULL;
+	size_t lx, ly;
+	if (kp_read_file(a, &x, &lx) < 0 || kp_read_file(b, &y, &ly) < 0)
+		return false;
+	return lx == ly && memcmp(x, y, lx) == 0;
+}
+
+/*
+ * Bring dst up to date with src, copying only files whose content changed,
+ * so Kbuild's own timestamps make the next build incremental. Files only
+ * in dst (objects) stay. skip_abs: a path to leave out (the output dir when
+ * it sits inside the sources).
+ */
+static int sync_tree(const char *src, const char *dst, const char *skip_abs)
+{
+	if (mkdir(dst, 0755) < 0 && errno != EEXIST)
+		return -errno;
+	DIR *d = opendir(src);
+	if (!d)
+		return -errno;
+	int r = 0;
+	struct dirent *de;
+	while (r == 0 && (de = readdir(d))) {
+		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, "..") || junk(de->d_name))
+			continue;
+		_cleanup_free_ char *s = kp_path_join(src, de->d_name);
+		_cleanup_free_ char *t = kp_path_join(dst, de->d_name);
+		if (skip_abs && !strcmp(s, skip_abs))
+			continue;
+		struct stat st;
+		if (lstat(s, &st) < 0) {
+			r = -errno;
+			break;
+		}
+		if (S_ISDIR(st.st_mode)) {
+			r = sync_tree(s, t, skip_abs);
+		} else if (S_ISREG(st.st_mode)) {
+			if (!same_content(s, t)) {
+				unlink(t);
+				r = kp_copy_file(s, t, st.st_mode & 0777);
+			}
+		} else if (S_ISLNK(st.st_mode)) {
+			char a[4096], b[4096];
+			ssize_t na = readlink(s, a, sizeof(a) - 1), nb = readlink(t, b, sizeof(b) - 1);
+			if (na < 0) {
+				r = -errno;
+				break;
+			}
+			if (nb != na || memcmp(a, b, na)) {
+				a[na] = '\0';
+				kp_rm_rf(t);
+				if (symlink(a, t) < 0)
+					r = -errno;
+			}
+		}
+	}
+	closedir(d);
+	return r;
+}
+
+/* The tree to build from: the source dir, or the archive unpacked (its single top dir). */
+static int prepare_source(struct run *rn)
+{
+	const struct spec_manifest *m = rn->m;
+	if (!m->source_is_archive) {
+		rn->srctop = kp_strdup(m->source);
+	} else {
+		_cleanup_free_ char *dir = kp_path_join(rn->od.state, "src");
+		kp_rm_rf(dir);
+		int r = kp_mkdir_p(dir, 0755);
+		if (r == 0)
+			r = kp_archive_extract(m->source, dir);
+		if (r < 0)
+			return r;
+		/* Any top directory name works, including a bare version like "2.1/". */
+		DIR *d = opendir(dir);
+		if (!d)
+			return -errno;
+		struct dirent *de;
+		char *only = NULL;
+		size_t n = 0;
+		while ((de = readdir(d)))
+			if (strcmp(de->d_name, ".") && strcmp(de->d_name, "..")) {
+				n++;
+				free(only);
+				only = kp_path_join(dir, de->d_name);
+			}
+		closedir(d);
+		if (n == 1 && kp_is_dir(only))
+			rn->srctop = only;
+		else {
+			free(only);
+			rn->srctop = TAKE_PTR(dir);
+		}
+	}
+	_cleanup_free_ char *kdir = kp_path_join(rn->srctop, m->subdir);
+	_cleanup_free_ char *mk = kp_path_join(kdir, "Makefile");
+	_cleanup_free_ char *kb = kp_path_join(kdir, "Kbuild");
+	if (!kp_is_file(mk) && !kp_is_file(kb)) {
+		kp_err("%s: no Makefile or Kbuild file in '%s': set [driver] subdir to the "
+		       "directory of the driver's Kbuild Makefile",
+		       m->path, kdir);
+		return -KP_EINPUT;
+	}
+	return 0;
+}
+
+/* ---- compile ---- */
+
+/* The first compiler errors in a log, for the message; the log has the rest. */
+static char *first_errors(const char *log)
+{
+	_cleanup_free_ char *text = NULL;
+	if (kp_read_file(log, &text, NULL) < 0)
+		return kp_strdup("");
+	struct kp_buf errs = {0}, make = {0};
+	int ne = 0, nm = 0;
+	for (char *line = strtok(text, "\n"); line; line = strtok(NULL, "\n")) {
+		if (ne < 6 && (strstr(line, ": error:") || strstr(line, ": fatal error:") ||
+			       strstr(line, "ERROR:"))) {
+			kp_buf_addf(&errs, "    %s\n", line);
+			ne++;
+		} else if (nm < 3 && strstr(line, "***")) {
+			kp_buf_addf(&make, "    %s\n", line);
+			nm++;
+		}
+	}
+	/* Compiler lines name file:line; make's own lines only when there are none. */
+	if (ne) {
+		kp_buf_release(&make);
+		return kp_buf_steal(&errs);
+	}
+	kp_buf_release(&errs);
+	return kp_buf_steal(&make);
+}
+
+static int compile(struct run *rn)
+{
+	const struct spec_manifest *m = rn->m;
+	size_t n = rn->t->nflavours;
+	_cleanup_free_ char *logdir = kp_path_join(rn->od.dir, "logs");
+	_cleanup_free_ char *bdir = kp_path_join(rn->od.state, "build");
+	int r = kp_mkdir_p(logdir, 0755);
+	if (r == 0)
+		r = kp_mkdir_p(bdir, 0755);
+	if (r < 0) {
+		kp_err("cannot create '%s': %s", logdir, strerror(-r));
+		return r;
+	}
+	/* When the output dir sits inside the sources, never copy it into a build. */
+	const char *skip = kp_startswith(rn->od.dir, rn->srctop) ? rn->od.dir : NULL;
+	const char *user_kcflags = getenv("KCFLAGS");
+	char ***argvs = kp_calloc(n, sizeof(char **));
+	for (size_t i = 0; i < n && r == 0; i++) {
+		const struct kb_flavour *f = &rn->t->flavours[i];
+		rn->builddirs[i] = kp_path_join(bdir, f->name);
+		rn->logs[i] = kp_asprintf("%s/%s.log", logdir, f->name);
+		if ((r = sync_tree(rn->srctop, rn->builddirs[i], skip)) < 0) {
+			kp_err("cannot copy the sources to '%s': %s", rn->builddirs[i],
+			       strerror(-r));
+			break;
+		}
+		_cleanup_free_ char *mdir = kp_path_join(rn->builddirs[i], m->subdir);
+		struct kp_strv av = {0};
+		kp_strv_push(&av, "make");
+		kp_strv_pushf(&av, "-C%s", f->tree);
+		kp_strv_pushf(&av, "M=%s", mdir);
+		/* Map the build dir out of debug info and __FILE__: same sources, same .ko. */
+		kp_strv_pushf(&av, "KCFLAGS=%s%s-ffile-prefix-map=%s=/usr/src/%s-%s",
+			      user_kcflags ? user_kcflags : "", user_kcflags ? " " : "",
+			      rn->builddirs[i], m->name, m->version);
+		for (size_t a = 0; a < m->make_args.n; a++)
+			kp_strv_push(&av, m->make_args.v[a]);
+		kp_strv_push(&av, "modules");
+		argvs[i] = av.v;
+		rn->jobs[i] = (struct kb_job){.name = f->name, .argv = av.v, .cwd = rn->builddirs[i],
+					      .logpath = rn->logs[i], .make = true};
+		rn->st[i] = (struct pk_flavour_status){.name = f->name};
+	}
+	if (r == 0) {
+		int jobs = rn->o->jobs > 0 ? rn->o->jobs : kp_ncpus();
+		r = kb_run_jobs(rn->jobs, n, jobs, on_jobs, rn);
+	}
+	for (size_t i = 0; i < n; i++) {
+		for (char **p = argvs[i]; p && *p; p++)
+			free(*p);
+		free(argvs[i]);
+		rn->jobs[i].argv = NULL;
+	}
+	free(argvs);
+	if (r < 0)
+		return r;
+	for (size_t i = 0; i < n; i++) {
+		if (rn->jobs[i].state == KB_JOB_DONE)
+			continue;
+		_cleanup_free_ char *errs = first_errors(rn->logs[i]);
+		kp_err("flavour %s (%s): compiling failed (make exited with %d):\n%s    full "
+		       "log: %s",
+		       rn->t->flavours[i].name, rn->t->flavours[i].release,
+		       rn->jobs[i].exit_status, errs, rn->logs[i]);
+		r = -KP_EFAILED;
+	}
+	return r;
+}
+
+/* ---- modules ---- */
+
+/* Built modules of one flavour: modules.order when Kbuild writes one, else every .ko. */
+static void find_kos(const char *dir, struct kp_strv *out)
+{
+	DIR *d = opendir(dir);
+	if (!d)
+		return;
+	struct dirent *de;
+	while ((de = readdir(d))) {
+		if (de->d_name[0] == '.')
+			continue;
+		_cleanup_free_ char *p = kp_path_join(dir, de->d_name);
+		if (kp_endswith(de->d_name, ".ko") && kp_is_file(p))
+			kp_strv_push(out, p);
+		else if (kp_is_dir(p))
+			find_kos(p, out);
+	}
+	closedir(d);
+}
+
+static void built_modules(const char *mdir, struct kp_strv *out)
+{
+	_cleanup_free_ char *order = kp_path_join(mdir, "modules.order");
+	_cleanup_free_ char *text = NULL;
+	if (kp_read_file(order, &text, NULL) == 0) {
+		for (char *line = strtok(text, "\n"); line; line = strtok(NULL, "\n")) {
+			kp_strstrip(line);
+			if (!*line)
+				continue;
+			_cleanup_free_ char *p = kp_path_join(mdir, line);
+			if (kp_endswith(p, ".o"))
+				strcpy(p + strlen(p) - 2, ".ko");
+			if (kp_is_file(p) && !kp_strv_contains(out, p))
+				kp_strv_push(out, p);
+		}
+	}
+	if (out->n == 0)
+		find_kos(mdir, out);
+	kp_strv_sort(out);
+}
+
+static char *module_file_name(const char *path)
+{
+	const char *b = strrchr(path, '/');
+	b = b ? b + 1 : path;
+	return kp_strndup(b, strlen(b) - 3);
+}
+
+static json_object *strv_json(const struct kp_strv *sv)
+{
+	json_object *a = json_object_new_array();
+	for (size_t i = 0; i < sv->n; i++)
+		json_object_array_add(a, json_object_new_string(sv->v[i]));
+	return a;
+}
+
+/*
+ * Check and stage one flavour's modules: vermagic must name the flavour's
+ * release, every module named in the manifest must exist; only those (or
+ * all, when none are named) go into the buildroot.
+ */
+static int stage_modules(struct run *rn, size_t i, json_object *jmods)
+{
+	const struct kb_flavour *f = &rn->t->flavours[i];
+	const struct spec_manifest *m = rn->m;
+	_cleanup_free_ char *mdir = kp_path_join(rn->builddirs[i], m->subdir);
+	struct kp_strv kos = {0};
+	built_modules(mdir, &kos);
+	int r = 0;
+	if (kos.n == 0) {
+		kp_err("flavour %s: make succeeded but built no module (.ko) in '%s': does the "
+		       "Makefile set obj-m? see %s",
+		       f->name, mdir, rn->logs[i]);
+		kp_strv_release(&kos);
+		return -KP_EFAILED;
+	}
+	struct kp_strv names = {0};
+	for (size_t k = 0; k < kos.n; k++)
+		kp_strv_push_take(&names, module_file_name(kos.v[k]));
+	for (size_t k = 0; k < m->modules.n; k++)
+		if (!kp_strv_contains(&names, m->modules.v[k])) {
+			_cleanup_free_ char *built = kp_strdup("");
+			for (size_t j = 0; j < names.n; j++) {
+				char *b = kp_asprintf("%s%s%s", built, j ? ", " : "", names.v[j]);
+				free(built);
+				built = b;
+			}
+			kp_err("%s: modules: '%s' was not built for flavour %s (built: %s)",
+			       m->path, m->modules.v[k], f->name, built);
+			r = -KP_EFAILED;
+		}
+
+	_cleanup_free_ char *destdir = kp_asprintf("%s/buildroot/lib/modules/%s/%s", rn->od.stage,
+						   f->release, rn->t->module_dir);
+	if (r == 0 && (r = kp_mkdir_p(destdir, 0755)) < 0)
+		kp_err("cannot create '%s': %s", destdir, strerror(-r));
+
+	struct spec_flavour *sf = &rn->sf[i];
+	sf->f = f;
+	sf->mods = kp_calloc(kos.n, sizeof(*sf->mods));
+	for (size_t k = 0; k < kos.n && r == 0; k++) {
+		if (m->modules.n && !kp_strv_contains(&m->modules, names.v[k])) {
+			kp_warn("flavour %s: module '%s' was built but is not in [driver] modules: "
+				"not packaged",
+				f->name, names.v[k]);
+			continue;
+		}
+		struct mi_ko *ko = NULL;
+		if ((r = mi_ko_open(kos.v[k], &ko)) < 0) {
+			r = -KP_EFAILED;
+			break;
+		}
+		const char *vermagic = mi_ko_get(ko, "vermagic");
+		size_t rl = strlen(f->release);
+		if (!vermagic || strncmp(vermagic, f->release, rl) ||
+		    (vermagic[rl] != ' ' && vermagic[rl] != '\0')) {
+			kp_err("flavour %s: module '%s' has vermagic '%s', not release %s: the "
+			       "tree '%s' does not build modules for this kernel",
+			       f->name, kos.v[k], vermagic ? vermagic : "(none)", f->release,
+			       f->tree);
+			mi_ko_free(ko);
+			r = -KP_EFAILED;
+			break;
+		}
+		struct spec_module *sm = &sf->mods[sf->nmods++];
+		sm->name = kp_strdup(names.v[k]);
+		mi_ko_get_all(ko, "alias", &sm->aliases);
+		struct kp_strv fw = {0};
+		mi_ko_get_all(ko, "firmware", &fw);
+
+		_cleanup_free_ char *dest = kp_asprintf("%s/%s.ko", destdir, sm->name);
+		if ((r = kp_copy_file(kos.v[k], dest, 0644)) < 0)
+			kp_err("cannot stage '%s': %s", dest, strerror(-r));
+
+		json_object *jm = json_object_new_object();
+		json_object_object_add(jm, "name", json_object_new_string(sm->name));
+		_cleanup_free_ char *installed = kp_asprintf("/lib/modules/%s/%s/%s.ko", f->release,
+							     rn->t->module_dir, sm->name);
+		json_object_object_add(jm, "path", json_object_new_string(installed));
+		json_object_object_add(jm, "vermagic", json_object_new_string(vermagic));
+		const char *srcv = mi_ko_get(ko, "srcversion");
+		json_object_object_add(jm, "srcversion", srcv ? json_object_new_string(srcv) : NULL);
+		json_object_object_add(jm, "aliases", strv_json(&sm->aliases));
+		json_object_object_add(jm, "firmware", strv_json(&fw));
+		json_object_array_add(jmods, jm);
+		kp_strv_release(&fw);
+		mi_ko_free(ko);
+	}
+	kp_strv_release(&names);
+	kp_strv_release(&kos);
+	return r;
+}
+
+/* ---- report ---- */
+
+static int add_artifact(struct run *rn, json_object *arts, const char *rel, const char *kind,
+			const char *flavour)
+{
+	_cleanup_free_ char *path = kp_path_join(rn->od.stage, rel);
+	char sum[65];
+	struct stat st;
+	if (stat(path, &st) < 0) {
+		kp_err("rpm did not produce '%s'", rel);
+		return -KP_EFAILED;
+	}
+	int r = spec_sha256_file(path, sum);
+	if (r < 0)
+		return r;
+	json_object *a = json_object_new_object();
+	json_object_object_add(a, "path", json_object_new_string(rel));
+	json_object_object_add(a, "kind", json_object_new_string(kind));
+	if (flavour)
+		json_object_object_add(a, "flavour", json_object_new_string(flavour));
+	json_object_object_add(a, "size", json_object_new_int64(st.st_size));
+	json_object_object_add(a, "sha256", json_object_new_string(sum));
+	json_object_array_add(arts, a);
+	return 0;
+}
+
+/* ---- the flow ---- */
+
+static void run_release(struct run *rn)
+{
+	size_t n = rn->t ? rn->t->nflavours : 0;
+	for (size_t i = 0; i < n; i++) {
+		free(rn->builddirs ? rn->builddirs[i] : NULL);
+		free(rn->logs ? rn->logs[i] : NULL);
+		if (rn->sf) {
+			for (size_t k = 0; k < rn->sf[i].nmods; k++) {
+				free(rn->sf[i].mods[k].name);
+				kp_strv_release(&rn->sf[i].mods[k].aliases);
+			}
+			free(rn->sf[i].mods);
+		}
+	}
+	free(rn->builddirs);
+	free(rn->logs);
+	free(rn->jobs);
+	free(rn->st);
+	free(rn->sf);
+	free(rn->srctop);
+	pk_outdir_close(&rn->od);
+	spec_manifest_free(rn->m);
+	kb_target_free(rn->t);
+	json_object_put(rn->report);
+}
+
+static int package(struct run *rn)
+{
+	const struct spec_manifest *m = rn->m;
+	const struct kb_target *t = rn->t;
+	const char *stage = rn->od.stage;
+	int r;
+
+	set_stage(rn, PK_PACKAGING);
+	_cleanup_free_ char *sources = kp_path_join(stage, "SOURCES");
+	_cleanup_free_ char *specs = kp_path_join(stage, "SPECS");
+	_cleanup_free_ char *work = kp_path_join(stage, "rpmwork");
+	_cleanup_free_ char *setup = spec_setup_dir(m);
+	_cleanup_free_ char *source0 = kp_asprintf("%s.tar.gz", setup);
+	_cleanup_free_ char *tarball = kp_path_join(sources, source0);
+	if ((r = kp_mkdir_p(sources, 0755)) < 0 || (r = kp_mkdir_p(specs, 0755)) < 0 ||
+	    (r = kp_mkdir_p(work, 0755)) < 0)
+		return r;
+	/* The SRPM carries the sources as the guide names them: <name>-<version>/. */
+	if ((r = kp_archive_create(rn->srctop, setup, rn->sde, tarball)) < 0)
+		return r;
+
+	struct spec_input in = {.m = m, .t = t, .flavours = rn->sf, .nflavours = t->nflavours,
+				.source0 = source0, .source_date_epoch = rn->sde};
+	_cleanup_free_ char *spec = NULL;
+	if ((r = spec_generate(&in, &spec)) < 0) {
+		kp_err("%s: fix the field named above", m->path);
+		return r;
+	}
+	_cleanup_free_ char *specname = kp_asprintf("%s.spec", m->name);
+	_cleanup_free_ char *specfile = kp_path_join(specs, specname);
+	if ((r = kp_write_file(specfile, spec, strlen(spec), 0644)) < 0)
+		return r;
+
+	_cleanup_free_ char *buildroot = kp_path_join(stage, "buildroot");
+	_cleanup_free_ char *rpmdir = kp_path_join(stage, "RPMS");
+	_cleanup_free_ char *srpmdir = kp_path_join(stage, "SRPMS");
+	struct spec_rpm_opts ro = {.specfile = specfile, .buildroot = buildroot,
+				   .sourcedir = sources, .rpmdir = rpmdir, .srpmdir = srpmdir,
+				   .workdir = work, .arch = t->arch,
+				   .source_date_epoch = rn->sde, .binary = true, .source = true};
+	if ((r = spec_rpm_build(&ro)) < 0)
+		return r;
+	if ((r = kp_check_interrupted()) < 0)
+		return r;
+
+	json_object *arts = json_object_new_array();
+	json_object_object_add(rn->report, "artifacts", arts);
+	for (size_t i = 0; i < t->nflavours && r == 0; i++) {
+		_cleanup_free_ char *pkg = spec_flavour_package(m, &t->flavours[i]);
+		_cleanup_free_ char *rel = kp_asprintf("RPMS/%s/%s-%s-%s.%s.rpm", t->arch, pkg,
+						       m->version, m->release, t->arch);
+		r = add_artifact(rn, arts, rel, "rpm", t->flavours[i].name);
+	}
+	_cleanup_free_ char *srpm = kp_asprintf("SRPMS/%s-%s-%s.src.rpm", m->name, m->version,
+						m->release);
+	_cleanup_free_ char *specrel = kp_asprintf("SPECS/%s", specname);
+	if (r == 0)
+		r = add_artifact(rn, arts, srpm, "srpm", NULL);
+	if (r == 0)
+		r = add_artifact(rn, arts, specrel, "spec", NULL);
+	return r;
+}
+
+static json_object *report_new(struct run *rn)
+{
+	const struct spec_manifest *m = rn->m;
+	const struct kb_target *t = rn->t;
+	json_object *o = json_object_new_object();
+	json_object_object_add(o, "kmodpack_version", json_object_new_string(KMODPACK_VERSION));
+	json_object *d = json_object_new_object();
+	json_object_object_add(d, "name", json_object_new_string(m->name));
+	json_object_object_add(d, "version", json_object_new_string(m->version));
+	json_object_object_add(d, "release", json_object_new_string(m->release));
+	json_object_object_add(d, "manifest", json_object_new_string(m->path));
+	json_object_object_add(o, "driver", d);
+	json_object *jt = json_object_new_object();
+	json_object_object_add(jt, "name", json_object_new_string(t->name));
+	json_object_object_add(jt, "arch", json_object_new_string(t->arch));
+	json_object_object_add(jt, "module_dir", json_object_new_string(t->module_dir));
+	json_object_object_add(o, "target", jt);
+	json_object_object_add(o, "source_date_epoch", json_object_new_int64(rn->sde));
+	json_object_object_add(o, "flavours", json_object_new_array());
+	return o;
+}
+
+static int run_build(struct run *rn)
+{
+	const struct pk_build_opts *o = rn->o;
+	int r;
+	if ((r = spec_manifest_load(o->driver_dir, &rn->m)) < 0)
+		return r;
+	if ((r = kb_target_load(o->target_file, &rn->t)) < 0)
+		return r;
+	if ((r = pk_env_source_date_epoch(&rn->sde)) < 0)
+		return r;
+	if (rn->sde < 0)
+		rn->sde = rn->m->source_date_epoch;
+	if (rn->sde < 0) {
+		rn->sde = (long long)time(NULL);
+		kp_warn("%s: no changelog or source_date_epoch and no SOURCE_DATE_EPOCH: using "
+			"the current time, so the RPMs will not be reproducible",
+			rn->m->path);
+	}
+
+	size_t n = rn->t->nflavours;
+	rn->builddirs = kp_calloc(n, sizeof(char *));
+	rn->logs = kp_calloc(n, sizeof(char *));
+	rn->jobs = kp_calloc(n, sizeof(*rn->jobs));
+	rn->st = kp_calloc(n, sizeof(*rn->st));
+	rn->sf = kp_calloc(n, sizeof(*rn->sf));
+	rn->report = report_new(rn);
+
+	if ((r = pk_outdir_open(o->outdir ? o->outdir : "out", &rn->od)) < 0)
+		return r;
+	if ((r = pk_outdir_stage(&rn->od)) < 0)
+		return r;
+	if ((r = prepare_source(rn)) < 0)
+		return r;
+	if ((r = compile(rn)) < 0)
+		return r;
+	if ((r = kp_check_interrupted()) < 0)
+		return r;
+
+	json_object *jfl = json_object_object_get(rn->report, "flavours");
+	for (size_t i = 0; i < n && r == 0; i++) {
+		const struct kb_flavour *f = &rn->t->flavours[i];
+		json_object *jf = json_object_new_object();
+		json_object_object_add(jf, "name", json_object_new_string(f->name));
+		json_object_object_add(jf, "release", json_object_new_string(f->release));
+		json_object_object_add(jf, "kver", json_object_new_string(f->kver));
+		json_object_object_add(jf, "tree", json_object_new_string(f->tree));
+		_cleanup_free_ char *logrel = kp_asprintf("logs/%s.log", f->name);
+		json_object_object_add(jf, "log", json_object_new_string(logrel));
+		json_object_object_add(jf, "compile_seconds",
+				       json_object_new_double(rn->jobs[i].ended - rn->jobs[i].started));
+		json_object *jm = json_object_new_array();
+		json_object_object_add(jf, "modules", jm);
+		json_object_array_add(jfl, jf);
+		r = stage_modules(rn, i, jm);
+	}
+	if (r < 0)
+		return r;
+	if ((r = package(rn)) < 0)
+		return r;
+
+	_cleanup_free_ char *rpath = kp_path_join(rn->od.stage, REPORT_NAME);
+	const char *text = json_object_to_json_string_ext(rn->report, JSON_C_TO_STRING_PRETTY |
+								       JSON_C_TO_STRING_NOSLASHESCAPE);
+	if ((r = kp_write_file(rpath, text, strlen(text), 0644)) < 0)
+		return r;
+	if ((r = kp_check_interrupted()) < 0)
+		return r;
+	static const char *const top[] = {REPORT_NAME, NULL};
+	if ((r = pk_outdir_publish(&rn->od, top)) < 0)
+		return r;
+	set_stage(rn, PK_DONE);
+	return 0;
+}
+
+int pk_build(const struct pk_build_opts *o, struct pk_build_result *res)
+{
+	struct run rn = {.o = o, .od = {.lock_fd = -1}};
+	*res = (struct pk_build_result){0};
+	int r = run_build(&rn);
+	if (r < 0 && rn.st) {
+		for (size_t i = 0; rn.t && i < rn.t->nflavours; i++)
+			if (rn.st[i].stage != PK_COMPILED && rn.st[i].stage != PK_DONE)
+				rn.st[i].stage = PK_FAILED;
+		report_progress(&rn);
+	}
+	if (r == 0) {
+		res->report = json_object_get(rn.report);
+		res->outdir = kp_strdup(rn.od.dir);
+		res->report_path = kp_path_join(rn.od.dir, REPORT_NAME);
+	}
+	int ir = kp_check_interrupted();
+	run_release(&rn);
+	return ir < 0 ? ir : r;
+}
+
+void pk_build_result_release(struct pk_build_result *res)
+{
+	json_object_put(res->report);
+	free(res->outdir);
+	free(res->report_path);
+	*res = (struct pk_build_result){0};
+}

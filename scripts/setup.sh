@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+# Install what kmodpack needs on Debian 12 (as root), then configure and
+# build it in ./build. Safe to run again: it installs only what is missing.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+# Build tools, the libraries kmodpack links, two real kernel flavours to
+# build against (Debian's amd64 and cloud-amd64 headers), rpm to inspect
+# packages, kmod's modinfo/depmod, pci.ids, and the compressors tests use.
+packages=(
+	gcc make cmake pkg-config
+	libkmod-dev librpm-dev libelf-dev libxml2-dev libcmocka-dev libinih-dev
+	libarchive-dev libjson-c-dev
+	linux-headers-amd64 linux-headers-cloud-amd64
+	rpm kmod pci.ids xz-utils bzip2 zstd gzip cpio
+)
+missing=()
+for p in "${packages[@]}"; do
+	dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null | grep -q '^install ok installed$' ||
+		missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+	if [ "$(id -u)" -ne 0 ]; then
+		echo "setup: missing Debian packages: ${missing[*]}" >&2
+		echo "setup: run this script as root (or: sudo apt-get install ${missing[*]})" >&2
+		exit 3
+	fi
+	echo "setup: installing ${missing[*]}" >&2
+	export DEBIAN_FRONTEND=noninteractive
+	apt-get update -qq
+	apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+build=${KMODPACK_BUILD_DIR:-build}
+cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo ${KMODPACK_CMAKE_ARGS:-} >/dev/null
+cmake --build "$build" -j"$(nproc)" >/dev/null
+echo "setup: built $build/kmodpack" >&2

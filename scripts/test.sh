@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+# The README's second command: set up, then run every test: unit and CLI
+# tests against the real kernel trees and rpm, and the unit tests again
+# under AddressSanitizer and UndefinedBehaviorSanitizer.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+./scripts/setup.sh
+
+KMODPACK_BUILD_DIR=build-asan KMODPACK_CMAKE_ARGS=-DKMODPACK_SANITIZE=ON ./scripts/setup.sh
+echo "test: unit tests under ASan/UBSan" >&2
+(cd build-asan && ctest -L unit --output-on-failure -j2)
+
+echo "test: all tests" >&2
+cd build
+ctest --output-on-failure -j2

@@ -1,0 +1,218 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include "specgen/spec.h"
+
+#include <libgen.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "common/fs.h"
+#include "common/log.h"
+#include "specgen/escape.h"
+#include "specgen/render.h"
+
+char *spec_flavour_package(const struct spec_manifest *m, const struct kb_flavour *f)
+{
+	return kp_asprintf("%s-modules-%s-%s", m->name, f->name, f->kver);
+}
+
+char *spec_setup_dir(const struct spec_manifest *m)
+{
+	return kp_asprintf("%s-%s", m->name, m->version);
+}
+
+char *spec_template_path(const char *name)
+{
+	const char *env = getenv("KMODPACK_TEMPLATES");
+	if (env && *env)
+		return kp_path_join(env, name);
+	char exe[4096];
+	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	if (n > 0) {
+		exe[n] = '\0';
+		_cleanup_free_ char *installed =
+			kp_asprintf("%s/../share/kmodpack/templates/%s", dirname(exe), name);
+		if (kp_is_file(installed))
+			return TAKE_PTR(installed);
+	}
+	return kp_asprintf("%s/templates/%s", KMODPACK_SOURCE_DIR, name);
+}
+
+/* User text of one line (a tag's value): escaped or refused naming the field. */
+static int set_line(struct spec_vars *v, const char *var, const char *field, const char *text)
+{
+	_cleanup_free_ char *esc = NULL;
+	int r = spec_escape_line(field, text, &esc);
+	if (r == 0)
+		spec_vars_set(v, var, esc);
+	return r;
+}
+
+static int set_text(struct spec_vars *v, const char *var, const char *field, const char *text)
+{
+	_cleanup_free_ char *esc = NULL;
+	int r = spec_escape_text(field, text, &esc);
+	if (r == 0)
+		spec_vars_set(v, var, esc);
+	return r;
+}
+
+/*
+ * The manifest's changelog: entries that each start with a "* date name - evr"
+ * heading line; the heading is one-line text, the body entry text.
+ */
+static int escape_changelog(const char *text, char **out)
+{
+	struct kp_buf b = {0};
+	const char *p = text;
+	int r = 0;
+	while (r == 0 && *p) {
+		const char *eol = strchr(p, '\n');
+		size_t hlen = eol ? (size_t)(eol - p) : strlen(p);
+		_cleanup_free_ char *head = kp_strndup(p, hlen);
+		p += hlen + (eol ? 1 : 0);
+		/* the body runs to the next line that starts an entry */
+		const char *next = p;
+		while (*next && !(next[0] == '*' && (next == p || next[-1] == '\n')))
+			next = strchr(next, '\n') ? strchr(next, '\n') + 1 : next + strlen(next);
+		_cleanup_free_ char *body = kp_strndup(p, next - p);
+		p = next;
+		_cleanup_free_ char *h = NULL, *bd = NULL;
+		kp_strstrip(head);
+		if (head[0] != '*') {
+			kp_err("changelog: '%s' must start an entry with '* '", head);
+			r = -KP_EINPUT;
+			break;
+		}
+		r = spec_escape_line("changelog heading", kp_strstrip(head + 1), &h);
+		if (r == 0)
+			r = spec_escape_changelog("changelog", body, &bd);
+		if (r == 0)
+			kp_buf_addf(&b, "%s* %s\n%s\n", b.len ? "\n" : "", h, bd);
+	}
+	if (r < 0) {
+		kp_buf_release(&b);
+		return r;
+	}
+	*out = kp_buf_steal(&b);
+	return 0;
+}
+
+/* A dependency name (Provides: modalias(...)): one token, % escaped. */
+static int set_dep(struct spec_vars *v, const char *var, const char *field, const char *dep)
+{
+	struct kp_buf b = {0};
+	for (const unsigned char *p = (const unsigned char *)dep; *p; p++) {
+		if (*p <= ' ' || *p == ',' || *p == '(' || *p == ')' || *p >= 0x7f) {
+			kp_err("%s: '%s' cannot be an rpm dependency name (white space, comma, "
+			       "parenthesis or non-ASCII byte)", field, dep);
+			kp_buf_release(&b);
+			return -KP_EINPUT;
+		}
+		kp_buf_adds(&b, *p == '%' ? "%%" : (char[]){(char)*p, 0});
+	}
+	_cleanup_free_ char *s = kp_buf_steal(&b);
+	spec_vars_set(v, var, s);
+	return 0;
+}
+
+static char *default_changelog(const struct spec_input *in)
+{
+	char date[64];
+	time_t t = (time_t)in->source_date_epoch;
+	struct tm tm;
+	gmtime_r(&t, &tm);
+	strftime(date, sizeof(date), "%a %b %d %Y", &tm);
+	return kp_asprintf("* %s %s - %s-%s\n- Packaged by kmodpack", date, in->m->vendor_name,
+			   in->m->version, in->m->release);
+}
+
+int spec_generate(const struct spec_input *in, char **out)
+{
+	const struct spec_manifest *m = in->m;
+	struct spec_vars *v = spec_vars_new();
+	int r = 0;
+
+	spec_vars_set(v, "KMODPACK_VERSION", KMODPACK_VERSION);
+	spec_vars_set(v, "TARGET", in->t->name);
+	spec_vars_setf(v, "MANIFEST", "%s", "kmodpack.ini");
+	spec_vars_setf(v, "SRPM", "%s-%s-%s.src.rpm", m->name, m->version, m->release);
+	spec_vars_set(v, "NAME", m->name);
+	spec_vars_set(v, "VERSION", m->version);
+	spec_vars_set(v, "RELEASE", m->release);
+	spec_vars_set(v, "ARCH", in->t->arch);
+	spec_vars_set(v, "MODULE_DIR", in->t->module_dir);
+	spec_vars_set(v, "SOURCE0", in->source0);
+	spec_vars_set(v, "SUBDIR", m->subdir[0] ? m->subdir : ".");
+	_cleanup_free_ char *setup = spec_setup_dir(m);
+	spec_vars_set(v, "SETUP_DIR", setup);
+
+	struct kp_buf args = {0};
+	for (size_t i = 0; i < m->make_args.n; i++)
+		kp_buf_addf(&args, "%s'%s'", i ? " " : "", m->make_args.v[i]);
+	spec_vars_set(v, "MAKE_ARGS", args.s ? args.s : "");
+	kp_buf_release(&args);
+
+	_cleanup_free_ char *changelog = m->changelog ? kp_strdup(m->changelog)
+						      : default_changelog(in);
+	if (r == 0)
+		r = set_line(v, "SUMMARY", "summary", m->summary);
+	if (r == 0)
+		r = set_line(v, "LICENSE", "license", m->license);
+	if (r == 0)
+		r = m->url ? set_line(v, "URL", "url", m->url) : (spec_vars_set(v, "URL", ""), 0);
+	if (r == 0)
+		r = set_line(v, "VENDOR", "vendor.name", m->vendor_name);
+	if (r == 0)
+		r = set_text(v, "DESCRIPTION", "description", m->description);
+	if (r == 0) {
+		_cleanup_free_ char *esc = NULL;
+		r = escape_changelog(changelog, &esc);
+		if (r == 0)
+			spec_vars_set(v, "CHANGELOG", esc);
+	}
+
+	spec_vars_set(v, "DATA", in->data_files ? "1" : "");
+	if (in->data_files) {
+		spec_vars_setf(v, "DATA_PKG", "%s-data", m->name);
+		spec_vars_set(v, "DATA_VERSION", in->data_version);
+		spec_vars_set(v, "DATA_RELEASE", in->data_release);
+		spec_vars_set(v, "DATA_FILES", in->data_files);
+		spec_vars_set(v, "DATA_SOURCE", in->data_source);
+	}
+
+	spec_vars_list(v, "flavours");
+	for (size_t i = 0; r == 0 && i < in->nflavours; i++) {
+		const struct spec_flavour *sf = &in->flavours[i];
+		struct spec_vars *fv = spec_vars_add(v, "flavours");
+		_cleanup_free_ char *pkg = spec_flavour_package(m, sf->f);
+		spec_vars_setf(fv, "IDX", "%zu", i + 1);
+		spec_vars_set(fv, "FLAVOUR", sf->f->name);
+		spec_vars_set(fv, "KREL", sf->f->release);
+		spec_vars_set(fv, "TREE", sf->f->tree);
+		spec_vars_set(fv, "PKG", pkg);
+		spec_vars_list(fv, "modules");
+		for (size_t j = 0; r == 0 && j < sf->nmods; j++) {
+			const struct spec_module *mod = &sf->mods[j];
+			struct spec_vars *mv = spec_vars_add(fv, "modules");
+			spec_vars_set(mv, "MODULE", mod->name);
+			spec_vars_list(mv, "aliases");
+			for (size_t k = 0; r == 0 && k < mod->aliases.n; k++) {
+				_cleanup_free_ char *field = kp_asprintf("alias of module '%s'", mod->name);
+				struct spec_vars *av = spec_vars_add(mv, "aliases");
+				r = set_dep(av, "ALIAS", field, mod->aliases.v[k]);
+			}
+		}
+	}
+
+	_cleanup_free_ char *tmpl_path = spec_template_path("kmod.spec.in");
+	_cleanup_free_ char *tmpl = NULL;
+	if (r == 0 && (r = kp_read_file(tmpl_path, &tmpl, NULL)) < 0) {
+		kp_err("cannot read spec template '%s': %s (set KMODPACK_TEMPLATES to the "
+		       "templates dir)", tmpl_path, strerror(-r));
+		r = -KP_EENV;
+	}
+	if (r == 0)
+		r = spec_render(tmpl_path, tmpl, v, out);
+	spec_vars_free(v);
+	return r;
+}
