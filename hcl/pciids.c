@@ -42,8 +42,16 @@ static int cmp_entry(const void *a, const void *b)
 	return x->key < y->key ? -1 : x->key > y->key;
 }
 
+static void table_sort(struct table *t)
+{
+	if (t->n > 1)
+		qsort(t->v, t->n, sizeof(*t->v), cmp_entry);
+}
+
 static const char *table_find(const struct table *t, uint64_t key)
 {
+	if (!t->n)
+		return NULL; /* bsearch on a NULL base is undefined even for 0 items */
 	struct entry k = {key, NULL};
 	const struct entry *e = bsearch(&k, t->v, t->n, sizeof(*t->v), cmp_entry);
 	return e ? e->name : NULL;
@@ -117,9 +125,9 @@ static void parse(struct hcl_pciids *ids)
 		}
 		line = next;
 	}
-	qsort(ids->vendors.v, ids->vendors.n, sizeof(struct entry), cmp_entry);
-	qsort(ids->devices.v, ids->devices.n, sizeof(struct entry), cmp_entry);
-	qsort(ids->subsystems.v, ids->subsystems.n, sizeof(struct entry), cmp_entry);
+	table_sort(&ids->vendors);
+	table_sort(&ids->devices);
+	table_sort(&ids->subsystems);
 }
 
 int hcl_pciids_open(const char *path, struct hcl_pciids **out)
