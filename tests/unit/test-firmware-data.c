@@ -420,6 +420,43 @@ static void test_firmware_external_names(void **state)
 	assert_logged(e, 3, "firmware_external", "'../y.bin' is not a firmware name");
 }
 
+/* The example driver's data files, with the [data] section docs/data-rpm.md gives. */
+static void test_example_driver(void **state)
+{
+	_cleanup_free_ char *drv = tl_src("drivers/example-helloworld");
+	_cleanup_free_ char *manifest = kp_path_join(drv, "kmodpack.ini");
+	struct kp_kv kv[] = {
+		KV("firmware", "data/firmware", 2),  KV("udev", "data/udev/99-helloworld.rules", 3),
+		KV("modprobe", "data/modprobe/helloworld.conf", 4), KV("doc", "data/doc/README", 5),
+		KV("bugtool", "data/bugtool", 6),
+	};
+	struct fw_data_opts o = {.manifest = manifest,
+				 .driver_dir = drv,
+				 .name = "helloworld",
+				 .version = "1.0",
+				 .release = "1"};
+	_cleanup_fw_data_ struct fw_data *d = NULL;
+	assert_int_equal(fw_data_resolve(&o, kv, KP_ARRAY_SIZE(kv), &d), 0);
+	assert_string_equal(tl_log_text(), "");
+	static const char *const dests[] = {
+		"/etc/modprobe.d/helloworld.conf",
+		"/etc/udev/rules.d/99-helloworld.rules",
+		"/etc/xensource/bugtool/helloworld",
+		"/etc/xensource/bugtool/helloworld.xml",
+		"/etc/xensource/bugtool/helloworld/stuff.xml",
+		"/lib/firmware/helloworld",
+		"/lib/firmware/helloworld/hello.fw",
+		"/usr/share/doc/helloworld-data-1.0",
+		"/usr/share/doc/helloworld-data-1.0/README",
+	};
+	assert_int_equal(d->n_files, KP_ARRAY_SIZE(dests));
+	for (size_t i = 0; i < d->n_files; i++)
+		assert_string_equal(d->files[i].dest, dests[i]);
+	const char *wanted[] = {"helloworld/hello.fw"};
+	struct fw_module_firmware mod = {"helloworld", wanted, 1};
+	assert_int_equal(fw_data_check_firmware(d, &mod, 1), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -445,6 +482,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_bugtool_xml_violation_names_xml_line, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_firmware_external_names, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_example_driver, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
