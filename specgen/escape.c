@@ -1,0 +1,313 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * User text made inert in a spec file. The rules follow what rpm 4.18
+ * (Debian 12) was observed to do, with `rpmspec -P`, `rpmspec -q` and
+ * spec_rpm_build (see docs/spec-safety.md for the full table):
+ *
+ *  - Every line of a spec is macro-expanded when it is read: preamble tag
+ *    values, %description, %files and %changelog alike (4.18 expands the
+ *    changelog: `%(touch x)` there runs). `%(...)` runs a shell,
+ *    `%{lua:...}` runs Lua, `%{expand:...}`, `%[expr]`, `%{name}` are
+ *    evaluated. `%%` is read as one literal '%', and after `%%` nothing
+ *    runs: "%%(touch x)" is the text "%(touch x)".
+ *  - Section and directive detection happens AFTER expansion: a
+ *    description line "%%files" expands to "%files" and starts a new
+ *    %files section; "%%post" starts a scriptlet, "  %%include /etc/x"
+ *    pastes a file of the build host into the package, "%%endif" breaks
+ *    the parse. Section names are matched case-insensitively at column 0,
+ *    directives (%if, %include, ...) after leading blanks. So a line that
+ *    starts with '%' can never be carried safely, escaped or not: refused.
+ *  - A line that starts (after blanks) with '#' is a comment in
+ *    %description and %changelog: its text is silently dropped. Refused.
+ *  - Before expanding, rpm joins lines: a trailing backslash continues the
+ *    line, and an unbalanced "%{", "%(" or "%[" pulls in following lines
+ *    until balanced. Its scanner takes "\x" as an escaped x, so user text
+ *    "\%{" escaped naively to "\%%{" opens a brace ("unclosed macro").
+ *    Every backslash is therefore followed by "%{nil}", which expands to
+ *    nothing and gives the scanner's skip something harmless to eat.
+ *  - Trailing blanks of each line are stripped (tags and %description),
+ *    leading blanks of a tag value too; tabs inside text are kept.
+ *  - URL and BugURL take a single token ("Tag takes single token only").
+ *  - In %changelog, a line starting with '*' begins the next entry.
+ *  - Bytes that are not UTF-8 make rpm fail ("invalid utf-8 encoding in
+ *    Summary"): refused here first, with the field named.
+ *  - %files paths are expanded three times (the line, then twice inside
+ *    rpmGenPath), so '%' needs eight '%'; one or two levels let
+ *    "%{lua:...}" in a file name run. rpm globs a path containing '*',
+ *    '?', '[' or a brace pair ("{a,b}", GLOB_BRACE) and then packages
+ *    every match: "st*r" would also take "stXr". A bracket expression
+ *    "[*]" matches only the literal character. In glob mode rpm splits the
+ *    pattern on blanks (popt), so a space there is written "\ "; braces
+ *    and backslashes could not be made to match literally and are refused,
+ *    as is '"' (it ends a quoted entry). %attr, %config, %lang... are found
+ *    anywhere in the expanded line (strstr), so '%' before a letter is
+ *    refused too.
+ */
+#include "specgen/escape.h"
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "common/log.h"
+#include "common/util.h"
+
+/* Length of the UTF-8 sequence at s (1-4), or 0 if it is not valid UTF-8. */
+static size_t utf8_len(const unsigned char *s)
+{
+	if (s[0] < 0x80)
+		return 1;
+	size_t n;
+	uint32_t cp;
+	if ((s[0] & 0xe0) == 0xc0) {
+		n = 2;
+		cp = s[0] & 0x1f;
+	} else if ((s[0] & 0xf0) == 0xe0) {
+		n = 3;
+		cp = s[0] & 0x0f;
+	} else if ((s[0] & 0xf8) == 0xf0) {
+		n = 4;
+		cp = s[0] & 0x07;
+	} else {
+		return 0;
+	}
+	for (size_t i = 1; i < n; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+		cp = (cp << 6) | (s[i] & 0x3f);
+	}
+	static const uint32_t min[] = {0, 0, 0x80, 0x800, 0x10000};
+	if (cp < min[n] || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+		return 0;
+	return n;
+}
+
+/*
+ * Check encoding and control characters. allow_nl: multi-line text, where
+ * '\n' separates lines and '\t' is kept. Logs and returns -KP_EINPUT.
+ */
+static int check_chars(const char *field, const char *s, bool multiline)
+{
+	int line = 1;
+	for (const unsigned char *p = (const unsigned char *)s; *p;) {
+		size_t n = utf8_len(p);
+		if (n == 0) {
+			if (multiline)
+				kp_err("%s: line %d: not valid UTF-8 (byte 0x%02x)", field, line,
+				       *p);
+			else
+				kp_err("%s: not valid UTF-8 (byte 0x%02x)", field, *p);
+			return -KP_EINPUT;
+		}
+		if (n == 1 && (*p < 0x20 || *p == 0x7f)) {
+			if (multiline && (*p == '\n' || *p == '\t')) {
+				line += *p == '\n';
+			} else if (*p == '\n') {
+				kp_err("%s: must be one line (contains a newline)", field);
+				return -KP_EINPUT;
+			} else {
+				if (multiline)
+					kp_err("%s: line %d: control character 0x%02x is not allowed",
+					       field, line, *p);
+				else
+					kp_err("%s: control character 0x%02x is not allowed", field,
+					       *p);
+				return -KP_EINPUT;
+			}
+		}
+		p += n;
+	}
+	return 0;
+}
+
+/* Append s[0..n) with '%' doubled and a harmless %{nil} after each '\\'. */
+static void add_escaped(struct kp_buf *b, const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (s[i] == '%')
+			kp_buf_adds(b, "%%");
+		else if (s[i] == '\\')
+			kp_buf_adds(b, "\\%{nil}");
+		else
+			kp_buf_addc(b, s[i]);
+	}
+}
+
+static bool is_blank(char c)
+{
+	return c == ' ' || c == '\t';
+}
+
+int spec_escape_line(const char *field, const char *value, char **out)
+{
+	int r = check_chars(field, value, false);
+	if (r < 0)
+		return r;
+	size_t n = strlen(value);
+	if (n == 0) {
+		kp_err("%s: is empty", field);
+		return -KP_EINPUT;
+	}
+	if (value[0] == ' ' || value[n - 1] == ' ') {
+		kp_err("%s: starts or ends with a space (rpm would strip it)", field);
+		return -KP_EINPUT;
+	}
+	struct kp_buf b = {0};
+	add_escaped(&b, value, n);
+	*out = kp_buf_steal(&b);
+	return 0;
+}
+
+int spec_escape_token(const char *field, const char *value, char **out)
+{
+	if (strchr(value, ' ')) {
+		kp_err("%s: must be a single word (contains a space)", field);
+		return -KP_EINPUT;
+	}
+	return spec_escape_line(field, value, out);
+}
+
+enum body_kind { BODY_DESCRIPTION, BODY_CHANGELOG };
+
+static int escape_body(const char *field, const char *text, enum body_kind kind, char **out)
+{
+	int r = check_chars(field, text, true);
+	if (r < 0)
+		return r;
+
+	struct kp_buf b = {0};
+	size_t pending_nl = 0; /* empty lines held back: dropped if nothing follows */
+	bool started = false;
+	int lineno = 0;
+	for (const char *line = text; *line || lineno == 0;) {
+		lineno++;
+		size_t len = strcspn(line, "\n");
+		const char *next = line[len] ? line + len + 1 : line + len;
+		while (len > 0 && is_blank(line[len - 1]))
+			len--;
+
+		size_t lead = 0;
+		while (lead < len && is_blank(line[lead]))
+			lead++;
+		if (kind == BODY_CHANGELOG && !started) {
+			/* rpm skips white space before an entry's text */
+			line += lead;
+			len -= lead;
+			lead = 0;
+		}
+
+		if (len == 0) {
+			if (started || kind == BODY_DESCRIPTION)
+				pending_nl++;
+			if (!*next)
+				break;
+			line = next;
+			continue;
+		}
+		if (line[lead] == '%') {
+			kp_err("%s: line %d starts with '%%', which rpm reads as spec syntax "
+			       "(%%files, %%post, %%include...) even when escaped",
+			       field, lineno);
+			kp_buf_release(&b);
+			return -KP_EINPUT;
+		}
+		if (line[lead] == '#') {
+			kp_err("%s: line %d starts with '#', which rpm drops as a comment", field,
+			       lineno);
+			kp_buf_release(&b);
+			return -KP_EINPUT;
+		}
+		if (kind == BODY_CHANGELOG && line[0] == '*') {
+			kp_err("%s: line %d starts with '*', which rpm reads as a new changelog "
+			       "entry",
+			       field, lineno);
+			kp_buf_release(&b);
+			return -KP_EINPUT;
+		}
+
+		if (started)
+			pending_nl++;
+		for (; pending_nl > 0; pending_nl--)
+			kp_buf_addc(&b, '\n');
+		add_escaped(&b, line, len);
+		started = true;
+		if (!*next)
+			break;
+		line = next;
+	}
+	if (!started) {
+		kp_err("%s: is empty", field);
+		return -KP_EINPUT;
+	}
+	*out = kp_buf_steal(&b);
+	return 0;
+}
+
+int spec_escape_text(const char *field, const char *text, char **out)
+{
+	return escape_body(field, text, BODY_DESCRIPTION, out);
+}
+
+int spec_escape_changelog(const char *field, const char *text, char **out)
+{
+	return escape_body(field, text, BODY_CHANGELOG, out);
+}
+
+static int path_err(const char *path, const char *what)
+{
+	kp_err("%%files: '%s': %s", path, what);
+	return -KP_EINPUT;
+}
+
+int spec_files_path(const char *path, char **out)
+{
+	int r = check_chars("%files", path, false);
+	if (r < 0)
+		return r;
+	if (path[0] != '/')
+		return path_err(path, "is not an absolute path");
+	if (strcmp(path, "/") == 0 || kp_endswith(path, "/"))
+		return path_err(path, "names a directory (trailing '/')");
+	if (strstr(path, "//") || strstr(path, "/./") || strstr(path, "/../") ||
+	    kp_endswith(path, "/.") || kp_endswith(path, "/.."))
+		return path_err(path, "is not a canonical path ('//', '.' or '..')");
+
+	bool glob = false;
+	for (const char *p = path; *p; p++) {
+		switch (*p) {
+		case '"':
+			return path_err(path, "contains '\"', which rpm cannot quote");
+		case '\\':
+			return path_err(path, "contains '\\', which rpm cannot package literally");
+		case '{':
+		case '}':
+			return path_err(path, "contains a brace, which rpm expands as a glob");
+		case '%':
+			if ((p[1] >= 'a' && p[1] <= 'z') || (p[1] >= 'A' && p[1] <= 'Z'))
+				return path_err(path, "contains '%' before a letter, which rpm "
+						      "reads as a %files attribute");
+			break;
+		case '*':
+		case '?':
+		case '[':
+			glob = true;
+			break;
+		}
+	}
+
+	struct kp_buf b = {0};
+	kp_buf_addc(&b, '"');
+	for (const char *p = path; *p; p++) {
+		if (*p == '%')
+			kp_buf_adds(&b, "%%%%%%%%");
+		else if (glob && (*p == '*' || *p == '?' || *p == '['))
+			kp_buf_addf(&b, "[%c]", *p);
+		else if (glob && (*p == ' ' || *p == '\''))
+			kp_buf_addf(&b, "\\%c", *p);
+		else
+			kp_buf_addc(&b, *p);
+	}
+	kp_buf_addc(&b, '"');
+	*out = kp_buf_steal(&b);
+	return 0;
+}

@@ -1,0 +1,52 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Making user text inert in a spec file (rpm 4.18). Every function either
+ * returns 0 with *out set to text that rpm reads back as exactly the input,
+ * running nothing, or logs "FIELD: what is wrong" (the caller adds
+ * file:line) and returns -KP_EINPUT. Findings behind the rules: escape.c
+ * and docs/spec-safety.md.
+ */
+#ifndef SPEC_ESCAPE_H
+#define SPEC_ESCAPE_H
+
+/*
+ * A one-line tag value: Summary, License, Vendor, URL, Packager, the name
+ * in a %changelog header. Refuses newlines and other control characters,
+ * leading or trailing white space (rpm strips it), empty values and bytes
+ * that are not UTF-8.
+ */
+int spec_escape_line(const char *field, const char *value, char **out);
+
+/*
+ * A tag rpm takes as a single token: URL, BugURL (rpm fails on "Tag takes
+ * single token only"). As spec_escape_line, and refuses spaces.
+ */
+int spec_escape_token(const char *field, const char *value, char **out);
+
+/*
+ * A %description body. Trailing blanks of each line and trailing empty
+ * lines are dropped (rpm drops them too). Refuses a line that starts,
+ * after blanks, with '%' (a section or %include/%if) or '#' (rpm drops it
+ * as a comment), control characters other than tab, and non-UTF-8.
+ */
+int spec_escape_text(const char *field, const char *text, char **out);
+
+/*
+ * The text of one %changelog entry (the lines after its "* date name"
+ * header). As spec_escape_text, and also refuses a line starting with '*'
+ * (rpm would read it as the next entry); leading blank lines and blanks
+ * are dropped as rpm does.
+ */
+int spec_escape_changelog(const char *field, const char *text, char **out);
+
+/*
+ * One path of a %files list, e.g. "/lib/modules/6.1.0-1-amd64/extra/x.ko",
+ * as an entry that packages exactly that file: quoted, '%' escaped for
+ * rpm's three expansions, '*', '?', '[' as bracket expressions. Refuses
+ * relative paths, "." and ".." components, '"', '\\', '{', '}', '%'
+ * followed by a letter (rpm's %attr/%config... parsers would see it),
+ * control characters and non-UTF-8.
+ */
+int spec_files_path(const char *path, char **out);
+
+#endif
