@@ -36,38 +36,38 @@
  * 'X11-auth', so those are what we accept.
  */
 static const char *const existing_categories[] = {
-	"blobs",
-	"boot-loader",
-	"CVSM",
-	"disk-info",
-	"firstboot",
-	"hardware-info",
-	"high-availability",
-	"host-crashdump-dumps",
-	"host-crashdump-logs",
-	"kernel-info",
-	"loopback-devices",
-	"multipath",
-	"network-status",
-	"pam",
-	"process-list",
-	"persistent-stats",
-	"system-logs",
-	"system-services",
-	"tapdisk-logs",
-	"vncterm",
-	"wlb",
-	"X11",
-	"X11-auth",
-	"xapi-subprocess",
-	"xenserver-config",
-	"xenserver-domains",
-	"xenserver-databases",
-	"xenserver-install",
-	"xenserver-logs",
-	"xen-info",
-	"xha-liveset",
-	"yum",
+    "blobs",
+    "boot-loader",
+    "CVSM",
+    "disk-info",
+    "firstboot",
+    "hardware-info",
+    "high-availability",
+    "host-crashdump-dumps",
+    "host-crashdump-logs",
+    "kernel-info",
+    "loopback-devices",
+    "multipath",
+    "network-status",
+    "pam",
+    "process-list",
+    "persistent-stats",
+    "system-logs",
+    "system-services",
+    "tapdisk-logs",
+    "vncterm",
+    "wlb",
+    "X11",
+    "X11-auth",
+    "xapi-subprocess",
+    "xenserver-config",
+    "xenserver-domains",
+    "xenserver-databases",
+    "xenserver-install",
+    "xenserver-logs",
+    "xen-info",
+    "xha-liveset",
+    "yum",
 };
 
 bool fw_bugtool_is_existing_category(const char *name)
@@ -290,8 +290,8 @@ static bool check_uint(struct check *c, xmlNodePtr el, const char *name, long lo
 	return true;
 }
 
-static void check_enum(struct check *c, xmlNodePtr el, const char *name,
-		       const char *const *values, const char *shown)
+static void check_enum(struct check *c, xmlNodePtr el, const char *name, const char *const *values,
+		       const char *shown)
 {
 	_cleanup_free_ char *v = attr(el, name);
 	if (v && !in_list(v, values))
@@ -301,9 +301,8 @@ static void check_enum(struct check *c, xmlNodePtr el, const char *name,
 
 static void check_capability(struct check *c, xmlNodePtr el)
 {
-	static const char *const known[] = {"pii",      "min_size", "max_size", "min_time",
-					    "max_time", "mime",     "checked",  "hidden",
-					    NULL};
+	static const char *const known[] = {"pii",  "min_size", "max_size", "min_time", "max_time",
+					    "mime", "checked",	"hidden",   NULL};
 	static const char *const pii[] = {"no", "if_customized", "maybe", "yes", NULL};
 	static const char *const mime[] = {"application/data", "text/plain", NULL};
 
@@ -340,7 +339,8 @@ static void check_files(struct check *c, xmlNodePtr el)
 	for (char *tok = strtok(t, " \t\r\n"); tok; tok = strtok(NULL, " \t\r\n")) {
 		n++;
 		if (tok[0] != '/')
-			bad(c, el, "<files>: '%s' is not an absolute path (xen-bugtool runs from "
+			bad(c, el,
+			    "<files>: '%s' is not an absolute path (xen-bugtool runs from "
 			    "any directory)",
 			    tok);
 	}
@@ -421,7 +421,8 @@ static void check_collect(struct check *c, xmlNodePtr el)
 		else if (xmlStrEqual(k->name, BAD_CAST "command"))
 			check_command(c, k);
 		else
-			bad(c, k, "<collect>: unknown element <%s> (the guide knows <files>, "
+			bad(c, k,
+			    "<collect>: unknown element <%s> (the guide knows <files>, "
 			    "<directory>, <command>)",
 			    (const char *)k->name);
 	}

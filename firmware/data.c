@@ -40,9 +40,9 @@
 #define BUGTOOL_BASE  "/etc/xensource/bugtool"
 
 static const char *const kind_names[] = {
-	[FW_KIND_FIRMWARE] = "firmware", [FW_KIND_UDEV] = "udev",       [FW_KIND_MODPROBE] = "modprobe",
-	[FW_KIND_CONFIG] = "config",     [FW_KIND_DOC] = "doc",         [FW_KIND_BUGTOOL] = "bugtool",
-	[FW_KIND_EULA] = "eula",
+    [FW_KIND_FIRMWARE] = "firmware", [FW_KIND_UDEV] = "udev", [FW_KIND_MODPROBE] = "modprobe",
+    [FW_KIND_CONFIG] = "config",     [FW_KIND_DOC] = "doc",   [FW_KIND_BUGTOOL] = "bugtool",
+    [FW_KIND_EULA] = "eula",
 };
 
 const char *fw_kind_name(enum fw_kind kind)
@@ -56,9 +56,9 @@ const char *fw_kind_name(enum fw_kind kind)
  * to remove them, and other packages own them).
  */
 static const char *const etc_system_dirs[] = {
-	"cron.d",    "default",  "init.d",     "ld.so.conf.d", "logrotate.d", "modprobe.d",
-	"pam.d",     "profile.d", "rc.d",      "security",     "sysconfig",   "sysctl.d",
-	"udev",      "xensource", "yum.repos.d", NULL,
+    "cron.d", "default",   "init.d",	  "ld.so.conf.d", "logrotate.d", "modprobe.d",
+    "pam.d",  "profile.d", "rc.d",	  "security",	  "sysconfig",	 "sysctl.d",
+    "udev",   "xensource", "yum.repos.d", NULL,
 };
 
 struct resolver {
@@ -89,12 +89,12 @@ static void add(struct resolver *r, const struct kp_kv *kv, enum fw_kind kind, c
 		d->files = kp_reallocarray(d->files, r->alloc, sizeof(*d->files));
 	}
 	d->files[d->n_files++] = (struct fw_file){
-		.src = src ? kp_strdup(src) : NULL,
-		.dest = dest,
-		.mode = is_dir ? 0755 : 0644,
-		.is_dir = is_dir,
-		.kind = kind,
-		.line = kv->line,
+	    .src = src ? kp_strdup(src) : NULL,
+	    .dest = dest,
+	    .mode = is_dir ? 0755 : 0644,
+	    .is_dir = is_dir,
+	    .kind = kind,
+	    .line = kv->line,
 	};
 }
 
@@ -149,7 +149,8 @@ static int split_value(struct resolver *r, const struct kp_kv *kv, struct token 
 /* RPM's rules for Version and Release: no '-', no white space, no macros. */
 static bool valid_evr_part(const char *s)
 {
-	if (!*s || !((*s >= '0' && *s <= '9') || (*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z')))
+	if (!*s ||
+	    !((*s >= '0' && *s <= '9') || (*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z')))
 		return false;
 	for (; *s; s++) {
 		bool alnum = (*s >= '0' && *s <= '9') || (*s >= 'a' && *s <= 'z') ||
@@ -175,7 +176,8 @@ static char *lexical_abs(const char *path)
 		full = kp_path_join(cwd, path);
 	}
 	struct kp_buf b = {0};
-	for (char *save = NULL, *c = strtok_r(full, "/", &save); c; c = strtok_r(NULL, "/", &save)) {
+	for (char *save = NULL, *c = strtok_r(full, "/", &save); c;
+	     c = strtok_r(NULL, "/", &save)) {
 		if (strcmp(c, ".") == 0)
 			continue;
 		if (strcmp(c, "..") == 0) {
@@ -333,8 +335,8 @@ static void place_file(struct resolver *r, const struct kp_kv *kv, enum fw_kind 
 }
 
 /* Walk a directory; rel is where it lands under the kind's base ("" for the base itself). */
-static void place_dir(struct resolver *r, const struct kp_kv *kv, enum fw_kind k,
-		      const char *shown, const char *real, const char *rel, int depth)
+static void place_dir(struct resolver *r, const struct kp_kv *kv, enum fw_kind k, const char *shown,
+		      const char *real, const char *rel, int depth)
 {
 	if (!is_tree_kind(k) && depth > 0) {
 		bad(r, kv, "'%s': %s files are installed flat; subdirectories are not allowed",
@@ -364,8 +366,8 @@ static void place_dir(struct resolver *r, const struct kp_kv *kv, enum fw_kind k
 
 	for (size_t i = 0; i < names.n; i++) {
 		_cleanup_free_ char *s = kp_path_join(shown, names.v[i]);
-		_cleanup_free_ char *sub = *rel ? kp_asprintf("%s/%s", rel, names.v[i])
-						: kp_strdup(names.v[i]);
+		_cleanup_free_ char *sub =
+		    *rel ? kp_asprintf("%s/%s", rel, names.v[i]) : kp_strdup(names.v[i]);
 		/* Flat kinds take the files directly inside, by name. */
 		struct stat lst, st;
 		if (lstat(s, &lst) < 0) {
@@ -600,12 +602,13 @@ static void check_bugtool_layout(struct resolver *r)
 				r->n_bad++;
 			} else {
 				_cleanup_free_ char *prefix =
-					kp_asprintf("%s/%s/", BUGTOOL_BASE, cat);
+				    kp_asprintf("%s/%s/", BUGTOOL_BASE, cat);
 				/* xen-bugtool only looks at categories that have a directory. */
 				if (!has_prefix_file(d, prefix)) {
-					kp_err("%s:%d: data.bugtool: new category '%s' has no collect "
-					       "file: add %s/<name>.xml with a <collect> element",
-					       r->o->manifest, f->line, cat, cat);
+					kp_err(
+					    "%s:%d: data.bugtool: new category '%s' has no collect "
+					    "file: add %s/<name>.xml with a <collect> element",
+					    r->o->manifest, f->line, cat, cat);
 					r->n_bad++;
 				}
 			}
@@ -646,16 +649,16 @@ static const struct {
 	const char *key;
 	int kind; /* -1: not a file list */
 } keys[] = {
-	{"version", -1},
-	{"release", -1},
-	{"firmware_external", -1},
-	{"firmware", FW_KIND_FIRMWARE},
-	{"udev", FW_KIND_UDEV},
-	{"modprobe", FW_KIND_MODPROBE},
-	{"config", FW_KIND_CONFIG},
-	{"doc", FW_KIND_DOC},
-	{"bugtool", FW_KIND_BUGTOOL},
-	{"eula", FW_KIND_EULA},
+    {"version", -1},
+    {"release", -1},
+    {"firmware_external", -1},
+    {"firmware", FW_KIND_FIRMWARE},
+    {"udev", FW_KIND_UDEV},
+    {"modprobe", FW_KIND_MODPROBE},
+    {"config", FW_KIND_CONFIG},
+    {"doc", FW_KIND_DOC},
+    {"bugtool", FW_KIND_BUGTOOL},
+    {"eula", FW_KIND_EULA},
 };
 
 static int key_index(const char *key)

@@ -26,12 +26,12 @@
 
 enum fw_kind {
 	FW_KIND_FIRMWARE, /* /lib/firmware/... */
-	FW_KIND_UDEV,     /* /etc/udev/rules.d/ */
+	FW_KIND_UDEV,	  /* /etc/udev/rules.d/ */
 	FW_KIND_MODPROBE, /* /etc/modprobe.d/ */
-	FW_KIND_CONFIG,   /* /etc/ */
-	FW_KIND_DOC,      /* /usr/share/doc/<name>-data-<version>/ */
+	FW_KIND_CONFIG,	  /* /etc/ */
+	FW_KIND_DOC,	  /* /usr/share/doc/<name>-data-<version>/ */
 	FW_KIND_BUGTOOL,  /* /etc/xensource/bugtool/ */
-	FW_KIND_EULA,     /* /usr/share/doc/<name>-data-<version>/, listed for the pack installer */
+	FW_KIND_EULA,	  /* /usr/share/doc/<name>-data-<version>/, listed for the pack installer */
 };
 
 /* "firmware", "udev", ...: the [data] key that produces the kind. */
@@ -44,17 +44,17 @@ struct fw_file {
 	 * category dir made of single files).
 	 */
 	char *src;
-	char *dest;    /* absolute install path, no trailing slash */
-	mode_t mode;   /* 0644 for files, 0755 for directories */
-	bool is_dir;   /* a directory the package owns (%dir) */
+	char *dest;  /* absolute install path, no trailing slash */
+	mode_t mode; /* 0644 for files, 0755 for directories */
+	bool is_dir; /* a directory the package owns (%dir) */
 	enum fw_kind kind;
-	int line;      /* manifest line of the key that brought it in */
+	int line; /* manifest line of the key that brought it in */
 };
 
 struct fw_data {
 	char *version; /* data RPM version (default: the driver's) */
 	char *release;
-	char *docdir;  /* /usr/share/doc/<name>-data-<version> */
+	char *docdir; /* /usr/share/doc/<name>-data-<version> */
 	/* Every file and owned directory, sorted by dest (strcmp). */
 	struct fw_file *files;
 	size_t n_files;
@@ -68,10 +68,11 @@ struct fw_data {
 };
 
 struct fw_data_opts {
-	const char *manifest;   /* the kmodpack.ini path, for messages; paths are relative to its dir */
+	const char
+	    *manifest; /* the kmodpack.ini path, for messages; paths are relative to its dir */
 	const char *driver_dir; /* no path may leave it */
-	const char *name;       /* package base name: <name>-data */
-	const char *version;    /* defaults for [data] version/release: the driver's */
+	const char *name;	/* package base name: <name>-data */
+	const char *version;	/* defaults for [data] version/release: the driver's */
 	const char *release;
 };
 

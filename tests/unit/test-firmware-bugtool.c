@@ -163,15 +163,15 @@ static void test_existing_categories(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_category_good, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_category_bad, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_collect_good, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_collect_bad, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_wrong_root, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_malformed, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_external_entity_not_read, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_undeclared_entity, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_existing_categories, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_category_good, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_category_bad, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_collect_good, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_collect_bad, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_wrong_root, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_malformed, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_external_entity_not_read, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_undeclared_entity, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_existing_categories, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

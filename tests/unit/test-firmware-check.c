@@ -23,8 +23,8 @@ static int setup(void **state)
 	tl_write(e->tmp, "fw/spare.bin", "s");
 	_cleanup_free_ char *manifest = kp_path_join(e->tmp, "kmodpack.ini");
 	struct kp_kv kv[] = {
-		{(char *)"firmware", (char *)"fw", 2},
-		{(char *)"firmware_external", (char *)"vendor/ucode.bin", 3},
+	    {(char *)"firmware", (char *)"fw", 2},
+	    {(char *)"firmware_external", (char *)"vendor/ucode.bin", 3},
 	};
 	struct fw_data_opts o = {.manifest = manifest,
 				 .driver_dir = e->tmp,
@@ -95,10 +95,10 @@ static void test_unused_is_warning(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_all_shipped, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_missing_names_module, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_directory_is_not_firmware, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_unused_is_warning, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_all_shipped, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_missing_names_module, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_directory_is_not_firmware, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_unused_is_warning, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -10,7 +10,10 @@
 #include "common/log.h"
 #include "firmware/data.h"
 
-#define KV(k, v, l) {(char *)(k), (char *)(v), (l)}
+#define KV(k, v, l)                                                                                \
+	{                                                                                          \
+		(char *)(k), (char *)(v), (l)                                                      \
+	}
 
 struct env {
 	char *tmp;
@@ -45,11 +48,11 @@ static int teardown(void **state)
 static int resolve(struct env *e, const struct kp_kv *kv, size_t n, struct fw_data **out)
 {
 	struct fw_data_opts o = {
-		.manifest = e->manifest,
-		.driver_dir = e->drv,
-		.name = "helloworld",
-		.version = "1.0",
-		.release = "1",
+	    .manifest = e->manifest,
+	    .driver_dir = e->drv,
+	    .name = "helloworld",
+	    .version = "1.0",
+	    .release = "1",
 	};
 	*out = NULL;
 	return fw_data_resolve(&o, kv, n, out);
@@ -76,7 +79,9 @@ static void assert_logged(struct env *e, int line, const char *key, const char *
 static void test_every_key(void **state)
 {
 	struct env *e = *state;
-	tl_write(e->drv, "data/firmware/helloworld/hello.fw", "\x7f" "FW\x01");
+	tl_write(e->drv, "data/firmware/helloworld/hello.fw",
+		 "\x7f"
+		 "FW\x01");
 	tl_write(e->drv, "data/firmware/top.bin", "x");
 	tl_write(e->drv, "data/udev/99-helloworld.rules", "# rule\n");
 	tl_write(e->drv, "data/modprobe/helloworld.conf", "options helloworld debug=1\n");
@@ -88,16 +93,16 @@ static void test_every_key(void **state)
 	tl_write(e->drv, "data/bugtool/helloworld/stuff.xml",
 		 "<collect>\n<files>/var/log/helloworld.log</files>\n</collect>\n");
 	struct kp_kv kv[] = {
-		KV("version", "2.5", 2),
-		KV("release", "3", 3),
-		KV("firmware", "data/firmware", 4),
-		KV("firmware_external", "other/fw.bin, more.bin", 5),
-		KV("udev", "data/udev/99-helloworld.rules", 6),
-		KV("modprobe", "data/modprobe", 7),
-		KV("config", "data/helloworld.cfg", 8),
-		KV("doc", "data/doc", 9),
-		KV("bugtool", "data/bugtool", 10),
-		KV("eula", "data/helloworld-EULA", 11),
+	    KV("version", "2.5", 2),
+	    KV("release", "3", 3),
+	    KV("firmware", "data/firmware", 4),
+	    KV("firmware_external", "other/fw.bin, more.bin", 5),
+	    KV("udev", "data/udev/99-helloworld.rules", 6),
+	    KV("modprobe", "data/modprobe", 7),
+	    KV("config", "data/helloworld.cfg", 8),
+	    KV("doc", "data/doc", 9),
+	    KV("bugtool", "data/bugtool", 10),
+	    KV("eula", "data/helloworld-EULA", 11),
 	};
 	_cleanup_fw_data_ struct fw_data *d = NULL;
 	assert_int_equal(resolve(e, kv, KP_ARRAY_SIZE(kv), &d), 0);
@@ -270,10 +275,10 @@ static void test_every_problem_reported(void **state)
 	struct env *e = *state;
 	tl_write(e->drv, "udev/x.txt", "x");
 	struct kp_kv kv[] = {
-		KV("udev", "udev/x.txt", 3),
-		KV("doc", "nothere", 4),
-		KV("bogus", "1", 5),
-		KV("udev", "udev/x.txt", 6),
+	    KV("udev", "udev/x.txt", 3),
+	    KV("doc", "nothere", 4),
+	    KV("bogus", "1", 5),
+	    KV("udev", "udev/x.txt", 6),
 	};
 	struct fw_data *d;
 	assert_int_equal(resolve(e, kv, KP_ARRAY_SIZE(kv), &d), -KP_EINPUT);
@@ -286,8 +291,8 @@ static void test_every_problem_reported(void **state)
 static void test_special_names(void **state)
 {
 	struct env *e = *state;
-	static const char *const names[] = {"a b.bin", "50%.bin", "x[1].bin", "star*.bin", "q?.bin",
-					    "%name.bin"};
+	static const char *const names[] = {"a b.bin",	 "50%.bin", "x[1].bin",
+					    "star*.bin", "q?.bin",  "%name.bin"};
 	for (size_t i = 0; i < KP_ARRAY_SIZE(names); i++) {
 		_cleanup_free_ char *rel = kp_asprintf("fw/%s", names[i]);
 		tl_write(e->drv, rel, names[i]);
@@ -426,9 +431,11 @@ static void test_example_driver(void **state)
 	_cleanup_free_ char *drv = tl_src("drivers/example-helloworld");
 	_cleanup_free_ char *manifest = kp_path_join(drv, "kmodpack.ini");
 	struct kp_kv kv[] = {
-		KV("firmware", "data/firmware", 2),  KV("udev", "data/udev/99-helloworld.rules", 3),
-		KV("modprobe", "data/modprobe/helloworld.conf", 4), KV("doc", "data/doc/README", 5),
-		KV("bugtool", "data/bugtool", 6),
+	    KV("firmware", "data/firmware", 2),
+	    KV("udev", "data/udev/99-helloworld.rules", 3),
+	    KV("modprobe", "data/modprobe/helloworld.conf", 4),
+	    KV("doc", "data/doc/README", 5),
+	    KV("bugtool", "data/bugtool", 6),
 	};
 	struct fw_data_opts o = {.manifest = manifest,
 				 .driver_dir = drv,
@@ -439,15 +446,15 @@ static void test_example_driver(void **state)
 	assert_int_equal(fw_data_resolve(&o, kv, KP_ARRAY_SIZE(kv), &d), 0);
 	assert_string_equal(tl_log_text(), "");
 	static const char *const dests[] = {
-		"/etc/modprobe.d/helloworld.conf",
-		"/etc/udev/rules.d/99-helloworld.rules",
-		"/etc/xensource/bugtool/helloworld",
-		"/etc/xensource/bugtool/helloworld.xml",
-		"/etc/xensource/bugtool/helloworld/stuff.xml",
-		"/lib/firmware/helloworld",
-		"/lib/firmware/helloworld/hello.fw",
-		"/usr/share/doc/helloworld-data-1.0",
-		"/usr/share/doc/helloworld-data-1.0/README",
+	    "/etc/modprobe.d/helloworld.conf",
+	    "/etc/udev/rules.d/99-helloworld.rules",
+	    "/etc/xensource/bugtool/helloworld",
+	    "/etc/xensource/bugtool/helloworld.xml",
+	    "/etc/xensource/bugtool/helloworld/stuff.xml",
+	    "/lib/firmware/helloworld",
+	    "/lib/firmware/helloworld/hello.fw",
+	    "/usr/share/doc/helloworld-data-1.0",
+	    "/usr/share/doc/helloworld-data-1.0/README",
 	};
 	assert_int_equal(d->n_files, KP_ARRAY_SIZE(dests));
 	for (size_t i = 0; i < d->n_files; i++)
@@ -460,29 +467,29 @@ static void test_example_driver(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_every_key, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_defaults_from_driver, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_glob_keeps_path_below_wildcard, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_glob_matching_nothing, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_dotdot_escape, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_absolute_path, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_symlink_escape, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_symlink_inside_is_followed, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_missing_file, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_unknown_key, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_invalid_version_and_release, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_every_problem_reported, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_special_names, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_unpackageable_name, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_eula, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_installed_twice, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_config_tree_in_system_dir, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_bugtool_layout, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_bugtool_single_files_by_role, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_bugtool_xml_violation_names_xml_line, setup,
-						teardown),
-		cmocka_unit_test_setup_teardown(test_firmware_external_names, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_example_driver, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_every_key, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_defaults_from_driver, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_glob_keeps_path_below_wildcard, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_glob_matching_nothing, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_dotdot_escape, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_absolute_path, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_symlink_escape, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_symlink_inside_is_followed, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_missing_file, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_unknown_key, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_invalid_version_and_release, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_every_problem_reported, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_special_names, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_unpackageable_name, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_eula, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_installed_twice, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_config_tree_in_system_dir, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_bugtool_layout, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_bugtool_single_files_by_role, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_bugtool_xml_violation_names_xml_line, setup,
+					    teardown),
+	    cmocka_unit_test_setup_teardown(test_firmware_external_names, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_example_driver, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

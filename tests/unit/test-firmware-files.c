@@ -17,7 +17,10 @@
 #include "common/log.h"
 #include "firmware/data.h"
 
-#define KV(k, v, l) {(char *)(k), (char *)(v), (l)}
+#define KV(k, v, l)                                                                                \
+	{                                                                                          \
+		(char *)(k), (char *)(v), (l)                                                      \
+	}
 
 static int setup(void **state)
 {
@@ -94,10 +97,13 @@ static struct fw_data *resolve_example(struct env *e)
 	tl_write(e->drv, "data/bugtool/helloworld/stuff.xml",
 		 "<collect><command>true</command></collect>\n");
 	struct kp_kv kv[] = {
-		KV("firmware", "data/firmware", 2), KV("udev", "data/udev", 3),
-		KV("modprobe", "data/modprobe", 4), KV("config", "data/helloworld.cfg", 5),
-		KV("doc", "data/doc", 6),           KV("bugtool", "data/bugtool", 7),
-		KV("eula", "data/helloworld-EULA", 8),
+	    KV("firmware", "data/firmware", 2),
+	    KV("udev", "data/udev", 3),
+	    KV("modprobe", "data/modprobe", 4),
+	    KV("config", "data/helloworld.cfg", 5),
+	    KV("doc", "data/doc", 6),
+	    KV("bugtool", "data/bugtool", 7),
+	    KV("eula", "data/helloworld-EULA", 8),
 	};
 	struct fw_data_opts o = {.manifest = e->manifest,
 				 .driver_dir = e->drv,
@@ -117,23 +123,23 @@ static void env_release(struct env *e)
 }
 
 static const char example_files[] =
-	"%defattr(0644,root,root,0755)\n"
-	"%config(noreplace) \"/etc/helloworld.cfg\"\n"
-	"%config(noreplace) \"/etc/modprobe.d/helloworld.conf\"\n"
-	"%config(noreplace) \"/etc/udev/rules.d/99-helloworld.rules\"\n"
-	"%dir \"/etc/xensource/bugtool/helloworld\"\n"
-	"%config \"/etc/xensource/bugtool/helloworld.xml\"\n"
-	"%config \"/etc/xensource/bugtool/helloworld/stuff.xml\"\n"
-	"%dir \"/lib/firmware/helloworld\"\n"
-	"\"/lib/firmware/helloworld/%%%%%%%%name.bin\"\n"
-	"\"/lib/firmware/helloworld/50%%%%%%%%.bin\"\n"
-	"\"/lib/firmware/helloworld/a b.bin\"\n"
-	"\"/lib/firmware/helloworld/hello.fw\"\n"
-	"\"/lib/firmware/helloworld/star[*].bin\"\n"
-	"\"/lib/firmware/helloworld/x[[]1].bin\"\n"
-	"%dir \"/usr/share/doc/helloworld-data-1.0\"\n"
-	"%doc \"/usr/share/doc/helloworld-data-1.0/README\"\n"
-	"%license \"/usr/share/doc/helloworld-data-1.0/helloworld-EULA\"\n";
+    "%defattr(0644,root,root,0755)\n"
+    "%config(noreplace) \"/etc/helloworld.cfg\"\n"
+    "%config(noreplace) \"/etc/modprobe.d/helloworld.conf\"\n"
+    "%config(noreplace) \"/etc/udev/rules.d/99-helloworld.rules\"\n"
+    "%dir \"/etc/xensource/bugtool/helloworld\"\n"
+    "%config \"/etc/xensource/bugtool/helloworld.xml\"\n"
+    "%config \"/etc/xensource/bugtool/helloworld/stuff.xml\"\n"
+    "%dir \"/lib/firmware/helloworld\"\n"
+    "\"/lib/firmware/helloworld/%%%%%%%%name.bin\"\n"
+    "\"/lib/firmware/helloworld/50%%%%%%%%.bin\"\n"
+    "\"/lib/firmware/helloworld/a b.bin\"\n"
+    "\"/lib/firmware/helloworld/hello.fw\"\n"
+    "\"/lib/firmware/helloworld/star[*].bin\"\n"
+    "\"/lib/firmware/helloworld/x[[]1].bin\"\n"
+    "%dir \"/usr/share/doc/helloworld-data-1.0\"\n"
+    "%doc \"/usr/share/doc/helloworld-data-1.0/README\"\n"
+    "%license \"/usr/share/doc/helloworld-data-1.0/helloworld-EULA\"\n";
 
 static void test_render(void **state)
 {
@@ -223,12 +229,13 @@ static void test_rpmbuild_packages_exactly(void **state)
 
 	_cleanup_free_ char *topdir = kp_asprintf("_topdir %s/top", e.tmp);
 	_cleanup_free_ char *specpath = kp_path_join(e.tmp, "t.spec");
-	char *build[] = {(char *)"rpmbuild", (char *)"-bb", (char *)"--quiet",
-			 (char *)"--define", topdir, specpath, NULL};
+	char *build[] = {
+	    (char *)"rpmbuild", (char *)"-bb", (char *)"--quiet", (char *)"--define", topdir,
+	    specpath,		NULL};
 	assert_int_equal(run(build, NULL), 0);
 
 	_cleanup_free_ char *rpm =
-		kp_asprintf("%s/top/RPMS/noarch/helloworld-data-1.0-1.noarch.rpm", e.tmp);
+	    kp_asprintf("%s/top/RPMS/noarch/helloworld-data-1.0-1.noarch.rpm", e.tmp);
 	char *query[] = {(char *)"rpm", (char *)"-qlp", rpm, NULL};
 	_cleanup_free_ char *listed = NULL;
 	assert_int_equal(run(query, &listed), 0);
@@ -247,9 +254,9 @@ static void test_rpmbuild_packages_exactly(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_path_escaping, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_render, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_rpmbuild_packages_exactly, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_path_escaping, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_render, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_rpmbuild_packages_exactly, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
