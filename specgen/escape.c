@@ -107,8 +107,9 @@ static int check_chars(const char *field, const char *s, bool multiline)
 				return -KP_EINPUT;
 			} else {
 				if (multiline)
-					kp_err("%s: line %d: control character 0x%02x is not allowed",
-					       field, line, *p);
+					kp_err(
+					    "%s: line %d: control character 0x%02x is not allowed",
+					    field, line, *p);
 				else
 					kp_err("%s: control character 0x%02x is not allowed", field,
 					       *p);

@@ -232,7 +232,7 @@ static int check_opts(const struct spec_rpm_opts *o)
 	}
 	/* rpm builds relative paths from its cwd; refuse them rather than guess. */
 	const char *paths[] = {o->specfile, o->buildroot, o->sourcedir,
-			       o->rpmdir,   o->srpmdir,   o->workdir};
+			       o->rpmdir,   o->srpmdir,	  o->workdir};
 	for (size_t i = 0; i < KP_ARRAY_SIZE(paths); i++) {
 		if (paths[i] && paths[i][0] != '/') {
 			kp_err("rpm build: '%s' is not an absolute path", paths[i]);
@@ -263,11 +263,11 @@ static int build_pass(const struct spec_rpm_opts *o, rpmBuildFlags what)
 	rpmts ts = rpmtsCreate();
 	rpmtsSetRootDir(ts, "/");
 	struct rpmBuildArguments_s ba = {
-		.pkgFlags = RPMBUILD_PKG_NONE,
-		.buildAmount = what,
-		.buildRootOverride = (char *)o->buildroot,
-		.cookie = NULL,
-		.rootdir = "/",
+	    .pkgFlags = RPMBUILD_PKG_NONE,
+	    .buildAmount = what,
+	    .buildRootOverride = (char *)o->buildroot,
+	    .cookie = NULL,
+	    .rootdir = "/",
 	};
 	int rc = rpmSpecBuild(ts, spec, &ba);
 	rpmtsFree(ts);

@@ -196,22 +196,22 @@ struct hostile {
  * it gets to run. The lua ones also try an absolute path under /tmp.
  */
 static const struct hostile attacks[] = {
-	{"x %(touch pwned)", "x %(touch pwned)", "- x %(touch pwned)", "x %(touch pwned)",
-	 "https://example.com/%(touch${IFS}pwned)"},
-	{"%{lua: os.execute('touch pwned')}", "x %{lua: os.execute('touch pwned')}",
-	 "- %{lua: os.execute('touch pwned')}", "lua %(touch pwned) [*]?.ko",
-	 "%{lua:os.execute('touch'..string.char(32)..'pwned')}"},
-	{"%{expand:%%(touch pwned)}", "x %{expand:%%(touch pwned)} %%(touch pwned)",
-	 "- %%(touch pwned) %%%", "100% %%(touch pwned)", "%%(touch${IFS}pwned)"},
-	{"%[1+1] %{?nosuch} %{name} %define x 1", "x %[1+1] is not 2\nand %define, %global stay text",
-	 "- %global x %(touch pwned)", "it's a *.ko", "%[1+1]"},
-	{"\\%{lua: os.execute('touch pwned')}\\",
-	 "back\\%{lua: os.execute('touch pwned')}\nslash at end \\\ntext then %%files",
-	 "- trailing \\\n- next", "a b c", "\\%(touch${IFS}pwned)\\"},
-	{"x %{lua:", "opened %{lua: os.execute('touch pwned')\nand %(touch pwned\nnever closed",
-	 "- %{\n- %(\n- %[", "x%[y", "%{"},
-	{"tab-less café ✓", "tab\there, café ✓\n\n  indented line\nnot # a comment",
-	 "- ok # not a comment", "café ✓.ko", "https://example.com/café"},
+    {"x %(touch pwned)", "x %(touch pwned)", "- x %(touch pwned)", "x %(touch pwned)",
+     "https://example.com/%(touch${IFS}pwned)"},
+    {"%{lua: os.execute('touch pwned')}", "x %{lua: os.execute('touch pwned')}",
+     "- %{lua: os.execute('touch pwned')}", "lua %(touch pwned) [*]?.ko",
+     "%{lua:os.execute('touch'..string.char(32)..'pwned')}"},
+    {"%{expand:%%(touch pwned)}", "x %{expand:%%(touch pwned)} %%(touch pwned)",
+     "- %%(touch pwned) %%%", "100% %%(touch pwned)", "%%(touch${IFS}pwned)"},
+    {"%[1+1] %{?nosuch} %{name} %define x 1", "x %[1+1] is not 2\nand %define, %global stay text",
+     "- %global x %(touch pwned)", "it's a *.ko", "%[1+1]"},
+    {"\\%{lua: os.execute('touch pwned')}\\",
+     "back\\%{lua: os.execute('touch pwned')}\nslash at end \\\ntext then %%files",
+     "- trailing \\\n- next", "a b c", "\\%(touch${IFS}pwned)\\"},
+    {"x %{lua:", "opened %{lua: os.execute('touch pwned')\nand %(touch pwned\nnever closed",
+     "- %{\n- %(\n- %[", "x%[y", "%{"},
+    {"tab-less café ✓", "tab\there, café ✓\n\n  indented line\nnot # a comment",
+     "- ok # not a comment", "café ✓.ko", "https://example.com/café"},
 };
 
 static void render_and_build(const char *dir, const struct hostile *h)
@@ -253,16 +253,16 @@ static void render_and_build(const char *dir, const struct hostile *h)
 	_cleanup_free_ char *srpms = kp_path_join(dir, "SRPMS");
 	_cleanup_free_ char *work = kp_path_join(dir, "work");
 	struct spec_rpm_opts o = {
-		.specfile = specfile,
-		.buildroot = root,
-		.sourcedir = src,
-		.rpmdir = rpms,
-		.srpmdir = srpms,
-		.workdir = work,
-		.arch = "x86_64",
-		.source_date_epoch = 1420070400,
-		.binary = true,
-		.source = true,
+	    .specfile = specfile,
+	    .buildroot = root,
+	    .sourcedir = src,
+	    .rpmdir = rpms,
+	    .srpmdir = srpms,
+	    .workdir = work,
+	    .arch = "x86_64",
+	    .source_date_epoch = 1420070400,
+	    .binary = true,
+	    .source = true,
 	};
 	tl_log_reset();
 	int r = spec_rpm_build(&o);
@@ -328,12 +328,12 @@ static void test_unescaped_text_runs(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_line, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_text, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_changelog, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_files_path, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_hostile_text_runs_nothing, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_unescaped_text_runs, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_line, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_text, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_changelog, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_files_path, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_hostile_text_runs_nothing, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_unescaped_text_runs, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -17,9 +17,9 @@
 #include "common/util.h"
 #include "specgen/rpm.h"
 
-#define SDE      1420070400LL /* 2015-01-01 */
-#define PKG_A    "foo-modules-a-6.1.0-1-1.0"
-#define PKG_B    "foo-modules-b-6.1.0-1-1.0"
+#define SDE	 1420070400LL /* 2015-01-01 */
+#define PKG_A	 "foo-modules-a-6.1.0-1-1.0"
+#define PKG_B	 "foo-modules-b-6.1.0-1-1.0"
 #define RPM_A(d) d "/RPMS/x86_64/" PKG_A "-1.0-1.x86_64.rpm"
 
 struct fx {
@@ -59,16 +59,16 @@ static void fx_init(struct fx *f, const char *dir, const char *spec_text)
 	tl_write(dir, "SOURCES/foo-1.0.tar.gz", "not really a tarball\n");
 
 	f->o = (struct spec_rpm_opts){
-		.specfile = f->spec,
-		.buildroot = f->buildroot,
-		.sourcedir = f->sourcedir,
-		.rpmdir = f->rpmdir,
-		.srpmdir = f->srpmdir,
-		.workdir = f->workdir,
-		.arch = "x86_64",
-		.source_date_epoch = SDE,
-		.binary = true,
-		.source = true,
+	    .specfile = f->spec,
+	    .buildroot = f->buildroot,
+	    .sourcedir = f->sourcedir,
+	    .rpmdir = f->rpmdir,
+	    .srpmdir = f->srpmdir,
+	    .workdir = f->workdir,
+	    .arch = "x86_64",
+	    .source_date_epoch = SDE,
+	    .binary = true,
+	    .source = true,
 	};
 }
 
@@ -165,9 +165,9 @@ static void test_build_two_subpackages(void **state)
 	_cleanup_free_ char *files = run("rpm -qpl '%s'", rpm_a);
 	assert_string_equal(files, "/lib/modules/6.1.0-1-a/extra/x.ko\n");
 	_cleanup_free_ char *owner =
-		run("rpm -qp --qf '[%%{FILEUSERNAME}:%%{FILEGROUPNAME}:%%{FILEMODES:octal}:"
-		    "%%{FILEMTIMES}\\n]' '%s'",
-		    rpm_a);
+	    run("rpm -qp --qf '[%%{FILEUSERNAME}:%%{FILEGROUPNAME}:%%{FILEMODES:octal}:"
+		"%%{FILEMTIMES}\\n]' '%s'",
+		rpm_a);
 	assert_string_equal(owner, "root:root:100644:1420070400\n");
 
 	_cleanup_free_ char *prov = run("rpm -qp --provides '%s'", rpm_a);
@@ -196,8 +196,10 @@ static void test_build_two_subpackages(void **state)
 	_cleanup_free_ char *tarball = kp_path_join(f->sourcedir, "foo-1.0.tar.gz");
 	assert_int_equal(spec_sha256_file(f->spec, spec_sum), 0);
 	assert_int_equal(spec_sha256_file(tarball, src_sum), 0);
-	_cleanup_free_ char *want = kp_asprintf("foo-1.0.tar.gz %s\nfoo.spec %s\n", src_sum, spec_sum);
-	_cleanup_free_ char *sums = run("rpm -qp --qf '[%%{FILENAMES} %%{FILEDIGESTS}\\n]' '%s'", srpm);
+	_cleanup_free_ char *want =
+	    kp_asprintf("foo-1.0.tar.gz %s\nfoo.spec %s\n", src_sum, spec_sum);
+	_cleanup_free_ char *sums =
+	    run("rpm -qp --qf '[%%{FILENAMES} %%{FILEDIGESTS}\\n]' '%s'", srpm);
 	assert_string_equal(sums, want);
 }
 
@@ -210,12 +212,15 @@ static void test_reproducible(void **state)
 	_cleanup_free_ char *spec = fixture_spec("Example driver", "An example driver.");
 	fx_init(&g, dir2, spec);
 	/* Different mtimes and a different source tarball mtime in the second tree. */
-	_cleanup_free_ char *touch = run("touch -d @1700000000 '%s/root/lib/modules/6.1.0-1-a/extra/x.ko' "
-					 "'%s/SOURCES/foo-1.0.tar.gz'", dir2, dir2);
+	_cleanup_free_ char *touch =
+	    run("touch -d @1700000000 '%s/root/lib/modules/6.1.0-1-a/extra/x.ko' "
+		"'%s/SOURCES/foo-1.0.tar.gz'",
+		dir2, dir2);
 
 	assert_int_equal(spec_rpm_build(&f->o), 0);
 	assert_int_equal(spec_rpm_build(&g.o), 0);
-	const char *names[] = {"x86_64/" PKG_A "-1.0-1.x86_64.rpm", "x86_64/" PKG_B "-1.0-1.x86_64.rpm"};
+	const char *names[] = {"x86_64/" PKG_A "-1.0-1.x86_64.rpm",
+			       "x86_64/" PKG_B "-1.0-1.x86_64.rpm"};
 	for (size_t i = 0; i < KP_ARRAY_SIZE(names); i++) {
 		_cleanup_free_ char *a = kp_path_join(f->rpmdir, names[i]);
 		_cleanup_free_ char *b = kp_path_join(g.rpmdir, names[i]);
@@ -234,7 +239,8 @@ static void test_sha256(void **state)
 	_cleanup_free_ char *p = kp_path_join(f->dir, "abc");
 	char sum[65];
 	assert_int_equal(spec_sha256_file(p, sum), 0);
-	assert_string_equal(sum, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+	assert_string_equal(sum,
+			    "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
 	_cleanup_free_ char *missing = kp_path_join(f->dir, "missing");
 	assert_int_equal(spec_sha256_file(missing, sum), -ENOENT);
 }
@@ -312,7 +318,7 @@ static void test_user_macros_ignored(void **state)
 	assert_int_equal(r, 0);
 	_cleanup_free_ char *p = kp_asprintf("%s/x86_64/%s-1.0-1.x86_64.rpm", f->rpmdir, PKG_A);
 	_cleanup_free_ char *q =
-		run("rpm -qp --qf '%%{PACKAGER}|%%{PAYLOADCOMPRESSOR}|%%{BUILDHOST}' '%s'", p);
+	    run("rpm -qp --qf '%%{PACKAGER}|%%{PAYLOADCOMPRESSOR}|%%{BUILDHOST}' '%s'", p);
 	assert_string_equal(q, "(none)|gzip|kmodpack");
 }
 
@@ -364,17 +370,17 @@ static void test_bad_opts(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_build_two_subpackages, setup_fx, teardown_fx),
-		cmocka_unit_test_setup_teardown(test_reproducible, setup_fx, teardown_fx),
-		cmocka_unit_test_setup_teardown(test_sha256, setup_fx, teardown_fx),
-		cmocka_unit_test_setup_teardown(test_missing_file_fails, setup_fx, teardown_fx),
-		cmocka_unit_test_setup_teardown(test_unpackaged_file_fails, setup_fx, teardown_fx),
-		cmocka_unit_test_setup_teardown(test_bad_spec_fails, setup_fx, teardown_fx),
-		cmocka_unit_test_setup_teardown(test_unknown_arch, setup_fx, teardown_fx),
-		cmocka_unit_test_setup_teardown(test_i686_on_x86_64, setup_fx, teardown_fx),
-		cmocka_unit_test_setup_teardown(test_user_macros_ignored, setup_fx, teardown_fx),
-		cmocka_unit_test_setup_teardown(test_process_state_kept, setup_fx, teardown_fx),
-		cmocka_unit_test_setup_teardown(test_bad_opts, setup_fx, teardown_fx),
+	    cmocka_unit_test_setup_teardown(test_build_two_subpackages, setup_fx, teardown_fx),
+	    cmocka_unit_test_setup_teardown(test_reproducible, setup_fx, teardown_fx),
+	    cmocka_unit_test_setup_teardown(test_sha256, setup_fx, teardown_fx),
+	    cmocka_unit_test_setup_teardown(test_missing_file_fails, setup_fx, teardown_fx),
+	    cmocka_unit_test_setup_teardown(test_unpackaged_file_fails, setup_fx, teardown_fx),
+	    cmocka_unit_test_setup_teardown(test_bad_spec_fails, setup_fx, teardown_fx),
+	    cmocka_unit_test_setup_teardown(test_unknown_arch, setup_fx, teardown_fx),
+	    cmocka_unit_test_setup_teardown(test_i686_on_x86_64, setup_fx, teardown_fx),
+	    cmocka_unit_test_setup_teardown(test_user_macros_ignored, setup_fx, teardown_fx),
+	    cmocka_unit_test_setup_teardown(test_process_state_kept, setup_fx, teardown_fx),
+	    cmocka_unit_test_setup_teardown(test_bad_opts, setup_fx, teardown_fx),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
