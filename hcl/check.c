@@ -83,7 +83,12 @@ const struct hcl_result *hcl_check_add(struct hcl_check *c, const struct hcl_mat
 	for (size_t i = 0; i < r->nhits; i++) {
 		const struct hcl_hit *h = &r->hits[i];
 		const struct hcl_match *claim = &h->claim->match;
-		if (hcl_match_is_class_claim(claim) && !hcl_match_class_known(id, claim)) {
+		/*
+		 * Either side narrowing by class only, against a side whose class
+		 * is unknown: whether they meet depends on a class nobody stated.
+		 */
+		if ((hcl_match_is_class_claim(claim) && !hcl_match_class_known(id, claim)) ||
+		    (hcl_match_is_class_claim(id) && !hcl_match_class_known(claim, id))) {
 			push_unique(&r->class_possible, h->claim->module);
 			continue;
 		}

@@ -10,6 +10,8 @@
  * A class claim (device open, class fixed: pci:v*d*sv*sd*bc01sc08i02*)
  * counts only when the ID fixes every class bit the claim tests; otherwise
  * it is reported apart as a possible class match and leaves the verdict alone.
+ * The same holds the other way round: an ID that is itself a class entry
+ * (PCI_DEVICE_CLASS) and an in-kernel claim for one device of unknown class.
  */
 #ifndef HCL_HCL_H
 #define HCL_HCL_H
