@@ -1,0 +1,51 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+#
+# Opt-in (KMODPACK_TEST_REAL_KERNEL=1): fetch Debian's linux-image package
+# with scripts/fetch-linux-image.sh (apt-get download, dpkg-deb -x, depmod -b)
+# and check hcl verdicts against its real modules.alias, and modinfo against
+# kmod's on a sample of its real (signed) modules. Exit 77 otherwise.
+set -euo pipefail
+
+if [ "${KMODPACK_TEST_REAL_KERNEL:-0}" != 1 ]; then
+	echo "SKIP: set KMODPACK_TEST_REAL_KERNEL=1 to fetch and test a real kernel package"
+	exit 77
+fi
+: "${KMODPACK:?set KMODPACK to the kmodpack binary}"
+src=${KMODPACK_TEST_SRCDIR:-$(cd "$(dirname "$0")/../.." && pwd)}
+PATH=$PATH:/usr/sbin:/sbin
+fail() { echo "FAIL: $*" >&2; exit 1; }
+
+rc=0
+moddir=$("$src/scripts/fetch-linux-image.sh" "${KMODPACK_TEST_KERNEL_RELEASE:-6.1.0-56-amd64}") || rc=$?
+[ "$rc" = 0 ] || { [ "$rc" = 3 ] && { echo "SKIP: cannot fetch the kernel package"; exit 77; }; fail "fetch-linux-image.sh exited $rc"; }
+
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+# The issue's example: 8086:10fb is claimed by ixgbe, supported.
+"$KMODPACK" hcl --kernel "$moddir" --json --device 8086:10fb >"$tmp/j" && fail "supported ID exited 0"
+python3 - "$tmp/j" <<'PY' || fail "8086:10fb verdict"
+import json, sys
+e = json.load(open(sys.argv[1]))["ids"][0]
+assert e["verdict"] == "supported" and e["claimed_by"] == ["ixgbe"], e
+PY
+# An ID no driver claims, and an NVMe controller known by class only through lspci.
+"$KMODPACK" hcl --kernel "$moddir" --device 1234:5678 >"$tmp/o" || fail "unclaimed ID"
+grep -q '^1234:5678  new' "$tmp/o" || fail "1234:5678 not new"
+printf '01:00.0 0108: 144d:a808 (prog-if 02)\n' | "$KMODPACK" hcl --kernel "$moddir" --lspci - >"$tmp/o" && fail "nvme exit 0"
+grep -A1 '^144d:a808 class 010802  supported' "$tmp/o" | grep -q 'claimed by: nvme' || fail "nvme by class"
+
+# Every ixgbe alias in the real module is supported by the real index.
+ixgbe=$(find "$moddir" -name 'ixgbe.ko*' | head -1)
+"$KMODPACK" hcl --kernel "$moddir" --fail-on=none "$ixgbe" >"$tmp/o"
+n=$(grep -c '^ixgbe ' "$tmp/o")
+[ "$n" -gt 30 ] && [ "$(grep -c '^ixgbe .*  supported  ' "$tmp/o")" = "$n" ] || fail "ixgbe self-check"
+
+# modinfo agrees with kmod on a spread of real modules.
+strip_sig() { awk '/^(sig_id|signer|sig_key|sig_hashalgo|signature):/ {s=1; next} s && /^\t/ {next} {s=0; print}'; }
+find "$moddir" -name '*.ko*' | sort | awk 'NR % 20 == 1' >"$tmp/sample"
+while read -r ko; do
+	diff -u <(modinfo "$ko" | strip_sig) <("$KMODPACK" modinfo "$ko") >/dev/null || fail "'$ko' differs from modinfo"
+done <"$tmp/sample"
+echo "PASS ($(wc -l <"$tmp/sample") modules compared)"
