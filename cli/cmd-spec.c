@@ -66,7 +66,8 @@ int cmd_spec(int argc, char **argv)
 	long long sde = m->source_date_epoch >= 0 ? m->source_date_epoch : 0;
 	_cleanup_free_ char *source0 = kp_asprintf("%s-%s.tar.gz", m->name, m->version);
 	struct spec_input in = {.m = m, .t = t, .flavours = sf, .nflavours = t->nflavours,
-				.source0 = source0, .source_date_epoch = sde};
+				.source0 = source0, .source_date_epoch = sde,
+				.build_scripts = true};
 	_cleanup_free_ char *spec = NULL;
 	r = spec_generate(&in, &spec);
 	if (r == 0)

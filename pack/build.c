@@ -14,6 +14,7 @@
 #include "common/fs.h"
 #include "common/log.h"
 #include "common/signals.h"
+#include "firmware/data.h"
 #include "kbuild/runner.h"
 #include "kbuild/target.h"
 #include "modinfo/ko.h"
@@ -37,6 +38,8 @@ struct run {
 	struct kb_job *jobs;
 	struct pk_flavour_status *st;
 	struct spec_flavour *sf;
+	struct fw_data *data; /* the [data] section resolved, or NULL */
+	struct kp_strv *firmware; /* per flavour and module: declared firmware, joined */
 	json_object *report;
 };
 
@@ -454,6 +457,8 @@ static int stage_modules(struct run *rn, size_t i, json_object *jmods)
 		mi_ko_get_all(ko, "alias", &sm->aliases);
 		struct kp_strv fw = {0};
 		mi_ko_get_all(ko, "firmware", &fw);
+		for (size_t x = 0; x < fw.n; x++)
+			kp_strv_pushf(&rn->firmware[i], "%s\t%s", sm->name, fw.v[x]);
 
 		_cleanup_free_ char *dest = kp_asprintf("%s/%s.ko", destdir, sm->name);
 		if ((r = kp_copy_file(kos.v[k], dest, 0644)) < 0)
@@ -520,6 +525,10 @@ static void run_release(struct run *rn)
 			free(rn->sf[i].mods);
 		}
 	}
+	for (size_t i = 0; rn->firmware && i < n; i++)
+		kp_strv_release(&rn->firmware[i]);
+	free(rn->firmware);
+	fw_data_free(rn->data);
 	free(rn->builddirs);
 	free(rn->logs);
 	free(rn->jobs);
@@ -530,6 +539,68 @@ static void run_release(struct run *rn)
 	spec_manifest_free(rn->m);
 	kb_target_free(rn->t);
 	json_object_put(rn->report);
+}
+
+/*
+ * The data RPM's files: every firmware a module declares must be shipped or
+ * declared external; then the files go into the buildroot and, at their
+ * install paths, into Source1 so the SRPM rebuilds the same package.
+ */
+static int stage_data(struct run *rn)
+{
+	const struct fw_data *d = rn->data;
+	/* One entry per module: flavours declare the same firmware, keep each name once. */
+	struct kp_strv seen = {0};
+	struct fw_module_firmware *mods = NULL;
+	const char ***names = NULL;
+	size_t nmods = 0;
+	for (size_t i = 0; i < rn->t->nflavours; i++) {
+		for (size_t k = 0; k < rn->firmware[i].n; k++) {
+			char *e = rn->firmware[i].v[k], *tab = strchr(e, '\t');
+			if (kp_strv_contains(&seen, e))
+				continue;
+			kp_strv_push(&seen, e);
+			_cleanup_free_ char *mod = kp_strndup(e, tab - e);
+			size_t j = 0;
+			while (j < nmods && strcmp(mods[j].module, mod))
+				j++;
+			if (j == nmods) {
+				mods = kp_reallocarray(mods, nmods + 1, sizeof(*mods));
+				names = kp_reallocarray(names, nmods + 1, sizeof(*names));
+				names[nmods] = NULL;
+				mods[nmods++] = (struct fw_module_firmware){.module = TAKE_PTR(mod)};
+			}
+			names[j] = kp_reallocarray(names[j], mods[j].n_names + 1, sizeof(char *));
+			names[j][mods[j].n_names++] = tab + 1;
+			mods[j].names = names[j];
+		}
+	}
+	int r = fw_data_check_firmware(d, mods, nmods);
+	for (size_t j = 0; j < nmods; j++) {
+		free((char *)mods[j].module);
+		free(names[j]);
+	}
+	free(mods);
+	free(names);
+	kp_strv_release(&seen);
+	if (r < 0)
+		return r;
+
+	_cleanup_free_ char *tree = kp_path_join(rn->od.stage, "datatree");
+	_cleanup_free_ char *root = kp_path_join(rn->od.stage, "buildroot");
+	for (size_t i = 0; i < d->n_files && r == 0; i++) {
+		const struct fw_file *f = &d->files[i];
+		for (int pass = 0; pass < 2 && r == 0; pass++) {
+			_cleanup_free_ char *dst = kp_path_join(pass ? root : tree, f->dest + 1);
+			_cleanup_free_ char *parent = kp_strdup(dst);
+			*strrchr(parent, '/') = '\0';
+			if ((r = kp_mkdir_p(f->is_dir ? dst : parent, 0755)) == 0 && !f->is_dir)
+				r = kp_copy_file(f->src, dst, f->mode);
+			if (r < 0)
+				kp_err("cannot stage '%s': %s", dst, strerror(-r));
+		}
+	}
+	return r;
 }
 
 static int package(struct run *rn)
@@ -554,7 +625,24 @@ static int package(struct run *rn)
 		return r;
 
 	struct spec_input in = {.m = m, .t = t, .flavours = rn->sf, .nflavours = t->nflavours,
-				.source0 = source0, .source_date_epoch = rn->sde};
+				.source0 = source0, .source_date_epoch = rn->sde,
+				.build_scripts = true};
+	_cleanup_free_ char *data_files = NULL;
+	_cleanup_free_ char *source1 = NULL;
+	if (rn->data) {
+		const struct fw_data *d = rn->data;
+		source1 = kp_asprintf("%s-data-%s.tar.gz", m->name, d->version);
+		_cleanup_free_ char *tree = kp_path_join(stage, "datatree");
+		_cleanup_free_ char *tb = kp_path_join(sources, source1);
+		if ((r = kp_archive_create(tree, ".", rn->sde, tb)) < 0)
+			return r;
+		if ((r = fw_data_render_files(d, &data_files)) < 0)
+			return r;
+		in.data_files = data_files;
+		in.data_source = source1;
+		in.data_version = d->version;
+		in.data_release = d->release;
+	}
 	_cleanup_free_ char *spec = NULL;
 	if ((r = spec_generate(&in, &spec)) < 0) {
 		kp_err("%s: fix the field named above", m->path);
@@ -564,11 +652,19 @@ static int package(struct run *rn)
 	_cleanup_free_ char *specfile = kp_path_join(specs, specname);
 	if ((r = kp_write_file(specfile, spec, strlen(spec), 0644)) < 0)
 		return r;
+	/* The same spec without build scripts, for the binary packages (rpm.h says why). */
+	_cleanup_free_ char *pspec = NULL;
+	_cleanup_free_ char *pspecfile = kp_path_join(work, "packaging.spec");
+	in.build_scripts = false;
+	if ((r = spec_generate(&in, &pspec)) < 0 ||
+	    (r = kp_write_file(pspecfile, pspec, strlen(pspec), 0644)) < 0)
+		return r;
 
 	_cleanup_free_ char *buildroot = kp_path_join(stage, "buildroot");
 	_cleanup_free_ char *rpmdir = kp_path_join(stage, "RPMS");
 	_cleanup_free_ char *srpmdir = kp_path_join(stage, "SRPMS");
-	struct spec_rpm_opts ro = {.specfile = specfile, .buildroot = buildroot,
+	struct spec_rpm_opts ro = {.specfile = specfile, .binary_specfile = pspecfile,
+				   .buildroot = buildroot,
 				   .sourcedir = sources, .rpmdir = rpmdir, .srpmdir = srpmdir,
 				   .workdir = work, .arch = t->arch,
 				   .source_date_epoch = rn->sde, .binary = true, .source = true};
@@ -584,6 +680,13 @@ static int package(struct run *rn)
 		_cleanup_free_ char *rel = kp_asprintf("RPMS/%s/%s-%s-%s.%s.rpm", t->arch, pkg,
 						       m->version, m->release, t->arch);
 		r = add_artifact(rn, arts, rel, "rpm", t->flavours[i].name);
+	}
+	if (r == 0 && rn->data) {
+		_cleanup_free_ char *rel = kp_asprintf("RPMS/noarch/%s-data-%s-%s.noarch.rpm", m->name,
+						       rn->data->version, rn->data->release);
+		r = add_artifact(rn, arts, rel, "data-rpm", NULL);
+		json_object *eulas = strv_json(&rn->data->eulas);
+		json_object_object_add(rn->report, "eulas", eulas);
 	}
 	_cleanup_free_ char *srpm = kp_asprintf("SRPMS/%s-%s-%s.src.rpm", m->name, m->version,
 						m->release);
@@ -642,8 +745,16 @@ static int run_build(struct run *rn)
 	rn->jobs = kp_calloc(n, sizeof(*rn->jobs));
 	rn->st = kp_calloc(n, sizeof(*rn->st));
 	rn->sf = kp_calloc(n, sizeof(*rn->sf));
+	rn->firmware = kp_calloc(n, sizeof(*rn->firmware));
 	rn->report = report_new(rn);
 
+	if (rn->m->ndata) {
+		struct fw_data_opts fo = {.manifest = rn->m->path, .driver_dir = rn->m->dir,
+					  .name = rn->m->name, .version = rn->m->version,
+					  .release = rn->m->release};
+		if ((r = fw_data_resolve(&fo, rn->m->data, rn->m->ndata, &rn->data)) < 0)
+			return r;
+	}
 	if ((r = pk_outdir_open(o->outdir ? o->outdir : "out", &rn->od)) < 0)
 		return r;
 	if ((r = pk_outdir_stage(&rn->od)) < 0)
@@ -673,6 +784,8 @@ static int run_build(struct run *rn)
 		r = stage_modules(rn, i, jm);
 	}
 	if (r < 0)
+		return r;
+	if (rn->data && (r = stage_data(rn)) < 0)
 		return r;
 	if ((r = package(rn)) < 0)
 		return r;

@@ -251,12 +251,18 @@ static int check_opts(const struct spec_rpm_opts *o)
 static int build_pass(const struct spec_rpm_opts *o, rpmBuildFlags what)
 {
 	rpmSpecFlags flags = RPMSPEC_NONE;
+	const char *specfile = o->specfile;
 	if (!(what & RPMBUILD_PACKAGEBINARY))
 		flags |= RPMSPEC_ANYARCH;
+	if ((what & RPMBUILD_PACKAGEBINARY) && o->binary_specfile) {
+		/* No-op stages: the spec has no scripts for them (see rpm.h). */
+		specfile = o->binary_specfile;
+		what |= RPMBUILD_PREP | RPMBUILD_BUILD | RPMBUILD_INSTALL;
+	}
 
-	rpmSpec spec = rpmSpecParse(o->specfile, flags, o->buildroot);
+	rpmSpec spec = rpmSpecParse(specfile, flags, o->buildroot);
 	if (!spec) {
-		kp_err("rpm build: cannot parse '%s'", o->specfile);
+		kp_err("rpm build: cannot parse '%s'", specfile);
 		return -KP_EFAILED;
 	}
 
@@ -273,7 +279,7 @@ static int build_pass(const struct spec_rpm_opts *o, rpmBuildFlags what)
 	rpmtsFree(ts);
 	rpmSpecFree(spec);
 	if (rc != 0) {
-		kp_err("rpm build: packaging '%s' failed", o->specfile);
+		kp_err("rpm build: packaging '%s' failed", specfile);
 		return -KP_EFAILED;
 	}
 	return 0;

@@ -11,7 +11,14 @@
 #include <stdbool.h>
 
 struct spec_rpm_opts {
-	const char *specfile;  /* rendered spec to parse */
+	const char *specfile;  /* rendered spec to parse: the SRPM's, with its build scripts */
+	/*
+	 * The same spec without %prep/%build/%install, for the binary
+	 * packages: rpm then runs the build stages as no-ops, and does not
+	 * mark the packages rpmlib(ShortCircuited), which would make them
+	 * uninstallable without --nodeps. NULL: use specfile.
+	 */
+	const char *binary_specfile;
 	const char *buildroot; /* already populated with every %files path */
 	const char *sourcedir; /* holds the spec's Source files (for the SRPM) */
 	const char *rpmdir;    /* binary RPMs land in rpmdir/<arch>/ */

@@ -47,6 +47,15 @@ static int set_line(struct spec_vars *v, const char *var, const char *field, con
 	return r;
 }
 
+static int set_token(struct spec_vars *v, const char *var, const char *field, const char *text)
+{
+	_cleanup_free_ char *esc = NULL;
+	int r = spec_escape_token(field, text, &esc);
+	if (r == 0)
+		spec_vars_set(v, var, esc);
+	return r;
+}
+
 static int set_text(struct spec_vars *v, const char *var, const char *field, const char *text)
 {
 	_cleanup_free_ char *esc = NULL;
@@ -159,7 +168,7 @@ int spec_generate(const struct spec_input *in, char **out)
 	if (r == 0)
 		r = set_line(v, "LICENSE", "license", m->license);
 	if (r == 0)
-		r = m->url ? set_line(v, "URL", "url", m->url) : (spec_vars_set(v, "URL", ""), 0);
+		r = m->url ? set_token(v, "URL", "url", m->url) : (spec_vars_set(v, "URL", ""), 0);
 	if (r == 0)
 		r = set_line(v, "VENDOR", "vendor.name", m->vendor_name);
 	if (r == 0)
@@ -172,6 +181,7 @@ int spec_generate(const struct spec_input *in, char **out)
 	}
 
 	spec_vars_set(v, "DATA", in->data_files ? "1" : "");
+	spec_vars_set(v, "BUILD_SCRIPTS", in->build_scripts ? "1" : "");
 	if (in->data_files) {
 		spec_vars_setf(v, "DATA_PKG", "%s-data", m->name);
 		spec_vars_set(v, "DATA_VERSION", in->data_version);

@@ -7,6 +7,7 @@
 #ifndef SPEC_SPEC_H
 #define SPEC_SPEC_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "common/util.h"
@@ -36,6 +37,8 @@ struct spec_input {
 	const char *data_source;  /* Source1 file name */
 	const char *data_version;
 	const char *data_release;
+	/* false: leave out %prep/%build/%install (the binary packaging spec, see rpm.h) */
+	bool build_scripts;
 };
 
 /* Package name of a flavour: <name>-modules-<flavour>-<kver>. Caller frees. */
