@@ -19,6 +19,10 @@ for f in amd64:$AMD64_REL cloud-amd64:$CLOUD_REL; do
 	rpm -qp --provides "$rpm" >"$TMP/prov"
 	assert_contains "$TMP/prov" "kmod(helloworld.ko)"
 	assert_contains "$TMP/prov" "modalias(pci:v00001B36d00000005sv*sd*bc*sc*i*)"
+	assert_contains "$TMP/prov" "helloworld-modules-$flav-$KVER = 1.0-1"
+	rpm -qpR "$rpm" >"$TMP/req"
+	assert_contains "$TMP/req" "helloworld-data >= 1.0"
+	assert_not_contains "$TMP/req" "ShortCircuited"
 	rpm -qp --scripts "$rpm" >"$TMP/scripts"
 	assert_contains "$TMP/scripts" "depmod -a $rel"
 	assert_not_contains "$TMP/scripts" "uname"
@@ -30,7 +34,7 @@ done
 
 srpm=$OUT/SRPMS/helloworld-1.0-1.src.rpm
 [ -f "$srpm" ] || fail "missing $srpm"
-assert_eq "$(rpm -qpl "$srpm" | tr '\n' ' ')" "helloworld-1.0.tar.gz helloworld.spec " "SRPM contents"
+assert_eq "$(rpm -qpl "$srpm" | tr '\n' ' ')" "helloworld-1.0.tar.gz helloworld-data-1.0.tar.gz helloworld.spec " "SRPM contents"
 (cd "$TMP" && rpm2cpio "$srpm" | cpio -i --quiet helloworld-1.0.tar.gz)
 tar tzf "$TMP/helloworld-1.0.tar.gz" >"$TMP/tarlist"
 assert_contains "$TMP/tarlist" "helloworld-1.0/helloworld.c"
@@ -41,7 +45,7 @@ assert_contains "$TMP/tarlist" "helloworld-1.0/Makefile"
 # The report lists every artifact with the sha256 of the published file.
 report=$OUT/build-report.json
 n=$(python3 -c 'import json,sys; print(len(json.load(open(sys.argv[1]))["artifacts"]))' "$report")
-assert_eq "$n" 4 "artifacts in the report"
+assert_eq "$n" 5 "artifacts in the report"
 python3 - "$report" "$OUT" <<'PY'
 import hashlib, json, sys
 rep = json.load(open(sys.argv[1]))
