@@ -15,33 +15,33 @@
 #include "hcl/hcl.h"
 
 static const char usage_text[] =
-	"usage: kmodpack hcl [--kernel MODDIR | --modules-alias FILE | --pcimap FILE]\n"
-	"                    [--pci-ids FILE] [--json] [--fail-on=none|overlap|supported]\n"
-	"                    (FILE.ko... | DRIVER_DIR | --device VVVV:DDDD[:SVVV:SDDD]... |\n"
-	"                     --lspci FILE|-)\n"
-	"\n"
-	"For each PCI ID a module claims (or each device given), show its names from\n"
-	"pci.ids, the in-kernel modules that already claim it, and a verdict:\n"
-	"  new        no in-kernel module claims it\n"
-	"  supported  an in-kernel module claims every device the ID matches\n"
-	"  overlap    in-kernel modules claim some of its devices\n"
-	"\n"
-	"  --kernel MODDIR        a /lib/modules/<release> dir (default: the running kernel's):\n"
-	"                         modules.alias (or modules.pcimap) and modules.builtin.modinfo\n"
-	"  --modules-alias FILE   a modules.alias file instead\n"
-	"  --pcimap FILE          a legacy modules.pcimap file instead\n"
-	"  --pci-ids FILE         the PCI ID database (default " HCL_PCIIDS_DEFAULT ")\n"
-	"  --device ID            VVVV:DDDD or VVVV:DDDD:SVVV:SDDD (hex); repeatable\n"
-	"  --lspci FILE|-         output of 'lspci -n' or 'lspci -nn' (with -v: class\n"
-	"                         prog-if and Subsystem are used too)\n"
-	"  DRIVER_DIR             every *.ko (.xz, .gz, .zst) below it, e.g. after a build\n"
-	"  --json                 print {\"ids\": [...], \"summary\": {...}}\n"
-	"  --fail-on=WHAT         exit 1 when an ID is: overlap or supported (overlap, the\n"
-	"                         default), supported only (supported), never (none)\n"
-	"  -h, --help             show this help\n"
-	"\n"
-	"Exit status: 0 no conflict, 1 conflicts per --fail-on, 2 bad input, 3 no kernel\n"
-	"index or pci.ids.\n";
+    "usage: kmodpack hcl [--kernel MODDIR | --modules-alias FILE | --pcimap FILE]\n"
+    "                    [--pci-ids FILE] [--json] [--fail-on=none|overlap|supported]\n"
+    "                    (FILE.ko... | DRIVER_DIR | --device VVVV:DDDD[:SVVV:SDDD]... |\n"
+    "                     --lspci FILE|-)\n"
+    "\n"
+    "For each PCI ID a module claims (or each device given), show its names from\n"
+    "pci.ids, the in-kernel modules that already claim it, and a verdict:\n"
+    "  new        no in-kernel module claims it\n"
+    "  supported  an in-kernel module claims every device the ID matches\n"
+    "  overlap    in-kernel modules claim some of its devices\n"
+    "\n"
+    "  --kernel MODDIR        a /lib/modules/<release> dir (default: the running kernel's):\n"
+    "                         modules.alias (or modules.pcimap) and modules.builtin.modinfo\n"
+    "  --modules-alias FILE   a modules.alias file instead\n"
+    "  --pcimap FILE          a legacy modules.pcimap file instead\n"
+    "  --pci-ids FILE         the PCI ID database (default " HCL_PCIIDS_DEFAULT ")\n"
+    "  --device ID            VVVV:DDDD or VVVV:DDDD:SVVV:SDDD (hex); repeatable\n"
+    "  --lspci FILE|-         output of 'lspci -n' or 'lspci -nn' (with -v: class\n"
+    "                         prog-if and Subsystem are used too)\n"
+    "  DRIVER_DIR             every *.ko (.xz, .gz, .zst) below it, e.g. after a build\n"
+    "  --json                 print {\"ids\": [...], \"summary\": {...}}\n"
+    "  --fail-on=WHAT         exit 1 when an ID is: overlap or supported (overlap, the\n"
+    "                         default), supported only (supported), never (none)\n"
+    "  -h, --help             show this help\n"
+    "\n"
+    "Exit status: 0 no conflict, 1 conflicts per --fail-on, 2 bad input, 3 no kernel\n"
+    "index or pci.ids.\n";
 
 enum fail_on { FAIL_NONE, FAIL_OVERLAP, FAIL_SUPPORTED };
 
@@ -162,19 +162,27 @@ static void check_freep(struct hcl_check **p)
 
 int cmd_hcl(int argc, char **argv)
 {
-	enum { OPT_KERNEL = 256, OPT_ALIAS, OPT_PCIMAP, OPT_PCIIDS, OPT_JSON, OPT_FAIL, OPT_DEVICE,
-	       OPT_LSPCI };
+	enum {
+		OPT_KERNEL = 256,
+		OPT_ALIAS,
+		OPT_PCIMAP,
+		OPT_PCIIDS,
+		OPT_JSON,
+		OPT_FAIL,
+		OPT_DEVICE,
+		OPT_LSPCI
+	};
 	static const struct option opts[] = {
-		{"kernel", required_argument, NULL, OPT_KERNEL},
-		{"modules-alias", required_argument, NULL, OPT_ALIAS},
-		{"pcimap", required_argument, NULL, OPT_PCIMAP},
-		{"pci-ids", required_argument, NULL, OPT_PCIIDS},
-		{"json", no_argument, NULL, OPT_JSON},
-		{"fail-on", required_argument, NULL, OPT_FAIL},
-		{"device", required_argument, NULL, OPT_DEVICE},
-		{"lspci", required_argument, NULL, OPT_LSPCI},
-		{"help", no_argument, NULL, 'h'},
-		{0},
+	    {"kernel", required_argument, NULL, OPT_KERNEL},
+	    {"modules-alias", required_argument, NULL, OPT_ALIAS},
+	    {"pcimap", required_argument, NULL, OPT_PCIMAP},
+	    {"pci-ids", required_argument, NULL, OPT_PCIIDS},
+	    {"json", no_argument, NULL, OPT_JSON},
+	    {"fail-on", required_argument, NULL, OPT_FAIL},
+	    {"device", required_argument, NULL, OPT_DEVICE},
+	    {"lspci", required_argument, NULL, OPT_LSPCI},
+	    {"help", no_argument, NULL, 'h'},
+	    {0},
 	};
 	struct source src = {0};
 	const char *pci_ids = HCL_PCIIDS_DEFAULT, *lspci = NULL;
@@ -213,8 +221,9 @@ int cmd_hcl(int argc, char **argv)
 				fail_on = FAIL_SUPPORTED;
 			else {
 				kp_strv_release(&devices);
-				return cli_usage_error("hcl", "'%s': --fail-on takes none, overlap "
-							      "or supported",
+				return cli_usage_error("hcl",
+						       "'%s': --fail-on takes none, overlap "
+						       "or supported",
 						       optarg);
 			}
 			break;
@@ -274,7 +283,8 @@ int cmd_hcl(int argc, char **argv)
 	size_t nlsdevs = 0;
 	_cleanup_free_ char *lstext = NULL;
 	if (r == 0 && lspci && (r = read_lspci(lspci, &lstext)) == 0)
-		r = hcl_parse_lspci(strcmp(lspci, "-") ? lspci : "<stdin>", lstext, &lsdevs, &nlsdevs);
+		r = hcl_parse_lspci(strcmp(lspci, "-") ? lspci : "<stdin>", lstext, &lsdevs,
+				    &nlsdevs);
 
 	if (r == 0)
 		r = load_index(&src, idx, &label);
@@ -305,7 +315,7 @@ int cmd_hcl(int argc, char **argv)
 		json_object *top = hcl_check_json(check);
 		json_object_object_add(top, "kernel", json_object_new_string(label));
 		puts(json_object_to_json_string_ext(top, JSON_C_TO_STRING_PRETTY |
-								 JSON_C_TO_STRING_NOSLASHESCAPE));
+							     JSON_C_TO_STRING_NOSLASHESCAPE));
 		json_object_put(top);
 	} else {
 		for (size_t i = 0; i < hcl_check_count(check); i++)

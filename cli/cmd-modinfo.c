@@ -18,15 +18,16 @@
 #include "modinfo/ko.h"
 
 static const char usage_text[] =
-	"usage: kmodpack modinfo [-F FIELD] [--json] FILE.ko...\n"
-	"\n"
-	"Print the .modinfo fields of kernel modules (.ko, .ko.xz, .ko.gz, .ko.zst).\n"
-	"\n"
-	"  -F, --field FIELD  print only FIELD's values, one per line (filename: the path)\n"
-	"      --json         print {\"modules\": [{\"filename\", \"name\", \"fields\": {KEY: [VALUES]}}]}\n"
-	"  -h, --help         show this help\n"
-	"\n"
-	"Exit status: 0 all modules read, 2 a file is missing or not a valid module.\n";
+    "usage: kmodpack modinfo [-F FIELD] [--json] FILE.ko...\n"
+    "\n"
+    "Print the .modinfo fields of kernel modules (.ko, .ko.xz, .ko.gz, .ko.zst).\n"
+    "\n"
+    "  -F, --field FIELD  print only FIELD's values, one per line (filename: the path)\n"
+    "      --json         print {\"modules\": [{\"filename\", \"name\", \"fields\": {KEY: "
+    "[VALUES]}}]}\n"
+    "  -h, --help         show this help\n"
+    "\n"
+    "Exit status: 0 all modules read, 2 a file is missing or not a valid module.\n";
 
 /* kmod prints the path it was given made absolute, without resolving links. */
 static char *absolute(const char *path)
@@ -68,7 +69,8 @@ static void print_parms(const struct mi_ko *ko, const char *label)
 		size_t namelen = colon - f->value;
 		size_t j;
 		for (j = 0; j < n; j++)
-			if (parms[j].namelen == namelen && !memcmp(parms[j].name, f->value, namelen))
+			if (parms[j].namelen == namelen &&
+			    !memcmp(parms[j].name, f->value, namelen))
 				break;
 		if (j == n) {
 			parms = kp_reallocarray(parms, n + 1, sizeof(*parms));
@@ -149,10 +151,10 @@ static json_object *to_json(const struct mi_ko *ko, const char *field)
 int cmd_modinfo(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{"field", required_argument, NULL, 'F'},
-		{"json", no_argument, NULL, 'j'},
-		{"help", no_argument, NULL, 'h'},
-		{0},
+	    {"field", required_argument, NULL, 'F'},
+	    {"json", no_argument, NULL, 'j'},
+	    {"help", no_argument, NULL, 'h'},
+	    {0},
 	};
 	const char *field = NULL;
 	bool json = false;
@@ -197,7 +199,7 @@ int cmd_modinfo(int argc, char **argv)
 		json_object *top = json_object_new_object();
 		json_object_object_add(top, "modules", modules);
 		puts(json_object_to_json_string_ext(top, JSON_C_TO_STRING_PRETTY |
-								 JSON_C_TO_STRING_NOSLASHESCAPE));
+							     JSON_C_TO_STRING_NOSLASHESCAPE));
 		json_object_put(top);
 	}
 	return status;

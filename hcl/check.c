@@ -98,7 +98,9 @@ const struct hcl_result *hcl_check_add(struct hcl_check *c, const struct hcl_mat
 	}
 	kp_strv_sort(&r->claimed_by);
 	kp_strv_sort(&r->class_possible);
-	r->verdict = full ? HCL_VERDICT_SUPPORTED : r->claimed_by.n ? HCL_VERDICT_OVERLAP : HCL_VERDICT_NEW;
+	r->verdict = full	       ? HCL_VERDICT_SUPPORTED
+		     : r->claimed_by.n ? HCL_VERDICT_OVERLAP
+				       : HCL_VERDICT_NEW;
 	name_it(c, r);
 	return r;
 }
@@ -187,9 +189,11 @@ static json_object *result_json(const struct hcl_result *r)
 		json_object *cl = json_object_new_object();
 		json_object_object_add(cl, "module", json_object_new_string(h->claim->module));
 		json_object_object_add(cl, "alias", json_object_new_string(h->claim->match.alias));
-		json_object_object_add(cl, "relation", json_object_new_string(hcl_rel_name(h->rel)));
-		json_object_object_add(cl, "class_claim",
-				       json_object_new_boolean(hcl_match_is_class_claim(&h->claim->match)));
+		json_object_object_add(cl, "relation",
+				       json_object_new_string(hcl_rel_name(h->rel)));
+		json_object_object_add(
+		    cl, "class_claim",
+		    json_object_new_boolean(hcl_match_is_class_claim(&h->claim->match)));
 		json_object_object_add(cl, "builtin", json_object_new_boolean(h->claim->builtin));
 		json_object_array_add(claims, cl);
 	}
@@ -210,8 +214,9 @@ json_object *hcl_check_json(const struct hcl_check *c)
 		json_object_array_add(ids, result_json(&c->results[i]));
 	json_object_object_add(top, "ids", ids);
 	for (enum hcl_verdict v = HCL_VERDICT_NEW; v <= HCL_VERDICT_OVERLAP; v++)
-		json_object_object_add(summary, hcl_verdict_name(v),
-				       json_object_new_int64((int64_t)hcl_check_count_verdict(c, v)));
+		json_object_object_add(
+		    summary, hcl_verdict_name(v),
+		    json_object_new_int64((int64_t)hcl_check_count_verdict(c, v)));
 	json_object_object_add(top, "summary", summary);
 	return top;
 }
@@ -267,10 +272,11 @@ int hcl_check_modules(const char *modules_dir, const char *pci_ids, const char *
 				kp_buf_addf(&b, "%s%s", k ? ", " : "", res->claimed_by.v[k]);
 			by = kp_buf_steal(&b);
 			if (res->vendor_name || res->device_name)
-				kp_strv_pushf(warnings,
-					      "'%s': pci %s (%s %s) is already supported by in-kernel %s",
-					      base, id, res->vendor_name ? res->vendor_name : "?",
-					      res->device_name ? res->device_name : "?", by);
+				kp_strv_pushf(
+				    warnings,
+				    "'%s': pci %s (%s %s) is already supported by in-kernel %s",
+				    base, id, res->vendor_name ? res->vendor_name : "?",
+				    res->device_name ? res->device_name : "?", by);
 			else
 				kp_strv_pushf(warnings,
 					      "'%s': pci %s is already supported by in-kernel %s",

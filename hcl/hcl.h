@@ -35,7 +35,7 @@ struct hcl_result {
 	enum hcl_verdict verdict;
 	struct kp_strv claimed_by;     /* in-kernel modules, sorted, unique */
 	struct kp_strv class_possible; /* class claims the ID's unknown class might meet */
-	struct hcl_hit *hits;          /* every claim sharing a device, class ones included */
+	struct hcl_hit *hits;	       /* every claim sharing a device, class ones included */
 	size_t nhits;
 	const char *vendor_name; /* borrowed from pci.ids, or NULL */
 	const char *device_name;

@@ -321,8 +321,8 @@ size_t hcl_index_query(struct hcl_index *idx, const struct hcl_match *m, struct 
 			else
 				hi = mid;
 		}
-		for (size_t i = lo; i < idx->nexact && exact_key(&idx->claims[idx->exact[i]]) == key;
-		     i++)
+		for (size_t i = lo;
+		     i < idx->nexact && exact_key(&idx->claims[idx->exact[i]]) == key; i++)
 			consider(idx, m, idx->exact[i], hits, &n, &alloc);
 	} else {
 		for (size_t i = 0; i < idx->nexact; i++)

@@ -99,7 +99,8 @@ static bool find_class(const char *s, uint32_t *cls)
 	for (const char *p = s; *p; p++) {
 		const char *q;
 		uint32_t c;
-		if (p[0] == '[' && (q = hex16(p + 1, &c)) && q == p + 5 && q[0] == ']' && q[1] == ':') {
+		if (p[0] == '[' && (q = hex16(p + 1, &c)) && q == p + 5 && q[0] == ']' &&
+		    q[1] == ':') {
 			*cls = c;
 			return true;
 		}
@@ -133,16 +134,19 @@ int hcl_parse_lspci(const char *name, const char *text, struct hcl_match **out, 
 
 		if (l[0] == '\t' || l[0] == ' ') {
 			const char *t = l + strspn(l, " \t");
-			if (open && kp_startswith(t, "Subsystem:") && last_pair(t, t + strlen(t), &a, &b)) {
+			if (open && kp_startswith(t, "Subsystem:") &&
+			    last_pair(t, t + strlen(t), &a, &b)) {
 				hcl_match_release(&v[count - 1]);
-				hcl_match_from_ids(&v[count - 1], vendor, device, a, b, cls, cls_mask);
+				hcl_match_from_ids(&v[count - 1], vendor, device, a, b, cls,
+						   cls_mask);
 			}
 			continue;
 		}
 		open = false;
 		if (!*kp_strstrip(l))
 			continue;
-		if (!is_slot(l, &slot_end) || !last_pair(slot_end, slot_end + strlen(slot_end), &a, &b)) {
+		if (!is_slot(l, &slot_end) ||
+		    !last_pair(slot_end, slot_end + strlen(slot_end), &a, &b)) {
 			if (!bad++)
 				kp_warn("'%s:%zu': not an 'lspci -n' device line; skipped", name,
 					lineno + 1);
@@ -169,7 +173,8 @@ int hcl_parse_lspci(const char *name, const char *text, struct hcl_match **out, 
 	if (bad > 1)
 		kp_warn("'%s': %zu lines skipped in all", name, bad);
 	if (!count) {
-		kp_err("'%s': no devices found (give the output of 'lspci -n' or 'lspci -nn')", name);
+		kp_err("'%s': no devices found (give the output of 'lspci -n' or 'lspci -nn')",
+		       name);
 		free(v);
 		return -KP_EINPUT;
 	}

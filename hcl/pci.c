@@ -13,7 +13,7 @@ static const struct {
 	const char *tag;
 	unsigned digits;
 } fields[HCL_NFIELDS] = {
-	{"v", 8}, {"d", 8}, {"sv", 8}, {"sd", 8}, {"bc", 2}, {"sc", 2}, {"i", 2},
+    {"v", 8}, {"d", 8}, {"sv", 8}, {"sd", 8}, {"bc", 2}, {"sc", 2}, {"i", 2},
 };
 
 static uint32_t full_mask(enum hcl_field f)
@@ -96,7 +96,8 @@ static void render_field(struct kp_buf *b, const struct hcl_match *m, enum hcl_f
 	}
 	for (int i = fields[f].digits - 1; i >= 0; i--) {
 		unsigned nm = (m->mask[f] >> (4 * i)) & 0xf, nv = (m->value[f] >> (4 * i)) & 0xf;
-		kp_buf_addc(b, nm != 0xf ? '?' : (upper ? "0123456789ABCDEF" : "0123456789abcdef")[nv]);
+		kp_buf_addc(b, nm != 0xf ? '?'
+					 : (upper ? "0123456789ABCDEF" : "0123456789abcdef")[nv]);
 	}
 }
 
@@ -225,7 +226,8 @@ char *hcl_match_format_field(const struct hcl_match *m, enum hcl_field f)
 		low.mask[f] &= 0xffff;
 		struct kp_buf b = {0};
 		for (int i = 3; i >= 0; i--) {
-			unsigned nm = (low.mask[f] >> (4 * i)) & 0xf, nv = (low.value[f] >> (4 * i)) & 0xf;
+			unsigned nm = (low.mask[f] >> (4 * i)) & 0xf,
+				 nv = (low.value[f] >> (4 * i)) & 0xf;
 			kp_buf_addc(&b, nm != 0xf ? '?' : "0123456789abcdef"[nv]);
 		}
 		return kp_buf_steal(&b);

@@ -34,8 +34,8 @@ enum hcl_field {
 struct hcl_match {
 	uint32_t value[HCL_NFIELDS];
 	uint32_t mask[HCL_NFIELDS]; /* 0 = any value */
-	bool glob;                  /* not representable: compare alias by fnmatch */
-	char *alias;                /* owned: the pattern as read, or rendered in kernel form */
+	bool glob;		    /* not representable: compare alias by fnmatch */
+	char *alias;		    /* owned: the pattern as read, or rendered in kernel form */
 };
 
 enum hcl_rel {

@@ -113,14 +113,15 @@ static void parse(struct hcl_pciids *ids)
 			if (have_vendor)
 				table_add(&ids->vendors, vendor, name);
 		} else if (line[1] != '\t') {
-			have_device = have_vendor && hex4(line + 1, &device) &&
-				      (name = name_after(line + 5));
+			have_device =
+			    have_vendor && hex4(line + 1, &device) && (name = name_after(line + 5));
 			if (have_device)
 				table_add(&ids->devices, (uint64_t)vendor << 16 | device, name);
-		} else if (have_device && hex4(line + 2, &a) && line[6] == ' ' && hex4(line + 7, &b) &&
-			   (name = name_after(line + 11))) {
+		} else if (have_device && hex4(line + 2, &a) && line[6] == ' ' &&
+			   hex4(line + 7, &b) && (name = name_after(line + 11))) {
 			table_add(&ids->subsystems,
-				  (uint64_t)vendor << 48 | (uint64_t)device << 32 | (uint64_t)a << 16 | b,
+				  (uint64_t)vendor << 48 | (uint64_t)device << 32 |
+				      (uint64_t)a << 16 | b,
 				  name);
 		}
 		line = next;
@@ -179,5 +180,5 @@ const char *hcl_pciids_subsystem(const struct hcl_pciids *ids, uint16_t vendor, 
 				 uint16_t subvendor, uint16_t subdevice)
 {
 	return table_find(&ids->subsystems, (uint64_t)vendor << 48 | (uint64_t)device << 32 |
-						    (uint64_t)subvendor << 16 | subdevice);
+						(uint64_t)subvendor << 16 | subdevice);
 }

@@ -203,8 +203,8 @@ int mi_ko_open(const char *path, struct mi_ko **out)
 	int r;
 
 	if (!kp_is_file(path)) {
-		kp_err("'%s': %s", path, kp_is_dir(path) ? "is a directory, not a module" :
-							       "no such file");
+		kp_err("'%s': %s", path,
+		       kp_is_dir(path) ? "is a directory, not a module" : "no such file");
 		return -KP_EINPUT;
 	}
 	r = kp_read_file(path, &data, &len);

@@ -111,8 +111,9 @@ static void test_relation(void **state)
 	assert_int_equal(rel(sub, "pci:v00008086d000010FBsv00001028sd00001F73bc*sc*i*"),
 			 HCL_DISJOINT);
 	/* vendor-wide */
-	assert_int_equal(rel("pci:v00001AF4d00001000sv*sd*bc*sc*i*", "pci:v00001AF4d*sv*sd*bc*sc*i*"),
-			 HCL_COVERED);
+	assert_int_equal(
+	    rel("pci:v00001AF4d00001000sv*sd*bc*sc*i*", "pci:v00001AF4d*sv*sd*bc*sc*i*"),
+	    HCL_COVERED);
 	/* neither contains the other: subvendor fixed on one side, class on the other */
 	assert_int_equal(rel("pci:v00008086d000010FBsv00001028sd*bc*sc*i*",
 			     "pci:v00008086d000010FBsv*sd*bc02sc00i*"),
@@ -129,9 +130,9 @@ static void test_relation(void **state)
 static void test_relation_glob(void **state)
 {
 	/* a lowercase kernel alias never matches a real (uppercase) device */
-	assert_int_equal(rel("pci:v00008086d000010FBsv*sd*bc*sc*i*",
-			     "pci:v00008086d000010fbsv*sd*bc*sc*i*"),
-			 HCL_DISJOINT);
+	assert_int_equal(
+	    rel("pci:v00008086d000010FBsv*sd*bc*sc*i*", "pci:v00008086d000010fbsv*sd*bc*sc*i*"),
+	    HCL_DISJOINT);
 	/* a character class still matches by glob */
 	struct hcl_match dev, k;
 	hcl_match_from_ids(&dev, 0x8086, 0x10fb, HCL_ANY, HCL_ANY, 0, 0);
@@ -171,8 +172,8 @@ static void test_parse_device(void **state)
 	assert_string_equal(id, "8086:10fb:1028:1f72");
 	free(id);
 	hcl_match_release(&m);
-	const char *bad[] = {"8086", "8086:", "8086:10fb:1028", "8086:10fbb", "xyzw:10fb",
-			     "8086:10fb:", "", "8086-10fb"};
+	const char *bad[] = {"8086",	   "8086:", "8086:10fb:1028", "8086:10fbb", "xyzw:10fb",
+			     "8086:10fb:", "",	    "8086-10fb"};
 	for (size_t i = 0; i < KP_ARRAY_SIZE(bad); i++) {
 		tl_log_reset();
 		assert_int_equal(hcl_parse_device(bad[i], &m), -KP_EINPUT);
@@ -182,17 +183,17 @@ static void test_parse_device(void **state)
 }
 
 static const char alias_file[] =
-	"# Aliases extracted from modules themselves.\n"
-	"alias pci:v00008086d000010FBsv*sd*bc*sc*i* ixgbe\n"
-	"alias pci:v00008086d000010FBsv00001028sd00001F72bc*sc*i* dellnic\n"
-	"alias pci:v*d*sv*sd*bc01sc08i02* nvme\n"
-	"alias pci:v00008086d*sv*sd*bc04sc03i00* snd_hda_intel\n"
-	"alias pci:v00001AF4d*sv*sd*bc*sc*i* virtio_pci\n"
-	"alias pci:v000010DEd00001234sv00001043sd*bc*sc*i* nvsub\n"
-	"alias usb:v0BDAp8153d*dc*dsc*dp*ic*isc*ip*in* r8152\n"
-	"alias acpi*:PNP0C14:* wmi\n"
-	"this is not an alias line\n"
-	"alias pci:v00008086d000015B8sv*sd*bc*sc*i*\n";
+    "# Aliases extracted from modules themselves.\n"
+    "alias pci:v00008086d000010FBsv*sd*bc*sc*i* ixgbe\n"
+    "alias pci:v00008086d000010FBsv00001028sd00001F72bc*sc*i* dellnic\n"
+    "alias pci:v*d*sv*sd*bc01sc08i02* nvme\n"
+    "alias pci:v00008086d*sv*sd*bc04sc03i00* snd_hda_intel\n"
+    "alias pci:v00001AF4d*sv*sd*bc*sc*i* virtio_pci\n"
+    "alias pci:v000010DEd00001234sv00001043sd*bc*sc*i* nvsub\n"
+    "alias usb:v0BDAp8153d*dc*dsc*dp*ic*isc*ip*in* r8152\n"
+    "alias acpi*:PNP0C14:* wmi\n"
+    "this is not an alias line\n"
+    "alias pci:v00008086d000015B8sv*sd*bc*sc*i*\n";
 
 static struct hcl_index *load(const char *text)
 {
@@ -206,8 +207,8 @@ static struct hcl_index *load(const char *text)
 	return idx;
 }
 
-static const struct hcl_result *check_dev(struct hcl_check *c, uint32_t v, uint32_t d,
-					  uint32_t sv, uint32_t sd, uint32_t cls, uint32_t mask)
+static const struct hcl_result *check_dev(struct hcl_check *c, uint32_t v, uint32_t d, uint32_t sv,
+					  uint32_t sd, uint32_t cls, uint32_t mask)
 {
 	struct hcl_match m;
 	hcl_match_from_ids(&m, v, d, sv, sd, cls, mask);
@@ -317,8 +318,9 @@ static void test_pcimap(void **state)
 			 HCL_VERDICT_OVERLAP);
 	assert_int_equal(check_dev(c, 0x14e4, 0x1644, 0x10b7, 0x1000, 0, 0)->verdict,
 			 HCL_VERDICT_SUPPORTED);
-	assert_int_equal(check_dev(c, 0x1b4b, 0x9230, HCL_ANY, HCL_ANY, 0x010601, 0xffffff)->verdict,
-			 HCL_VERDICT_SUPPORTED);
+	assert_int_equal(
+	    check_dev(c, 0x1b4b, 0x9230, HCL_ANY, HCL_ANY, 0x010601, 0xffffff)->verdict,
+	    HCL_VERDICT_SUPPORTED);
 	hcl_check_free(c);
 	hcl_index_free(idx);
 	free(p);
@@ -329,14 +331,14 @@ static void test_pcimap(void **state)
 static void test_lspci(void **state)
 {
 	static const char text[] =
-		"00:00.0 0600: 8086:3e30 (rev 0d)\n"
-		"00:14.0 USB controller [0c03]: Intel Corporation Cannon Lake PCH USB 3.1 xHCI "
-		"Host Controller [8086:a36d] (rev 10) (prog-if 30 [XHCI])\n"
-		"\tSubsystem: Lenovo Device [17aa:3136]\n"
-		"\tFlags: bus master, medium devsel, latency 0, IRQ 125\n"
-		"\n"
-		"0000:01:00.0 0108: 144d:a808\r\n"
-		"garbage\n";
+	    "00:00.0 0600: 8086:3e30 (rev 0d)\n"
+	    "00:14.0 USB controller [0c03]: Intel Corporation Cannon Lake PCH USB 3.1 xHCI "
+	    "Host Controller [8086:a36d] (rev 10) (prog-if 30 [XHCI])\n"
+	    "\tSubsystem: Lenovo Device [17aa:3136]\n"
+	    "\tFlags: bus master, medium devsel, latency 0, IRQ 125\n"
+	    "\n"
+	    "0000:01:00.0 0108: 144d:a808\r\n"
+	    "garbage\n";
 	struct hcl_match *m;
 	size_t n;
 	tl_log_capture();
@@ -357,15 +359,15 @@ static void test_lspci(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_parse_kernel_form),
-		cmocka_unit_test(test_parse_short_and_odd),
-		cmocka_unit_test(test_relation),
-		cmocka_unit_test(test_relation_glob),
-		cmocka_unit_test(test_from_ids_pcimap),
-		cmocka_unit_test(test_parse_device),
-		cmocka_unit_test(test_index_and_verdicts),
-		cmocka_unit_test(test_pcimap),
-		cmocka_unit_test(test_lspci),
+	    cmocka_unit_test(test_parse_kernel_form),
+	    cmocka_unit_test(test_parse_short_and_odd),
+	    cmocka_unit_test(test_relation),
+	    cmocka_unit_test(test_relation_glob),
+	    cmocka_unit_test(test_from_ids_pcimap),
+	    cmocka_unit_test(test_parse_device),
+	    cmocka_unit_test(test_index_and_verdicts),
+	    cmocka_unit_test(test_pcimap),
+	    cmocka_unit_test(test_lspci),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

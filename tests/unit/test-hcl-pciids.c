@@ -96,10 +96,10 @@ static void test_real_database(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_lookup),
-		cmocka_unit_test(test_crlf_and_no_final_newline),
-		cmocka_unit_test(test_missing_and_empty),
-		cmocka_unit_test(test_real_database),
+	    cmocka_unit_test(test_lookup),
+	    cmocka_unit_test(test_crlf_and_no_final_newline),
+	    cmocka_unit_test(test_missing_and_empty),
+	    cmocka_unit_test(test_real_database),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -44,10 +44,17 @@ static char *craft(const char *modinfo, size_t len, size_t *size)
 	memcpy(b + off_str, shstrtab, sizeof(shstrtab));
 
 	Elf64_Shdr *sh = (Elf64_Shdr *)(b + off_sh);
-	sh[1] = (Elf64_Shdr){.sh_name = 1, .sh_type = SHT_PROGBITS, .sh_flags = SHF_ALLOC,
-			     .sh_offset = off_mi, .sh_size = len, .sh_addralign = 1};
-	sh[2] = (Elf64_Shdr){.sh_name = 10, .sh_type = SHT_STRTAB, .sh_offset = off_str,
-			     .sh_size = sizeof(shstrtab), .sh_addralign = 1};
+	sh[1] = (Elf64_Shdr){.sh_name = 1,
+			     .sh_type = SHT_PROGBITS,
+			     .sh_flags = SHF_ALLOC,
+			     .sh_offset = off_mi,
+			     .sh_size = len,
+			     .sh_addralign = 1};
+	sh[2] = (Elf64_Shdr){.sh_name = 10,
+			     .sh_type = SHT_STRTAB,
+			     .sh_offset = off_str,
+			     .sh_size = sizeof(shstrtab),
+			     .sh_addralign = 1};
 	return b;
 }
 
@@ -156,7 +163,8 @@ static void test_compressed(void **state)
 	size_t size;
 	_cleanup_free_ char *b = craft(good, sizeof(good) - 1, &size);
 	_cleanup_free_ char *p = put(f, "c.ko", b, size);
-	static const char *const tools[][2] = {{"xz -k", "xz"}, {"gzip -k", "gz"}, {"zstd -q -k", "zst"}};
+	static const char *const tools[][2] = {
+	    {"xz -k", "xz"}, {"gzip -k", "gz"}, {"zstd -q -k", "zst"}};
 
 	for (size_t i = 0; i < KP_ARRAY_SIZE(tools); i++) {
 		_cleanup_free_ char *cmd = kp_asprintf("%s '%s' 2>/dev/null", tools[i][0], p);
@@ -172,7 +180,8 @@ static void test_compressed(void **state)
 		mi_ko_free(ko);
 	}
 	/* A compressed file whose content is garbage. */
-	static const char badxz[] = "\xfd" "7zXZ\0garbage-garbage-garbage";
+	static const char badxz[] = "\xfd"
+				    "7zXZ\0garbage-garbage-garbage";
 	expect_einput(f, "bad.ko.xz", badxz, sizeof(badxz) - 1, "decompress");
 }
 
@@ -267,17 +276,17 @@ static void test_missing_file(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_reads_fields_in_order, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_name_from_file_name, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_compressed, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_not_elf, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_truncated, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_bogus_shstrndx, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_zero_sections, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_modinfo_past_eof, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_no_final_nul, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_no_modinfo, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_missing_file, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_reads_fields_in_order, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_name_from_file_name, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_compressed, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_not_elf, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_truncated, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_bogus_shstrndx, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_zero_sections, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_modinfo_past_eof, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_no_final_nul, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_no_modinfo, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_missing_file, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
