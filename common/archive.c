@@ -20,11 +20,14 @@ int kp_archive_extract(const char *path, const char *dir)
 	archive_read_support_filter_all(a);
 	archive_read_support_format_gnutar(a);
 	archive_read_support_format_tar(a);
-	/* SECURE_*: no "..", no absolute paths, no writing through symlinks. */
+	/*
+	 * SECURE_*: no "..", no writing through symlinks. Absolute names are
+	 * refused below, before each entry is re-rooted at dir (which makes
+	 * every path absolute, so libarchive's own check cannot be used).
+	 */
 	archive_write_disk_set_options(w, ARCHIVE_EXTRACT_TIME | ARCHIVE_EXTRACT_PERM |
 						  ARCHIVE_EXTRACT_SECURE_NODOTDOT |
-						  ARCHIVE_EXTRACT_SECURE_SYMLINKS |
-						  ARCHIVE_EXTRACT_SECURE_NOABSOLUTEPATHS);
+						  ARCHIVE_EXTRACT_SECURE_SYMLINKS);
 	int r = 0;
 	if (archive_read_open_filename(a, path, 65536) != ARCHIVE_OK) {
 		kp_err("cannot open source archive '%s': %s", path, archive_error_string(a));
@@ -34,7 +37,7 @@ int kp_archive_extract(const char *path, const char *dir)
 	struct archive_entry *e;
 	int st;
 	while ((st = archive_read_next_header(a, &e)) == ARCHIVE_OK) {
-		const char *name = archive_entry_pathname(e);
+		_cleanup_free_ char *name = kp_strdup(archive_entry_pathname(e));
 		_cleanup_free_ char *dest = kp_path_join(dir, name);
 		if (name[0] == '/' || !strcmp(name, "..") || kp_startswith(name, "../") ||
 		    strstr(name, "/../")) {
