@@ -15,6 +15,7 @@
 #include "common/log.h"
 #include "common/signals.h"
 #include "firmware/data.h"
+#include "hcl/hcl.h"
 #include "kbuild/runner.h"
 #include "kbuild/target.h"
 #include "modinfo/ko.h"
@@ -389,7 +390,32 @@ static json_object *strv_json(const struct kp_strv *sv)
  * release, every module named in the manifest must exist; only those (or
  * all, when none are named) go into the buildroot.
  */
-static int stage_modules(struct run *rn, size_t i, json_object *jmods)
+/*
+ * The HCL pre-check (guide 7.10) when the flavour names the kernel's own
+ * modules dir: the result goes into the report, one warning per PCI ID
+ * the kernel already supports. Not a failure: the vendor decides.
+ */
+static int check_coverage(struct run *rn, size_t i, const struct kp_strv *kos, json_object *jf)
+{
+	const struct kb_flavour *f = &rn->t->flavours[i];
+	json_object *rep = NULL;
+	struct kp_strv warnings = {0};
+	int r = hcl_check_modules(f->modules_dir, NULL, (const char *const *)kos->v, kos->n, &rep,
+				  &warnings);
+	if (r < 0) {
+		kp_err("flavour %s: cannot check PCI coverage against '%s' (modules_dir in %s)",
+		       f->name, f->modules_dir, rn->t->file ? rn->t->file : "the host target");
+		kp_strv_release(&warnings);
+		return r;
+	}
+	for (size_t k = 0; k < warnings.n; k++)
+		kp_warn("flavour %s: %s", f->name, warnings.v[k]);
+	json_object_object_add(jf, "hcl", rep);
+	kp_strv_release(&warnings);
+	return 0;
+}
+
+static int stage_modules(struct run *rn, size_t i, json_object *jmods, json_object *jflavour)
 {
 	const struct kb_flavour *f = &rn->t->flavours[i];
 	const struct spec_manifest *m = rn->m;
@@ -478,6 +504,8 @@ static int stage_modules(struct run *rn, size_t i, json_object *jmods)
 		kp_strv_release(&fw);
 		mi_ko_free(ko);
 	}
+	if (r == 0 && f->modules_dir)
+		r = check_coverage(rn, i, &kos, jflavour);
 	kp_strv_release(&names);
 	kp_strv_release(&kos);
 	return r;
@@ -781,7 +809,7 @@ static int run_build(struct run *rn)
 		json_object *jm = json_object_new_array();
 		json_object_object_add(jf, "modules", jm);
 		json_object_array_add(jfl, jf);
-		r = stage_modules(rn, i, jm);
+		r = stage_modules(rn, i, jm, jf);
 	}
 	if (r < 0)
 		return r;
