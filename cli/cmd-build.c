@@ -19,6 +19,7 @@ static const char usage_text[] =
 	"  -o, --output DIR    output dir (default: ./out)\n"
 	"  -j, --jobs N        compile jobs in total, shared by all flavours (default: CPUs)\n"
 	"      --json          print the build report (JSON) on stdout\n"
+	"  -f, --force         build even when nothing changed since the last build\n"
 	"  -q, --quiet         no progress, only errors and the result\n"
 	"\n"
 	"Exit status: 0 built; 1 the build failed; 2 bad input; 3 a kernel tree or tool is\n"
@@ -81,6 +82,7 @@ int cmd_build(int argc, char **argv)
 					     {"jobs", required_argument, NULL, 'j'},
 					     {"json", no_argument, NULL, 'J'},
 					     {"quiet", no_argument, NULL, 'q'},
+					     {"force", no_argument, NULL, 'f'},
 					     {"help", no_argument, NULL, 'h'},
 					     {0}};
 	struct pk_build_opts o = {.outdir = "out"};
@@ -105,6 +107,9 @@ int cmd_build(int argc, char **argv)
 			break;
 		case 'q':
 			cli_quiet = true;
+			break;
+		case 'f':
+			o.force = true;
 			break;
 		case 'h':
 			fputs(usage_text, stdout);
@@ -138,8 +143,12 @@ int cmd_build(int argc, char **argv)
 									JSON_C_TO_STRING_NOSLASHESCAPE));
 	} else if (!cli_quiet) {
 		json_object *arts = json_object_object_get(res.report, "artifacts");
-		fprintf(stderr, "kmodpack: built in %.1fs; packages in %s:\n", kp_now() - p.start,
-			res.outdir);
+		if (res.up_to_date)
+			fprintf(stderr, "kmodpack: up to date (nothing changed since the last build); "
+					"packages in %s:\n", res.outdir);
+		else
+			fprintf(stderr, "kmodpack: built in %.1fs; packages in %s:\n",
+				kp_now() - p.start, res.outdir);
 		for (size_t i = 0; i < json_object_array_length(arts); i++) {
 			json_object *a = json_object_array_get_idx(arts, i);
 			const char *kind = json_object_get_string(json_object_object_get(a, "kind"));

@@ -19,6 +19,7 @@
 #include "kbuild/runner.h"
 #include "kbuild/target.h"
 #include "modinfo/ko.h"
+#include "pack/cache.h"
 #include "pack/publish.h"
 #include "specgen/manifest.h"
 #include "specgen/rpm.h"
@@ -42,6 +43,7 @@ struct run {
 	struct fw_data *data; /* the [data] section resolved, or NULL */
 	struct kp_strv *firmware; /* per flavour and module: declared firmware, joined */
 	json_object *report;
+	bool up_to_date; /* the cache matched: nothing was built */
 };
 
 int pk_env_source_date_epoch(long long *epoch)
@@ -774,6 +776,8 @@ static int run_build(struct run *rn)
 	rn->st = kp_calloc(n, sizeof(*rn->st));
 	rn->sf = kp_calloc(n, sizeof(*rn->sf));
 	rn->firmware = kp_calloc(n, sizeof(*rn->firmware));
+	for (size_t i = 0; i < n; i++)
+		rn->st[i].name = rn->t->flavours[i].name;
 	rn->report = report_new(rn);
 
 	if (rn->m->ndata) {
@@ -785,6 +789,17 @@ static int run_build(struct run *rn)
 	}
 	if ((r = pk_outdir_open(o->outdir ? o->outdir : "out", &rn->od)) < 0)
 		return r;
+	_cleanup_free_ char *key = NULL;
+	if ((r = pk_cache_key(rn->m, rn->t, rn->data, rn->sde, &key)) < 0)
+		return r;
+	if (!o->force && pk_cache_fresh(rn->od.state, rn->od.dir, key)) {
+		/* Nothing changed: the published build stands, nothing is written. */
+		_cleanup_free_ char *rp = kp_path_join(rn->od.dir, REPORT_NAME);
+		json_object_put(rn->report);
+		rn->report = json_object_from_file(rp);
+		rn->up_to_date = true;
+		return 0;
+	}
 	if ((r = pk_outdir_stage(&rn->od)) < 0)
 		return r;
 	if ((r = prepare_source(rn)) < 0)
@@ -828,6 +843,8 @@ static int run_build(struct run *rn)
 	static const char *const top[] = {REPORT_NAME, NULL};
 	if ((r = pk_outdir_publish(&rn->od, top)) < 0)
 		return r;
+	if (pk_cache_store(rn->od.state, key) < 0)
+		kp_warn("cannot record the build in '%s': the next run rebuilds", rn->od.state);
 	set_stage(rn, PK_DONE);
 	return 0;
 }
@@ -847,6 +864,7 @@ int pk_build(const struct pk_build_opts *o, struct pk_build_result *res)
 		res->report = json_object_get(rn.report);
 		res->outdir = kp_strdup(rn.od.dir);
 		res->report_path = kp_path_join(rn.od.dir, REPORT_NAME);
+		res->up_to_date = rn.up_to_date;
 	}
 	int ir = kp_check_interrupted();
 	run_release(&rn);

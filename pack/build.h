@@ -27,6 +27,7 @@ struct pk_build_opts {
 	const char *target_file; /* NULL: the host target */
 	const char *outdir;      /* default "out" */
 	int jobs;                /* total job budget; <= 0: number of CPUs */
+	bool force;              /* build even when nothing changed since the last build */
 	pk_progress_fn progress;
 	void *progress_data;
 };
@@ -35,6 +36,7 @@ struct pk_build_result {
 	struct json_object *report; /* the build report (owned) */
 	char *outdir;               /* absolute */
 	char *report_path;          /* outdir/build-report.json */
+	bool up_to_date;            /* nothing changed: the last build's artifacts stand */
 };
 
 int pk_build(const struct pk_build_opts *o, struct pk_build_result *res);

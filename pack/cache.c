@@ -1,0 +1,133 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include "pack/cache.h"
+
+#include <dirent.h>
+#include <json-c/json.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "common/fs.h"
+#include "common/log.h"
+#include "firmware/data.h"
+#include "kbuild/target.h"
+#include "specgen/manifest.h"
+#include "specgen/rpm.h"
+#include "specgen/spec.h"
+
+#define KEY_FILE "cache-key"
+
+static void add_file(struct kp_buf *b, const char *label, const char *path)
+{
+	char sum[65];
+	if (spec_sha256_file(path, sum) < 0)
+		strcpy(sum, "missing");
+	kp_buf_addf(b, "%s\t%s\t%s\n", label, path, sum);
+}
+
+/* Every file below dir, sorted, as the build would copy it. */
+static void add_tree(struct kp_buf *b, const char *dir, const char *rel)
+{
+	_cleanup_free_ char *path = rel[0] ? kp_path_join(dir, rel) : kp_strdup(dir);
+	DIR *d = opendir(path);
+	if (!d)
+		return;
+	struct kp_strv names = {0};
+	struct dirent *de;
+	while ((de = readdir(d)))
+		if (strcmp(de->d_name, ".") && strcmp(de->d_name, ".."))
+			kp_strv_push(&names, de->d_name);
+	closedir(d);
+	kp_strv_sort(&names);
+	for (size_t i = 0; i < names.n; i++) {
+		_cleanup_free_ char *sub = kp_path_join(rel, names.v[i]);
+		_cleanup_free_ char *full = kp_path_join(dir, sub);
+		struct stat st;
+		if (lstat(full, &st) < 0)
+			continue;
+		if (S_ISDIR(st.st_mode)) {
+			/* kmodpack's own state never feeds the build */
+			if (strcmp(names.v[i], ".kmodpack") && strcmp(names.v[i], ".git"))
+				add_tree(b, dir, sub);
+		} else if (S_ISREG(st.st_mode)) {
+			kp_buf_addf(b, "mode\t%s\t%o\n", sub, st.st_mode & 0777);
+			add_file(b, "src", full);
+		} else if (S_ISLNK(st.st_mode)) {
+			char t[4096];
+			ssize_t n = readlink(full, t, sizeof(t) - 1);
+			t[n < 0 ? 0 : n] = '\0';
+			kp_buf_addf(b, "link\t%s\t%s\n", sub, t);
+		}
+	}
+	kp_strv_release(&names);
+}
+
+int pk_cache_key(const struct spec_manifest *m, const struct kb_target *t,
+		 const struct fw_data *data, long long sde, char **key)
+{
+	struct kp_buf b = {0};
+	const char *kcflags = getenv("KCFLAGS");
+	kp_buf_addf(&b, "kmodpack\t%s\nsde\t%lld\nkcflags\t%s\n", KMODPACK_VERSION, sde,
+		    kcflags ? kcflags : "");
+	add_file(&b, "manifest", m->path);
+	if (t->file)
+		add_file(&b, "target", t->file);
+	kp_buf_addf(&b, "target\t%s\t%s\t%s\n", t->name, t->arch, t->module_dir);
+	for (size_t i = 0; i < t->nflavours; i++) {
+		const struct kb_flavour *f = &t->flavours[i];
+		kp_buf_addf(&b, "flavour\t%s\t%s\t%s\t%s\t%s\n", f->name, f->release, f->kver,
+			    f->tree, f->modules_dir ? f->modules_dir : "");
+		static const char *const files[] = {".config", "Module.symvers",
+						    "include/generated/utsrelease.h"};
+		for (size_t k = 0; k < KP_ARRAY_SIZE(files); k++) {
+			_cleanup_free_ char *p = kp_path_join(f->tree, files[k]);
+			add_file(&b, "tree", p);
+		}
+		if (f->modules_dir) {
+			_cleanup_free_ char *p = kp_path_join(f->modules_dir, "modules.alias");
+			add_file(&b, "kernel", p);
+		}
+	}
+	if (m->source_is_archive)
+		add_file(&b, "archive", m->source);
+	else
+		add_tree(&b, m->source, "");
+	for (size_t i = 0; data && i < data->n_files; i++)
+		if (data->files[i].src)
+			add_file(&b, data->files[i].dest, data->files[i].src);
+	_cleanup_free_ char *tmpl = spec_template_path("kmod.spec.in");
+	add_file(&b, "template", tmpl);
+	*key = kp_buf_steal(&b);
+	return 0;
+}
+
+bool pk_cache_fresh(const char *statedir, const char *outdir, const char *key)
+{
+	_cleanup_free_ char *kf = kp_path_join(statedir, KEY_FILE);
+	_cleanup_free_ char *old = NULL;
+	if (kp_read_file(kf, &old, NULL) < 0 || strcmp(old, key))
+		return false;
+	/* The key says the inputs match; the artifacts must match the report too. */
+	_cleanup_free_ char *rp = kp_path_join(outdir, "build-report.json");
+	json_object *rep = json_object_from_file(rp);
+	if (!rep)
+		return false;
+	json_object *arts = json_object_object_get(rep, "artifacts");
+	bool ok = arts && json_object_array_length(arts) > 0;
+	for (size_t i = 0; ok && i < json_object_array_length(arts); i++) {
+		json_object *a = json_object_array_get_idx(arts, i);
+		const char *rel = json_object_get_string(json_object_object_get(a, "path"));
+		const char *want = json_object_get_string(json_object_object_get(a, "sha256"));
+		_cleanup_free_ char *p = kp_path_join(outdir, rel ? rel : "");
+		char sum[65];
+		ok = rel && want && spec_sha256_file(p, sum) == 0 && !strcmp(sum, want);
+	}
+	json_object_put(rep);
+	return ok;
+}
+
+int pk_cache_store(const char *statedir, const char *key)
+{
+	_cleanup_free_ char *kf = kp_path_join(statedir, KEY_FILE);
+	return kp_write_file_atomic(kf, key, strlen(key), 0644);
+}
