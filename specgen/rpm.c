@@ -260,7 +260,9 @@ static int build_pass(const struct spec_rpm_opts *o, rpmBuildFlags what)
 		what |= RPMBUILD_PREP | RPMBUILD_BUILD | RPMBUILD_INSTALL;
 	}
 
-	rpmSpec spec = rpmSpecParse(specfile, flags, o->buildroot);
+	/* The SRPM never reads the buildroot; a fixed name keeps its header the same. */
+	const char *buildroot = (what & RPMBUILD_PACKAGEBINARY) ? o->buildroot : "BUILDROOT";
+	rpmSpec spec = rpmSpecParse(specfile, flags, buildroot);
 	if (!spec) {
 		kp_err("rpm build: cannot parse '%s'", specfile);
 		return -KP_EFAILED;
@@ -271,7 +273,7 @@ static int build_pass(const struct spec_rpm_opts *o, rpmBuildFlags what)
 	struct rpmBuildArguments_s ba = {
 	    .pkgFlags = RPMBUILD_PKG_NONE,
 	    .buildAmount = what,
-	    .buildRootOverride = (char *)o->buildroot,
+	    .buildRootOverride = (char *)buildroot,
 	    .cookie = NULL,
 	    .rootdir = "/",
 	};
@@ -347,8 +349,27 @@ int spec_rpm_build(const struct spec_rpm_opts *o)
 		if (r < 0)
 			goto out;
 	}
-	if (o->source)
-		r = build_pass(o, RPMBUILD_PACKAGESOURCE);
+	if (o->source) {
+		/*
+		 * The SRPM header keeps the expanded %prep, which names
+		 * %{_sourcedir} and %{_builddir}: with the staging dir's random
+		 * absolute paths no two SRPMs would be the same. Relative to
+		 * the source dir instead, the text is the same wherever built.
+		 */
+		int cwd = open(".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		if (cwd < 0 || chdir(o->sourcedir) < 0) {
+			r = -errno;
+			kp_err("rpm build: cannot enter '%s': %s", o->sourcedir, strerror(-r));
+		} else {
+			push_macro("_sourcedir", ".");
+			push_macro("_builddir", "BUILD");
+			r = build_pass(o, RPMBUILD_PACKAGESOURCE);
+			if (fchdir(cwd) < 0 && r == 0)
+				r = -errno;
+		}
+		if (cwd >= 0)
+			close(cwd);
+	}
 
 out:
 	/* Leave no macros of this build behind for the next caller. */

@@ -11,10 +11,14 @@ for i in 1 2; do
 	run 0 "$KMODPACK" build -q -t "$TMP/target.ini" -o "$TMP/w$i/out" "$TMP/w$i/some/deeper/dir$i/drv"
 	sleep 1 # a build time taken from the clock would now differ
 done
-(cd "$TMP/w1/out" && sha256sum RPMS/x86_64/*.rpm) >"$TMP/a"
-(cd "$TMP/w2/out" && sha256sum RPMS/x86_64/*.rpm) >"$TMP/b"
-diff "$TMP/a" "$TMP/b" || fail "binary RPMs differ between two builds of the same sources"
-assert_eq "$(wc -l <"$TMP/a")" 2 "RPMs compared"
+(cd "$TMP/w1/out" && sha256sum RPMS/*/*.rpm SRPMS/*.rpm) >"$TMP/a"
+(cd "$TMP/w2/out" && sha256sum RPMS/*/*.rpm SRPMS/*.rpm) >"$TMP/b"
+diff "$TMP/a" "$TMP/b" || fail "RPMs differ between two builds of the same sources"
+assert_eq "$(wc -l <"$TMP/a")" 4 "RPMs compared (2 flavours, data, SRPM)"
+# The packaged modules themselves are byte-identical too (build paths mapped out).
+for d in w1 w2; do
+	rpm2cpio "$TMP"/$d/out/RPMS/x86_64/helloworld-modules-amd64-*.rpm | cpio -i --quiet --to-stdout '*.ko' | sha256sum
+done | uniq | wc -l | grep -qx 1 || fail "the .ko files differ"
 assert_eq "$(rpm -qp --qf '%{BUILDTIME}' "$TMP"/w1/out/RPMS/x86_64/*amd64-*.rpm | head -c 10)" \
 	"$(date -u -d 2026-11-25 +%s)" "build time from the changelog date"
 
