@@ -3,6 +3,7 @@
 #include <getopt.h>
 
 #include "cli/cli.h"
+#include "firmware/data.h"
 #include "kbuild/target.h"
 #include "specgen/manifest.h"
 #include "specgen/spec.h"
@@ -68,8 +69,27 @@ int cmd_spec(int argc, char **argv)
 	struct spec_input in = {.m = m, .t = t, .flavours = sf, .nflavours = t->nflavours,
 				.source0 = source0, .source_date_epoch = sde,
 				.build_scripts = true};
+	/* The data package as the build would render it, without the firmware cross-check. */
+	struct fw_data *data = NULL;
+	_cleanup_free_ char *data_files = NULL, *source1 = NULL;
+	if (m->ndata) {
+		struct fw_data_opts fo = {.manifest = m->path, .driver_dir = m->dir, .name = m->name,
+					  .version = m->version, .release = m->release};
+		r = fw_data_resolve(&fo, m->data, m->ndata, &data);
+		if (r == 0)
+			r = fw_data_render_files(data, &data_files);
+		if (r == 0) {
+			source1 = kp_asprintf("%s-data-%s.tar.gz", m->name, data->version);
+			in.data_files = data_files;
+			in.data_source = source1;
+			in.data_version = data->version;
+			in.data_release = data->release;
+		}
+	}
 	_cleanup_free_ char *spec = NULL;
-	r = spec_generate(&in, &spec);
+	if (r == 0)
+		r = spec_generate(&in, &spec);
+	fw_data_free(data);
 	if (r == 0)
 		fputs(spec, stdout);
 	for (size_t i = 0; i < t->nflavours; i++)
