@@ -13,7 +13,7 @@ packages=(
 	libkmod-dev librpm-dev libelf-dev libxml2-dev libcmocka-dev libinih-dev
 	libarchive-dev libjson-c-dev
 	linux-headers-amd64 linux-headers-cloud-amd64
-	rpm kmod pci.ids xz-utils bzip2 zstd gzip cpio
+	rpm rpm2cpio cpio kmod pci.ids xz-utils bzip2 zstd gzip procps python3
 )
 missing=()
 for p in "${packages[@]}"; do
