@@ -99,17 +99,8 @@ out:
 static int list_tree(const char *dir, const char *rel, struct kp_strv *out)
 {
 	_cleanup_free_ char *path = rel[0] ? kp_path_join(dir, rel) : kp_strdup(dir);
-	DIR *d = opendir(path);
-	if (!d)
-		return -errno;
 	struct kp_strv names = {0};
-	struct dirent *de;
-	while ((de = readdir(d)))
-		if (strcmp(de->d_name, ".") && strcmp(de->d_name, ".."))
-			kp_strv_push(&names, de->d_name);
-	closedir(d);
-	kp_strv_sort(&names);
-	int r = 0;
+	int r = kp_list_dir(path, &names);
 	for (size_t i = 0; i < names.n && r == 0; i++) {
 		char *sub = rel[0] ? kp_asprintf("%s/%s", rel, names.v[i]) : kp_strdup(names.v[i]);
 		_cleanup_free_ char *full = kp_path_join(dir, sub);

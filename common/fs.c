@@ -188,40 +188,16 @@ int kp_copy_file(const char *src, const char *dst, mode_t mode)
 	return r;
 }
 
-int kp_copy_tree(const char *src, const char *dst, bool (*skip)(const char *name))
+int kp_list_dir(const char *path, struct kp_strv *names)
 {
-	struct stat st;
-	if (lstat(src, &st) < 0)
-		return -errno;
-	if (S_ISLNK(st.st_mode)) {
-		char target[4096];
-		ssize_t n = readlink(src, target, sizeof(target) - 1);
-		if (n < 0)
-			return -errno;
-		target[n] = '\0';
-		return symlink(target, dst) < 0 ? -errno : 0;
-	}
-	if (S_ISREG(st.st_mode))
-		return kp_copy_file(src, dst, st.st_mode & 07777);
-	if (!S_ISDIR(st.st_mode))
-		return 0; /* sockets, fifos, devices: never part of a source tree */
-
-	if (mkdir(dst, 0755) < 0 && errno != EEXIST)
-		return -errno;
-	DIR *d = opendir(src);
+	DIR *d = opendir(path);
 	if (!d)
 		return -errno;
-	int r = 0;
 	struct dirent *de;
-	while (r == 0 && (de = readdir(d))) {
-		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
-			continue;
-		if (skip && skip(de->d_name))
-			continue;
-		_cleanup_free_ char *s = kp_path_join(src, de->d_name);
-		_cleanup_free_ char *t = kp_path_join(dst, de->d_name);
-		r = kp_copy_tree(s, t, skip);
-	}
+	while ((de = readdir(d)))
+		if (strcmp(de->d_name, ".") && strcmp(de->d_name, ".."))
+			kp_strv_push(names, de->d_name);
 	closedir(d);
-	return r;
+	kp_strv_sort(names);
+	return 0;
 }

@@ -19,9 +19,10 @@ int kp_write_file_atomic(const char *path, const void *data, size_t len, mode_t 
 int kp_write_file(const char *path, const void *data, size_t len, mode_t mode);
 int kp_copy_file(const char *src, const char *dst, mode_t mode);
 /*
- * Copy a directory tree (regular files, dirs and symlinks). Entries whose
- * name matches skip() are left out. Symlinks are copied as links.
+ * The names in a directory, sorted (never "." or ".."): walks that feed
+ * archives, cache keys or copies must not depend on readdir's order.
  */
-int kp_copy_tree(const char *src, const char *dst, bool (*skip)(const char *name));
+struct kp_strv;
+int kp_list_dir(const char *path, struct kp_strv *names);
 
 #endif

@@ -142,16 +142,13 @@ static int sync_tree(const char *src, const char *dst, const char *skip_abs)
 {
 	if (mkdir(dst, 0755) < 0 && errno != EEXIST)
 		return -errno;
-	DIR *d = opendir(src);
-	if (!d)
-		return -errno;
-	int r = 0;
-	struct dirent *de;
-	while (r == 0 && (de = readdir(d))) {
-		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, "..") || junk(de->d_name))
+	struct kp_strv names = {0};
+	int r = kp_list_dir(src, &names);
+	for (size_t i = 0; r == 0 && i < names.n; i++) {
+		if (junk(names.v[i]))
 			continue;
-		_cleanup_free_ char *s = kp_path_join(src, de->d_name);
-		_cleanup_free_ char *t = kp_path_join(dst, de->d_name);
+		_cleanup_free_ char *s = kp_path_join(src, names.v[i]);
+		_cleanup_free_ char *t = kp_path_join(dst, names.v[i]);
 		if (skip_abs && !strcmp(s, skip_abs))
 			continue;
 		struct stat st;
@@ -181,7 +178,7 @@ static int sync_tree(const char *src, const char *dst, const char *skip_abs)
 			}
 		}
 	}
-	closedir(d);
+	kp_strv_release(&names);
 	return r;
 }
 
@@ -200,25 +197,12 @@ static int prepare_source(struct run *rn)
 		if (r < 0)
 			return r;
 		/* Any top directory name works, including a bare version like "2.1/". */
-		DIR *d = opendir(dir);
-		if (!d)
-			return -errno;
-		struct dirent *de;
-		char *only = NULL;
-		size_t n = 0;
-		while ((de = readdir(d)))
-			if (strcmp(de->d_name, ".") && strcmp(de->d_name, "..")) {
-				n++;
-				free(only);
-				only = kp_path_join(dir, de->d_name);
-			}
-		closedir(d);
-		if (n == 1 && kp_is_dir(only))
-			rn->srctop = only;
-		else {
-			free(only);
-			rn->srctop = TAKE_PTR(dir);
-		}
+		struct kp_strv top = {0};
+		if ((r = kp_list_dir(dir, &top)) < 0)
+			return r;
+		_cleanup_free_ char *only = top.n == 1 ? kp_path_join(dir, top.v[0]) : NULL;
+		kp_strv_release(&top);
+		rn->srctop = only && kp_is_dir(only) ? TAKE_PTR(only) : TAKE_PTR(dir);
 	}
 	_cleanup_free_ char *kdir = kp_path_join(rn->srctop, m->subdir);
 	_cleanup_free_ char *mk = kp_path_join(kdir, "Makefile");
@@ -335,20 +319,18 @@ static int compile(struct run *rn)
 /* Built modules of one flavour: modules.order when Kbuild writes one, else every .ko. */
 static void find_kos(const char *dir, struct kp_strv *out)
 {
-	DIR *d = opendir(dir);
-	if (!d)
-		return;
-	struct dirent *de;
-	while ((de = readdir(d))) {
-		if (de->d_name[0] == '.')
+	struct kp_strv names = {0};
+	kp_list_dir(dir, &names);
+	for (size_t i = 0; i < names.n; i++) {
+		if (names.v[i][0] == '.')
 			continue;
-		_cleanup_free_ char *p = kp_path_join(dir, de->d_name);
-		if (kp_endswith(de->d_name, ".ko") && kp_is_file(p))
+		_cleanup_free_ char *p = kp_path_join(dir, names.v[i]);
+		if (kp_endswith(names.v[i], ".ko") && kp_is_file(p))
 			kp_strv_push(out, p);
 		else if (kp_is_dir(p))
 			find_kos(p, out);
 	}
-	closedir(d);
+	kp_strv_release(&names);
 }
 
 static void built_modules(const char *mdir, struct kp_strv *out)

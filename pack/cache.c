@@ -29,16 +29,9 @@ static void add_file(struct kp_buf *b, const char *label, const char *path)
 static void add_tree(struct kp_buf *b, const char *dir, const char *rel)
 {
 	_cleanup_free_ char *path = rel[0] ? kp_path_join(dir, rel) : kp_strdup(dir);
-	DIR *d = opendir(path);
-	if (!d)
-		return;
 	struct kp_strv names = {0};
-	struct dirent *de;
-	while ((de = readdir(d)))
-		if (strcmp(de->d_name, ".") && strcmp(de->d_name, ".."))
-			kp_strv_push(&names, de->d_name);
-	closedir(d);
-	kp_strv_sort(&names);
+	if (kp_list_dir(path, &names) < 0)
+		return;
 	for (size_t i = 0; i < names.n; i++) {
 		_cleanup_free_ char *sub = kp_path_join(rel, names.v[i]);
 		_cleanup_free_ char *full = kp_path_join(dir, sub);

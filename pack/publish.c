@@ -90,17 +90,13 @@ static int collect(const char *root, const char *rel, struct kp_strv *out)
 		kp_strv_push(out, rel);
 		return 0;
 	}
-	DIR *d = opendir(path);
-	if (!d)
-		return -errno;
-	struct dirent *de;
-	int r = 0;
-	while (r == 0 && (de = readdir(d)))
-		if (strcmp(de->d_name, ".") && strcmp(de->d_name, "..")) {
-			_cleanup_free_ char *sub = kp_path_join(rel, de->d_name);
-			r = collect(root, sub, out);
-		}
-	closedir(d);
+	struct kp_strv names = {0};
+	int r = kp_list_dir(path, &names);
+	for (size_t i = 0; r == 0 && i < names.n; i++) {
+		_cleanup_free_ char *sub = kp_path_join(rel, names.v[i]);
+		r = collect(root, sub, out);
+	}
+	kp_strv_release(&names);
 	return r;
 }
 
