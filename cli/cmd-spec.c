@@ -5,6 +5,8 @@
 #include "cli/cli.h"
 #include "firmware/data.h"
 #include "kbuild/target.h"
+#include "pack/build.h"
+#include <time.h>
 #include "specgen/manifest.h"
 #include "specgen/spec.h"
 
@@ -64,7 +66,17 @@ int cmd_spec(int argc, char **argv)
 		for (size_t k = 0; k < names.n; k++)
 			sf[i].mods[k].name = names.v[k]; /* borrowed */
 	}
-	long long sde = m->source_date_epoch >= 0 ? m->source_date_epoch : 0;
+	/* The same date as 'kmodpack build': environment, manifest, then now. */
+	long long sde;
+	if (pk_env_source_date_epoch(&sde) < 0) {
+		kb_target_free(t);
+		spec_manifest_free(m);
+		return 2;
+	}
+	if (sde < 0)
+		sde = m->source_date_epoch;
+	if (sde < 0)
+		sde = (long long)time(NULL);
 	_cleanup_free_ char *source0 = kp_asprintf("%s-%s.tar.gz", m->name, m->version);
 	struct spec_input in = {.m = m, .t = t, .flavours = sf, .nflavours = t->nflavours,
 				.source0 = source0, .source_date_epoch = sde,

@@ -2,6 +2,7 @@
 /* kmodpack targets: show the flavours a build would use. */
 #include <getopt.h>
 #include <json-c/json.h>
+#include <sys/param.h>
 
 #include "cli/cli.h"
 #include "kbuild/target.h"
@@ -66,7 +67,8 @@ int cmd_targets(int argc, char **argv)
 			json_object_object_add(j, "name", jstr(f->name));
 			json_object_object_add(j, "release", jstr(f->release));
 			json_object_object_add(j, "kver", jstr(f->kver));
-			json_object_object_add(j, "arch", jstr(f->arch ? f->arch : t->arch));
+			/* The packages' arch; the tree's own .config may say i686 for i386. */
+			json_object_object_add(j, "arch", jstr(t->arch));
 			json_object_object_add(j, "tree", jstr(f->tree));
 			json_object_object_add(j, "modules_dir", jstr(f->modules_dir));
 			json_object_object_add(j, "image", jstr(f->image));
@@ -83,12 +85,19 @@ int cmd_targets(int argc, char **argv)
 	} else {
 		printf("target %s (arch %s, modules in /lib/modules/<release>/%s)\n", t->name,
 		       t->arch, t->module_dir);
-		printf("  %-14s %-28s %-16s %-8s %s\n", "FLAVOUR", "RELEASE", "KVER", "ARCH",
-		       "TREE");
+		/* Columns as wide as their longest entry: XenServer releases are long. */
+		int wn = 7, wr = 7, wk = 4;
 		for (size_t i = 0; i < t->nflavours; i++) {
 			const struct kb_flavour *f = &t->flavours[i];
-			printf("  %-14s %-28s %-16s %-8s %s\n", f->name, f->release, f->kver,
-			       f->arch ? f->arch : t->arch, f->tree);
+			wn = MAX(wn, (int)strlen(f->name));
+			wr = MAX(wr, (int)strlen(f->release));
+			wk = MAX(wk, (int)strlen(f->kver));
+		}
+		printf("  %-*s  %-*s  %-*s  %s\n", wn, "FLAVOUR", wr, "RELEASE", wk, "KVER", "TREE");
+		for (size_t i = 0; i < t->nflavours; i++) {
+			const struct kb_flavour *f = &t->flavours[i];
+			printf("  %-*s  %-*s  %-*s  %s\n", wn, f->name, wr, f->release, wk, f->kver,
+			       f->tree);
 		}
 		for (size_t i = 0; i < t->nskipped; i++)
 			printf("  skipped: %s\n", t->skipped[i]);

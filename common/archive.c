@@ -96,7 +96,13 @@ out:
 }
 
 /* Collect every path below dir, relative, sorted: the tarball's order must not depend on readdir. */
-static int list_tree(const char *dir, const char *rel, struct kp_strv *out)
+struct skipper {
+	bool (*fn)(const char *path, void *data);
+	void *data;
+};
+
+static int list_tree(const char *dir, const char *rel, struct kp_strv *out,
+		     const struct skipper *sk)
 {
 	_cleanup_free_ char *path = rel[0] ? kp_path_join(dir, rel) : kp_strdup(dir);
 	struct kp_strv names = {0};
@@ -105,18 +111,24 @@ static int list_tree(const char *dir, const char *rel, struct kp_strv *out)
 		char *sub = rel[0] ? kp_asprintf("%s/%s", rel, names.v[i]) : kp_strdup(names.v[i]);
 		_cleanup_free_ char *full = kp_path_join(dir, sub);
 		struct stat st;
+		if (sk->fn && sk->fn(full, sk->data)) {
+			free(sub);
+			continue;
+		}
 		kp_strv_push_take(out, sub);
 		if (lstat(full, &st) == 0 && S_ISDIR(st.st_mode))
-			r = list_tree(dir, sub, out);
+			r = list_tree(dir, sub, out, sk);
 	}
 	kp_strv_release(&names);
 	return r;
 }
 
-int kp_archive_create(const char *dir, const char *prefix, long long mtime, const char *path)
+int kp_archive_create(const char *dir, const char *prefix, long long mtime, const char *path,
+		      bool (*skip)(const char *path, void *data), void *data)
 {
 	struct kp_strv files = {0};
-	int r = list_tree(dir, "", &files);
+	struct skipper sk = {skip, data};
+	int r = list_tree(dir, "", &files, &sk);
 	if (r < 0)
 		return r;
 	struct archive *a = archive_write_new();
@@ -168,10 +180,10 @@ int kp_archive_create(const char *dir, const char *prefix, long long mtime, cons
 			kp_err("cannot add '%s' to '%s': %s", full, path, archive_error_string(a));
 			r = -KP_EFAILED;
 		} else if (S_ISREG(st.st_mode)) {
-			_cleanup_free_ char *data = NULL;
+			_cleanup_free_ char *content = NULL;
 			size_t len = 0;
-			r = kp_read_file(full, &data, &len);
-			if (r == 0 && archive_write_data(a, data, len) != (la_ssize_t)len) {
+			r = kp_read_file(full, &content, &len);
+			if (r == 0 && archive_write_data(a, content, len) != (la_ssize_t)len) {
 				kp_err("cannot add '%s' to '%s': %s", full, path,
 				       archive_error_string(a));
 				r = -KP_EFAILED;

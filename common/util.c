@@ -137,15 +137,20 @@ void kp_strv_release(struct kp_strv *sv)
 	*sv = (struct kp_strv){0};
 }
 
-void kp_strv_split(struct kp_strv *sv, const char *s)
+void kp_strv_split_on(struct kp_strv *sv, const char *s, const char *seps)
 {
 	while (*s) {
-		size_t n = strcspn(s, " \t\r\n,");
+		size_t n = strcspn(s, seps);
 		if (n)
 			kp_strv_push_take(sv, kp_strndup(s, n));
 		s += n;
-		s += strspn(s, " \t\r\n,");
+		s += strspn(s, seps);
 	}
+}
+
+void kp_strv_split(struct kp_strv *sv, const char *s)
+{
+	kp_strv_split_on(sv, s, " \t\r\n,");
 }
 
 void kp_buf_add(struct kp_buf *b, const char *s, size_t n)

@@ -60,6 +60,8 @@ void kp_strv_sort(struct kp_strv *sv);
 void kp_strv_release(struct kp_strv *sv);
 /* Split on white space and commas (manifest lists). */
 void kp_strv_split(struct kp_strv *sv, const char *s);
+/* Split on any of the bytes in seps. */
+void kp_strv_split_on(struct kp_strv *sv, const char *s, const char *seps);
 
 /* Growable string buffer. */
 struct kp_buf {

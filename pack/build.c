@@ -104,7 +104,7 @@ static void on_jobs(void *data, const struct kb_job *jobs, size_t n)
 
 /* ---- sources ---- */
 
-static bool junk(const char *name)
+static bool junk_name(const char *name)
 {
 	/* VCS data, our own state, and Kbuild products of an in-tree build. */
 	static const char *const names[] = {".git", ".svn", ".hg", ".kmodpack", ".tmp_versions",
@@ -132,6 +132,17 @@ static bool same_content(const char *a, const char *b)
 	return lx == ly && memcmp(x, y, lx) == 0;
 }
 
+bool pk_source_skip(const char *path, const char *outdir)
+{
+	const char *base = strrchr(path, '/');
+	return junk_name(base ? base + 1 : path) || (outdir && !strcmp(path, outdir));
+}
+
+static bool skip_source(const char *path, void *outdir)
+{
+	return pk_source_skip(path, outdir);
+}
+
 /*
  * Bring dst up to date with src, copying only files whose content changed,
  * so Kbuild's own timestamps make the next build incremental. Files only
@@ -145,11 +156,9 @@ static int sync_tree(const char *src, const char *dst, const char *skip_abs)
 	struct kp_strv names = {0};
 	int r = kp_list_dir(src, &names);
 	for (size_t i = 0; r == 0 && i < names.n; i++) {
-		if (junk(names.v[i]))
-			continue;
 		_cleanup_free_ char *s = kp_path_join(src, names.v[i]);
 		_cleanup_free_ char *t = kp_path_join(dst, names.v[i]);
-		if (skip_abs && !strcmp(s, skip_abs))
+		if (pk_source_skip(s, skip_abs))
 			continue;
 		struct stat st;
 		if (lstat(s, &st) < 0) {
@@ -633,7 +642,8 @@ static int package(struct run *rn)
 	    (r = kp_mkdir_p(work, 0755)) < 0)
 		return r;
 	/* The SRPM carries the sources as the guide names them: <name>-<version>/. */
-	if ((r = kp_archive_create(rn->srctop, setup, rn->sde, tarball)) < 0)
+	if ((r = kp_archive_create(rn->srctop, setup, rn->sde, tarball, skip_source, rn->od.dir)) <
+	    0)
 		return r;
 
 	struct spec_input in = {.m = m, .t = t, .flavours = rn->sf, .nflavours = t->nflavours,
@@ -646,7 +656,7 @@ static int package(struct run *rn)
 		source1 = kp_asprintf("%s-data-%s.tar.gz", m->name, d->version);
 		_cleanup_free_ char *tree = kp_path_join(stage, "datatree");
 		_cleanup_free_ char *tb = kp_path_join(sources, source1);
-		if ((r = kp_archive_create(tree, ".", rn->sde, tb)) < 0)
+		if ((r = kp_archive_create(tree, ".", rn->sde, tb, NULL, NULL)) < 0)
 			return r;
 		if ((r = fw_data_render_files(d, &data_files)) < 0)
 			return r;
@@ -772,7 +782,7 @@ static int run_build(struct run *rn)
 	if ((r = pk_outdir_open(o->outdir ? o->outdir : "out", &rn->od)) < 0)
 		return r;
 	_cleanup_free_ char *key = NULL;
-	if ((r = pk_cache_key(rn->m, rn->t, rn->data, rn->sde, &key)) < 0)
+	if ((r = pk_cache_key(rn->m, rn->t, rn->data, rn->sde, rn->od.dir, &key)) < 0)
 		return r;
 	if (!o->force && pk_cache_fresh(rn->od.state, rn->od.dir, key)) {
 		/* Nothing changed: the published build stands, nothing is written. */

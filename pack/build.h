@@ -42,6 +42,13 @@ struct pk_build_result {
 int pk_build(const struct pk_build_opts *o, struct pk_build_result *res);
 void pk_build_result_release(struct pk_build_result *res);
 
+/*
+ * Whether a path below the driver's sources stays out of builds, the SRPM
+ * tarball and the cache key: VCS data, kmodpack's state, objects of an
+ * in-tree build, and the output dir when it sits inside the sources.
+ */
+bool pk_source_skip(const char *path, const char *outdir);
+
 /* SOURCE_DATE_EPOCH from the environment: 0 and *epoch=-1 when unset, -KP_EINPUT when malformed. */
 int pk_env_source_date_epoch(long long *epoch);
 

@@ -11,6 +11,7 @@
 #include "common/log.h"
 #include "firmware/data.h"
 #include "kbuild/target.h"
+#include "pack/build.h"
 #include "specgen/manifest.h"
 #include "specgen/rpm.h"
 #include "specgen/spec.h"
@@ -26,7 +27,7 @@ static void add_file(struct kp_buf *b, const char *label, const char *path)
 }
 
 /* Every file below dir, sorted, as the build would copy it. */
-static void add_tree(struct kp_buf *b, const char *dir, const char *rel)
+static void add_tree(struct kp_buf *b, const char *dir, const char *rel, const char *outdir)
 {
 	_cleanup_free_ char *path = rel[0] ? kp_path_join(dir, rel) : kp_strdup(dir);
 	struct kp_strv names = {0};
@@ -36,12 +37,10 @@ static void add_tree(struct kp_buf *b, const char *dir, const char *rel)
 		_cleanup_free_ char *sub = kp_path_join(rel, names.v[i]);
 		_cleanup_free_ char *full = kp_path_join(dir, sub);
 		struct stat st;
-		if (lstat(full, &st) < 0)
+		if (pk_source_skip(full, outdir) || lstat(full, &st) < 0)
 			continue;
 		if (S_ISDIR(st.st_mode)) {
-			/* kmodpack's own state never feeds the build */
-			if (strcmp(names.v[i], ".kmodpack") && strcmp(names.v[i], ".git"))
-				add_tree(b, dir, sub);
+			add_tree(b, dir, sub, outdir);
 		} else if (S_ISREG(st.st_mode)) {
 			kp_buf_addf(b, "mode\t%s\t%o\n", sub, st.st_mode & 0777);
 			add_file(b, "src", full);
@@ -56,7 +55,7 @@ static void add_tree(struct kp_buf *b, const char *dir, const char *rel)
 }
 
 int pk_cache_key(const struct spec_manifest *m, const struct kb_target *t,
-		 const struct fw_data *data, long long sde, char **key)
+		 const struct fw_data *data, long long sde, const char *outdir, char **key)
 {
 	struct kp_buf b = {0};
 	const char *kcflags = getenv("KCFLAGS");
@@ -84,7 +83,7 @@ int pk_cache_key(const struct spec_manifest *m, const struct kb_target *t,
 	if (m->source_is_archive)
 		add_file(&b, "archive", m->source);
 	else
-		add_tree(&b, m->source, "");
+		add_tree(&b, m->source, "", outdir);
 	for (size_t i = 0; data && i < data->n_files; i++)
 		if (data->files[i].src)
 			add_file(&b, data->files[i].dest, data->files[i].src);

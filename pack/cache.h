@@ -20,7 +20,7 @@ struct fw_data;
 
 /* Build the key (a text listing every input with its sha256). */
 int pk_cache_key(const struct spec_manifest *m, const struct kb_target *t,
-		 const struct fw_data *data, long long sde, char **key);
+		 const struct fw_data *data, long long sde, const char *outdir, char **key);
 /* True when statedir holds this key and outdir still holds that build's artifacts. */
 bool pk_cache_fresh(const char *statedir, const char *outdir, const char *key);
 /* Remember key after a successful publish. */

@@ -75,6 +75,8 @@ struct loader {
 	struct spec_manifest *m;
 	const char *path;
 	int errors;
+	const char *section;
+	struct kp_strv refused; /* section.key already reported: not "missing" as well */
 };
 
 KP_PRINTF(3, 4) static void bad(struct loader *l, const struct kp_kv *kv, const char *fmt, ...)
@@ -85,6 +87,7 @@ KP_PRINTF(3, 4) static void bad(struct loader *l, const struct kp_kv *kv, const 
 	va_end(ap);
 	kp_err("%s:%d: %s: %s", l->path, kv->line, kv->key, why);
 	l->errors++;
+	kp_strv_pushf(&l->refused, "%s.%s", l->section, kv->key);
 }
 
 static void set(char **slot, const char *value)
@@ -145,7 +148,7 @@ static void on_driver(struct loader *l, const struct kp_kv *kv)
 		}
 	} else if (!strcmp(k, "make_args")) {
 		kp_strv_release(&m->make_args);
-		kp_strv_split(&m->make_args, v);
+		kp_strv_split_on(&m->make_args, v, " \t\r\n");
 		for (size_t i = 0; i < m->make_args.n; i++)
 			if (!make_arg_ok(m->make_args.v[i]))
 				return bad(l, kv, "'%s' must be NAME=VALUE with a value of letters, "
@@ -185,9 +188,9 @@ static void on_vendor(struct loader *l, const struct kp_kv *kv)
 	}
 }
 
-static void require(struct loader *l, const char *what, const char *value)
+static void require(struct loader *l, const char *what, const char *key, const char *value)
 {
-	if (value)
+	if (value || kp_strv_contains(&l->refused, key))
 		return;
 	kp_err("%s: %s is missing", l->path, what);
 	l->errors++;
@@ -242,6 +245,7 @@ int spec_manifest_load(const char *dir_or_file, struct spec_manifest **out)
 			continue;
 		}
 		kp_strv_push(&seen, id);
+		l.section = sec;
 		if (!strcmp(sec, "driver")) {
 			on_driver(&l, kv);
 		} else if (!strcmp(sec, "vendor")) {
@@ -262,12 +266,12 @@ int spec_manifest_load(const char *dir_or_file, struct spec_manifest **out)
 	kp_strv_release(&seen);
 	kp_ini_free(ini);
 
-	require(&l, "[driver] name", m->name);
-	require(&l, "[driver] version", m->version);
-	require(&l, "[driver] summary", m->summary);
-	require(&l, "[driver] license", m->license);
-	require(&l, "[vendor] code", m->vendor_code);
-	require(&l, "[vendor] name", m->vendor_name);
+	require(&l, "[driver] name", "driver.name", m->name);
+	require(&l, "[driver] version", "driver.version", m->version);
+	require(&l, "[driver] summary", "driver.summary", m->summary);
+	require(&l, "[driver] license", "driver.license", m->license);
+	require(&l, "[vendor] code", "vendor.code", m->vendor_code);
+	require(&l, "[vendor] name", "vendor.name", m->vendor_name);
 	if (!m->release)
 		m->release = kp_strdup("1");
 	if (!m->description && m->summary)
@@ -297,6 +301,7 @@ int spec_manifest_load(const char *dir_or_file, struct spec_manifest **out)
 			l.errors++;
 		}
 	}
+	kp_strv_release(&l.refused);
 	if (l.errors) {
 		spec_manifest_free(m);
 		return -KP_EINPUT;
