@@ -7,7 +7,9 @@
 #ifndef MI_KO_H
 #define MI_KO_H
 
+#include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "common/util.h"
 
@@ -41,5 +43,29 @@ const struct mi_field *mi_ko_field(const struct mi_ko *ko, size_t i);
 const char *mi_ko_get(const struct mi_ko *ko, const char *key);
 /* Every value of key, appended in file order (alias, firmware, ...). */
 void mi_ko_get_all(const struct mi_ko *ko, const char *key, struct kp_strv *out);
+
+/*
+ * A module's symbol linkage, for checking it against a kernel offline:
+ * what it needs (undefined symbols), the CRCs it was built against
+ * (__versions, present with CONFIG_MODVERSIONS), and what it exports with
+ * their CRCs (for modules of one driver that depend on each other).
+ */
+struct mi_symver {
+	char *name;
+	uint32_t crc;
+	bool has_crc; /* exports: false when the kernel has no modversions */
+};
+
+struct mi_ko_syms {
+	struct kp_strv needs; /* undefined symbols, each once, in symbol-table order */
+	struct mi_symver *versions;
+	size_t nversions;
+	struct mi_symver *exports;
+	size_t nexports;
+};
+
+/* Read path's symbols. Returns 0, or -KP_EINPUT after logging what is wrong. */
+int mi_ko_read_syms(const char *path, struct mi_ko_syms *out);
+void mi_ko_syms_release(struct mi_ko_syms *s);
 
 #endif
