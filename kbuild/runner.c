@@ -38,7 +38,7 @@ static void child_exec(const struct kb_job *j, const int js[2], int max_jobs)
 	dup2(log, 2);
 	if (j->cwd && chdir(j->cwd) < 0) {
 		dprintf(2, "kmodpack: cannot enter '%s': %s\n", j->cwd, strerror(errno));
-		_exit(EXEC_FAILED);
+		_exit(126); /* not EXEC_FAILED: the program is there, the dir is not */
 	}
 	if (j->make && js) {
 		fcntl(js[0], F_SETFD, 0);
@@ -66,6 +66,7 @@ static int start(struct kb_job *j, const int js[2], int max_jobs)
 		child_exec(j, js, max_jobs);
 	setpgid(pid, pid); /* also here: no window where a signal misses the group */
 	j->pid = pid;
+	j->timed_out = false;
 	j->state = KB_JOB_RUNNING;
 	j->started = kp_now();
 	return 0;
@@ -148,6 +149,15 @@ int kb_run_jobs(struct kb_job *jobs, size_t n, int max_jobs, kb_progress_fn prog
 		/* Without pidfds (old kernels) the timeout alone paces the loop. */
 		poll(p, np, np ? 200 : 50);
 		free(p);
+
+		/* A child past its time limit (a hung VM) dies with its whole group. */
+		double now = kp_now();
+		for (size_t i = 0; i < n; i++)
+			if (jobs[i].state == KB_JOB_RUNNING && jobs[i].timeout > 0 &&
+			    !jobs[i].timed_out && now - jobs[i].started > jobs[i].timeout) {
+				kill(-jobs[i].pid, SIGKILL);
+				jobs[i].timed_out = true;
+			}
 
 		for (size_t i = 0; i < n; i++) {
 			int st;
