@@ -15,6 +15,7 @@ struct reader {
 	int line;          /* number of the line last handed to inih */
 	bool continuation; /* that line started with white space */
 	int too_long;      /* first line that exceeded KP_INI_MAX_LINE */
+	struct kp_ini *ini;
 };
 
 struct parse {
@@ -39,6 +40,15 @@ static char *read_line(char *str, int num, void *stream)
 			;
 	}
 	rd->continuation = str[0] == ' ' || str[0] == '\t';
+	/* inih reports only sections with keys; remember every header. */
+	char *close = str[0] == '[' ? strchr(str, ']') : NULL;
+	if (close) {
+		struct kp_ini *ini = rd->ini;
+		ini->sections = kp_reallocarray(ini->sections, ini->nsections + 1,
+						sizeof(*ini->sections));
+		ini->sections[ini->nsections++] = (struct kp_ini_section){
+			.name = kp_strndup(str + 1, close - str - 1), .line = rd->line};
+	}
 	return str;
 }
 
@@ -71,7 +81,7 @@ int kp_ini_load(const char *path, struct kp_ini **out)
 
 	struct kp_ini *ini = kp_calloc(1, sizeof(*ini));
 	ini->path = kp_strdup(path);
-	struct reader rd = {.f = f};
+	struct reader rd = {.f = f, .ini = ini};
 	struct parse p = {.rd = &rd, .ini = ini};
 
 	/* Debian's inih reads these at run time; a heap buffer lets us raise the limit. */
@@ -109,6 +119,9 @@ void kp_ini_free(struct kp_ini *ini)
 		free(ini->e[i].kv.value);
 	}
 	free(ini->e);
+	for (size_t i = 0; i < ini->nsections; i++)
+		free(ini->sections[i].name);
+	free(ini->sections);
 	free(ini->path);
 	free(ini);
 }

@@ -21,10 +21,18 @@ struct kp_ini_entry {
 	struct kp_kv kv;
 };
 
+struct kp_ini_section {
+	char *name;
+	int line;
+};
+
 struct kp_ini {
 	char *path;
 	struct kp_ini_entry *e;
 	size_t n;
+	/* Every [section] header in file order, also empty and repeated ones. */
+	struct kp_ini_section *sections;
+	size_t nsections;
 };
 
 /* Returns 0, -errno (open/read), or -KP_EINPUT after logging "path:line: why". */

@@ -142,9 +142,14 @@ int kb_split_releases(const char *const *releases, size_t n, char **kvers, char 
 				j++;
 			lcp = j;
 		}
-		/* The suffix must start with a letter in every release: back off until it does. */
+		/*
+		 * The suffix must start with a letter in every release, right
+		 * after a separator or a digit: back off until it does, so
+		 * "generic"/"generic-64k" split before "generic", not inside it.
+		 */
 		for (;;) {
-			bool ok = lcp > 0;
+			bool ok = lcp > 0 && (is_sep(releases[0][lcp - 1]) ||
+					      isdigit((unsigned char)releases[0][lcp - 1]));
 			for (size_t i = 0; ok && i < n; i++)
 				ok = isalpha((unsigned char)releases[i][lcp]);
 			if (ok || lcp == 0)
@@ -308,6 +313,38 @@ static int target_from_file(const char *path, struct kb_target *t)
 		strcpy(dir, ".");
 
 	r = 0;
+	/* Flavours come from the section headers: an empty or repeated one is an error too. */
+	for (size_t i = 0; i < ini->nsections && r == 0; i++) {
+		const char *sec = ini->sections[i].name;
+		int line = ini->sections[i].line;
+		if (!strcmp(sec, "target"))
+			continue;
+		if (!kp_startswith(sec, "flavour ")) {
+			kp_err("%s:%d: unknown section [%s] (known: [target], [flavour NAME])", path,
+			       line, sec);
+			r = -KP_EINPUT;
+			break;
+		}
+		const char *fname = sec + strlen("flavour ");
+		if (!name_ok(fname)) {
+			kp_err("%s:%d: flavour name '%s' must be lowercase letters, digits, '-', '_' "
+			       "or '.'",
+			       path, line, fname);
+			r = -KP_EINPUT;
+			break;
+		}
+		for (size_t j = 0; j < t->nflavours; j++)
+			if (!strcmp(t->flavours[j].name, fname)) {
+				kp_err("%s:%d: [flavour %s] given twice (first at line %d)", path, line,
+				       fname, t->flavours[j].line);
+				r = -KP_EINPUT;
+			}
+		if (r < 0)
+			break;
+		struct kb_flavour *f = add_flavour(t);
+		f->name = kp_strdup(fname);
+		f->line = line;
+	}
 	for (size_t i = 0; i < ini->n && r == 0; i++) {
 		const char *sec = ini->e[i].section;
 		const struct kp_kv *kv = &ini->e[i].kv;
@@ -332,28 +369,18 @@ static int target_from_file(const char *path, struct kb_target *t)
 			continue;
 		}
 		if (!kp_startswith(sec, "flavour ")) {
-			kp_err("%s:%d: unknown section [%s] (known: [target], [flavour NAME])", path,
-			       kv->line, sec);
+			kp_err("%s:%d: '%s' is outside any section: put it under [target] or "
+			       "[flavour NAME]",
+			       path, kv->line, kv->key);
 			r = -KP_EINPUT;
 			continue;
 		}
+		/* Every [flavour NAME] became a flavour above. */
 		const char *fname = sec + strlen("flavour ");
 		struct kb_flavour *f = NULL;
 		for (size_t j = 0; j < t->nflavours; j++)
 			if (!strcmp(t->flavours[j].name, fname))
 				f = &t->flavours[j];
-		if (!f) {
-			if (!name_ok(fname)) {
-				kp_err("%s:%d: flavour name '%s' must be lowercase letters, digits, "
-				       "'-', '_' or '.'",
-				       path, kv->line, fname);
-				r = -KP_EINPUT;
-				continue;
-			}
-			f = add_flavour(t);
-			f->name = kp_strdup(fname);
-			f->line = kv->line;
-		}
 		char **slot = !strcmp(kv->key, "tree")          ? &f->tree
 			      : !strcmp(kv->key, "release")     ? &f->release
 			      : !strcmp(kv->key, "kver")        ? &f->kver

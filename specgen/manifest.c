@@ -131,6 +131,7 @@ static void on_driver(struct loader *l, const struct kp_kv *kv)
 		set(&m->changelog, v);
 	} else if (!strcmp(k, "source")) {
 		set(&m->source, v);
+		m->source_line = kv->line;
 	} else if (!strcmp(k, "subdir")) {
 		if (v[0] == '/' || strstr(v, "..") || !one_line(v))
 			return bad(l, kv, "'%s' must be a relative path inside the source", v);
@@ -284,10 +285,13 @@ int spec_manifest_load(const char *dir_or_file, struct spec_manifest **out)
 	_cleanup_free_ char *src = kp_path_join(m->dir, m->source ? m->source : ".");
 	free(m->source);
 	m->source = realpath(src, NULL);
+	_cleanup_free_ char *where = m->source_line ? kp_asprintf("%s:%d: source", m->path,
+								  m->source_line)
+						    : kp_asprintf("%s: source (default '.')", m->path);
 	if (!m->source) {
-		kp_err("%s: source '%s' does not exist: set [driver] source to the driver's "
-		       "source directory or tarball",
-		       m->path, src);
+		kp_err("%s: '%s' does not exist: set [driver] source to the driver's source "
+		       "directory or tarball",
+		       where, src);
 		l.errors++;
 	} else if (!kp_is_dir(m->source)) {
 		static const char *const exts[] = {".tar", ".tar.gz", ".tgz", ".tar.bz2",
@@ -295,9 +299,9 @@ int spec_manifest_load(const char *dir_or_file, struct spec_manifest **out)
 		for (size_t i = 0; i < KP_ARRAY_SIZE(exts); i++)
 			m->source_is_archive |= kp_endswith(m->source, exts[i]);
 		if (!m->source_is_archive) {
-			kp_err("%s: source '%s' is neither a directory nor a .tar, .tar.gz, "
-			       ".tar.bz2 or .tar.xz archive",
-			       m->path, m->source);
+			kp_err("%s: '%s' is neither a directory nor a .tar, .tar.gz, .tar.bz2 "
+			       "or .tar.xz archive",
+			       where, m->source);
 			l.errors++;
 		}
 	}

@@ -28,6 +28,7 @@ struct spec_manifest {
 	char *description; /* may span lines; default: summary */
 	char *url;         /* or NULL */
 	char *source;      /* absolute: a directory or a tarball */
+	int source_line;   /* line of the source key, 0 when defaulted */
 	bool source_is_archive;
 	char *subdir;      /* where the Kbuild Makefile sits inside the source, or "" */
 	struct kp_strv modules;   /* expected module names (no .ko); empty: whatever is built */

@@ -17,7 +17,12 @@ struct var {
 struct spec_vars {
 	struct var *v;
 	size_t n;
-	const struct spec_vars *parent; /* set while rendering a @for@ item */
+};
+
+/* Where names are looked up: an item of a @for@, then what encloses it. */
+struct scope {
+	const struct spec_vars *v;
+	const struct scope *up;
 };
 
 struct spec_vars *spec_vars_new(void)
@@ -89,10 +94,10 @@ struct spec_vars *spec_vars_add(struct spec_vars *v, const char *list)
 	return x->items[x->nitems++] = spec_vars_new();
 }
 
-static const struct var *lookup(const struct spec_vars *v, const char *name, size_t len)
+static const struct var *lookup(const struct scope *sc, const char *name, size_t len)
 {
-	for (; v; v = v->parent) {
-		const struct var *x = find_own(v, name, len);
+	for (; sc; sc = sc->up) {
+		const struct var *x = find_own(sc->v, name, len);
 		if (x)
 			return x;
 	}
@@ -139,7 +144,7 @@ static size_t directive(const char *p, const char **word, size_t *wlen, const ch
  * Render from p until an @end@ (returned through *endp) or the end of the
  * text. With emit false the block is only parsed (skipped).
  */
-static int render_block(struct renderer *r, const char *p, const struct spec_vars *v, bool emit,
+static int render_block(struct renderer *r, const char *p, const struct scope *v, bool emit,
 			const char **endp)
 {
 	while (*p) {
@@ -215,9 +220,8 @@ static int render_block(struct renderer *r, const char *p, const struct spec_var
 			/* Parse once even for an empty list, so errors show regardless. */
 			rc = render_block(r, p, v, false, &end);
 			for (size_t i = 0; rc == 0 && i < x->nitems; i++) {
-				x->items[i]->parent = v;
-				rc = render_block(r, p, x->items[i], true, &end);
-				x->items[i]->parent = NULL;
+				struct scope item = {.v = x->items[i], .up = v};
+				rc = render_block(r, p, &item, true, &end);
 			}
 		}
 		if (rc < 0)
@@ -237,7 +241,8 @@ static int render_block(struct renderer *r, const char *p, const struct spec_var
 int spec_render(const char *name, const char *tmpl, const struct spec_vars *v, char **out)
 {
 	struct renderer r = {.name = name, .start = tmpl};
-	int rc = render_block(&r, tmpl, v, true, NULL);
+	struct scope top = {.v = v};
+	int rc = render_block(&r, tmpl, &top, true, NULL);
 	if (rc < 0) {
 		kp_buf_release(&r.out);
 		return rc;

@@ -399,7 +399,7 @@ static void test_source_missing(void **state)
 		   "summary = Hello driver\n"
 		   "license = GPL-2.0-only\n"
 		   "source = nope\n" VENDOR,
-		   0, NULL, NULL);
+		   6, "source", "does not exist");
 	_cleanup_free_ char *src = kp_path_join(fx->real, "nope");
 	assert_non_null(strstr(tl_log_text(), src));
 	assert_non_null(strstr(tl_log_text(), "does not exist"));
@@ -416,19 +416,18 @@ static void test_source_zip(void **state)
 		   "summary = Hello driver\n"
 		   "license = GPL-2.0-only\n"
 		   "source = hello-1.0.zip\n" VENDOR,
-		   0, NULL, NULL);
+		   6, "source", "neither a directory nor");
 	assert_non_null(strstr(tl_log_text(), "hello-1.0.zip"));
 	assert_non_null(strstr(tl_log_text(), "neither a directory nor"));
 }
 
 /*
- * BUG: source problems are logged as "FILE: source '...' ..." without the
+ * Regression (fixed): source problems are logged as "FILE: source '...' ..." without the
  * line of the source key and without the "key:" part, unlike every other
  * manifest error (issue item 4: "file:line: key: what is wrong").
  */
 static void test_source_error_names_line(void **state)
 {
-	skip();
 	struct fixture *fx = *state;
 	tl_write(fx->dir, "hello-1.0.zip", "PK\3\4");
 	expect_bad(fx,
