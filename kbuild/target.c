@@ -40,6 +40,13 @@ static bool release_ok(const char *r)
 	return true;
 }
 
+/* The release a prepared tree was made for, or NULL; logs nothing. */
+static char *tree_release_quiet(const char *tree)
+{
+	char *r = read_release_file(tree, "include/generated/utsrelease.h", true);
+	return r ? r : read_release_file(tree, "include/config/kernel.release", false);
+}
+
 int kb_tree_release(const char *tree, char **release)
 {
 	_cleanup_free_ char *mk = kp_path_join(tree, "Makefile");
@@ -55,9 +62,7 @@ int kb_tree_release(const char *tree, char **release)
 		       tree);
 		return -KP_EENV;
 	}
-	char *r = read_release_file(tree, "include/generated/utsrelease.h", true);
-	if (!r)
-		r = read_release_file(tree, "include/config/kernel.release", false);
+	char *r = tree_release_quiet(tree);
 	if (!r) {
 		kp_err("kernel tree '%s' is not prepared (no include/generated/utsrelease.h or "
 		       "include/config/kernel.release): run 'make modules_prepare' in it, or "
@@ -462,8 +467,8 @@ static int target_host(struct kb_target *t)
 			_cleanup_free_ char *mk = kp_path_join(real, "Makefile");
 			char *rel = NULL;
 			if (kp_strv_contains(&seen, real) || !kp_is_file(mk) ||
-			    !(rel = read_release_file(real, "include/generated/utsrelease.h",
-						      true))) {
+			    !(rel = tree_release_quiet(real)) || !release_ok(rel)) {
+				free(rel);
 				free(real);
 				continue;
 			}

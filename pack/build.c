@@ -227,18 +227,47 @@ static int prepare_source(struct run *rn)
 
 /* ---- compile ---- */
 
+/*
+ * A failed flavour's log must outlive the staging dir, and must not
+ * replace the log of the build that is published: it is kept beside it as
+ * logs/<flavour>.failed.log. Returns the path to show the user.
+ */
+static const char *keep_log(struct run *rn, size_t i)
+{
+	const char *name = rn->t->flavours[i].name;
+	char *kept = kp_asprintf("%s/logs/%s.failed.log", rn->od.dir, name);
+	_cleanup_free_ char *dir = kp_path_join(rn->od.dir, "logs");
+	if (kp_mkdir_p(dir, 0755) < 0 || rename(rn->logs[i], kept) < 0) {
+		free(kept);
+		return rn->logs[i];
+	}
+	free(rn->logs[i]);
+	return rn->logs[i] = kept;
+}
+
+/* Names in the build copy mean nothing to the user: point at their own sources. */
+static char *user_path(const struct run *rn, size_t i, const char *line)
+{
+	const char *bd = rn->builddirs[i];
+	const char *hit = strstr(line, bd);
+	if (!hit || rn->m->source_is_archive)
+		return kp_strdup(line);
+	return kp_asprintf("%.*s%s%s", (int)(hit - line), line, rn->srctop, hit + strlen(bd));
+}
+
 /* The first compiler errors in a log, for the message; the log has the rest. */
-static char *first_errors(const char *log)
+static char *first_errors(const struct run *rn, size_t i)
 {
 	_cleanup_free_ char *text = NULL;
-	if (kp_read_file(log, &text, NULL) < 0)
+	if (kp_read_file(rn->logs[i], &text, NULL) < 0)
 		return kp_strdup("");
 	struct kp_buf errs = {0}, make = {0};
 	int ne = 0, nm = 0;
 	for (char *line = strtok(text, "\n"); line; line = strtok(NULL, "\n")) {
 		if (ne < 6 && (strstr(line, ": error:") || strstr(line, ": fatal error:") ||
 			       strstr(line, "ERROR:"))) {
-			kp_buf_addf(&errs, "    %s\n", line);
+			_cleanup_free_ char *shown = user_path(rn, i, line);
+			kp_buf_addf(&errs, "    %s\n", shown);
 			ne++;
 		} else if (nm < 3 && strstr(line, "***")) {
 			kp_buf_addf(&make, "    %s\n", line);
@@ -258,7 +287,8 @@ static int compile(struct run *rn)
 {
 	const struct spec_manifest *m = rn->m;
 	size_t n = rn->t->nflavours;
-	_cleanup_free_ char *logdir = kp_path_join(rn->od.dir, "logs");
+	/* Logs are staged: published with the build, or kept as .failed.log (keep_log). */
+	_cleanup_free_ char *logdir = kp_path_join(rn->od.stage, "logs");
 	_cleanup_free_ char *bdir = kp_path_join(rn->od.state, "build");
 	int r = kp_mkdir_p(logdir, 0755);
 	if (r == 0)
@@ -313,11 +343,12 @@ static int compile(struct run *rn)
 	for (size_t i = 0; i < n; i++) {
 		if (rn->jobs[i].state == KB_JOB_DONE)
 			continue;
-		_cleanup_free_ char *errs = first_errors(rn->logs[i]);
+		_cleanup_free_ char *errs = first_errors(rn, i);
+		const char *log = keep_log(rn, i);
 		kp_err("flavour %s (%s): compiling failed (make exited with %d):\n%s    full "
 		       "log: %s",
 		       rn->t->flavours[i].name, rn->t->flavours[i].release,
-		       rn->jobs[i].exit_status, errs, rn->logs[i]);
+		       rn->jobs[i].exit_status, errs, log);
 		r = -KP_EFAILED;
 	}
 	return r;
@@ -419,7 +450,7 @@ static int stage_modules(struct run *rn, size_t i, json_object *jmods, json_obje
 	if (kos.n == 0) {
 		kp_err("flavour %s: make succeeded but built no module (.ko) in '%s': does the "
 		       "Makefile set obj-m? see %s",
-		       f->name, mdir, rn->logs[i]);
+		       f->name, mdir, keep_log(rn, i));
 		kp_strv_release(&kos);
 		return -KP_EFAILED;
 	}
@@ -732,6 +763,10 @@ static json_object *report_new(struct run *rn)
 	json_object_object_add(d, "release", json_object_new_string(m->release));
 	json_object_object_add(d, "manifest", json_object_new_string(m->path));
 	json_object_object_add(o, "driver", d);
+	json_object *v = json_object_new_object();
+	json_object_object_add(v, "code", json_object_new_string(m->vendor_code));
+	json_object_object_add(v, "name", json_object_new_string(m->vendor_name));
+	json_object_object_add(o, "vendor", v);
 	json_object *jt = json_object_new_object();
 	json_object_object_add(jt, "name", json_object_new_string(t->name));
 	json_object_object_add(jt, "arch", json_object_new_string(t->arch));
@@ -832,7 +867,7 @@ static int run_build(struct run *rn)
 		return r;
 	if ((r = kp_check_interrupted()) < 0)
 		return r;
-	static const char *const top[] = {REPORT_NAME, NULL};
+	static const char *const top[] = {REPORT_NAME, "logs", NULL};
 	if ((r = pk_outdir_publish(&rn->od, top)) < 0)
 		return r;
 	if (pk_cache_store(rn->od.state, key) < 0)

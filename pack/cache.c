@@ -58,9 +58,15 @@ int pk_cache_key(const struct spec_manifest *m, const struct kb_target *t,
 		 const struct fw_data *data, long long sde, const char *outdir, char **key)
 {
 	struct kp_buf b = {0};
-	const char *kcflags = getenv("KCFLAGS");
-	kp_buf_addf(&b, "kmodpack\t%s\nsde\t%lld\nkcflags\t%s\n", KMODPACK_VERSION, sde,
-		    kcflags ? kcflags : "");
+	/* What the environment can change in Kbuild's output (PATH is left out: it
+	 * differs between shells far more often than it changes the compiler). */
+	static const char *const env[] = {"KCFLAGS", "CC", "LD", "ARCH", "CROSS_COMPILE",
+					  "LLVM", "DEBIAN_KERNEL_USE_CCACHE", "KBUILD_BUILD_TIMESTAMP"};
+	kp_buf_addf(&b, "kmodpack\t%s\nsde\t%lld\n", KMODPACK_VERSION, sde);
+	for (size_t i = 0; i < KP_ARRAY_SIZE(env); i++) {
+		const char *v = getenv(env[i]);
+		kp_buf_addf(&b, "env\t%s\t%s\n", env[i], v ? v : "(unset)");
+	}
 	add_file(&b, "manifest", m->path);
 	if (t->file)
 		add_file(&b, "target", t->file);

@@ -23,7 +23,7 @@ int pk_outdir_open(const char *dir, struct pk_outdir *o);
 int pk_outdir_stage(struct pk_outdir *o);
 /*
  * Move every file below o->stage's RPMS/, SRPMS/, SPECS/ and the named
- * top-level files into o->dir, replacing files of the same name. When a
+ * top-level files or dirs into o->dir, replacing files of the same name. When a
  * rename fails, the files already moved are put back as they were.
  */
 int pk_outdir_publish(struct pk_outdir *o, const char *const *top_files);

@@ -77,9 +77,10 @@ tree = $CLOUD_TREE
 EOT
 }
 
-# Checksums of every file in a dir except kmodpack's own state and the logs.
+# Checksums of every file in a dir except kmodpack's own state and the
+# logs a failed run may add.
 snapshot() { # DIR
-	(cd "$1" && find . -path ./.kmodpack -prune -o -path ./logs -prune -o -type f -print |
+	(cd "$1" && find . -path ./.kmodpack -prune -o -name '*.failed.log' -o -type f -print |
 		sort | xargs -r sha256sum)
 }
 

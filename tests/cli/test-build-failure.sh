@@ -16,12 +16,15 @@ printf '\nstatic int broken(void) { return undeclared_thing; }\n' >>"$TMP/drv/sr
 run 1 "$KMODPACK" build -t "$TMP/target.ini" -o "$OUT" "$TMP/drv"
 assert_contains "$TMP/err" "flavour amd64"
 assert_contains "$TMP/err" "flavour cloud-amd64"
-assert_contains "$TMP/err" "helloworld.c:"
+# file:line in the user's own sources, not in kmodpack's build copy
+assert_contains "$TMP/err" "$TMP/drv/src/helloworld.c:"
 assert_contains "$TMP/err" "undeclared_thing"
-assert_contains "$TMP/err" "$OUT/logs/amd64.log"
+assert_contains "$TMP/err" "$OUT/logs/amd64.failed.log"
 snapshot "$OUT" >"$TMP/after"
 diff "$TMP/before" "$TMP/after" || fail "a failed build changed the output dir"
-assert_contains "$OUT/logs/amd64.log" "undeclared_thing"
+# The failed run's log is added beside the published build's log, which stays.
+assert_contains "$OUT/logs/amd64.failed.log" "undeclared_thing"
+assert_not_contains "$OUT/logs/amd64.log" "undeclared_thing"
 [ -z "$(ls "$OUT/.kmodpack" | grep stage- || true)" ] || fail "staging dir left behind"
 
 # A broken tree is an environment problem: exit 3 and what to do.
