@@ -11,19 +11,18 @@
 #include "specgen/spec.h"
 
 static const char usage_text[] =
-	"usage: kmodpack spec [-t TARGET] DRIVER_DIR\n"
-	"\n"
-	"Print the spec file kmodpack build would write for DRIVER_DIR, without\n"
-	"compiling. Module names come from [driver] modules (default: the driver's\n"
-	"name); 'kmodpack build' reads them, and their aliases, from the built modules.\n"
-	"\n"
-	"  -t, --target FILE   target file (default: the kernel trees installed here)\n";
+    "usage: kmodpack spec [-t TARGET] DRIVER_DIR\n"
+    "\n"
+    "Print the spec file kmodpack build would write for DRIVER_DIR, without\n"
+    "compiling. Module names come from [driver] modules (default: the driver's\n"
+    "name); 'kmodpack build' reads them, and their aliases, from the built modules.\n"
+    "\n"
+    "  -t, --target FILE   target file (default: the kernel trees installed here)\n";
 
 int cmd_spec(int argc, char **argv)
 {
-	static const struct option opts[] = {{"target", required_argument, NULL, 't'},
-					     {"help", no_argument, NULL, 'h'},
-					     {0}};
+	static const struct option opts[] = {
+	    {"target", required_argument, NULL, 't'}, {"help", no_argument, NULL, 'h'}, {0}};
 	const char *target = NULL;
 	int c;
 	optind = 1;
@@ -78,15 +77,22 @@ int cmd_spec(int argc, char **argv)
 	if (sde < 0)
 		sde = (long long)time(NULL);
 	_cleanup_free_ char *source0 = kp_asprintf("%s-%s.tar.gz", m->name, m->version);
-	struct spec_input in = {.m = m, .t = t, .flavours = sf, .nflavours = t->nflavours,
-				.source0 = source0, .source_date_epoch = sde,
+	struct spec_input in = {.m = m,
+				.t = t,
+				.flavours = sf,
+				.nflavours = t->nflavours,
+				.source0 = source0,
+				.source_date_epoch = sde,
 				.build_scripts = true};
 	/* The data package as the build would render it, without the firmware cross-check. */
 	struct fw_data *data = NULL;
 	_cleanup_free_ char *data_files = NULL, *source1 = NULL;
 	if (m->ndata) {
-		struct fw_data_opts fo = {.manifest = m->path, .driver_dir = m->dir, .name = m->name,
-					  .version = m->version, .release = m->release};
+		struct fw_data_opts fo = {.manifest = m->path,
+					  .driver_dir = m->dir,
+					  .name = m->name,
+					  .version = m->version,
+					  .release = m->release};
 		r = fw_data_resolve(&fo, m->data, m->ndata, &data);
 		if (r == 0)
 			r = fw_data_render_files(data, &data_files);

@@ -8,13 +8,13 @@
 #include "kbuild/target.h"
 
 static const char usage_text[] =
-	"usage: kmodpack targets [-t TARGET] [--json]\n"
-	"\n"
-	"List a target's flavours: name, release, kver, arch and Kbuild tree.\n"
-	"Without -t, the built-in 'host' target made from the kernel trees installed here.\n"
-	"\n"
-	"  -t, --target FILE   target file (INI)\n"
-	"      --json          machine-readable output\n";
+    "usage: kmodpack targets [-t TARGET] [--json]\n"
+    "\n"
+    "List a target's flavours: name, release, kver, arch and Kbuild tree.\n"
+    "Without -t, the built-in 'host' target made from the kernel trees installed here.\n"
+    "\n"
+    "  -t, --target FILE   target file (INI)\n"
+    "      --json          machine-readable output\n";
 
 static json_object *jstr(const char *s)
 {
@@ -80,7 +80,7 @@ int cmd_targets(int argc, char **argv)
 			json_object_array_add(sk, jstr(t->skipped[i]));
 		json_object_object_add(o, "skipped", sk);
 		puts(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY |
-							       JSON_C_TO_STRING_NOSLASHESCAPE));
+							   JSON_C_TO_STRING_NOSLASHESCAPE));
 		json_object_put(o);
 	} else {
 		printf("target %s (arch %s, modules in /lib/modules/<release>/%s)\n", t->name,
@@ -93,7 +93,8 @@ int cmd_targets(int argc, char **argv)
 			wr = MAX(wr, (int)strlen(f->release));
 			wk = MAX(wk, (int)strlen(f->kver));
 		}
-		printf("  %-*s  %-*s  %-*s  %s\n", wn, "FLAVOUR", wr, "RELEASE", wk, "KVER", "TREE");
+		printf("  %-*s  %-*s  %-*s  %s\n", wn, "FLAVOUR", wr, "RELEASE", wk, "KVER",
+		       "TREE");
 		for (size_t i = 0; i < t->nflavours; i++) {
 			const struct kb_flavour *f = &t->flavours[i];
 			printf("  %-*s  %-*s  %-*s  %s\n", wn, f->name, wr, f->release, wk, f->kver,

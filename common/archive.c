@@ -26,8 +26,8 @@ int kp_archive_extract(const char *path, const char *dir)
 	 * every path absolute, so libarchive's own check cannot be used).
 	 */
 	archive_write_disk_set_options(w, ARCHIVE_EXTRACT_TIME | ARCHIVE_EXTRACT_PERM |
-						  ARCHIVE_EXTRACT_SECURE_NODOTDOT |
-						  ARCHIVE_EXTRACT_SECURE_SYMLINKS);
+					      ARCHIVE_EXTRACT_SECURE_NODOTDOT |
+					      ARCHIVE_EXTRACT_SECURE_SYMLINKS);
 	int r = 0;
 	if (archive_read_open_filename(a, path, 65536) != ARCHIVE_OK) {
 		kp_err("cannot open source archive '%s': %s", path, archive_error_string(a));
@@ -41,8 +41,8 @@ int kp_archive_extract(const char *path, const char *dir)
 		_cleanup_free_ char *dest = kp_path_join(dir, name);
 		if (name[0] == '/' || !strcmp(name, "..") || kp_startswith(name, "../") ||
 		    strstr(name, "/../")) {
-			kp_err("source archive '%s': entry '%s' points outside the archive",
-			       path, name);
+			kp_err("source archive '%s': entry '%s' points outside the archive", path,
+			       name);
 			r = -KP_EINPUT;
 			goto out;
 		}
@@ -95,7 +95,8 @@ out:
 	return r;
 }
 
-/* Collect every path below dir, relative, sorted: the tarball's order must not depend on readdir. */
+/* Collect every path below dir, relative, sorted: the tarball's order must not depend on readdir.
+ */
 struct skipper {
 	bool (*fn)(const char *path, void *data);
 	void *data;
@@ -145,7 +146,7 @@ int kp_archive_create(const char *dir, const char *prefix, long long mtime, cons
 		const char *rel = i == 0 ? "" : files.v[i - 1];
 		_cleanup_free_ char *full = rel[0] ? kp_path_join(dir, rel) : kp_strdup(dir);
 		_cleanup_free_ char *name =
-			rel[0] ? kp_asprintf("%s/%s", prefix, rel) : kp_strdup(prefix);
+		    rel[0] ? kp_asprintf("%s/%s", prefix, rel) : kp_strdup(prefix);
 		struct stat st;
 		if (lstat(full, &st) < 0) {
 			r = -errno;

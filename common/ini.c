@@ -12,9 +12,9 @@
 
 struct reader {
 	FILE *f;
-	int line;          /* number of the line last handed to inih */
+	int line;	   /* number of the line last handed to inih */
 	bool continuation; /* that line started with white space */
-	int too_long;      /* first line that exceeded KP_INI_MAX_LINE */
+	int too_long;	   /* first line that exceeded KP_INI_MAX_LINE */
 	struct kp_ini *ini;
 };
 
@@ -44,10 +44,10 @@ static char *read_line(char *str, int num, void *stream)
 	char *close = str[0] == '[' ? strchr(str, ']') : NULL;
 	if (close) {
 		struct kp_ini *ini = rd->ini;
-		ini->sections = kp_reallocarray(ini->sections, ini->nsections + 1,
-						sizeof(*ini->sections));
+		ini->sections =
+		    kp_reallocarray(ini->sections, ini->nsections + 1, sizeof(*ini->sections));
 		ini->sections[ini->nsections++] = (struct kp_ini_section){
-			.name = kp_strndup(str + 1, close - str - 1), .line = rd->line};
+		    .name = kp_strndup(str + 1, close - str - 1), .line = rd->line};
 	}
 	return str;
 }
@@ -67,8 +67,8 @@ static int on_entry(void *user, const char *section, const char *name, const cha
 	}
 	ini->e = kp_reallocarray(ini->e, ini->n + 1, sizeof(*ini->e));
 	ini->e[ini->n++] = (struct kp_ini_entry){
-		.section = kp_strdup(section),
-		.kv = {.key = kp_strdup(name), .value = kp_strdup(value), .line = p->rd->line},
+	    .section = kp_strdup(section),
+	    .kv = {.key = kp_strdup(name), .value = kp_strdup(value), .line = p->rd->line},
 	};
 	return 1;
 }

@@ -27,9 +27,9 @@ void kp_log(enum kp_log_prio prio, const char *fmt, ...) KP_PRINTF(2, 3);
  */
 enum {
 	KP_EINPUT = 4096, /* bad input or usage: exit 2 */
-	KP_EENV,          /* environment lacks a tree or tool: exit 3 */
-	KP_EFAILED,       /* the work failed (compile error, check failed): exit 1 */
-	KP_EINTR_BASE,    /* -(KP_EINTR_BASE + sig): interrupted by signal sig */
+	KP_EENV,	  /* environment lacks a tree or tool: exit 3 */
+	KP_EFAILED,	  /* the work failed (compile error, check failed): exit 1 */
+	KP_EINTR_BASE,	  /* -(KP_EINTR_BASE + sig): interrupted by signal sig */
 };
 
 int kp_exit_status(int err);

@@ -17,18 +17,18 @@ enum kb_job_state { KB_JOB_QUEUED, KB_JOB_RUNNING, KB_JOB_DONE, KB_JOB_FAILED };
 
 struct kb_job {
 	/* filled by the caller */
-	const char *name;        /* shown in progress and errors */
-	char *const *argv;       /* argv[0] is looked up in PATH */
-	const char *cwd;         /* or NULL */
-	const char *logpath;     /* stdout and stderr go here (created/truncated) */
-	bool make;               /* give it the jobserver through MAKEFLAGS */
-	double timeout;          /* seconds; 0: none. Past it the child's group is killed */
+	const char *name;    /* shown in progress and errors */
+	char *const *argv;   /* argv[0] is looked up in PATH */
+	const char *cwd;     /* or NULL */
+	const char *logpath; /* stdout and stderr go here (created/truncated) */
+	bool make;	     /* give it the jobserver through MAKEFLAGS */
+	double timeout;	     /* seconds; 0: none. Past it the child's group is killed */
 	/* filled by the runner */
 	enum kb_job_state state;
-	int exit_status;         /* 0..255, or 128+sig when killed */
-	double started, ended;   /* kp_now() */
+	int exit_status;       /* 0..255, or 128+sig when killed */
+	double started, ended; /* kp_now() */
 	pid_t pid;
-	bool timed_out;          /* killed for running past timeout (state is KB_JOB_FAILED) */
+	bool timed_out; /* killed for running past timeout (state is KB_JOB_FAILED) */
 };
 
 typedef void (*kb_progress_fn)(void *data, const struct kb_job *jobs, size_t n);

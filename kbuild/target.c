@@ -85,9 +85,9 @@ char *kb_tree_arch(const char *tree)
 	static const struct {
 		const char *opt, *arch;
 	} map[] = {
-		{"CONFIG_X86_64=y", "x86_64"}, {"CONFIG_X86_32=y", "i686"},
-		{"CONFIG_ARM64=y", "aarch64"}, {"CONFIG_CPU_LITTLE_ENDIAN=y\nCONFIG_PPC64=y", NULL},
-		{"CONFIG_S390=y", "s390x"},    {"CONFIG_RISCV=y", "riscv64"},
+	    {"CONFIG_X86_64=y", "x86_64"}, {"CONFIG_X86_32=y", "i686"},
+	    {"CONFIG_ARM64=y", "aarch64"}, {"CONFIG_CPU_LITTLE_ENDIAN=y\nCONFIG_PPC64=y", NULL},
+	    {"CONFIG_S390=y", "s390x"},	   {"CONFIG_RISCV=y", "riscv64"},
 	};
 	_cleanup_free_ char *path = kp_path_join(tree, ".config");
 	_cleanup_free_ char *cfg = NULL;
@@ -101,7 +101,8 @@ char *kb_tree_arch(const char *tree)
 			return kp_strdup(map[i].arch);
 	}
 	if (strstr(cfg, "\nCONFIG_PPC64=y\n"))
-		return kp_strdup(strstr(cfg, "\nCONFIG_CPU_LITTLE_ENDIAN=y\n") ? "ppc64le" : "ppc64");
+		return kp_strdup(strstr(cfg, "\nCONFIG_CPU_LITTLE_ENDIAN=y\n") ? "ppc64le"
+									       : "ppc64");
 	return NULL;
 }
 
@@ -186,7 +187,8 @@ static bool name_ok(const char *s)
 	if (!*s || strlen(s) > 64)
 		return false;
 	for (const char *p = s; *p; p++)
-		if (!islower((unsigned char)*p) && !isdigit((unsigned char)*p) && !strchr("-_.", *p))
+		if (!islower((unsigned char)*p) && !isdigit((unsigned char)*p) &&
+		    !strchr("-_.", *p))
 			return false;
 	return true;
 }
@@ -289,11 +291,12 @@ static int complete_flavours(struct kb_target *t)
 	for (size_t i = 0; i < n; i++)
 		for (size_t j = i + 1; j < n; j++)
 			if (!strcmp(t->flavours[i].name, t->flavours[j].name)) {
-				kp_err("%s: flavours '%s' (%s) and '%s' (%s) have the same name '%s': "
-				       "name them in the target file ([flavour NAME])",
-				       t->file ? t->file : "host target", t->flavours[i].release,
-				       t->flavours[i].tree, t->flavours[j].release,
-				       t->flavours[j].tree, t->flavours[i].name);
+				kp_err(
+				    "%s: flavours '%s' (%s) and '%s' (%s) have the same name '%s': "
+				    "name them in the target file ([flavour NAME])",
+				    t->file ? t->file : "host target", t->flavours[i].release,
+				    t->flavours[i].tree, t->flavours[j].release,
+				    t->flavours[j].tree, t->flavours[i].name);
 				return -KP_EINPUT;
 			}
 	return 0;
@@ -325,23 +328,24 @@ static int target_from_file(const char *path, struct kb_target *t)
 		if (!strcmp(sec, "target"))
 			continue;
 		if (!kp_startswith(sec, "flavour ")) {
-			kp_err("%s:%d: unknown section [%s] (known: [target], [flavour NAME])", path,
-			       line, sec);
+			kp_err("%s:%d: unknown section [%s] (known: [target], [flavour NAME])",
+			       path, line, sec);
 			r = -KP_EINPUT;
 			break;
 		}
 		const char *fname = sec + strlen("flavour ");
 		if (!name_ok(fname)) {
-			kp_err("%s:%d: flavour name '%s' must be lowercase letters, digits, '-', '_' "
-			       "or '.'",
-			       path, line, fname);
+			kp_err(
+			    "%s:%d: flavour name '%s' must be lowercase letters, digits, '-', '_' "
+			    "or '.'",
+			    path, line, fname);
 			r = -KP_EINPUT;
 			break;
 		}
 		for (size_t j = 0; j < t->nflavours; j++)
 			if (!strcmp(t->flavours[j].name, fname)) {
-				kp_err("%s:%d: [flavour %s] given twice (first at line %d)", path, line,
-				       fname, t->flavours[j].line);
+				kp_err("%s:%d: [flavour %s] given twice (first at line %d)", path,
+				       line, fname, t->flavours[j].line);
 				r = -KP_EINPUT;
 			}
 		if (r < 0)
@@ -354,16 +358,18 @@ static int target_from_file(const char *path, struct kb_target *t)
 		const char *sec = ini->e[i].section;
 		const struct kp_kv *kv = &ini->e[i].kv;
 		if (!strcmp(sec, "target")) {
-			char **slot = !strcmp(kv->key, "name")         ? &t->name
+			char **slot = !strcmp(kv->key, "name")	       ? &t->name
 				      : !strcmp(kv->key, "arch")       ? &t->arch
 				      : !strcmp(kv->key, "module_dir") ? &t->module_dir
 								       : NULL;
 			if (!slot) {
-				kp_err("%s:%d: target.%s: unknown key (known: name, arch, module_dir)",
-				       path, kv->line, kv->key);
+				kp_err(
+				    "%s:%d: target.%s: unknown key (known: name, arch, module_dir)",
+				    path, kv->line, kv->key);
 				r = -KP_EINPUT;
 			} else if (!name_ok(kv->value)) {
-				kp_err("%s:%d: target.%s: '%s' must be lowercase letters, digits, '-', "
+				kp_err("%s:%d: target.%s: '%s' must be lowercase letters, digits, "
+				       "'-', "
 				       "'_' or '.'",
 				       path, kv->line, kv->key, kv->value);
 				r = -KP_EINPUT;
@@ -386,12 +392,12 @@ static int target_from_file(const char *path, struct kb_target *t)
 		for (size_t j = 0; j < t->nflavours; j++)
 			if (!strcmp(t->flavours[j].name, fname))
 				f = &t->flavours[j];
-		char **slot = !strcmp(kv->key, "tree")          ? &f->tree
-			      : !strcmp(kv->key, "release")     ? &f->release
-			      : !strcmp(kv->key, "kver")        ? &f->kver
+		char **slot = !strcmp(kv->key, "tree")		? &f->tree
+			      : !strcmp(kv->key, "release")	? &f->release
+			      : !strcmp(kv->key, "kver")	? &f->kver
 			      : !strcmp(kv->key, "modules_dir") ? &f->modules_dir
-			      : !strcmp(kv->key, "image")       ? &f->image
-							        : NULL;
+			      : !strcmp(kv->key, "image")	? &f->image
+								: NULL;
 		if (!slot) {
 			kp_err("%s:%d: flavour %s: unknown key '%s' (known: tree, release, kver, "
 			       "modules_dir, image)",
@@ -514,8 +520,8 @@ static int target_host(struct kb_target *t)
 		if (strcmp(f->kver, kept)) {
 			t->skipped = kp_reallocarray(t->skipped, t->nskipped + 1, sizeof(char *));
 			t->skipped[t->nskipped++] =
-				kp_asprintf("%s (%s): kernel version %s, not %s", f->tree,
-					    f->release, f->kver, kept);
+			    kp_asprintf("%s (%s): kernel version %s, not %s", f->tree, f->release,
+					f->kver, kept);
 			free_flavour(f);
 			continue;
 		}

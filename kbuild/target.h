@@ -13,24 +13,24 @@
 #include <stddef.h>
 
 struct kb_flavour {
-	char *name;        /* "xen", "amd64", "cloud-amd64" */
-	char *tree;        /* Kbuild tree (absolute, symlinks resolved) */
-	char *release;     /* uname -r of that kernel */
-	char *kver;        /* release without the flavour suffix, for RPM names */
-	char *arch;        /* RPM arch of the tree's .config, or NULL if unknown */
+	char *name;	   /* "xen", "amd64", "cloud-amd64" */
+	char *tree;	   /* Kbuild tree (absolute, symlinks resolved) */
+	char *release;	   /* uname -r of that kernel */
+	char *kver;	   /* release without the flavour suffix, for RPM names */
+	char *arch;	   /* RPM arch of the tree's .config, or NULL if unknown */
 	char *modules_dir; /* the kernel's own /lib/modules/<release>, or NULL */
-	char *image;       /* bootable kernel image, or NULL */
-	int line;          /* line of its section in the target file, 0 for host */
+	char *image;	   /* bootable kernel image, or NULL */
+	int line;	   /* line of its section in the target file, 0 for host */
 };
 
 struct kb_target {
-	char *name;       /* "xenserver-6.5.0", or "host" */
-	char *file;       /* target file, NULL for host */
-	char *arch;       /* RPM arch */
+	char *name;	  /* "xenserver-6.5.0", or "host" */
+	char *file;	  /* target file, NULL for host */
+	char *arch;	  /* RPM arch */
 	char *module_dir; /* below /lib/modules/<release>/, default "extra" */
 	struct kb_flavour *flavours;
 	size_t nflavours;
-	char **skipped;   /* host target: trees left out, with why */
+	char **skipped; /* host target: trees left out, with why */
 	size_t nskipped;
 };
 

@@ -303,7 +303,7 @@ static int read_versions(const char *path, Elf_Data *d, int cls, bool big, struc
 		uint32_t crc = get_u32(b + off + (big ? word - 4 : 0), big);
 		s->versions = kp_reallocarray(s->versions, s->nversions + 1, sizeof(*s->versions));
 		s->versions[s->nversions++] =
-			(struct mi_symver){.name = kp_strndup(name, n), .crc = crc, .has_crc = true};
+		    (struct mi_symver){.name = kp_strndup(name, n), .crc = crc, .has_crc = true};
 	}
 	return 0;
 }
@@ -331,6 +331,9 @@ static int read_symtab(const char *path, Elf *e, Elf_Scn *scn, const GElf_Shdr *
 		if (!*name || GELF_ST_TYPE(sym.st_info) == STT_SECTION)
 			continue;
 		if (sym.st_shndx == SHN_UNDEF) {
+			/* The loader leaves a missing weak symbol at 0: not a need. */
+			if (GELF_ST_BIND(sym.st_info) == STB_WEAK)
+				continue;
 			if (!kp_strv_contains(&s->needs, name))
 				kp_strv_push(&s->needs, name);
 		} else if (kp_startswith(name, "__ksymtab_")) {

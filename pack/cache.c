@@ -60,8 +60,14 @@ int pk_cache_key(const struct spec_manifest *m, const struct kb_target *t,
 	struct kp_buf b = {0};
 	/* What the environment can change in Kbuild's output (PATH is left out: it
 	 * differs between shells far more often than it changes the compiler). */
-	static const char *const env[] = {"KCFLAGS", "CC", "LD", "ARCH", "CROSS_COMPILE",
-					  "LLVM", "DEBIAN_KERNEL_USE_CCACHE", "KBUILD_BUILD_TIMESTAMP"};
+	static const char *const env[] = {"KCFLAGS",
+					  "CC",
+					  "LD",
+					  "ARCH",
+					  "CROSS_COMPILE",
+					  "LLVM",
+					  "DEBIAN_KERNEL_USE_CCACHE",
+					  "KBUILD_BUILD_TIMESTAMP"};
 	kp_buf_addf(&b, "kmodpack\t%s\nsde\t%lld\n", KMODPACK_VERSION, sde);
 	for (size_t i = 0; i < KP_ARRAY_SIZE(env); i++) {
 		const char *v = getenv(env[i]);

@@ -103,22 +103,26 @@ static void on_driver(struct loader *l, const struct kp_kv *kv)
 
 	if (!strcmp(k, "name")) {
 		if (!spec_is_package_name(v))
-			return bad(l, kv, "'%s' must be lowercase letters, digits, '-' and '_' "
-					  "(it names the package and the module directory)", v);
+			return bad(l, kv,
+				   "'%s' must be lowercase letters, digits, '-' and '_' "
+				   "(it names the package and the module directory)",
+				   v);
 		set(&m->name, v);
 	} else if (!strcmp(k, "version") || !strcmp(k, "release")) {
 		if (!spec_is_rpm_version(v))
-			return bad(l, kv, "'%s' is not usable as an RPM %s: use letters, digits "
-					  "and . _ + ~ ^, starting with a letter or digit (no '-')",
+			return bad(l, kv,
+				   "'%s' is not usable as an RPM %s: use letters, digits "
+				   "and . _ + ~ ^, starting with a letter or digit (no '-')",
 				   v, k);
 		set(!strcmp(k, "version") ? &m->version : &m->release, v);
 	} else if (!strcmp(k, "summary") || !strcmp(k, "license") || !strcmp(k, "url")) {
 		if (!one_line(v))
-			return bad(l, kv, "must be one line (continuation lines are not allowed "
-					  "here)");
+			return bad(l, kv,
+				   "must be one line (continuation lines are not allowed "
+				   "here)");
 		if (!*v)
 			return bad(l, kv, "is empty");
-		set(!strcmp(k, "summary") ? &m->summary
+		set(!strcmp(k, "summary")   ? &m->summary
 		    : !strcmp(k, "license") ? &m->license
 					    : &m->url,
 		    v);
@@ -126,8 +130,9 @@ static void on_driver(struct loader *l, const struct kp_kv *kv)
 		set(&m->description, v);
 	} else if (!strcmp(k, "changelog")) {
 		if (spec_changelog_epoch(v) < 0)
-			return bad(l, kv, "must start with an rpm changelog heading such as "
-					  "'* Wed Nov 25 2026 Name <mail> - 1.0-1'");
+			return bad(l, kv,
+				   "must start with an rpm changelog heading such as "
+				   "'* Wed Nov 25 2026 Name <mail> - 1.0-1'");
 		set(&m->changelog, v);
 	} else if (!strcmp(k, "source")) {
 		set(&m->source, v);
@@ -152,8 +157,9 @@ static void on_driver(struct loader *l, const struct kp_kv *kv)
 		kp_strv_split_on(&m->make_args, v, " \t\r\n");
 		for (size_t i = 0; i < m->make_args.n; i++)
 			if (!make_arg_ok(m->make_args.v[i]))
-				return bad(l, kv, "'%s' must be NAME=VALUE with a value of letters, "
-						  "digits and ._,/:+=- only",
+				return bad(l, kv,
+					   "'%s' must be NAME=VALUE with a value of letters, "
+					   "digits and ._,/:+=- only",
 					   m->make_args.v[i]);
 	} else if (!strcmp(k, "source_date_epoch")) {
 		char *end;
@@ -163,9 +169,10 @@ static void on_driver(struct loader *l, const struct kp_kv *kv)
 			return bad(l, kv, "'%s' is not a number of seconds since 1970", v);
 		m->source_date_epoch = e;
 	} else {
-		bad(l, kv, "unknown key in [driver] (known: name, version, release, summary, "
-			   "license, description, url, source, subdir, modules, make_args, "
-			   "changelog, source_date_epoch)");
+		bad(l, kv,
+		    "unknown key in [driver] (known: name, version, release, summary, "
+		    "license, description, url, source, subdir, modules, make_args, "
+		    "changelog, source_date_epoch)");
 	}
 }
 
@@ -174,11 +181,14 @@ static void on_vendor(struct loader *l, const struct kp_kv *kv)
 	struct spec_manifest *m = l->m;
 	if (!strcmp(kv->key, "code")) {
 		if (!spec_is_package_name(kv->value))
-			return bad(l, kv, "'%s' must be one lowercase word: letters, digits, '-' "
-					  "and '_' (guide 6.1.1)", kv->value);
+			return bad(l, kv,
+				   "'%s' must be one lowercase word: letters, digits, '-' "
+				   "and '_' (guide 6.1.1)",
+				   kv->value);
 		if (!strcmp(kv->value, "xs"))
-			return bad(l, kv, "'xs' is reserved for the product's own packs: use a "
-					  "code that names your organisation");
+			return bad(l, kv,
+				   "'xs' is reserved for the product's own packs: use a "
+				   "code that names your organisation");
 		set(&m->vendor_code, kv->value);
 	} else if (!strcmp(kv->key, "name")) {
 		if (!one_line(kv->value) || !*kv->value)
@@ -200,8 +210,8 @@ static void require(struct loader *l, const char *what, const char *key, const c
 int spec_manifest_load(const char *dir_or_file, struct spec_manifest **out)
 {
 	_cleanup_free_ char *path = kp_is_dir(dir_or_file)
-					    ? kp_path_join(dir_or_file, SPEC_MANIFEST_NAME)
-					    : kp_strdup(dir_or_file);
+					? kp_path_join(dir_or_file, SPEC_MANIFEST_NAME)
+					: kp_strdup(dir_or_file);
 	struct kp_ini *ini = NULL;
 	int r = kp_ini_load(path, &ini);
 	if (r == -ENOENT && !kp_is_dir(dir_or_file) && !kp_endswith(dir_or_file, ".ini")) {
@@ -285,9 +295,9 @@ int spec_manifest_load(const char *dir_or_file, struct spec_manifest **out)
 	_cleanup_free_ char *src = kp_path_join(m->dir, m->source ? m->source : ".");
 	free(m->source);
 	m->source = realpath(src, NULL);
-	_cleanup_free_ char *where = m->source_line ? kp_asprintf("%s:%d: source", m->path,
-								  m->source_line)
-						    : kp_asprintf("%s: source (default '.')", m->path);
+	_cleanup_free_ char *where = m->source_line
+					 ? kp_asprintf("%s:%d: source", m->path, m->source_line)
+					 : kp_asprintf("%s: source (default '.')", m->path);
 	if (!m->source) {
 		kp_err("%s: '%s' does not exist: set [driver] source to the driver's source "
 		       "directory or tarball",

@@ -20,20 +20,20 @@ struct spec_manifest {
 	char *dir;  /* its directory, absolute */
 
 	/* [driver] */
-	char *name;        /* package and module base name */
-	char *version;     /* RPM version */
-	char *release;     /* RPM release, default "1" */
-	char *summary;     /* one line */
+	char *name;    /* package and module base name */
+	char *version; /* RPM version */
+	char *release; /* RPM release, default "1" */
+	char *summary; /* one line */
 	char *license;
 	char *description; /* may span lines; default: summary */
-	char *url;         /* or NULL */
-	char *source;      /* absolute: a directory or a tarball */
+	char *url;	   /* or NULL */
+	char *source;	   /* absolute: a directory or a tarball */
 	int source_line;   /* line of the source key, 0 when defaulted */
 	bool source_is_archive;
-	char *subdir;      /* where the Kbuild Makefile sits inside the source, or "" */
-	struct kp_strv modules;   /* expected module names (no .ko); empty: whatever is built */
-	struct kp_strv make_args; /* extra NAME=VALUE make arguments */
-	char *changelog;   /* rpm %changelog text, or NULL */
+	char *subdir;		     /* where the Kbuild Makefile sits inside the source, or "" */
+	struct kp_strv modules;	     /* expected module names (no .ko); empty: whatever is built */
+	struct kp_strv make_args;    /* extra NAME=VALUE make arguments */
+	char *changelog;	     /* rpm %changelog text, or NULL */
 	long long source_date_epoch; /* from source_date_epoch or the changelog; -1 if neither */
 
 	/* [vendor] */

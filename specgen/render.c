@@ -9,8 +9,8 @@
 
 struct var {
 	char *name;
-	char *value;               /* a value, or NULL for a list */
-	struct spec_vars **items;  /* a list */
+	char *value;		  /* a value, or NULL for a list */
+	struct spec_vars **items; /* a list */
 	size_t nitems;
 };
 
@@ -192,8 +192,8 @@ static int render_block(struct renderer *r, const char *p, const struct scope *v
 				continue; /* a skipped block may name what only its items have */
 			const struct var *x = lookup(v, word, wlen);
 			if (!x || !x->value) {
-				kp_err("%s:%d: '%.*s' is not a value known to the template", r->name,
-				       line_of(r, at), (int)wlen, word);
+				kp_err("%s:%d: '%.*s' is not a value known to the template",
+				       r->name, line_of(r, at), (int)wlen, word);
 				return -KP_EINPUT;
 			}
 			if (emit)

@@ -24,7 +24,7 @@ void spec_vars_free(struct spec_vars *v);
 /* Set NAME to a copy of value. */
 void spec_vars_set(struct spec_vars *v, const char *name, const char *value);
 void spec_vars_setf(struct spec_vars *v, const char *name, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+    __attribute__((format(printf, 3, 4)));
 /* Make NAME an empty list if it is not a list yet (a @for@ over nothing). */
 void spec_vars_list(struct spec_vars *v, const char *list);
 /* Append a new item to list NAME and return it (owned by v). */

@@ -11,7 +11,7 @@
 #include <stdbool.h>
 
 struct spec_rpm_opts {
-	const char *specfile;  /* rendered spec to parse: the SRPM's, with its build scripts */
+	const char *specfile; /* rendered spec to parse: the SRPM's, with its build scripts */
 	/*
 	 * The same spec without %prep/%build/%install, for the binary
 	 * packages: rpm then runs the build stages as no-ops, and does not
@@ -19,15 +19,15 @@ struct spec_rpm_opts {
 	 * uninstallable without --nodeps. NULL: use specfile.
 	 */
 	const char *binary_specfile;
-	const char *buildroot; /* already populated with every %files path */
-	const char *sourcedir; /* holds the spec's Source files (for the SRPM) */
-	const char *rpmdir;    /* binary RPMs land in rpmdir/<arch>/ */
-	const char *srpmdir;   /* SRPM lands here */
-	const char *workdir;   /* scratch dir for rpm's own temp files */
-	const char *arch;      /* RPM target arch, e.g. x86_64 */
+	const char *buildroot;	     /* already populated with every %files path */
+	const char *sourcedir;	     /* holds the spec's Source files (for the SRPM) */
+	const char *rpmdir;	     /* binary RPMs land in rpmdir/<arch>/ */
+	const char *srpmdir;	     /* SRPM lands here */
+	const char *workdir;	     /* scratch dir for rpm's own temp files */
+	const char *arch;	     /* RPM target arch, e.g. x86_64 */
 	long long source_date_epoch; /* build time and mtime clamp; reproducible */
-	bool binary;           /* build the binary packages */
-	bool source;           /* build the SRPM */
+	bool binary;		     /* build the binary packages */
+	bool source;		     /* build the SRPM */
 };
 
 /* Returns 0, or -KP_EFAILED after logging rpm's own messages. */

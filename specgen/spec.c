@@ -30,7 +30,7 @@ char *spec_template_path(const char *name)
 	if (n > 0) {
 		exe[n] = '\0';
 		_cleanup_free_ char *installed =
-			kp_asprintf("%s/../share/kmodpack/templates/%s", dirname(exe), name);
+		    kp_asprintf("%s/../share/kmodpack/templates/%s", dirname(exe), name);
 		if (kp_is_file(installed))
 			return TAKE_PTR(installed);
 	}
@@ -113,7 +113,8 @@ static int set_dep(struct spec_vars *v, const char *var, const char *field, cons
 	for (const unsigned char *p = (const unsigned char *)dep; *p; p++) {
 		if (*p <= ' ' || *p == ',' || *p == '(' || *p == ')' || *p >= 0x7f) {
 			kp_err("%s: '%s' cannot be an rpm dependency name (white space, comma, "
-			       "parenthesis or non-ASCII byte)", field, dep);
+			       "parenthesis or non-ASCII byte)",
+			       field, dep);
 			kp_buf_release(&b);
 			return -KP_EINPUT;
 		}
@@ -161,8 +162,8 @@ int spec_generate(const struct spec_input *in, char **out)
 	spec_vars_set(v, "MAKE_ARGS", args.s ? args.s : "");
 	kp_buf_release(&args);
 
-	_cleanup_free_ char *changelog = m->changelog ? kp_strdup(m->changelog)
-						      : default_changelog(in);
+	_cleanup_free_ char *changelog =
+	    m->changelog ? kp_strdup(m->changelog) : default_changelog(in);
 	if (r == 0)
 		r = set_line(v, "SUMMARY", "summary", m->summary);
 	if (r == 0)
@@ -207,7 +208,8 @@ int spec_generate(const struct spec_input *in, char **out)
 			spec_vars_set(mv, "MODULE", mod->name);
 			spec_vars_list(mv, "aliases");
 			for (size_t k = 0; r == 0 && k < mod->aliases.n; k++) {
-				_cleanup_free_ char *field = kp_asprintf("alias of module '%s'", mod->name);
+				_cleanup_free_ char *field =
+				    kp_asprintf("alias of module '%s'", mod->name);
 				struct spec_vars *av = spec_vars_add(mv, "aliases");
 				r = set_dep(av, "ALIAS", field, mod->aliases.v[k]);
 			}
@@ -218,7 +220,8 @@ int spec_generate(const struct spec_input *in, char **out)
 	_cleanup_free_ char *tmpl = NULL;
 	if (r == 0 && (r = kp_read_file(tmpl_path, &tmpl, NULL)) < 0) {
 		kp_err("cannot read spec template '%s': %s (set KMODPACK_TEMPLATES to the "
-		       "templates dir)", tmpl_path, strerror(-r));
+		       "templates dir)",
+		       tmpl_path, strerror(-r));
 		r = -KP_EENV;
 	}
 	if (r == 0)

@@ -15,8 +15,8 @@
 #include "specgen/manifest.h"
 
 struct spec_module {
-	char *name;              /* file name without .ko */
-	struct kp_strv aliases;  /* modalias strings from .modinfo */
+	char *name;		/* file name without .ko */
+	struct kp_strv aliases; /* modalias strings from .modinfo */
 };
 
 struct spec_flavour {
@@ -30,11 +30,11 @@ struct spec_input {
 	const struct kb_target *t;
 	const struct spec_flavour *flavours; /* one per target flavour */
 	size_t nflavours;
-	const char *source0;      /* source tarball file name */
+	const char *source0; /* source tarball file name */
 	long long source_date_epoch;
 	/* the data package, when there is one */
-	const char *data_files;   /* %files body, already escaped */
-	const char *data_source;  /* Source1 file name */
+	const char *data_files;	 /* %files body, already escaped */
+	const char *data_source; /* Source1 file name */
 	const char *data_version;
 	const char *data_release;
 	/* false: leave out %prep/%build/%install (the binary packaging spec, see rpm.h) */
