@@ -13,6 +13,11 @@ int cmd_spec(int argc, char **argv);
 int cmd_targets(int argc, char **argv);
 int cmd_hcl(int argc, char **argv);
 int cmd_modinfo(int argc, char **argv);
+int cmd_verify(int argc, char **argv);
+
+struct json_object;
+/* The verify verdict as a table (cmd-verify.c; build --verify prints it too). */
+void cli_print_verify(FILE *out, struct json_object *verdict);
 
 /* Print "kmodpack <cmd>: usage" text for argv[0] and return 2. */
 int cli_usage_error(const char *cmd, const char *fmt, ...) KP_PRINTF(2, 3);

@@ -9,7 +9,7 @@
 #include "pack/build.h"
 
 static const char usage_text[] =
-	"usage: kmodpack build [-t TARGET] [-o OUTDIR] [-j N] [--json] DRIVER_DIR\n"
+	"usage: kmodpack build [-t TARGET] [-o OUTDIR] [-j N] [--json] [--verify] DRIVER_DIR\n"
 	"\n"
 	"Build the driver in DRIVER_DIR (its kmodpack.ini) with Kbuild for every flavour\n"
 	"of the target at once and package it: a module RPM per flavour, an SRPM, the\n"
@@ -20,6 +20,8 @@ static const char usage_text[] =
 	"  -j, --jobs N        compile jobs in total, shared by all flavours (default: CPUs)\n"
 	"      --json          print the build report (JSON) on stdout\n"
 	"  -f, --force         build even when nothing changed since the last build\n"
+	"      --verify        check the staged packages as 'kmodpack verify' does (install,\n"
+	"                      symbols, load under qemu) and publish only if they pass\n"
 	"  -q, --quiet         no progress, only errors and the result\n"
 	"\n"
 	"Exit status: 0 built; 1 the build failed; 2 bad input; 3 a kernel tree or tool is\n"
@@ -83,6 +85,7 @@ int cmd_build(int argc, char **argv)
 					     {"json", no_argument, NULL, 'J'},
 					     {"quiet", no_argument, NULL, 'q'},
 					     {"force", no_argument, NULL, 'f'},
+					     {"verify", no_argument, NULL, 'V'},
 					     {"help", no_argument, NULL, 'h'},
 					     {0}};
 	struct pk_build_opts o = {.outdir = "out"};
@@ -110,6 +113,9 @@ int cmd_build(int argc, char **argv)
 			break;
 		case 'f':
 			o.force = true;
+			break;
+		case 'V':
+			o.verify = true;
 			break;
 		case 'h':
 			fputs(usage_text, stdout);
@@ -158,6 +164,9 @@ int cmd_build(int argc, char **argv)
 		}
 		fprintf(stderr, "kmodpack: build report: %s\n", res.report_path);
 	}
+	json_object *verdict = json_object_object_get(res.report, "verify");
+	if (verdict && !json && !cli_quiet)
+		cli_print_verify(stderr, verdict);
 	pk_build_result_release(&res);
 	return 0;
 }

@@ -20,6 +20,7 @@ static const struct kp_cmd commands[] = {
 	{"targets", cmd_targets, "list targets and their flavours"},
 	{"hcl", cmd_hcl, "check whether a kernel already claims a module's or device's PCI IDs"},
 	{"modinfo", cmd_modinfo, "print the .modinfo fields of kernel modules"},
+	{"verify", cmd_verify, "install, symbol-check and boot-load a build's packages per flavour"},
 };
 
 static void log_to_stderr(void *data, enum kp_log_prio prio, const char *msg)

@@ -24,6 +24,7 @@
 #include "specgen/manifest.h"
 #include "specgen/rpm.h"
 #include "specgen/spec.h"
+#include "verify/verify.h"
 
 #define REPORT_NAME "build-report.json"
 
@@ -740,6 +741,8 @@ static int package(struct run *rn)
 		r = add_artifact(rn, arts, rel, "data-rpm", NULL);
 		json_object *eulas = strv_json(&rn->data->eulas);
 		json_object_object_add(rn->report, "eulas", eulas);
+		json_object_object_add(rn->report, "firmware_external",
+				       strv_json(&rn->data->firmware_external));
 	}
 	_cleanup_free_ char *srpm = kp_asprintf("SRPMS/%s-%s-%s.src.rpm", m->name, m->version,
 						m->release);
@@ -775,6 +778,23 @@ static json_object *report_new(struct run *rn)
 	json_object_object_add(o, "source_date_epoch", json_object_new_int64(rn->sde));
 	json_object_object_add(o, "flavours", json_object_new_array());
 	return o;
+}
+
+/* build --verify: the verdict goes into the report; a failure stops the publish. */
+static int verify_build(struct run *rn, const char *dir)
+{
+	_cleanup_free_ char *logdir = kp_path_join(rn->od.dir, "logs");
+	struct vf_opts vo = {.dir = dir, .report = rn->report, .target = rn->t, .logdir = logdir,
+			     .jobs = rn->o->jobs, .timeout = rn->o->verify_timeout,
+			     .require_load = rn->o->verify_require_load};
+	json_object *v = NULL;
+	int r = vf_verify(&vo, &v);
+	if (v) {
+		if (r < 0)
+			vf_log_failures(v);
+		json_object_object_add(rn->report, "verify", v);
+	}
+	return r;
 }
 
 static int run_build(struct run *rn)
@@ -825,7 +845,7 @@ static int run_build(struct run *rn)
 		json_object_put(rn->report);
 		rn->report = json_object_from_file(rp);
 		rn->up_to_date = true;
-		return 0;
+		return o->verify ? verify_build(rn, rn->od.dir) : 0;
 	}
 	if ((r = pk_outdir_stage(&rn->od)) < 0)
 		return r;
@@ -858,6 +878,8 @@ static int run_build(struct run *rn)
 	if (rn->data && (r = stage_data(rn)) < 0)
 		return r;
 	if ((r = package(rn)) < 0)
+		return r;
+	if (o->verify && (r = verify_build(rn, rn->od.stage)) < 0)
 		return r;
 
 	_cleanup_free_ char *rpath = kp_path_join(rn->od.stage, REPORT_NAME);

@@ -28,6 +28,9 @@ struct pk_build_opts {
 	const char *outdir;      /* default "out" */
 	int jobs;                /* total job budget; <= 0: number of CPUs */
 	bool force;              /* build even when nothing changed since the last build */
+	bool verify;             /* run verify/ on the staged build; publish only if it passes */
+	double verify_timeout;   /* per VM, seconds; <= 0: verify's default */
+	bool verify_require_load; /* a flavour without a kernel image fails verification */
 	pk_progress_fn progress;
 	void *progress_data;
 };

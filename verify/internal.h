@@ -1,0 +1,76 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* Shared by the verify/ files; not for other modules. */
+#ifndef VF_INTERNAL_H
+#define VF_INTERNAL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "common/util.h"
+#include "kbuild/runner.h"
+
+enum vf_status { VF_NOTRUN, VF_PASS, VF_FAIL, VF_SKIP };
+
+struct vf_check {
+	enum vf_status status;
+	struct kp_strv errors; /* what failed, one line each */
+};
+
+struct vf_module {
+	char *name;    /* kernel module name ('-' as '_') */
+	char *path;    /* install path, /lib/modules/<release>/<dir>/<name>.ko */
+	char *relpath; /* the same below /lib/modules/<release>/, as modules.dep names it */
+	struct kp_strv aliases, firmware, depends, import_ns;
+	char *license;
+	struct vf_check install, symbols, load;
+	struct kp_strv kernel; /* dmesg lines while it loaded */
+	char *load_error;      /* insmod's message */
+	char *load_errno;      /* "ENODEV", from that message */
+};
+
+struct vf_flavour {
+	const char *name, *release, *tree; /* borrowed from the report */
+	const char *image;                 /* borrowed from the target, or NULL */
+	char *rpm, *data_rpm;              /* absolute paths; data_rpm may be NULL */
+	struct vf_module *mods;
+	size_t nmods;
+	size_t *order; /* load order: indexes into mods, dependencies first */
+	char *root;    /* scratch root */
+	char *initrd;
+	char *console; /* VM console log */
+	struct vf_check install, symbols, load;
+	const char *load_skipped; /* why the load check did not run */
+	const char *accel;
+	bool booted; /* the VM's init ran */
+	double install_seconds, load_seconds;
+};
+
+struct vf_run {
+	const char *dir;
+	char *logdir;
+	char *work; /* temp dir for roots and initramfs images */
+	double timeout;
+	int jobs;
+	struct vf_flavour *fl;
+	size_t n;
+	struct kp_strv fw_external; /* firmware another package ships */
+	bool scripts;               /* rpm scriptlets run (needs root for rpm's chroot) */
+	char *busybox;              /* static busybox, when some flavour boots */
+	struct kp_strv applets;     /* busybox --list */
+	char *rpm_bin, *depmod_bin, *qemu_bin;
+};
+
+void vf_check_fail(struct vf_check *c, const char *fmt, ...) KP_PRINTF(2, 3);
+
+/* install.c: the scratch-root install, depmod, index checks and erase. */
+int vf_install_check(struct vf_run *v, struct vf_flavour *f);
+/* symbols.c: every needed symbol exported with the same CRC. */
+int vf_symbol_check(struct vf_run *v, struct vf_flavour *f);
+/* vm.c: build the initramfs from the installed root (before the erase). */
+int vf_make_initramfs(struct vf_run *v, struct vf_flavour *f);
+/* vm.c: boot every flavour that has an initramfs and an image, in parallel. */
+int vf_load_check(struct vf_run *v);
+/* vm.c: the accelerator qemu should use here, and why. */
+const char *vf_pick_accel(const char **why);
+
+#endif

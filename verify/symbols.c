@@ -1,0 +1,195 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * The symbol check, offline: what the kernel's module loader will do with
+ * each undefined symbol, decided from the flavour's Module.symvers and the
+ * exports of the build's other modules. A missing symbol is the kernel's
+ * "Unknown symbol"; a CRC that differs from the one the module recorded in
+ * __versions is "disagrees about version of symbol" (module_layout among
+ * them: a module built for another kernel); GPL-only and namespaced
+ * exports are refused to modules that may not use them.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "common/fs.h"
+#include "common/log.h"
+#include "modinfo/ko.h"
+#include "verify/internal.h"
+
+struct export {
+	const char *name; /* into the symvers text */
+	const char *owner;
+	const char *ns; /* "" when none */
+	uint32_t crc;
+	bool gpl_only;
+};
+
+struct symvers {
+	char *text;
+	struct export *e;
+	size_t n;
+};
+
+static int cmp_export(const void *a, const void *b)
+{
+	return strcmp(((const struct export *)a)->name, ((const struct export *)b)->name);
+}
+
+/* Module.symvers: "0xCRC\tsymbol\tmodule\tEXPORT_SYMBOL[_GPL][\tnamespace]" per line. */
+static int symvers_load(const char *path, struct symvers *sv)
+{
+	size_t alloc = 0;
+	int r = kp_read_file(path, &sv->text, NULL);
+	if (r < 0)
+		return r;
+	for (char *save = NULL, *l = strtok_r(sv->text, "\n", &save); l;
+	     l = strtok_r(NULL, "\n", &save)) {
+		char *f[5] = {0};
+		size_t nf = 0;
+		for (char *p = l; nf < 5; nf++) {
+			f[nf] = p;
+			char *t = strchr(p, '\t');
+			if (!t) {
+				nf++;
+				break;
+			}
+			*t = '\0';
+			p = t + 1;
+		}
+		if (nf < 4)
+			continue;
+		if (sv->n == alloc) {
+			alloc = alloc ? alloc * 2 : 4096;
+			sv->e = kp_reallocarray(sv->e, alloc, sizeof(*sv->e));
+		}
+		sv->e[sv->n++] = (struct export){.name = f[1], .owner = f[2], .ns = f[4] ? f[4] : "",
+						 .crc = (uint32_t)strtoul(f[0], NULL, 16),
+						 .gpl_only = strstr(f[3], "_GPL") != NULL};
+	}
+	qsort(sv->e, sv->n, sizeof(*sv->e), cmp_export);
+	return 0;
+}
+
+static const struct export *symvers_find(const struct symvers *sv, const char *name)
+{
+	struct export key = {.name = name};
+	return bsearch(&key, sv->e, sv->n, sizeof(*sv->e), cmp_export);
+}
+
+static const struct mi_symver *find_ver(const struct mi_symver *v, size_t n, const char *name)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!strcmp(v[i].name, name))
+			return &v[i];
+	return NULL;
+}
+
+/* The kernel's license_is_gpl_compatible(). */
+static bool gpl_compatible(const char *l)
+{
+	static const char *const ok[] = {"GPL",	      "GPL v2",		"GPL and additional rights",
+					 "Dual BSD/GPL", "Dual MIT/GPL", "Dual MPL/GPL"};
+	for (size_t i = 0; l && i < KP_ARRAY_SIZE(ok); i++)
+		if (!strcmp(l, ok[i]))
+			return true;
+	return false;
+}
+
+int vf_symbol_check(struct vf_run *v, struct vf_flavour *f)
+{
+	struct symvers sv = {0};
+	_cleanup_free_ char *svpath = kp_path_join(f->tree, "Module.symvers");
+	int r = symvers_load(svpath, &sv);
+	if (r < 0) {
+		kp_err("flavour %s: cannot read '%s': %s (the symbol check needs the tree's "
+		       "Module.symvers)",
+		       f->name, svpath, strerror(-r));
+		return -KP_EENV;
+	}
+	bool kernel_crcs = false; /* a kernel without modversions lists 0x00000000 */
+	for (size_t i = 0; i < sv.n && !kernel_crcs; i++)
+		kernel_crcs = sv.e[i].crc != 0;
+
+	struct mi_ko_syms *syms = kp_calloc(f->nmods, sizeof(*syms));
+	bool *read = kp_calloc(f->nmods, sizeof(bool));
+	for (size_t i = 0; i < f->nmods; i++) {
+		_cleanup_free_ char *file = kp_path_join(f->root, f->mods[i].path + 1);
+		read[i] = kp_is_file(file) && mi_ko_read_syms(file, &syms[i]) == 0;
+	}
+	for (size_t i = 0; i < f->nmods; i++) {
+		struct vf_module *m = &f->mods[i];
+		const struct mi_ko_syms *s = &syms[i];
+		if (!read[i]) {
+			vf_check_fail(&m->symbols, "%s is not installed or not a readable module",
+				      m->path);
+			continue;
+		}
+		for (size_t k = 0; k < s->needs.n; k++) {
+			const char *sym = s->needs.v[k];
+			const struct mi_symver *want = find_ver(s->versions, s->nversions, sym);
+			/* The build's own modules first: the loader sees them once loaded. */
+			const struct mi_symver *own = NULL;
+			const char *owner = NULL;
+			for (size_t j = 0; j < f->nmods && !own; j++)
+				if (j != i && (own = find_ver(syms[j].exports, syms[j].nexports, sym)))
+					owner = f->mods[j].name;
+			if (own) {
+				if (want && own->has_crc && want->crc != own->crc)
+					vf_check_fail(&m->symbols,
+						      "symbol %s: CRC 0x%08x recorded, module %s "
+						      "exports 0x%08x",
+						      sym, want->crc, owner, own->crc);
+				continue;
+			}
+			const struct export *e = symvers_find(&sv, sym);
+			if (!e) {
+				vf_check_fail(&m->symbols,
+					      "Unknown symbol %s: neither the %s kernel nor a module of "
+					      "this build exports it",
+					      sym, f->release);
+				continue;
+			}
+			if (kernel_crcs && want && want->crc != e->crc)
+				vf_check_fail(&m->symbols,
+					      "disagrees about version of symbol %s: 0x%08x in the "
+					      "module, 0x%08x in %s",
+					      sym, want->crc, e->crc, f->release);
+			if (e->gpl_only && !gpl_compatible(m->license))
+				vf_check_fail(&m->symbols,
+					      "symbol %s is GPL-only (%s) and the module's license "
+					      "is '%s'",
+					      sym, e->owner, m->license ? m->license : "(none)");
+			if (*e->ns && !kp_strv_contains(&m->import_ns, e->ns))
+				vf_check_fail(&m->symbols,
+					      "symbol %s is in namespace %s, which the module does "
+					      "not import (MODULE_IMPORT_NS)",
+					      sym, e->ns);
+		}
+		/* module_layout and friends: in __versions without being undefined. */
+		for (size_t k = 0; kernel_crcs && k < s->nversions; k++) {
+			const struct mi_symver *want = &s->versions[k];
+			if (kp_strv_contains(&s->needs, want->name))
+				continue;
+			const struct export *e = symvers_find(&sv, want->name);
+			if (e && e->crc != want->crc)
+				vf_check_fail(&m->symbols,
+					      "disagrees about version of symbol %s: 0x%08x in the "
+					      "module, 0x%08x in %s (built for another kernel?)",
+					      want->name, want->crc, e->crc, f->release);
+		}
+		if (m->symbols.status == VF_NOTRUN)
+			m->symbols.status = VF_PASS;
+	}
+	f->symbols.status = VF_PASS;
+	for (size_t i = 0; i < f->nmods; i++) {
+		if (f->mods[i].symbols.status == VF_FAIL)
+			f->symbols.status = VF_FAIL;
+		mi_ko_syms_release(&syms[i]);
+	}
+	free(syms);
+	free(read);
+	free(sv.text);
+	free(sv.e);
+	return 0;
+}

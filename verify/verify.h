@@ -1,0 +1,43 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * kmodpack verify: prove that a build's packages install and erase cleanly
+ * in a scratch root (the real rpm), that every symbol its modules need is
+ * exported by the flavour's kernel with the CRC they were built against
+ * (offline, from Module.symvers), and that the modules load in the
+ * flavour's own kernel (booted under qemu from a kmodpack-made initramfs).
+ */
+#ifndef VF_VERIFY_H
+#define VF_VERIFY_H
+
+#include <stdbool.h>
+
+struct json_object;
+struct kb_target;
+
+#define VF_DEFAULT_TIMEOUT 120.0
+
+struct vf_opts {
+	const char *dir;            /* a build's output dir, or its staging dir (same layout) */
+	struct json_object *report; /* its build report; NULL: read dir/build-report.json */
+	const struct kb_target *target; /* flavours' images and trees; NULL: load target_file */
+	const char *target_file;    /* NULL: the host target */
+	const char *logdir;         /* rpm, depmod and VM console logs; NULL: dir/logs */
+	int jobs;                   /* VMs at once; <= 0: number of CPUs */
+	double timeout;             /* per VM, seconds; <= 0: VF_DEFAULT_TIMEOUT */
+	bool require_load;          /* a flavour without a kernel image is an error, not a skip */
+};
+
+/*
+ * Run every check for every flavour of the report. *result (always set
+ * unless the inputs could not be read) is the verdict as JSON: "passed",
+ * and per flavour and module the install, symbol and load results.
+ * Returns 0 when all passed, -KP_EFAILED when a check failed, -KP_EENV when
+ * a tool or kernel image is missing (logged with the package to install),
+ * -KP_EINPUT when the report or target cannot be used, or the interrupt code.
+ */
+int vf_verify(const struct vf_opts *o, struct json_object **result);
+
+/* Log every failed check of a verdict (kp_err), for callers that print no table. */
+void vf_log_failures(struct json_object *result);
+
+#endif

@@ -1,0 +1,446 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * The load check: boot the flavour's own kernel under qemu with an
+ * initramfs holding a static busybox, the modules as the RPM installed
+ * them, their firmware, and an init that loads them in dependency order
+ * and prints one marker line per module plus the kernel's lines about it.
+ *
+ * The initramfs is written here in the newc cpio format (it is a header of
+ * hex fields per entry): no cpio tool, no root needed for the /dev/console
+ * node the kernel opens for init, and the same bytes every time.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "common/fs.h"
+#include "common/log.h"
+#include "common/signals.h"
+#include "verify/internal.h"
+
+#define MARK "KMODPACK-"
+
+/* ---- newc cpio ---- */
+
+struct cpio {
+	struct kp_buf b;
+	unsigned ino;
+	struct kp_strv dirs; /* directories already written */
+};
+
+static void pad4(struct kp_buf *b)
+{
+	while (b->len % 4)
+		kp_buf_addc(b, '\0');
+}
+
+static void cpio_entry(struct cpio *c, const char *name, unsigned mode, unsigned rmaj,
+		       unsigned rmin, const void *data, size_t len)
+{
+	kp_buf_addf(&c->b, "070701%08X%08X%08X%08X%08X%08X%08zX%08X%08X%08X%08X%08zX%08X",
+		    ++c->ino, mode, 0u, 0u, S_ISDIR(mode) ? 2u : 1u, 0u, len, 0u, 0u, rmaj, rmin,
+		    strlen(name) + 1, 0u);
+	kp_buf_add(&c->b, name, strlen(name) + 1);
+	pad4(&c->b);
+	if (len)
+		kp_buf_add(&c->b, data, len);
+	pad4(&c->b);
+}
+
+/* Parents first: the kernel's unpacker does not create missing directories. */
+static void cpio_dirs(struct cpio *c, const char *path)
+{
+	_cleanup_free_ char *p = kp_strdup(path);
+	for (char *s = strchr(p, '/'); s; s = strchr(s + 1, '/')) {
+		*s = '\0';
+		if (!kp_strv_contains(&c->dirs, p)) {
+			kp_strv_push(&c->dirs, p);
+			cpio_entry(c, p, S_IFDIR | 0755, 0, 0, NULL, 0);
+		}
+		*s = '/';
+	}
+}
+
+static int cpio_file(struct cpio *c, const char *name, const char *src, unsigned perm)
+{
+	_cleanup_free_ char *data = NULL;
+	size_t len = 0;
+	int r = kp_read_file(src, &data, &len);
+	if (r < 0) {
+		kp_err("cannot read '%s': %s", src, strerror(-r));
+		return r;
+	}
+	cpio_dirs(c, name);
+	cpio_entry(c, name, S_IFREG | perm, 0, 0, data, len);
+	return 0;
+}
+
+/* Files and symlinks below src, as dst/... (firmware trees). */
+static int cpio_tree(struct cpio *c, const char *src, const char *dst)
+{
+	DIR *d = opendir(src);
+	if (!d)
+		return errno == ENOENT ? 0 : -errno;
+	int r = 0;
+	struct dirent *de;
+	while (r == 0 && (de = readdir(d))) {
+		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
+			continue;
+		_cleanup_free_ char *s = kp_path_join(src, de->d_name);
+		_cleanup_free_ char *t = kp_asprintf("%s/%s", dst, de->d_name);
+		struct stat st;
+		if (lstat(s, &st) < 0) {
+			r = -errno;
+		} else if (S_ISDIR(st.st_mode)) {
+			r = cpio_tree(c, s, t);
+		} else if (S_ISLNK(st.st_mode)) {
+			char target[4096];
+			ssize_t n = readlink(s, target, sizeof(target));
+			if (n < 0 || n == sizeof(target))
+				r = n < 0 ? -errno : -ENAMETOOLONG;
+			else {
+				cpio_dirs(c, t);
+				cpio_entry(c, t, S_IFLNK | 0777, 0, 0, target, (size_t)n);
+			}
+		} else if (S_ISREG(st.st_mode)) {
+			r = cpio_file(c, t, s, 0644);
+		}
+	}
+	closedir(d);
+	return r;
+}
+
+/* ---- the init ---- */
+
+/* Dependencies first; modules of a cycle (the kernel refuses those anyway) keep their order. */
+static void load_order(struct vf_flavour *f)
+{
+	bool *done = kp_calloc(f->nmods, sizeof(bool));
+	size_t n = 0;
+	f->order = kp_calloc(f->nmods, sizeof(size_t));
+	for (bool progress = true; progress && n < f->nmods;) {
+		progress = false;
+		for (size_t i = 0; i < f->nmods; i++) {
+			if (done[i])
+				continue;
+			bool ready = true;
+			for (size_t k = 0; k < f->mods[i].depends.n && ready; k++)
+				for (size_t j = 0; j < f->nmods; j++)
+					if (!done[j] && j != i &&
+					    !strcmp(f->mods[j].name, f->mods[i].depends.v[k]))
+						ready = false;
+			if (ready) {
+				done[i] = progress = true;
+				f->order[n++] = i;
+			}
+		}
+	}
+	for (size_t i = 0; i < f->nmods; i++)
+		if (!done[i])
+			f->order[n++] = i;
+	free(done);
+}
+
+/* Names and paths go into a shell script: only characters that need no quoting. */
+static bool shell_safe(const char *s)
+{
+	return *s && strspn(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
+			       "._-+~/") == strlen(s);
+}
+
+static char *init_script(const struct vf_flavour *f)
+{
+	struct kp_buf b = {0};
+	kp_buf_adds(&b, "#!/bin/busybox sh\n"
+			"# Made by kmodpack verify: load the modules, report, power off.\n"
+			"B=/bin/busybox\n"
+			"$B mount -t proc proc /proc\n"
+			"$B mount -t sysfs sysfs /sys\n"
+			"$B mount -t devtmpfs devtmpfs /dev 2>/dev/null\n"
+			"echo " MARK "BOOTED\n"
+			/* Boot messages are not the module's: start its lines from here. */
+			"$B dmesg -c >/dev/null\n"
+			"load() {\n"
+			"\tif $B insmod \"$2\" 2>/tmp/err; then\n"
+			"\t\techo \"" MARK "RESULT $1 loaded\"\n"
+			"\telse\n"
+			"\t\techo \"" MARK "RESULT $1 failed $($B head -n1 /tmp/err)\"\n"
+			"\tfi\n"
+			"\t$B dmesg -c | while read -r l; do echo \"" MARK "DMESG $1 $l\"; done\n"
+			"}\n");
+	for (size_t i = 0; i < f->nmods; i++) {
+		const struct vf_module *m = &f->mods[f->order[i]];
+		kp_buf_addf(&b, "load %s %s\n", m->name, m->path);
+	}
+	kp_buf_adds(&b, "echo " MARK "DONE\n"
+			"$B poweroff -f\n");
+	return kp_buf_steal(&b);
+}
+
+int vf_make_initramfs(struct vf_run *v, struct vf_flavour *f)
+{
+	struct cpio c = {0};
+	int r = 0;
+	load_order(f);
+	for (size_t i = 0; i < f->nmods; i++)
+		if (!shell_safe(f->mods[i].name) || !shell_safe(f->mods[i].path)) {
+			kp_err("flavour %s: module '%s' at '%s': unexpected characters for the "
+			       "VM's init",
+			       f->name, f->mods[i].name, f->mods[i].path);
+			return -KP_EINPUT;
+		}
+	static const char *const dirs[] = {"dev", "proc", "sys", "tmp", "bin", "lib"};
+	for (size_t i = 0; i < KP_ARRAY_SIZE(dirs); i++) {
+		kp_strv_push(&c.dirs, dirs[i]);
+		cpio_entry(&c, dirs[i], S_IFDIR | 0755, 0, 0, NULL, 0);
+	}
+	/* The kernel opens /dev/console for init before anything is mounted. */
+	cpio_entry(&c, "dev/console", S_IFCHR | 0600, 5, 1, NULL, 0);
+	cpio_entry(&c, "dev/null", S_IFCHR | 0666, 1, 3, NULL, 0);
+	_cleanup_free_ char *init = init_script(f);
+	cpio_entry(&c, "init", S_IFREG | 0755, 0, 0, init, strlen(init));
+	r = cpio_file(&c, "bin/busybox", v->busybox, 0755);
+	for (size_t i = 0; i < f->nmods && r == 0; i++) {
+		_cleanup_free_ char *src = kp_path_join(f->root, f->mods[i].path + 1);
+		if (kp_is_file(src))
+			r = cpio_file(&c, f->mods[i].path + 1, src, 0644);
+	}
+	_cleanup_free_ char *fw = kp_path_join(f->root, "lib/firmware");
+	if (r == 0)
+		r = cpio_tree(&c, fw, "lib/firmware");
+	if (r == 0) {
+		cpio_entry(&c, "TRAILER!!!", 0, 0, 0, NULL, 0);
+		f->initrd = kp_asprintf("%s/%s/initramfs.cpio", v->work, f->name);
+		if ((r = kp_write_file(f->initrd, c.b.s, c.b.len, 0644)) < 0)
+			kp_err("cannot write '%s': %s", f->initrd, strerror(-r));
+	}
+	kp_buf_release(&c.b);
+	kp_strv_release(&c.dirs);
+	return r;
+}
+
+/* ---- qemu ---- */
+
+const char *vf_pick_accel(const char **why)
+{
+	const char *env = getenv("KMODPACK_QEMU_ACCEL");
+	if (env && (!strcmp(env, "kvm") || !strcmp(env, "tcg"))) {
+		*why = "KMODPACK_QEMU_ACCEL";
+		return env;
+	}
+	int fd = open("/dev/kvm", O_RDWR | O_CLOEXEC);
+	if (fd < 0) {
+		*why = errno == ENOENT ? "no /dev/kvm" : "/dev/kvm not usable";
+		return "tcg";
+	}
+	close(fd);
+	/*
+	 * Some VMs expose /dev/kvm without virtualisation extensions: qemu
+	 * then hangs or aborts rather than failing cleanly. The CPU flags say
+	 * whether KVM can run a guest at all.
+	 */
+	_cleanup_free_ char *cpu = NULL;
+	if (kp_read_file("/proc/cpuinfo", &cpu, NULL) == 0 &&
+	    (strstr(cpu, " vmx") || strstr(cpu, " svm"))) {
+		*why = "/dev/kvm";
+		return "kvm";
+	}
+	*why = "/dev/kvm present but the CPU shows no vmx/svm";
+	return "tcg";
+}
+
+static void qemu_argv(struct vf_run *v, struct vf_flavour *f, struct kp_strv *av)
+{
+	kp_strv_push(av, v->qemu_bin);
+	kp_strv_push(av, "-kernel");
+	kp_strv_push(av, f->image);
+	kp_strv_push(av, "-initrd");
+	kp_strv_push(av, f->initrd);
+	/* loglevel=1: kernel lines would interleave with ours; init copies them from dmesg. */
+	kp_strv_push(av, "-append");
+	kp_strv_push(av, "console=ttyS0 panic=-1 loglevel=1 rdinit=/init");
+	kp_strv_push(av, "-nographic");
+	kp_strv_push(av, "-monitor");
+	kp_strv_push(av, "none");
+	kp_strv_push(av, "-no-reboot");
+	kp_strv_push(av, "-m");
+	kp_strv_push(av, "256");
+	kp_strv_push(av, "-smp");
+	kp_strv_push(av, "1");
+	kp_strv_push(av, "-nic");
+	kp_strv_push(av, "none");
+	kp_strv_push(av, "-accel");
+	kp_strv_push(av, f->accel);
+}
+
+static struct vf_module *module_named(struct vf_flavour *f, const char *name, size_t len)
+{
+	for (size_t i = 0; i < f->nmods; i++)
+		if (strlen(f->mods[i].name) == len && !strncmp(f->mods[i].name, name, len))
+			return &f->mods[i];
+	return NULL;
+}
+
+/* insmod's "...: No such device" back to ENODEV: busybox prints strerror(). */
+static char *errno_name(const char *msg)
+{
+	const char *text = strrchr(msg, ':');
+	text = text ? text + 2 : msg;
+	for (int e = 1; e < 200; e++)
+		if (!strcmp(strerror(e), text) && strerrorname_np(e))
+			return kp_strdup(strerrorname_np(e));
+	return NULL;
+}
+
+/* Read the console: markers per module, or why the VM never got that far. */
+static void parse_console(struct vf_flavour *f, const struct kb_job *job, double timeout)
+{
+	_cleanup_free_ char *text = NULL;
+	if (kp_read_file(f->console, &text, NULL) < 0)
+		text = kp_strdup("");
+	bool booted = false, done = false;
+	struct kp_strv tail = {0};
+	/* A serial console ends lines with \r\n, and firmware redraws with a bare \r. */
+	for (char *c = text; *c; c++)
+		if (*c == '\r')
+			*c = '\n';
+	for (char *save = NULL, *l = strtok_r(text, "\n", &save); l;
+	     l = strtok_r(NULL, "\n", &save)) {
+		/* Firmware escape codes can precede the first line. */
+		char *mk = strstr(l, MARK);
+		if (!mk) {
+			if (*l && tail.n < 200)
+				kp_strv_push(&tail, l);
+			continue;
+		}
+		const char *p = mk + strlen(MARK);
+		if (!strcmp(p, "BOOTED")) {
+			booted = true;
+		} else if (!strcmp(p, "DONE")) {
+			done = true;
+		} else if (kp_startswith(p, "RESULT ") || kp_startswith(p, "DMESG ")) {
+			bool result = p[0] == 'R';
+			p = strchr(p, ' ') + 1;
+			size_t nl = strcspn(p, " ");
+			struct vf_module *m = module_named(f, p, nl);
+			const char *rest = p[nl] ? p + nl + 1 : "";
+			if (!m)
+				continue;
+			if (!result) {
+				kp_strv_push(&m->kernel, rest);
+			} else if (!strcmp(rest, "loaded")) {
+				m->load.status = VF_PASS;
+			} else {
+				const char *msg = kp_startswith(rest, "failed ") ? rest + 7 : rest;
+				free(m->load_error);
+				m->load_error = kp_strdup(msg);
+				m->load_errno = errno_name(msg);
+				const char *why = strrchr(msg, ':');
+				vf_check_fail(&m->load, "insmod: %s%s%s%s", why ? why + 2 : msg,
+					      m->load_errno ? " (" : "",
+					      m->load_errno ? m->load_errno : "",
+					      m->load_errno ? ")" : "");
+			}
+		}
+	}
+	f->booted = booted;
+	if (job->timed_out)
+		vf_check_fail(&f->load, "timeout: the VM ran longer than %.0fs and was killed",
+			      timeout);
+	else if (!booted)
+		vf_check_fail(&f->load, "the kernel did not start the initramfs' init (qemu "
+					"exited with %d)",
+			      job->exit_status);
+	else if (!done)
+		vf_check_fail(&f->load, "the VM stopped before the init finished");
+	if (f->load.status == VF_FAIL)
+		for (size_t i = tail.n > 8 ? tail.n - 8 : 0; i < tail.n; i++)
+			kp_strv_pushf(&f->load.errors, "  console: %s", tail.v[i]);
+	kp_strv_release(&tail);
+	for (size_t i = 0; i < f->nmods; i++) {
+		struct vf_module *m = &f->mods[i];
+		if (m->load.status == VF_NOTRUN) {
+			vf_check_fail(&m->load, "no result: the init did not reach it");
+		} else if (m->load.status == VF_FAIL) {
+			for (size_t k = 0; k < m->kernel.n; k++)
+				kp_strv_pushf(&m->load.errors, "kernel: %s", m->kernel.v[k]);
+			f->load.status = VF_FAIL;
+		}
+	}
+	if (f->load.status == VF_NOTRUN)
+		f->load.status = VF_PASS;
+}
+
+static void reset_load(struct vf_flavour *f)
+{
+	f->load.status = VF_NOTRUN;
+	kp_strv_release(&f->load.errors);
+	for (size_t i = 0; i < f->nmods; i++) {
+		struct vf_module *m = &f->mods[i];
+		m->load.status = VF_NOTRUN;
+		kp_strv_release(&m->load.errors);
+		kp_strv_release(&m->kernel);
+		free(m->load_error);
+		free(m->load_errno);
+		m->load_error = m->load_errno = NULL;
+	}
+}
+
+/* Boot the flavours in idx[] at once; returns 0 or <0 (interrupted, qemu missing). */
+static int boot(struct vf_run *v, size_t *idx, size_t n)
+{
+	struct kb_job *jobs = kp_calloc(n, sizeof(*jobs));
+	struct kp_strv *avs = kp_calloc(n, sizeof(*avs));
+	for (size_t k = 0; k < n; k++) {
+		struct vf_flavour *f = &v->fl[idx[k]];
+		free(f->console);
+		f->console = kp_asprintf("%s/verify-%s-console.log", v->logdir, f->name);
+		qemu_argv(v, f, &avs[k]);
+		jobs[k] = (struct kb_job){.name = f->name, .argv = avs[k].v, .logpath = f->console,
+					  .timeout = v->timeout};
+	}
+	int r = kb_run_jobs(jobs, n, v->jobs, NULL, NULL);
+	for (size_t k = 0; k < n && r == 0; k++) {
+		struct vf_flavour *f = &v->fl[idx[k]];
+		reset_load(f);
+		f->load_seconds = jobs[k].ended - jobs[k].started;
+		parse_console(f, &jobs[k], v->timeout);
+	}
+	for (size_t k = 0; k < n; k++)
+		kp_strv_release(&avs[k]);
+	free(avs);
+	free(jobs);
+	return r;
+}
+
+int vf_load_check(struct vf_run *v)
+{
+	size_t *idx = kp_calloc(v->n, sizeof(size_t)), n = 0;
+	const char *why;
+	const char *accel = vf_pick_accel(&why);
+	for (size_t i = 0; i < v->n; i++)
+		if (v->fl[i].initrd) {
+			v->fl[i].accel = accel;
+			idx[n++] = i;
+		}
+	int r = n ? boot(v, idx, n) : 0;
+	/* KVM that starts but cannot run the guest: once more with emulation. */
+	size_t again = 0;
+	for (size_t k = 0; r == 0 && k < n; k++) {
+		struct vf_flavour *f = &v->fl[idx[k]];
+		if (!strcmp(f->accel, "kvm") && !f->booted) {
+			kp_warn("flavour %s: the VM failed under KVM; trying again with TCG "
+				"(set KMODPACK_QEMU_ACCEL=tcg to skip KVM)",
+				f->name);
+			f->accel = "tcg";
+			idx[again++] = idx[k];
+		}
+	}
+	if (r == 0 && again)
+		r = boot(v, idx, again);
+	free(idx);
+	return r < 0 ? r : kp_check_interrupted();
+}
