@@ -284,11 +284,26 @@ static struct vf_module *module_named(struct vf_flavour *f, const char *name, si
 	return NULL;
 }
 
-/* insmod's "...: No such device" back to ENODEV: busybox prints strerror(). */
+/*
+ * insmod's "...: No such device" back to ENODEV: busybox prints strerror(),
+ * except for the errors its moderror() words itself.
+ */
 static char *errno_name(const char *msg)
 {
+	static const struct {
+		const char *text;
+		int err;
+	} own[] = {{"invalid module format", ENOEXEC},
+		   {"unknown symbol in module, or unknown parameter", ENOENT},
+		   {"module has wrong symbol version", ESRCH},
+		   {"kernel does not support requested operation", ENOSYS},
+		   {"no such module", EPERM}};
 	const char *text = strrchr(msg, ':');
 	text = text ? text + 2 : msg;
+	/* "unknown symbol in module, or ..." holds a colon-free comma: match whole tails. */
+	for (size_t i = 0; i < KP_ARRAY_SIZE(own); i++)
+		if (kp_endswith(msg, own[i].text))
+			return kp_strdup(strerrorname_np(own[i].err));
 	for (int e = 1; e < 200; e++)
 		if (!strcmp(strerror(e), text) && strerrorname_np(e))
 			return kp_strdup(strerrorname_np(e));
