@@ -13,31 +13,31 @@
 #include "verify/verify.h"
 
 static const char usage_text[] =
-	"usage: kmodpack verify [-t TARGET] [-j N] [--json] OUTDIR|DRIVER_DIR\n"
-	"\n"
-	"Check a finished build (OUTDIR holds its build-report.json) for every flavour:\n"
-	"  install   the flavour's module RPM and the data RPM install into a scratch root\n"
-	"            with rpm (scripts run when root), depmod indexes every module, alias\n"
-	"            and dependency, declared firmware is in /lib/firmware, and 'rpm -e'\n"
-	"            leaves no file behind;\n"
-	"  symbols   every symbol a module needs is exported by the flavour's kernel\n"
-	"            (Module.symvers) or the build's other modules, with the same CRC;\n"
-	"  load      the flavour's kernel (its 'image' in the target file) boots under\n"
-	"            qemu and loads the modules in dependency order.\n"
-	"Given a DRIVER_DIR (with kmodpack.ini), it is built first, as 'kmodpack build\n"
-	"--verify': the packages are published only if every check passes.\n"
-	"\n"
-	"  -t, --target FILE   target file: flavours' trees and images (default: host)\n"
-	"  -o, --output DIR    output dir when building a DRIVER_DIR (default: ./out)\n"
-	"  -j, --jobs N        VMs at once (default: CPUs)\n"
-	"      --timeout SEC   time limit per VM (default: 120)\n"
-	"      --require-load  a flavour without a kernel image is an error (exit 3),\n"
-	"                      not a skipped load check\n"
-	"      --json          print the verdict as JSON on stdout\n"
-	"  -q, --quiet         print only failures\n"
-	"\n"
-	"Exit status: 0 every check passed; 1 a check failed; 2 bad input; 3 a tool\n"
-	"(rpm, qemu-system-x86, busybox-static) or kernel image is missing.\n";
+    "usage: kmodpack verify [-t TARGET] [-j N] [--json] OUTDIR|DRIVER_DIR\n"
+    "\n"
+    "Check a finished build (OUTDIR holds its build-report.json) for every flavour:\n"
+    "  install   the flavour's module RPM and the data RPM install into a scratch root\n"
+    "            with rpm (scripts run when root), depmod indexes every module, alias\n"
+    "            and dependency, declared firmware is in /lib/firmware, and 'rpm -e'\n"
+    "            leaves no file behind;\n"
+    "  symbols   every symbol a module needs is exported by the flavour's kernel\n"
+    "            (Module.symvers) or the build's other modules, with the same CRC;\n"
+    "  load      the flavour's kernel (its 'image' in the target file) boots under\n"
+    "            qemu and loads the modules in dependency order.\n"
+    "Given a DRIVER_DIR (with kmodpack.ini), it is built first, as 'kmodpack build\n"
+    "--verify': the packages are published only if every check passes.\n"
+    "\n"
+    "  -t, --target FILE   target file: flavours' trees and images (default: host)\n"
+    "  -o, --output DIR    output dir when building a DRIVER_DIR (default: ./out)\n"
+    "  -j, --jobs N        VMs at once (default: CPUs)\n"
+    "      --timeout SEC   time limit per VM (default: 120)\n"
+    "      --require-load  a flavour without a kernel image is an error (exit 3),\n"
+    "                      not a skipped load check\n"
+    "      --json          print the verdict as JSON on stdout\n"
+    "  -q, --quiet         print only failures\n"
+    "\n"
+    "Exit status: 0 every check passed; 1 a check failed; 2 bad input; 3 a tool\n"
+    "(rpm, qemu-system-x86, busybox-static) or kernel image is missing.\n";
 
 static const char *status(json_object *check)
 {
@@ -75,7 +75,7 @@ void cli_print_verify(FILE *out, json_object *res)
 		fprintf(out, "  %-18s %-8s rpm -i and -e %s scripts, depmod (%.1fs)\n", "installed",
 			status(in),
 			json_object_get_boolean(json_object_object_get(in, "scripts")) ? "with"
-											: "without",
+										       : "without",
 			json_object_get_double(json_object_object_get(in, "seconds")));
 		print_errors(out, "install", in);
 		fprintf(out, "  %-18s %s\n", "symbols resolved", status(sy));
@@ -135,15 +135,15 @@ int cmd_verify(int argc, char **argv)
 			break;
 		case 'j':
 			if ((vo.jobs = cli_parse_jobs(optarg)) < 0)
-				return cli_usage_error("verify", "-j needs a number of jobs, not '%s'",
-						       optarg);
+				return cli_usage_error(
+				    "verify", "-j needs a number of jobs, not '%s'", optarg);
 			break;
 		case 'T': {
 			char *end;
 			vo.timeout = strtod(optarg, &end);
 			if (*end || !(vo.timeout > 0))
-				return cli_usage_error("verify", "--timeout needs seconds, not '%s'",
-						       optarg);
+				return cli_usage_error("verify",
+						       "--timeout needs seconds, not '%s'", optarg);
 			break;
 		}
 		case 'R':
@@ -163,8 +163,9 @@ int cmd_verify(int argc, char **argv)
 		}
 	}
 	if (optind + 1 != argc)
-		return cli_usage_error("verify", optind == argc ? "OUTDIR or DRIVER_DIR is missing"
-							       : "only one OUTDIR or DRIVER_DIR, please");
+		return cli_usage_error("verify", optind == argc
+						     ? "OUTDIR or DRIVER_DIR is missing"
+						     : "only one OUTDIR or DRIVER_DIR, please");
 	const char *dir = argv[optind];
 	if (!kp_is_dir(dir)) {
 		kp_err("'%s' is not a directory: give a build's output dir or a driver dir", dir);
@@ -177,8 +178,11 @@ int cmd_verify(int argc, char **argv)
 	_cleanup_free_ char *ini = kp_path_join(dir, "kmodpack.ini");
 	if (kp_is_file(ini)) {
 		/* A driver: build it, verify the staged build, publish only if it passes. */
-		struct pk_build_opts bo = {.driver_dir = dir, .target_file = vo.target_file,
-					   .outdir = outdir, .jobs = vo.jobs, .verify = true,
+		struct pk_build_opts bo = {.driver_dir = dir,
+					   .target_file = vo.target_file,
+					   .outdir = outdir,
+					   .jobs = vo.jobs,
+					   .verify = true,
 					   .verify_timeout = vo.timeout,
 					   .verify_require_load = vo.require_load};
 		struct pk_build_result br;
@@ -198,7 +202,7 @@ int cmd_verify(int argc, char **argv)
 	}
 	if (res && json)
 		puts(json_object_to_json_string_ext(res, JSON_C_TO_STRING_PRETTY |
-								 JSON_C_TO_STRING_NOSLASHESCAPE));
+							     JSON_C_TO_STRING_NOSLASHESCAPE));
 	else if (res)
 		cli_print_verify(stdout, res);
 	if (r <= -KP_EINTR_BASE)

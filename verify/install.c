@@ -71,8 +71,8 @@ static void list_files(const char *root, const char *rel, struct kp_strv *out)
 	while ((de = readdir(d))) {
 		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
 			continue;
-		_cleanup_free_ char *r = *rel ? kp_asprintf("%s/%s", rel, de->d_name)
-					      : kp_strdup(de->d_name);
+		_cleanup_free_ char *r =
+		    *rel ? kp_asprintf("%s/%s", rel, de->d_name) : kp_strdup(de->d_name);
 		_cleanup_free_ char *p = kp_path_join(root, r);
 		struct stat st;
 		if (lstat(p, &st) < 0)
@@ -127,7 +127,8 @@ static char *dep_line(const char *text, const char *relpath)
 	for (const char *l = text; l && *l; l = strchr(l, '\n') ? strchr(l, '\n') + 1 : NULL) {
 		if (!strncmp(l, relpath, n) && l[n] == ':') {
 			const char *e = strchr(l, '\n');
-			return kp_strndup(l + n + 1, e ? (size_t)(e - l - n - 1) : strlen(l + n + 1));
+			return kp_strndup(l + n + 1,
+					  e ? (size_t)(e - l - n - 1) : strlen(l + n + 1));
 		}
 	}
 	return NULL;
@@ -177,7 +178,8 @@ static void check_indexes(struct vf_run *v, struct vf_flavour *f)
 		}
 		for (size_t k = 0; k < m->depends.n; k++) {
 			const struct vf_module *d = find_module(f, m->depends.v[k]);
-			/* The kernel's own modules are not in the scratch root; symbols cover them. */
+			/* The kernel's own modules are not in the scratch root; symbols cover them.
+			 */
 			if (!d)
 				continue;
 			_cleanup_free_ char *pad = kp_asprintf(" %s ", deps);
@@ -193,8 +195,8 @@ static void check_indexes(struct vf_run *v, struct vf_flavour *f)
 					      "modules.alias does not resolve '%s' to %s",
 					      m->aliases.v[k], m->name);
 		for (size_t k = 0; k < m->firmware.n; k++) {
-			_cleanup_free_ char *fw = kp_asprintf("%s/lib/firmware/%s", f->root,
-							      m->firmware.v[k]);
+			_cleanup_free_ char *fw =
+			    kp_asprintf("%s/lib/firmware/%s", f->root, m->firmware.v[k]);
 			if (!kp_is_file(fw) && !kp_strv_contains(&v->fw_external, m->firmware.v[k]))
 				vf_check_fail(&m->install,
 					      "firmware '%s' it declares is not installed in "

@@ -30,8 +30,8 @@ struct vf_module {
 
 struct vf_flavour {
 	const char *name, *release, *tree; /* borrowed from the report */
-	const char *image;                 /* borrowed from the target, or NULL */
-	char *rpm, *data_rpm;              /* absolute paths; data_rpm may be NULL */
+	const char *image;		   /* borrowed from the target, or NULL */
+	char *rpm, *data_rpm;		   /* absolute paths; data_rpm may be NULL */
 	struct vf_module *mods;
 	size_t nmods;
 	size_t *order; /* load order: indexes into mods, dependencies first */
@@ -54,9 +54,9 @@ struct vf_run {
 	struct vf_flavour *fl;
 	size_t n;
 	struct kp_strv fw_external; /* firmware another package ships */
-	bool scripts;               /* rpm scriptlets run (needs root for rpm's chroot) */
-	char *busybox;              /* static busybox, when some flavour boots */
-	struct kp_strv applets;     /* busybox --list */
+	bool scripts;		    /* rpm scriptlets run (needs root for rpm's chroot) */
+	char *busybox;		    /* static busybox, when some flavour boots */
+	struct kp_strv applets;	    /* busybox --list */
 	char *rpm_bin, *depmod_bin, *qemu_bin;
 };
 

@@ -17,7 +17,8 @@
 #include "modinfo/ko.h"
 #include "verify/internal.h"
 
-struct export {
+struct export
+{
 	const char *name; /* into the symvers text */
 	const char *owner;
 	const char *ns; /* "" when none */
@@ -63,7 +64,9 @@ static int symvers_load(const char *path, struct symvers *sv)
 			alloc = alloc ? alloc * 2 : 4096;
 			sv->e = kp_reallocarray(sv->e, alloc, sizeof(*sv->e));
 		}
-		sv->e[sv->n++] = (struct export){.name = f[1], .owner = f[2], .ns = f[4] ? f[4] : "",
+		sv->e[sv->n++] = (struct export){.name = f[1],
+						 .owner = f[2],
+						 .ns = f[4] ? f[4] : "",
 						 .crc = (uint32_t)strtoul(f[0], NULL, 16),
 						 .gpl_only = strstr(f[3], "_GPL") != NULL};
 	}
@@ -88,8 +91,9 @@ static const struct mi_symver *find_ver(const struct mi_symver *v, size_t n, con
 /* The kernel's license_is_gpl_compatible(). */
 static bool gpl_compatible(const char *l)
 {
-	static const char *const ok[] = {"GPL",	      "GPL v2",		"GPL and additional rights",
-					 "Dual BSD/GPL", "Dual MIT/GPL", "Dual MPL/GPL"};
+	static const char *const ok[] = {
+	    "GPL",	    "GPL v2",	    "GPL and additional rights",
+	    "Dual BSD/GPL", "Dual MIT/GPL", "Dual MPL/GPL"};
 	for (size_t i = 0; l && i < KP_ARRAY_SIZE(ok); i++)
 		if (!strcmp(l, ok[i]))
 			return true;
@@ -151,7 +155,8 @@ int vf_symbol_check(struct vf_run *v, struct vf_flavour *f)
 			const struct mi_symver *own = NULL;
 			const char *owner = NULL;
 			for (size_t j = 0; j < f->nmods && !own; j++)
-				if (j != i && (own = find_ver(syms[j].exports, syms[j].nexports, sym)))
+				if (j != i &&
+				    (own = find_ver(syms[j].exports, syms[j].nexports, sym)))
 					owner = f->mods[j].name;
 			if (own) {
 				if (want && own->has_crc && want->crc != own->crc)
@@ -163,10 +168,11 @@ int vf_symbol_check(struct vf_run *v, struct vf_flavour *f)
 			}
 			const struct export *e = symvers_find(&sv, sym);
 			if (!e) {
-				vf_check_fail(&m->symbols,
-					      "Unknown symbol %s: neither the %s kernel nor a module of "
-					      "this build exports it",
-					      sym, f->release);
+				vf_check_fail(
+				    &m->symbols,
+				    "Unknown symbol %s: neither the %s kernel nor a module of "
+				    "this build exports it",
+				    sym, f->release);
 				continue;
 			}
 			if (kernel_crcs && want && want->crc != e->crc && other_kernel)
@@ -188,7 +194,8 @@ int vf_symbol_check(struct vf_run *v, struct vf_flavour *f)
 					      sym, e->ns);
 		}
 		if (other_crcs)
-			vf_check_fail(&m->symbols, "and %zu more symbols with CRCs of another kernel",
+			vf_check_fail(&m->symbols,
+				      "and %zu more symbols with CRCs of another kernel",
 				      other_crcs);
 		if (m->symbols.status == VF_NOTRUN)
 			m->symbols.status = VF_PASS;

@@ -38,9 +38,8 @@ static const char *jstr(json_object *o, const char *key)
 static void jstrv(json_object *o, const char *key, struct kp_strv *out)
 {
 	json_object *a = json_object_object_get(o, key);
-	for (size_t i = 0; a && json_object_is_type(a, json_type_array) &&
-			   i < json_object_array_length(a);
-	     i++) {
+	for (size_t i = 0;
+	     a && json_object_is_type(a, json_type_array) && i < json_object_array_length(a); i++) {
 		const char *s = json_object_get_string(json_object_array_get_idx(a, i));
 		if (s)
 			kp_strv_push(out, s);
@@ -51,7 +50,8 @@ static void jstrv(json_object *o, const char *key, struct kp_strv *out)
 static char *which(const char *prog)
 {
 	const char *path = getenv("PATH");
-	_cleanup_free_ char *all = kp_asprintf("%s:/usr/sbin:/sbin:/usr/bin:/bin", path ? path : "");
+	_cleanup_free_ char *all =
+	    kp_asprintf("%s:/usr/sbin:/sbin:/usr/bin:/bin", path ? path : "");
 	for (char *save = NULL, *d = strtok_r(all, ":", &save); d; d = strtok_r(NULL, ":", &save)) {
 		char *p = kp_path_join(d, prog);
 		if (*d && access(p, X_OK) == 0)
@@ -162,9 +162,10 @@ static int load_flavours(struct vf_run *v, json_object *report, const struct kb_
 			f->image = tf->image;
 			f->tree = tf->tree;
 		} else if (tf) {
-			kp_warn("flavour %s: the target's kernel is %s, the build's %s: not booting "
-				"it",
-				f->name, tf->release, f->release);
+			kp_warn(
+			    "flavour %s: the target's kernel is %s, the build's %s: not booting "
+			    "it",
+			    f->name, tf->release, f->release);
 		}
 		json_object *jm = json_object_object_get(jf, "modules");
 		f->nmods = jm ? json_object_array_length(jm) : 0;
@@ -232,10 +233,12 @@ static int check_env(struct vf_run *v, const struct vf_opts *o, const char *arch
 		if (!f->image) {
 			f->load_skipped = "no image";
 			if (o->require_load) {
-				kp_err("flavour %s: no kernel image to boot: set 'image = PATH' in its "
-				       "[flavour %s] section (scripts/fetch-kernel-images.sh fetches "
-				       "Debian's)",
-				       f->name, f->name);
+				kp_err(
+				    "flavour %s: no kernel image to boot: set 'image = PATH' in "
+				    "its "
+				    "[flavour %s] section (scripts/fetch-kernel-images.sh fetches "
+				    "Debian's)",
+				    f->name, f->name);
 				r = -KP_EENV;
 			}
 		} else if (!qemu_arch(arch)) {
@@ -260,8 +263,9 @@ static int check_env(struct vf_run *v, const struct vf_opts *o, const char *arch
 		if (kp_is_file(bb) && is_static(bb)) {
 			v->busybox = kp_strdup(bb);
 		} else if (boot) {
-			kp_err("no static busybox at /bin/busybox: the VM's initramfs needs one (on "
-			       "Debian: apt-get install busybox-static)");
+			kp_err(
+			    "no static busybox at /bin/busybox: the VM's initramfs needs one (on "
+			    "Debian: apt-get install busybox-static)");
 			r = -KP_EENV;
 		}
 	}
@@ -293,7 +297,10 @@ static int list_applets(struct vf_run *v)
 
 static const char *status_name(enum vf_status s)
 {
-	return s == VF_PASS ? "passed" : s == VF_FAIL ? "failed" : s == VF_SKIP ? "skipped" : "not run";
+	return s == VF_PASS   ? "passed"
+	       : s == VF_FAIL ? "failed"
+	       : s == VF_SKIP ? "skipped"
+			      : "not run";
 }
 
 static json_object *strv_json(const struct kp_strv *sv)
@@ -322,7 +329,8 @@ static json_object *result_json(struct vf_run *v, bool *passed)
 		json_object *jf = json_object_new_object();
 		json_object_object_add(jf, "name", json_object_new_string(f->name));
 		json_object_object_add(jf, "release", json_object_new_string(f->release));
-		json_object_object_add(jf, "image", f->image ? json_object_new_string(f->image) : NULL);
+		json_object_object_add(jf, "image",
+				       f->image ? json_object_new_string(f->image) : NULL);
 		json_object *ji = check_json(&f->install);
 		json_object_object_add(ji, "scripts", json_object_new_boolean(v->scripts));
 		json_object_object_add(ji, "seconds", json_object_new_double(f->install_seconds));
@@ -330,10 +338,12 @@ static json_object *result_json(struct vf_run *v, bool *passed)
 		json_object_object_add(jf, "symbols", check_json(&f->symbols));
 		json_object *jl = check_json(&f->load);
 		if (f->load_skipped)
-			json_object_object_add(jl, "reason", json_object_new_string(f->load_skipped));
+			json_object_object_add(jl, "reason",
+					       json_object_new_string(f->load_skipped));
 		if (f->accel) {
 			json_object_object_add(jl, "accel", json_object_new_string(f->accel));
-			json_object_object_add(jl, "seconds", json_object_new_double(f->load_seconds));
+			json_object_object_add(jl, "seconds",
+					       json_object_new_double(f->load_seconds));
 		}
 		if (f->console)
 			json_object_object_add(jl, "console", json_object_new_string(f->console));
@@ -350,9 +360,11 @@ static json_object *result_json(struct vf_run *v, bool *passed)
 			json_object_object_add(o, "symbols", check_json(&m->symbols));
 			json_object *l = check_json(&m->load);
 			if (m->load_error)
-				json_object_object_add(l, "error", json_object_new_string(m->load_error));
+				json_object_object_add(l, "error",
+						       json_object_new_string(m->load_error));
 			if (m->load_errno)
-				json_object_object_add(l, "errno", json_object_new_string(m->load_errno));
+				json_object_object_add(l, "errno",
+						       json_object_new_string(m->load_errno));
 			json_object_object_add(l, "kernel", strv_json(&m->kernel));
 			json_object_object_add(o, "load", l);
 			json_object_array_add(jm, o);
@@ -371,7 +383,8 @@ static json_object *result_json(struct vf_run *v, bool *passed)
 
 int vf_verify(const struct vf_opts *o, json_object **result)
 {
-	struct vf_run v = {.dir = o->dir, .jobs = o->jobs > 0 ? o->jobs : kp_ncpus(),
+	struct vf_run v = {.dir = o->dir,
+			   .jobs = o->jobs > 0 ? o->jobs : kp_ncpus(),
 			   .timeout = o->timeout > 0 ? o->timeout : VF_DEFAULT_TIMEOUT};
 	struct kb_target *own = NULL;
 	json_object *report = o->report ? json_object_get(o->report) : NULL;
@@ -380,9 +393,10 @@ int vf_verify(const struct vf_opts *o, json_object **result)
 	if (!report) {
 		_cleanup_free_ char *rp = kp_path_join(o->dir, "build-report.json");
 		if (!kp_is_file(rp)) {
-			kp_err("'%s' has no build-report.json: give a kmodpack build output dir, or "
-			       "a driver dir to build first",
-			       o->dir);
+			kp_err(
+			    "'%s' has no build-report.json: give a kmodpack build output dir, or "
+			    "a driver dir to build first",
+			    o->dir);
 			return -KP_EINPUT;
 		}
 		if (!(report = json_object_from_file(rp))) {
@@ -439,8 +453,7 @@ out:
 	return r;
 }
 
-static void log_check(const char *flavour, const char *module, const char *what,
-		      json_object *check)
+static void log_check(const char *flavour, const char *module, const char *what, json_object *check)
 {
 	json_object *e = json_object_object_get(check, "errors");
 	for (size_t i = 0; e && i < json_object_array_length(e); i++)

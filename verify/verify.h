@@ -17,14 +17,14 @@ struct kb_target;
 #define VF_DEFAULT_TIMEOUT 120.0
 
 struct vf_opts {
-	const char *dir;            /* a build's output dir, or its staging dir (same layout) */
-	struct json_object *report; /* its build report; NULL: read dir/build-report.json */
+	const char *dir;		/* a build's output dir, or its staging dir (same layout) */
+	struct json_object *report;	/* its build report; NULL: read dir/build-report.json */
 	const struct kb_target *target; /* flavours' images and trees; NULL: load target_file */
-	const char *target_file;    /* NULL: the host target */
-	const char *logdir;         /* rpm, depmod and VM console logs; NULL: dir/logs */
-	int jobs;                   /* VMs at once; <= 0: number of CPUs */
-	double timeout;             /* per VM, seconds; <= 0: VF_DEFAULT_TIMEOUT */
-	bool require_load;          /* a flavour without a kernel image is an error, not a skip */
+	const char *target_file;	/* NULL: the host target */
+	const char *logdir;		/* rpm, depmod and VM console logs; NULL: dir/logs */
+	int jobs;			/* VMs at once; <= 0: number of CPUs */
+	double timeout;			/* per VM, seconds; <= 0: VF_DEFAULT_TIMEOUT */
+	bool require_load; /* a flavour without a kernel image is an error, not a skip */
 };
 
 /*

@@ -40,8 +40,8 @@ static void pad4(struct kp_buf *b)
 static void cpio_entry(struct cpio *c, const char *name, unsigned mode, unsigned rmaj,
 		       unsigned rmin, const void *data, size_t len)
 {
-	kp_buf_addf(&c->b, "070701%08X%08X%08X%08X%08X%08X%08zX%08X%08X%08X%08X%08zX%08X",
-		    ++c->ino, mode, 0u, 0u, S_ISDIR(mode) ? 2u : 1u, 0u, len, 0u, 0u, rmaj, rmin,
+	kp_buf_addf(&c->b, "070701%08X%08X%08X%08X%08X%08X%08zX%08X%08X%08X%08X%08zX%08X", ++c->ino,
+		    mode, 0u, 0u, S_ISDIR(mode) ? 2u : 1u, 0u, len, 0u, 0u, rmaj, rmin,
 		    strlen(name) + 1, 0u);
 	kp_buf_add(&c->b, name, strlen(name) + 1);
 	pad4(&c->b);
@@ -345,7 +345,19 @@ static void parse_console(struct vf_flavour *f, const struct kb_job *job, double
 			if (!m)
 				continue;
 			if (!result) {
-				kp_strv_push(&m->kernel, rest);
+				/*
+				 * busybox insmod retries a failed finit_module() with
+				 * init_module(), so a failing init runs twice: keep
+				 * each of the kernel's lines once.
+				 */
+				const char *msg = rest[0] == '[' && strchr(rest, ']')
+						      ? strchr(rest, ']') + 1
+						      : rest;
+				bool seen = false;
+				for (size_t k = 0; k < m->kernel.n && !seen; k++)
+					seen = kp_endswith(m->kernel.v[k], msg);
+				if (!seen)
+					kp_strv_push(&m->kernel, rest);
 			} else if (!strcmp(rest, "loaded")) {
 				m->load.status = VF_PASS;
 			} else {
@@ -366,8 +378,9 @@ static void parse_console(struct vf_flavour *f, const struct kb_job *job, double
 		vf_check_fail(&f->load, "timeout: the VM ran longer than %.0fs and was killed",
 			      timeout);
 	else if (!booted)
-		vf_check_fail(&f->load, "the kernel did not start the initramfs' init (qemu "
-					"exited with %d)",
+		vf_check_fail(&f->load,
+			      "the kernel did not start the initramfs' init (qemu "
+			      "exited with %d)",
 			      job->exit_status);
 	else if (!done)
 		vf_check_fail(&f->load, "the VM stopped before the init finished");
@@ -380,8 +393,12 @@ static void parse_console(struct vf_flavour *f, const struct kb_job *job, double
 		if (m->load.status == VF_NOTRUN) {
 			vf_check_fail(&m->load, "no result: the init did not reach it");
 		} else if (m->load.status == VF_FAIL) {
+			/* The taint notes come with every out-of-tree module: not the cause. */
 			for (size_t k = 0; k < m->kernel.n; k++)
-				kp_strv_pushf(&m->load.errors, "kernel: %s", m->kernel.v[k]);
+				if (!strstr(m->kernel.v[k], "taints kernel") &&
+				    !strstr(m->kernel.v[k], "tainting kernel"))
+					kp_strv_pushf(&m->load.errors, "kernel: %s",
+						      m->kernel.v[k]);
 			f->load.status = VF_FAIL;
 		}
 	}
@@ -414,7 +431,9 @@ static int boot(struct vf_run *v, size_t *idx, size_t n)
 		free(f->console);
 		f->console = kp_asprintf("%s/verify-%s-console.log", v->logdir, f->name);
 		qemu_argv(v, f, &avs[k]);
-		jobs[k] = (struct kb_job){.name = f->name, .argv = avs[k].v, .logpath = f->console,
+		jobs[k] = (struct kb_job){.name = f->name,
+					  .argv = avs[k].v,
+					  .logpath = f->console,
 					  .timeout = v->timeout};
 	}
 	int r = kb_run_jobs(jobs, n, v->jobs, NULL, NULL);
