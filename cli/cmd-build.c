@@ -9,7 +9,7 @@
 #include "pack/build.h"
 
 static const char usage_text[] =
-	"usage: kmodpack build [-t TARGET] [-o OUTDIR] [-j N] [--json] [--verify] DRIVER_DIR\n"
+	"usage: kmodpack build [-t TARGET] [-o OUTDIR] [-j N] [-f] [-q] [--json] [--verify] DRIVER_DIR\n"
 	"\n"
 	"Build the driver in DRIVER_DIR (its kmodpack.ini) with Kbuild for every flavour\n"
 	"of the target at once and package it: a module RPM per flavour, an SRPM, the\n"
@@ -92,7 +92,7 @@ int cmd_build(int argc, char **argv)
 	bool json = false;
 	int c;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "t:o:j:qh", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "t:o:j:qfh", opts, NULL)) != -1) {
 		switch (c) {
 		case 't':
 			o.target_file = optarg;

@@ -10,6 +10,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "common/fs.h"
 #include "common/log.h"
 #include "common/signals.h"
 #include "common/util.h"
@@ -53,7 +54,7 @@ static void child_exec(const struct kb_job *j, const int js[2], int max_jobs)
 	unsetenv("MAKELEVEL");
 	unsetenv("MFLAGS");
 	execvp(j->argv[0], j->argv);
-	dprintf(2, "kmodpack: cannot run '%s': %s\n", j->argv[0], strerror(errno));
+	dprintf(2, "%s\n", strerror(errno)); /* the parent names the program */
 	_exit(EXEC_FAILED);
 }
 
@@ -187,9 +188,13 @@ int kb_run_jobs(struct kb_job *jobs, size_t n, int max_jobs, kb_progress_fn prog
 	}
 	for (size_t i = 0; i < n; i++)
 		if (jobs[i].state == KB_JOB_FAILED && jobs[i].exit_status == EXEC_FAILED) {
-			kp_err("could not run '%s' for %s: see %s (is it installed? on Debian: "
+			/* The child said why in its log; the log may not outlive the run. */
+			_cleanup_free_ char *why = NULL;
+			if (kp_read_file(jobs[i].logpath, &why, NULL) == 0)
+				kp_strstrip(why);
+			kp_err("could not run '%s' for %s: %s (is it installed? on Debian: "
 			       "apt-get install make gcc)",
-			       jobs[i].argv[0], jobs[i].name, jobs[i].logpath);
+			       jobs[i].argv[0], jobs[i].name, why && *why ? why : "exec failed");
 			r = -KP_EENV;
 		}
 out:

@@ -105,10 +105,11 @@ static void test_run_missing_program(void **state)
 	_cleanup_free_ char *log = kp_path_join(fx->dir, "missing.log");
 	char *const argv[] = {"kmodpack-no-such-program", "x", NULL};
 	assert_int_equal(kb_run(argv, NULL, log), -KP_EENV);
-	assert_non_null(strstr(tl_log_text(), "kmodpack-no-such-program"));
-	assert_non_null(strstr(tl_log_text(), log));
+	/* The message says why itself: the log may be gone (a staging dir) by then. */
+	assert_non_null(strstr(tl_log_text(), "could not run 'kmodpack-no-such-program'"));
+	assert_non_null(strstr(tl_log_text(), "No such file or directory"));
 	_cleanup_free_ char *text = slurp(log);
-	assert_non_null(strstr(text, "cannot run 'kmodpack-no-such-program'"));
+	assert_non_null(strstr(text, "No such file or directory"));
 
 	/* A cwd that does not exist is reported in the log too. */
 	_cleanup_free_ char *nodir = kp_path_join(fx->dir, "nodir");
@@ -321,7 +322,7 @@ static void test_jobs_missing_program(void **state)
 	assert_int_equal(jobs[1].state, KB_JOB_FAILED);
 	assert_non_null(strstr(tl_log_text(), "kmodpack-no-such-make"));
 	assert_non_null(strstr(tl_log_text(), "cloud-amd64"));
-	assert_non_null(strstr(tl_log_text(), log1));
+	assert_non_null(strstr(tl_log_text(), "No such file or directory"));
 }
 
 int main(void)
