@@ -7,13 +7,15 @@ cd "$(dirname "$0")/.."
 
 # Build tools, the libraries kmodpack links, two real kernel flavours to
 # build against (Debian's amd64 and cloud-amd64 headers), rpm to inspect
-# packages, kmod's modinfo/depmod, pci.ids, and the compressors tests use.
+# packages, kmod's modinfo/depmod, pci.ids, the compressors tests use, and
+# qemu plus a static busybox for verify's load check.
 packages=(
 	gcc make cmake pkg-config
 	libkmod-dev librpm-dev libelf-dev libxml2-dev libcmocka-dev libinih-dev
 	libarchive-dev libjson-c-dev
 	linux-headers-amd64 linux-headers-cloud-amd64
 	rpm rpm2cpio cpio kmod pci.ids xz-utils bzip2 zstd gzip procps python3
+	qemu-system-x86 busybox-static
 )
 missing=()
 for p in "${packages[@]}"; do
