@@ -433,8 +433,11 @@ int vf_verify(const struct vf_opts *o, json_object **result)
 		bool ready = f->install.status != VF_FAIL; /* the RPMs are the built ones */
 		if (ready && (r = vf_install_check(&v, f)) < 0)
 			break;
-		if (f->load_skipped)
+		if (f->load_skipped) {
 			f->load.status = VF_SKIP;
+			for (size_t k = 0; k < f->nmods; k++)
+				f->mods[k].load.status = VF_SKIP;
+		}
 		else if (!f->initrd)
 			f->load_skipped = "not run: the install failed";
 		r = kp_check_interrupted();
