@@ -451,6 +451,33 @@ static int cmp_release_desc(const void *a, const void *b)
 }
 
 /*
+ * A bootable image for a host flavour: the installed kernel's, else one
+ * that scripts/fetch-kernel-images.sh unpacked into kmodpack's cache
+ * (images are only booted by verify, never installed).
+ */
+static char *host_image(const char *rel)
+{
+	char *img = kp_asprintf("/boot/vmlinuz-%s", rel);
+	if (kp_is_file(img))
+		return img;
+	free(img);
+	const char *cache = getenv("KMODPACK_CACHE");
+	const char *xdg = getenv("XDG_CACHE_HOME");
+	const char *home = getenv("HOME");
+	_cleanup_free_ char *dir = cache && *cache ? kp_strdup(cache)
+				   : xdg && *xdg   ? kp_asprintf("%s/kmodpack", xdg)
+				   : home          ? kp_asprintf("%s/.cache/kmodpack", home)
+						   : NULL;
+	if (!dir)
+		return NULL;
+	img = kp_asprintf("%s/images/%s/vmlinuz-%s", dir, rel, rel);
+	if (kp_is_file(img))
+		return img;
+	free(img);
+	return NULL;
+}
+
+/*
  * The host target: every prepared tree installed here. Trees of one kernel
  * version are flavours of one product; when several versions are installed,
  * the running kernel's version wins, else the newest, and the rest are
@@ -485,9 +512,7 @@ static int target_host(struct kb_target *t)
 			_cleanup_free_ char *moddir = kp_asprintf("/lib/modules/%s/kernel", rel);
 			if (kp_is_dir(moddir))
 				f->modules_dir = kp_asprintf("/lib/modules/%s", rel);
-			_cleanup_free_ char *img = kp_asprintf("/boot/vmlinuz-%s", rel);
-			if (kp_is_file(img))
-				f->image = TAKE_PTR(img);
+			f->image = host_image(rel);
 		}
 		globfree(&g);
 	}
