@@ -27,8 +27,8 @@ static const char usage_text[] =
 	"Exit status: 0 built; 1 the build failed; 2 bad input; 3 a kernel tree or tool is\n"
 	"missing; 128+N interrupted by signal N.\n";
 
-static const char *const stage_name[] = {"queued",    "compiling", "compiled",
-					 "packaging", "done",      "failed"};
+static const char *const stage_name[] = {"queued",    "compiling", "compiled", "packaging",
+					 "verifying", "done",      "failed"};
 
 struct progress {
 	bool tty;

@@ -783,6 +783,7 @@ static json_object *report_new(struct run *rn)
 /* build --verify: the verdict goes into the report; a failure stops the publish. */
 static int verify_build(struct run *rn, const char *dir)
 {
+	set_stage(rn, PK_VERIFYING);
 	_cleanup_free_ char *logdir = kp_path_join(rn->od.dir, "logs");
 	struct vf_opts vo = {.dir = dir, .report = rn->report, .target = rn->t, .logdir = logdir,
 			     .jobs = rn->o->jobs, .timeout = rn->o->verify_timeout,

@@ -12,7 +12,15 @@
 
 struct json_object;
 
-enum pk_stage { PK_QUEUED, PK_COMPILING, PK_COMPILED, PK_PACKAGING, PK_DONE, PK_FAILED };
+enum pk_stage {
+	PK_QUEUED,
+	PK_COMPILING,
+	PK_COMPILED,
+	PK_PACKAGING,
+	PK_VERIFYING,
+	PK_DONE,
+	PK_FAILED
+};
 
 struct pk_flavour_status {
 	const char *name;
