@@ -145,21 +145,6 @@ static int read_lspci(const char *path, char **text)
 	return 0;
 }
 
-static void index_freep(struct hcl_index **p)
-{
-	hcl_index_free(*p);
-}
-
-static void pciids_freep(struct hcl_pciids **p)
-{
-	hcl_pciids_free(*p);
-}
-
-static void check_freep(struct hcl_check **p)
-{
-	hcl_check_free(*p);
-}
-
 int cmd_hcl(int argc, char **argv)
 {
 	enum {
@@ -252,9 +237,9 @@ int cmd_hcl(int argc, char **argv)
 					      "--device or --lspci");
 	}
 
-	_cleanup_(index_freep) struct hcl_index *idx = hcl_index_new();
-	_cleanup_(pciids_freep) struct hcl_pciids *ids = NULL;
-	_cleanup_(check_freep) struct hcl_check *check = NULL;
+	_cleanup_(hcl_index_freep) struct hcl_index *idx = hcl_index_new();
+	_cleanup_(hcl_pciids_freep) struct hcl_pciids *ids = NULL;
+	_cleanup_(hcl_check_freep) struct hcl_check *check = NULL;
 	_cleanup_free_ char *label = NULL;
 	struct kp_strv modules = {0};
 

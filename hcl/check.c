@@ -221,27 +221,12 @@ json_object *hcl_check_json(const struct hcl_check *c)
 	return top;
 }
 
-static void index_freep(struct hcl_index **p)
-{
-	hcl_index_free(*p);
-}
-
-static void pciids_freep(struct hcl_pciids **p)
-{
-	hcl_pciids_free(*p);
-}
-
-static void check_freep(struct hcl_check **p)
-{
-	hcl_check_free(*p);
-}
-
 int hcl_check_modules(const char *modules_dir, const char *pci_ids, const char *const *ko_paths,
 		      size_t n, struct json_object **report, struct kp_strv *warnings)
 {
-	_cleanup_(index_freep) struct hcl_index *idx = hcl_index_new();
-	_cleanup_(pciids_freep) struct hcl_pciids *ids = NULL;
-	_cleanup_(check_freep) struct hcl_check *c = NULL;
+	_cleanup_(hcl_index_freep) struct hcl_index *idx = hcl_index_new();
+	_cleanup_(hcl_pciids_freep) struct hcl_pciids *ids = NULL;
+	_cleanup_(hcl_check_freep) struct hcl_check *c = NULL;
 	int r;
 
 	r = hcl_index_add_kernel(idx, modules_dir);

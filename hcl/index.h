@@ -28,6 +28,10 @@ struct hcl_index;
 
 struct hcl_index *hcl_index_new(void);
 void hcl_index_free(struct hcl_index *idx);
+static inline void hcl_index_freep(struct hcl_index **p)
+{
+	hcl_index_free(*p);
+}
 
 /*
  * Readers; each returns 0, or -KP_EENV for a missing file / -KP_EINPUT for
