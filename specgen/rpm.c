@@ -289,6 +289,8 @@ static int build_pass(const struct spec_rpm_opts *o, rpmBuildFlags what)
 
 int spec_rpm_build(const struct spec_rpm_opts *o)
 {
+	/* Declared before the first 'goto out', which its cleanup must not see uninitialised. */
+	_cleanup_free_ char *target_cpu = NULL;
 	int r = check_opts(o);
 	if (r < 0)
 		return r;
@@ -335,7 +337,7 @@ int spec_rpm_build(const struct spec_rpm_opts *o)
 	}
 
 	/* rpm takes an unknown arch as-is; catch a typo before it names files. */
-	_cleanup_free_ char *target_cpu = rpmExpand("%{_target_cpu}", NULL);
+	target_cpu = rpmExpand("%{_target_cpu}", NULL);
 	if (strcmp(target_cpu, o->arch) != 0) {
 		kp_err("rpm build: arch '%s' is not known to rpm (it chose '%s')", o->arch,
 		       target_cpu);
