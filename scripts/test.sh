@@ -7,7 +7,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 ./scripts/setup.sh
 
-KMODPACK_BUILD_DIR=build-asan KMODPACK_CMAKE_ARGS=-DKMODPACK_SANITIZE=ON ./scripts/setup.sh
+# Warnings are errors here, so CI catches them.
+KMODPACK_BUILD_DIR=build-asan KMODPACK_CMAKE_ARGS="-DKMODPACK_SANITIZE=ON -DKMODPACK_WERROR=ON" \
+	./scripts/setup.sh
 echo "test: unit tests under ASan/UBSan" >&2
 (cd build-asan && ctest -L unit --output-on-failure -j2)
 
