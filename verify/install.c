@@ -24,6 +24,7 @@
 #include "common/log.h"
 #include "modinfo/ko.h"
 #include "verify/internal.h"
+#include "verify/kmod.h"
 
 static char *log_path(struct vf_run *v, struct vf_flavour *f, const char *step)
 {
@@ -120,30 +121,6 @@ static int populate_root(struct vf_run *v, struct vf_flavour *f)
 	return 0;
 }
 
-/* modules.dep line of relpath: its dependencies, or NULL when it is not listed. */
-static char *dep_line(const char *text, const char *relpath)
-{
-	size_t n = strlen(relpath);
-	for (const char *l = text; l && *l; l = strchr(l, '\n') ? strchr(l, '\n') + 1 : NULL) {
-		if (!strncmp(l, relpath, n) && l[n] == ':') {
-			const char *e = strchr(l, '\n');
-			return kp_strndup(l + n + 1,
-					  e ? (size_t)(e - l - n - 1) : strlen(l + n + 1));
-		}
-	}
-	return NULL;
-}
-
-static bool has_alias(const char *text, const char *alias, const char *name)
-{
-	_cleanup_free_ char *want = kp_asprintf("alias %s %s", alias, name);
-	size_t n = strlen(want);
-	for (const char *l = text; l && *l; l = strchr(l, '\n') ? strchr(l, '\n') + 1 : NULL)
-		if (!strncmp(l, want, n) && (l[n] == '\n' || l[n] == '\0'))
-			return true;
-	return false;
-}
-
 static const struct vf_module *find_module(const struct vf_flavour *f, const char *name)
 {
 	for (size_t i = 0; i < f->nmods; i++)
@@ -152,16 +129,18 @@ static const struct vf_module *find_module(const struct vf_flavour *f, const cha
 	return NULL;
 }
 
-/* What depmod made of the installed modules, and the firmware they want. */
+/*
+ * What depmod made of the installed modules, read through libkmod as
+ * modprobe reads it, and the firmware they want.
+ */
 static void check_indexes(struct vf_run *v, struct vf_flavour *f)
 {
 	_cleanup_free_ char *moddir = kp_asprintf("%s/lib/modules/%s", f->root, f->release);
-	_cleanup_free_ char *depf = kp_path_join(moddir, "modules.dep");
-	_cleanup_free_ char *aliasf = kp_path_join(moddir, "modules.alias");
-	_cleanup_free_ char *dep = NULL, *alias = NULL;
-	if (kp_read_file(depf, &dep, NULL) < 0 || kp_read_file(aliasf, &alias, NULL) < 0) {
-		vf_check_fail(&f->install, "depmod wrote no modules.dep/modules.alias in '%s'",
-			      moddir);
+	struct vf_kmod *k = NULL;
+	int r = vf_kmod_open(moddir, &k);
+	if (r < 0) {
+		vf_check_fail(&f->install, "cannot read the module indexes depmod wrote in '%s': %s",
+			      moddir, strerror(-r));
 		return;
 	}
 	for (size_t i = 0; i < f->nmods; i++) {
@@ -171,39 +150,41 @@ static void check_indexes(struct vf_run *v, struct vf_flavour *f)
 			vf_check_fail(&m->install, "%s is not installed by %s", m->path, f->rpm);
 			continue;
 		}
-		_cleanup_free_ char *deps = dep_line(dep, m->relpath);
-		if (!deps) {
+		struct kp_strv deps = {0};
+		if (vf_kmod_deps(k, m->name, &deps) < 0) {
 			vf_check_fail(&m->install, "modules.dep does not list %s", m->relpath);
 			continue;
 		}
-		for (size_t k = 0; k < m->depends.n; k++) {
-			const struct vf_module *d = find_module(f, m->depends.v[k]);
-			/* The kernel's own modules are not in the scratch root; symbols cover them.
-			 */
-			if (!d)
+		for (size_t d = 0; d < m->depends.n; d++) {
+			/* The kernel's own modules are not in the scratch root; symbols cover them. */
+			if (!find_module(f, m->depends.v[d]))
 				continue;
-			_cleanup_free_ char *pad = kp_asprintf(" %s ", deps);
-			_cleanup_free_ char *w = kp_asprintf(" %s ", d->relpath);
-			if (!strstr(pad, w))
+			if (!kp_strv_contains(&deps, m->depends.v[d]))
 				vf_check_fail(&m->install,
 					      "modules.dep does not list %s as a dependency of %s",
-					      d->relpath, m->relpath);
+					      m->depends.v[d], m->name);
 		}
-		for (size_t k = 0; k < m->aliases.n; k++)
-			if (!has_alias(alias, m->aliases.v[k], m->name))
+		kp_strv_release(&deps);
+		for (size_t a = 0; a < m->aliases.n; a++) {
+			struct kp_strv hit = {0};
+			if (vf_kmod_lookup(k, m->aliases.v[a], &hit) < 0 ||
+			    !kp_strv_contains(&hit, m->name))
 				vf_check_fail(&m->install,
 					      "modules.alias does not resolve '%s' to %s",
-					      m->aliases.v[k], m->name);
-		for (size_t k = 0; k < m->firmware.n; k++) {
-			_cleanup_free_ char *fw =
-			    kp_asprintf("%s/lib/firmware/%s", f->root, m->firmware.v[k]);
-			if (!kp_is_file(fw) && !kp_strv_contains(&v->fw_external, m->firmware.v[k]))
+					      m->aliases.v[a], m->name);
+			kp_strv_release(&hit);
+		}
+		for (size_t fw = 0; fw < m->firmware.n; fw++) {
+			_cleanup_free_ char *path =
+			    kp_asprintf("%s/lib/firmware/%s", f->root, m->firmware.v[fw]);
+			if (!kp_is_file(path) && !kp_strv_contains(&v->fw_external, m->firmware.v[fw]))
 				vf_check_fail(&m->install,
 					      "firmware '%s' it declares is not installed in "
 					      "/lib/firmware (nor declared external)",
-					      m->firmware.v[k]);
+					      m->firmware.v[fw]);
 		}
 	}
+	vf_kmod_free(k);
 }
 
 /* What the installed files say about themselves: dependencies, license, namespaces. */

@@ -1,0 +1,26 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The installed module indexes as modprobe reads them: libkmod over the
+ * binary indexes depmod wrote into the scratch root (the only file that
+ * includes <libkmod.h>). Reading them this way checks what a host would
+ * actually resolve, not just that a text line exists.
+ */
+#ifndef VF_KMOD_H
+#define VF_KMOD_H
+
+#include "common/util.h"
+
+struct vf_kmod;
+
+/* Open the indexes of moddir (ROOT/lib/modules/RELEASE), ignoring the host's modprobe.d. */
+int vf_kmod_open(const char *moddir, struct vf_kmod **out);
+void vf_kmod_free(struct vf_kmod *k);
+/* Module names a modalias resolves to, as modprobe would (appended to out). */
+int vf_kmod_lookup(struct vf_kmod *k, const char *modalias, struct kp_strv *out);
+/*
+ * A module's dependencies as modules.dep records them (names appended to
+ * out). -ENOENT when the index does not know the module.
+ */
+int vf_kmod_deps(struct vf_kmod *k, const char *name, struct kp_strv *out);
+
+#endif
