@@ -20,8 +20,11 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
 # IDs: the kernel's own (hits) first, then pseudo-random ones (mostly misses).
+# (sort into a file, then cut: `| head` would end the pipe early and, under
+# pipefail, the script with it)
 sed -n 's/^alias pci:v0000\([0-9A-F]\{4\}\)d0000\([0-9A-F]\{4\}\).*/\1:\2/p' "$moddir/modules.alias" |
-	tr 'A-F' 'a-f' | sort -u | head -n "$n" >"$work/ids"
+	tr 'A-F' 'a-f' | sort -u >"$work/all"
+head -n "$n" "$work/all" >"$work/ids"
 awk -v n="$n" -v have="$(wc -l <"$work/ids")" 'BEGIN { srand(42); for (i = have; i < n; i++) printf "%04x:%04x\n", int(rand()*65536), int(rand()*65536) }' >>"$work/ids"
 echo "IDs: $(wc -l <"$work/ids") ($(grep -c . "$work/ids") lines), kernel: $moddir ($(grep -c '^alias pci:' "$moddir/modules.alias") PCI aliases of $(wc -l <"$moddir/modules.alias"))"
 

@@ -515,9 +515,10 @@ report=$work/report.md
 	for w in "${workloads[@]}"; do
 		re=$(ratio "$w/cold" "$w/floor-each")
 		rt=$(ratio "$w/cold" "$w/floor-total")
-		rmax=$re
-		[ "$re" != - ] && [ "$rt" != - ] && [ "$(echo "$rt > $re" | bc)" = 1 ] && rmax=$rt
-		echo "| cold ≤ 1.10 × floor (the faster of the two floors) | $w | ${re}× floor -j$jobs each, ${rt}× floor N total | $(verdict le "$rmax" 1.10) |"
+		# The issue's floor is `make ... -jN` for both flavours at once; the
+		# N-total floor (kmodpack's own budget) is stricter and shown too.
+		echo "| cold ≤ 1.10 × floor (the issue's: each \`-j$jobs\`) | $w | ${re}× | $(verdict le "$re" 1.10) |"
+		echo "| (stricter) cold ≤ 1.10 × floor with N jobs in total | $w | ${rt}× | $(verdict le "$rt" 1.10) |"
 	done
 	for w in "${workloads[@]}"; do
 		rd=$(ratio "$w/cold" "$w/ddk")
