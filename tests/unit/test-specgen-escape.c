@@ -163,26 +163,6 @@ static char *replace(const char *s, const char *from, const char *to)
 	return kp_buf_steal(&b);
 }
 
-static char *run(const char *fmt, ...) KP_PRINTF(1, 2);
-static char *run(const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	_cleanup_free_ char *cmd = kp_vasprintf(fmt, ap);
-	va_end(ap);
-	FILE *p = popen(cmd, "r");
-	assert_non_null(p);
-	struct kp_buf b = {0};
-	char buf[4096];
-	size_t n;
-	while ((n = fread(buf, 1, sizeof(buf), p)) > 0)
-		kp_buf_add(&b, buf, n);
-	int st = pclose(p);
-	if (st != 0)
-		fail_msg("command failed (%d): %s", st, cmd);
-	return kp_buf_steal(&b);
-}
-
 struct hostile {
 	const char *line;      /* one-line fields: summary, license, vendor, url, packager */
 	const char *text;      /* description */
@@ -270,30 +250,30 @@ static void render_and_build(const char *dir, const struct hostile *h)
 		fail_msg("build failed: %s\n--- spec ---\n%s", tl_log_text(), spec);
 
 	/* rpmspec -P expands the whole spec, scriptlets included. */
-	_cleanup_free_ char *expanded = run("cd '%s' && rpmspec -P SPECS/hostile.spec", dir);
+	_cleanup_free_ char *expanded = tl_run("cd '%s' && rpmspec -P SPECS/hostile.spec", dir);
 	_cleanup_free_ char *marker = kp_path_join(dir, "pwned");
 	assert_false(kp_is_file(marker));
 
 	_cleanup_free_ char *rpm = kp_path_join(dir, "RPMS/x86_64/hostile-1.0-1.x86_64.rpm");
-	_cleanup_free_ char *got_url = run("rpm -qp --qf '%%{URL}' '%s'", rpm);
+	_cleanup_free_ char *got_url = tl_run("rpm -qp --qf '%%{URL}' '%s'", rpm);
 	assert_string_equal(got_url, h->token);
 	const char *tags[] = {"SUMMARY", "LICENSE", "VENDOR", "PACKAGER"};
 	for (size_t i = 0; i < KP_ARRAY_SIZE(tags); i++) {
-		_cleanup_free_ char *got = run("rpm -qp --qf '%%{%s}' '%s'", tags[i], rpm);
+		_cleanup_free_ char *got = tl_run("rpm -qp --qf '%%{%s}' '%s'", tags[i], rpm);
 		assert_string_equal(got, h->line);
 	}
-	_cleanup_free_ char *desc = run("rpm -qp --qf '%%{DESCRIPTION}' '%s'", rpm);
+	_cleanup_free_ char *desc = tl_run("rpm -qp --qf '%%{DESCRIPTION}' '%s'", rpm);
 	assert_string_equal(desc, h->text);
-	_cleanup_free_ char *cl = run("rpm -qp --qf '%%{CHANGELOGTEXT}' '%s'", rpm);
+	_cleanup_free_ char *cl = tl_run("rpm -qp --qf '%%{CHANGELOGTEXT}' '%s'", rpm);
 	assert_string_equal(cl, h->changelog);
-	_cleanup_free_ char *cn = run("rpm -qp --qf '%%{CHANGELOGNAME}' '%s'", rpm);
+	_cleanup_free_ char *cn = tl_run("rpm -qp --qf '%%{CHANGELOGNAME}' '%s'", rpm);
 	_cleanup_free_ char *want_cn = kp_asprintf("%s - 1.0-1", h->line);
 	assert_string_equal(cn, want_cn);
-	_cleanup_free_ char *files = run("rpm -qpl '%s'", rpm);
+	_cleanup_free_ char *files = tl_run("rpm -qpl '%s'", rpm);
 	_cleanup_free_ char *want_files = kp_asprintf("%s\n", path);
 	assert_string_equal(files, want_files);
 	_cleanup_free_ char *srpm = kp_path_join(dir, "SRPMS/hostile-1.0-1.src.rpm");
-	_cleanup_free_ char *sdesc = run("rpm -qp --qf '%%{DESCRIPTION}' '%s'", srpm);
+	_cleanup_free_ char *sdesc = tl_run("rpm -qp --qf '%%{DESCRIPTION}' '%s'", srpm);
 	assert_string_equal(sdesc, h->text);
 	assert_false(kp_is_file(marker));
 }
@@ -319,7 +299,7 @@ static void test_unescaped_text_runs(void **state)
 	tl_write(dir, "t.spec",
 		 "Name: t\nVersion: 1\nRelease: 1\nSummary: s\nLicense: MIT\n\n"
 		 "%description\nx %(touch pwned)\n");
-	_cleanup_free_ char *out = run("cd '%s' && rpmspec -P t.spec", dir);
+	_cleanup_free_ char *out = tl_run("cd '%s' && rpmspec -P t.spec", dir);
 	_cleanup_free_ char *marker = kp_path_join(dir, "pwned");
 	assert_true(kp_is_file(marker));
 	tl_tmpdir_free(TAKE_PTR(dir));

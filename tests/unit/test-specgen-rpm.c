@@ -94,27 +94,6 @@ static void fx_release(struct fx *f)
 }
 
 /* Output of a shell command (tests only), asserting it succeeded. */
-static char *run(const char *fmt, ...) KP_PRINTF(1, 2);
-static char *run(const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	_cleanup_free_ char *cmd = kp_vasprintf(fmt, ap);
-	va_end(ap);
-	FILE *p = popen(cmd, "r");
-	assert_non_null(p);
-	struct kp_buf b = {0};
-	char buf[4096];
-	size_t n;
-	while ((n = fread(buf, 1, sizeof(buf), p)) > 0)
-		kp_buf_add(&b, buf, n);
-	int st = pclose(p);
-	if (st != 0)
-		fprintf(stderr, "command failed (%d): %s\n", st, cmd);
-	assert_int_equal(st, 0);
-	return kp_buf_steal(&b);
-}
-
 static int setup_fx(void **state)
 {
 	struct fx *f = kp_calloc(1, sizeof(*f));
@@ -156,37 +135,37 @@ static void test_build_two_subpackages(void **state)
 	_cleanup_free_ char *parent = kp_asprintf("%s/x86_64/foo-1.0-1.x86_64.rpm", f->rpmdir);
 	assert_false(kp_is_file(parent));
 
-	_cleanup_free_ char *nvra = run("rpm -qp --qf '%%{NAME}|%%{VERSION}|%%{RELEASE}|%%{ARCH}|"
+	_cleanup_free_ char *nvra = tl_run("rpm -qp --qf '%%{NAME}|%%{VERSION}|%%{RELEASE}|%%{ARCH}|"
 					"%%{GROUP}|%%{BUILDHOST}|%%{BUILDTIME}|%%{SOURCERPM}' '%s'",
 					rpm_a);
 	assert_string_equal(nvra, PKG_A "|1.0|1|x86_64|System Environment/Kernel|kmodpack|"
 					"1420070400|foo-1.0-1.src.rpm");
 
-	_cleanup_free_ char *files = run("rpm -qpl '%s'", rpm_a);
+	_cleanup_free_ char *files = tl_run("rpm -qpl '%s'", rpm_a);
 	assert_string_equal(files, "/lib/modules/6.1.0-1-a/extra/x.ko\n");
 	_cleanup_free_ char *owner =
-	    run("rpm -qp --qf '[%%{FILEUSERNAME}:%%{FILEGROUPNAME}:%%{FILEMODES:octal}:"
+	    tl_run("rpm -qp --qf '[%%{FILEUSERNAME}:%%{FILEGROUPNAME}:%%{FILEMODES:octal}:"
 		"%%{FILEMTIMES}\\n]' '%s'",
 		rpm_a);
 	assert_string_equal(owner, "root:root:100644:1420070400\n");
 
-	_cleanup_free_ char *prov = run("rpm -qp --provides '%s'", rpm_a);
+	_cleanup_free_ char *prov = tl_run("rpm -qp --provides '%s'", rpm_a);
 	assert_non_null(strstr(prov, "kmod(x.ko) = 1.0\n"));
 	assert_non_null(strstr(prov, "modalias(pci:v00008086d000010FBsv*sd*bc*sc*i*)\n"));
 	assert_non_null(strstr(prov, PKG_A " = 1.0-1\n"));
 
-	_cleanup_free_ char *scripts = run("rpm -qp --scripts '%s'", rpm_a);
+	_cleanup_free_ char *scripts = tl_run("rpm -qp --scripts '%s'", rpm_a);
 	assert_non_null(strstr(scripts, "postinstall scriptlet (using /bin/sh):\n"
 					"/sbin/depmod -a 6.1.0-1-a || :\n"));
 	assert_non_null(strstr(scripts, "postuninstall scriptlet"));
 
 	/* No debuginfo package, no build-id links. */
-	_cleanup_free_ char *all = run("ls -R '%s'", f->rpmdir);
+	_cleanup_free_ char *all = tl_run("ls -R '%s'", f->rpmdir);
 	assert_null(strstr(all, "debug"));
 
-	_cleanup_free_ char *sfiles = run("rpm -qpl '%s'", srpm);
+	_cleanup_free_ char *sfiles = tl_run("rpm -qpl '%s'", srpm);
 	assert_string_equal(sfiles, "foo-1.0.tar.gz\nfoo.spec\n");
-	_cleanup_free_ char *sarch = run("rpm -qp --qf '%%{ARCH} %%{SOURCEPACKAGE}' '%s'", srpm);
+	_cleanup_free_ char *sarch = tl_run("rpm -qp --qf '%%{ARCH} %%{SOURCEPACKAGE}' '%s'", srpm);
 	assert_string_equal(sarch, "x86_64 1");
 	/*
 	 * The SRPM carries the rendered spec unchanged (%prep, %build and
@@ -199,7 +178,7 @@ static void test_build_two_subpackages(void **state)
 	_cleanup_free_ char *want =
 	    kp_asprintf("foo-1.0.tar.gz %s\nfoo.spec %s\n", src_sum, spec_sum);
 	_cleanup_free_ char *sums =
-	    run("rpm -qp --qf '[%%{FILENAMES} %%{FILEDIGESTS}\\n]' '%s'", srpm);
+	    tl_run("rpm -qp --qf '[%%{FILENAMES} %%{FILEDIGESTS}\\n]' '%s'", srpm);
 	assert_string_equal(sums, want);
 }
 
@@ -213,7 +192,7 @@ static void test_reproducible(void **state)
 	fx_init(&g, dir2, spec);
 	/* Different mtimes and a different source tarball mtime in the second tree. */
 	_cleanup_free_ char *touch =
-	    run("touch -d @1700000000 '%s/root/lib/modules/6.1.0-1-a/extra/x.ko' "
+	    tl_run("touch -d @1700000000 '%s/root/lib/modules/6.1.0-1-a/extra/x.ko' "
 		"'%s/SOURCES/foo-1.0.tar.gz'",
 		dir2, dir2);
 
@@ -291,7 +270,7 @@ static void test_i686_on_x86_64(void **state)
 		fprintf(stderr, "%s", tl_log_text());
 	assert_int_equal(r, 0);
 	_cleanup_free_ char *p = kp_asprintf("%s/i686/%s-1.0-1.i686.rpm", f->rpmdir, PKG_A);
-	_cleanup_free_ char *arch = run("rpm -qp --qf '%%{ARCH}' '%s'", p);
+	_cleanup_free_ char *arch = tl_run("rpm -qp --qf '%%{ARCH}' '%s'", p);
 	assert_string_equal(arch, "i686");
 	/* And back: no macros of the i686 build leak into the next one. */
 	f->o.arch = "x86_64";
@@ -318,7 +297,7 @@ static void test_user_macros_ignored(void **state)
 	assert_int_equal(r, 0);
 	_cleanup_free_ char *p = kp_asprintf("%s/x86_64/%s-1.0-1.x86_64.rpm", f->rpmdir, PKG_A);
 	_cleanup_free_ char *q =
-	    run("rpm -qp --qf '%%{PACKAGER}|%%{PAYLOADCOMPRESSOR}|%%{BUILDHOST}' '%s'", p);
+	    tl_run("rpm -qp --qf '%%{PACKAGER}|%%{PAYLOADCOMPRESSOR}|%%{BUILDHOST}' '%s'", p);
 	assert_string_equal(q, "(none)|gzip|kmodpack");
 }
 
@@ -348,7 +327,7 @@ static void test_process_state_kept(void **state)
 	unsetenv("SOURCE_DATE_EPOCH");
 	/* The build used opts->source_date_epoch, not the environment. */
 	_cleanup_free_ char *p = kp_asprintf("%s/x86_64/%s-1.0-1.x86_64.rpm", f->rpmdir, PKG_A);
-	_cleanup_free_ char *t = run("rpm -qp --qf '%%{BUILDTIME}' '%s'", p);
+	_cleanup_free_ char *t = tl_run("rpm -qp --qf '%%{BUILDTIME}' '%s'", p);
 	assert_string_equal(t, "1420070400");
 	sigaction(SIGINT, &old_int, NULL);
 	sigaction(SIGTERM, &old_term, NULL);

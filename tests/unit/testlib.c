@@ -37,6 +37,25 @@ void tl_write(const char *dir, const char *rel, const char *content)
 	assert_int_equal(kp_write_file(path, content, strlen(content), 0644), 0);
 }
 
+char *tl_run(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	_cleanup_free_ char *cmd = kp_vasprintf(fmt, ap);
+	va_end(ap);
+	FILE *p = popen(cmd, "r");
+	assert_non_null(p);
+	struct kp_buf b = {0};
+	char buf[4096];
+	size_t n;
+	while ((n = fread(buf, 1, sizeof(buf), p)) > 0)
+		kp_buf_add(&b, buf, n);
+	int st = pclose(p);
+	if (st != 0)
+		fail_msg("command failed (%d): %s", st, cmd);
+	return kp_buf_steal(&b);
+}
+
 static struct kp_buf logbuf;
 
 static void capture(void *data, enum kp_log_prio prio, const char *msg)

@@ -16,6 +16,12 @@ void tl_tmpdir_free(char *dir);
 char *tl_src(const char *rel);
 /* Write a file (creating parent dirs) under dir. */
 void tl_write(const char *dir, const char *rel, const char *content);
+/*
+ * Run a shell command (tests only: inspecting outputs with rpm -qp and
+ * friends) and return its standard output; the test fails when the
+ * command does. Caller frees.
+ */
+char *tl_run(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Collect log messages; tl_log_text() returns everything logged since tl_log_reset(). */
 void tl_log_capture(void);
 void tl_log_reset(void);
