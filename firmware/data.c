@@ -18,6 +18,7 @@
  * the manifest in one round.
  */
 #include "firmware/data.h"
+#include "specgen/escape.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -324,7 +325,7 @@ static void place_file(struct resolver *r, const struct kp_kv *kv, enum fw_kind 
 		break;
 	}
 	_cleanup_free_ char *dest = kp_asprintf("%s/%s", base_of(r, k), rel);
-	const char *why = fw_rpm_files_path_problem(dest);
+	const char *why = spec_files_path_problem(dest);
 	if (why) {
 		bad(r, kv, "'%s' cannot be packaged: its install path %s", shown, why);
 		return;

@@ -114,7 +114,7 @@ int fw_data_check_firmware(const struct fw_data *d, const struct fw_module_firmw
  * The %files body of the data package (without the "%files" line):
  * %defattr, %dir for owned directories, %config(noreplace) for udev,
  * modprobe and config files, %config for bugtool files, %doc for docs and
- * %license for EULAs. Every path is written with fw_rpm_files_path().
+ * %license for EULAs. Every path is written with spec_files_path() (specgen/escape.h).
  */
 int fw_data_render_files(const struct fw_data *d, char **out);
 
@@ -123,8 +123,5 @@ int fw_data_render_files(const struct fw_data *d, char **out);
  * file: returns the quoted token, or NULL when rpm cannot name it (control
  * characters, '"', '\\', '{', '}'). See firmware/files.c for why.
  */
-char *fw_rpm_files_path(const char *path);
-/* Why fw_rpm_files_path() refuses a path, or NULL if it does not. */
-const char *fw_rpm_files_path_problem(const char *path);
 
 #endif

@@ -254,48 +254,45 @@ int spec_escape_changelog(const char *field, const char *text, char **out)
 	return escape_body(field, text, BODY_CHANGELOG, out);
 }
 
-static int path_err(const char *path, const char *what)
+const char *spec_files_path_problem(const char *path)
 {
-	kp_err("%%files: '%s': %s", path, what);
-	return -KP_EINPUT;
+	if (path[0] != '/')
+		return "is not an absolute path";
+	if (strcmp(path, "/") == 0 || kp_endswith(path, "/"))
+		return "names a directory (trailing '/')";
+	if (strstr(path, "//") || strstr(path, "/./") || strstr(path, "/../") ||
+	    kp_endswith(path, "/.") || kp_endswith(path, "/.."))
+		return "is not a canonical path ('//', '.' or '..')";
+	for (const unsigned char *p = (const unsigned char *)path; *p;) {
+		size_t n = utf8_len(p);
+		if (n == 0)
+			return "is not valid UTF-8";
+		if (n == 1 && *p == '\n')
+			return "contains a newline";
+		if (n == 1 && (*p < 0x20 || *p == 0x7f))
+			return "contains a control character, which rpm refuses";
+		if (*p == '"')
+			return "contains '\"', which rpm cannot quote";
+		if (*p == '\\')
+			return "contains '\\', which rpm cannot package literally";
+		if (*p == '{' || *p == '}')
+			return "contains a brace, which rpm expands as a glob";
+		/* rpm finds %attr(...), %config, %doc... anywhere in the expanded line. */
+		if (*p == '%' && ((p[1] >= 'a' && p[1] <= 'z') || (p[1] >= 'A' && p[1] <= 'Z')))
+			return "contains '%' before a letter, which rpm reads as a %files attribute";
+		p += n;
+	}
+	return NULL;
 }
 
 int spec_files_path(const char *path, char **out)
 {
-	int r = check_chars("%files", path, false);
-	if (r < 0)
-		return r;
-	if (path[0] != '/')
-		return path_err(path, "is not an absolute path");
-	if (strcmp(path, "/") == 0 || kp_endswith(path, "/"))
-		return path_err(path, "names a directory (trailing '/')");
-	if (strstr(path, "//") || strstr(path, "/./") || strstr(path, "/../") ||
-	    kp_endswith(path, "/.") || kp_endswith(path, "/.."))
-		return path_err(path, "is not a canonical path ('//', '.' or '..')");
-
-	bool glob = false;
-	for (const char *p = path; *p; p++) {
-		switch (*p) {
-		case '"':
-			return path_err(path, "contains '\"', which rpm cannot quote");
-		case '\\':
-			return path_err(path, "contains '\\', which rpm cannot package literally");
-		case '{':
-		case '}':
-			return path_err(path, "contains a brace, which rpm expands as a glob");
-		case '%':
-			if ((p[1] >= 'a' && p[1] <= 'z') || (p[1] >= 'A' && p[1] <= 'Z'))
-				return path_err(path, "contains '%' before a letter, which rpm "
-						      "reads as a %files attribute");
-			break;
-		case '*':
-		case '?':
-		case '[':
-			glob = true;
-			break;
-		}
+	const char *why = spec_files_path_problem(path);
+	if (why) {
+		kp_err("%%files: '%s': %s", path, why);
+		return -KP_EINPUT;
 	}
-
+	bool glob = strpbrk(path, "*?[") != NULL;
 	struct kp_buf b = {0};
 	kp_buf_addc(&b, '"');
 	for (const char *p = path; *p; p++) {

@@ -48,5 +48,7 @@ int spec_escape_changelog(const char *field, const char *text, char **out);
  * control characters and non-UTF-8.
  */
 int spec_files_path(const char *path, char **out);
+/* Why spec_files_path() refuses path, or NULL when it does not; logs nothing. */
+const char *spec_files_path_problem(const char *path);
 
 #endif

@@ -292,7 +292,7 @@ static void test_special_names(void **state)
 {
 	struct env *e = *state;
 	static const char *const names[] = {"a b.bin",	 "50%.bin", "x[1].bin",
-					    "star*.bin", "q?.bin",  "%name.bin"};
+					    "star*.bin", "q?.bin",  "%1name.bin"};
 	for (size_t i = 0; i < KP_ARRAY_SIZE(names); i++) {
 		_cleanup_free_ char *rel = kp_asprintf("fw/%s", names[i]);
 		tl_write(e->drv, rel, names[i]);
@@ -318,6 +318,17 @@ static void test_unpackageable_name(void **state)
 {
 	struct env *e = *state;
 	tl_write(e->drv, "fw/back\\slash.bin", "b");
+	struct kp_kv kv[] = {KV("firmware", "fw", 4)};
+	struct fw_data *d;
+	assert_int_equal(resolve(e, kv, 1, &d), -KP_EINPUT);
+	assert_logged(e, 4, "firmware", "cannot be packaged");
+}
+
+/* A name rpm's %files parser would read as an attribute (a setuid file). */
+static void test_attribute_like_name(void **state)
+{
+	struct env *e = *state;
+	tl_write(e->drv, "fw/%attr(4755,root,root)x.bin", "b");
 	struct kp_kv kv[] = {KV("firmware", "fw", 4)};
 	struct fw_data *d;
 	assert_int_equal(resolve(e, kv, 1, &d), -KP_EINPUT);
@@ -481,6 +492,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_every_problem_reported, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_special_names, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_unpackageable_name, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_attribute_like_name, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_eula, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_installed_twice, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_config_tree_in_system_dir, setup, teardown),
