@@ -100,6 +100,20 @@ static int collect(const char *root, const char *rel, struct kp_strv *out)
 	return r;
 }
 
+/* Record the dirs between top (which exists) and dir that do not exist yet, outermost first. */
+static void note_missing_dirs(const char *top, const char *dir, struct kp_strv *made)
+{
+	if (!strcmp(dir, top) || kp_is_dir(dir) || kp_strv_contains(made, dir))
+		return;
+	_cleanup_free_ char *parent = kp_strdup(dir);
+	char *slash = strrchr(parent, '/');
+	if (!slash || slash == parent)
+		return;
+	*slash = '\0';
+	note_missing_dirs(top, parent, made);
+	kp_strv_push(made, dir);
+}
+
 int pk_outdir_publish(struct pk_outdir *o, const char *const *top_files)
 {
 	static const char *const dirs[] = {"RPMS", "SRPMS", "SPECS"};
@@ -114,6 +128,7 @@ int pk_outdir_publish(struct pk_outdir *o, const char *const *top_files)
 	_cleanup_free_ char *bakdir = kp_path_join(o->stage, ".backup");
 	struct moved *done = kp_calloc(files.n + 1, sizeof(*done));
 	size_t ndone = 0;
+	struct kp_strv made = {0}; /* dirs this publish created, for the undo */
 	if (r == 0)
 		r = kp_mkdir_p(bakdir, 0700);
 	for (size_t i = 0; i < files.n && r == 0; i++) {
@@ -122,6 +137,7 @@ int pk_outdir_publish(struct pk_outdir *o, const char *const *top_files)
 		_cleanup_free_ char *parent = kp_strdup(dst);
 		*strrchr(parent, '/') = '\0';
 		char *backup = NULL;
+		note_missing_dirs(o->dir, parent, &made);
 		if ((r = kp_mkdir_p(parent, 0755)) < 0) {
 			kp_err("cannot create '%s': %s", parent, strerror(-r));
 			free(dst);
@@ -153,6 +169,10 @@ int pk_outdir_publish(struct pk_outdir *o, const char *const *top_files)
 		if (m->backup ? rename(m->backup, m->dst) : unlink(m->dst))
 			kp_err("could not restore '%s': %s", m->dst, strerror(errno));
 	}
+	/* Deepest first; a dir that holds something else stays. */
+	for (size_t i = made.n; r < 0 && i-- > 0;)
+		rmdir(made.v[i]);
+	kp_strv_release(&made);
 	for (size_t i = 0; i < ndone; i++) {
 		free(done[i].dst);
 		free(done[i].backup);

@@ -359,6 +359,10 @@ static void test_publish_failure_first_run(void **state)
 	assert_string_equal(after, before);
 	assert_absent(fx->out, "RPMS/x86_64/a.rpm");
 	assert_absent(fx->out, "SPECS/a.spec");
+	/* The dirs the failed publish created are gone too. */
+	assert_absent(fx->out, "RPMS/x86_64");
+	assert_absent(fx->out, "RPMS");
+	assert_absent(fx->out, "SPECS");
 	pk_outdir_close(&o);
 }
 
