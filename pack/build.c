@@ -895,6 +895,12 @@ static int run_build(struct run *rn)
 		return r;
 	if (pk_cache_store(rn->od.state, key) < 0)
 		kp_warn("cannot record the build in '%s': the next run rebuilds", rn->od.state);
+	/* A failure's log that this build superseded would only mislead. */
+	for (size_t i = 0; i < rn->t->nflavours; i++) {
+		_cleanup_free_ char *old = kp_asprintf("%s/logs/%s.failed.log", rn->od.dir,
+						       rn->t->flavours[i].name);
+		unlink(old);
+	}
 	set_stage(rn, PK_DONE);
 	return 0;
 }

@@ -25,6 +25,13 @@ diff "$TMP/before" "$TMP/after" || fail "a failed build changed the output dir"
 # The failed run's log is added beside the published build's log, which stays.
 assert_contains "$OUT/logs/amd64.failed.log" "undeclared_thing"
 assert_not_contains "$OUT/logs/amd64.log" "undeclared_thing"
+
+# Fixed and built again: the failure's log is gone, the new build's is published.
+cp "$EXAMPLE/src/helloworld.c" "$TMP/drv/src/helloworld.c"
+run 0 "$KMODPACK" build -q -t "$TMP/target.ini" -o "$OUT" "$TMP/drv"
+[ ! -e "$OUT/logs/amd64.failed.log" ] || fail "a stale .failed.log survived a good build"
+[ -f "$OUT"/RPMS/x86_64/helloworld-modules-amd64-$KVER-1.1-1.x86_64.rpm ] || fail "1.1 not built"
+snapshot "$OUT" >"$TMP/before"
 [ -z "$(ls "$OUT/.kmodpack" | grep stage- || true)" ] || fail "staging dir left behind"
 
 # A broken tree is an environment problem: exit 3 and what to do.
