@@ -9,26 +9,27 @@
 #include "pack/build.h"
 
 static const char usage_text[] =
-	"usage: kmodpack build [-t TARGET] [-o OUTDIR] [-j N] [-f] [-q] [--json] [--verify] DRIVER_DIR\n"
-	"\n"
-	"Build the driver in DRIVER_DIR (its kmodpack.ini) with Kbuild for every flavour\n"
-	"of the target at once and package it: a module RPM per flavour, an SRPM, the\n"
-	"spec, and a build report, published into OUTDIR all together or not at all.\n"
-	"\n"
-	"  -t, --target FILE   target file (default: the kernel trees installed here)\n"
-	"  -o, --output DIR    output dir (default: ./out)\n"
-	"  -j, --jobs N        compile jobs in total, shared by all flavours (default: CPUs)\n"
-	"      --json          print the build report (JSON) on stdout\n"
-	"  -f, --force         build even when nothing changed since the last build\n"
-	"      --verify        check the staged packages as 'kmodpack verify' does (install,\n"
-	"                      symbols, load under qemu) and publish only if they pass\n"
-	"  -q, --quiet         no progress, only errors and the result\n"
-	"\n"
-	"Exit status: 0 built; 1 the build failed; 2 bad input; 3 a kernel tree or tool is\n"
-	"missing; 128+N interrupted by signal N.\n";
+    "usage: kmodpack build [-t TARGET] [-o OUTDIR] [-j N] [-f] [-q] [--json] [--verify] "
+    "DRIVER_DIR\n"
+    "\n"
+    "Build the driver in DRIVER_DIR (its kmodpack.ini) with Kbuild for every flavour\n"
+    "of the target at once and package it: a module RPM per flavour, an SRPM, the\n"
+    "spec, and a build report, published into OUTDIR all together or not at all.\n"
+    "\n"
+    "  -t, --target FILE   target file (default: the kernel trees installed here)\n"
+    "  -o, --output DIR    output dir (default: ./out)\n"
+    "  -j, --jobs N        compile jobs in total, shared by all flavours (default: CPUs)\n"
+    "      --json          print the build report (JSON) on stdout\n"
+    "  -f, --force         build even when nothing changed since the last build\n"
+    "      --verify        check the staged packages as 'kmodpack verify' does (install,\n"
+    "                      symbols, load under qemu) and publish only if they pass\n"
+    "  -q, --quiet         no progress, only errors and the result\n"
+    "\n"
+    "Exit status: 0 built; 1 the build failed; 2 bad input; 3 a kernel tree or tool is\n"
+    "missing; 128+N interrupted by signal N.\n";
 
 static const char *const stage_name[] = {"queued",    "compiling", "compiled", "packaging",
-					 "verifying", "done",      "failed"};
+					 "verifying", "done",	   "failed"};
 
 struct progress {
 	bool tty;
@@ -47,7 +48,7 @@ static void show(void *data, const struct pk_flavour_status *st, size_t n)
 	if (!p->last) {
 		p->last = calloc(n, sizeof(*p->last));
 		for (size_t i = 0; i < n; i++)
-			p->last[i] = (enum pk_stage)-1;
+			p->last[i] = (enum pk_stage) - 1;
 	}
 	if (p->tty) {
 		/* Redraw one line per flavour in place. */
@@ -55,8 +56,8 @@ static void show(void *data, const struct pk_flavour_status *st, size_t n)
 			fprintf(stderr, "\033[%zuA", n);
 		for (size_t i = 0; i < n; i++) {
 			double t0 = st[i].started ? st[i].started : p->start;
-			double t1 = st[i].stage == PK_DONE || st[i].stage == PK_FAILED ? st[i].ended
-										       : now;
+			double t1 =
+			    st[i].stage == PK_DONE || st[i].stage == PK_FAILED ? st[i].ended : now;
 			if (st[i].stage == PK_QUEUED)
 				t1 = t0;
 			fprintf(stderr, "\033[2K  %-16s %-10s %6.1fs\n", st[i].name,
@@ -102,8 +103,8 @@ int cmd_build(int argc, char **argv)
 			break;
 		case 'j':
 			if ((o.jobs = cli_parse_jobs(optarg)) < 0)
-				return cli_usage_error("build", "-j needs a number of jobs, not '%s'",
-						       optarg);
+				return cli_usage_error(
+				    "build", "-j needs a number of jobs, not '%s'", optarg);
 			break;
 		case 'J':
 			json = true;
@@ -145,19 +146,22 @@ int cmd_build(int argc, char **argv)
 		return kp_exit_status(r);
 	}
 	if (json) {
-		puts(json_object_to_json_string_ext(res.report, JSON_C_TO_STRING_PRETTY |
-									JSON_C_TO_STRING_NOSLASHESCAPE));
+		puts(json_object_to_json_string_ext(
+		    res.report, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE));
 	} else if (!cli_quiet) {
 		json_object *arts = json_object_object_get(res.report, "artifacts");
 		if (res.up_to_date)
-			fprintf(stderr, "kmodpack: up to date (nothing changed since the last build); "
-					"packages in %s:\n", res.outdir);
+			fprintf(stderr,
+				"kmodpack: up to date (nothing changed since the last build); "
+				"packages in %s:\n",
+				res.outdir);
 		else
 			fprintf(stderr, "kmodpack: built in %.1fs; packages in %s:\n",
 				kp_now() - p.start, res.outdir);
 		for (size_t i = 0; i < json_object_array_length(arts); i++) {
 			json_object *a = json_object_array_get_idx(arts, i);
-			const char *kind = json_object_get_string(json_object_object_get(a, "kind"));
+			const char *kind =
+			    json_object_get_string(json_object_object_get(a, "kind"));
 			if (strcmp(kind, "spec"))
 				printf("%s/%s\n", res.outdir,
 				       json_object_get_string(json_object_object_get(a, "path")));

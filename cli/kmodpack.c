@@ -15,12 +15,12 @@ struct kp_cmd {
 };
 
 static const struct kp_cmd commands[] = {
-	{"build", cmd_build, "build a driver for every flavour of a target and package it as RPMs"},
-	{"spec", cmd_spec, "print the spec file a build would use, without building"},
-	{"targets", cmd_targets, "list targets and their flavours"},
-	{"hcl", cmd_hcl, "check whether a kernel already claims a module's or device's PCI IDs"},
-	{"modinfo", cmd_modinfo, "print the .modinfo fields of kernel modules"},
-	{"verify", cmd_verify, "install, symbol-check and boot-load a build's packages per flavour"},
+    {"build", cmd_build, "build a driver for every flavour of a target and package it as RPMs"},
+    {"spec", cmd_spec, "print the spec file a build would use, without building"},
+    {"targets", cmd_targets, "list targets and their flavours"},
+    {"hcl", cmd_hcl, "check whether a kernel already claims a module's or device's PCI IDs"},
+    {"modinfo", cmd_modinfo, "print the .modinfo fields of kernel modules"},
+    {"verify", cmd_verify, "install, symbol-check and boot-load a build's packages per flavour"},
 };
 
 static void log_to_stderr(void *data, enum kp_log_prio prio, const char *msg)
@@ -56,13 +56,15 @@ int cli_parse_jobs(const char *s)
 
 static void usage(FILE *f)
 {
-	fprintf(f, "usage: kmodpack [--version] [--help] COMMAND [ARGS]\n\n"
-		   "Build kernel-module RPMs for every flavour of a kernel, and check PCI coverage.\n\n"
-		   "Commands:\n");
+	fprintf(
+	    f, "usage: kmodpack [--version] [--help] COMMAND [ARGS]\n\n"
+	       "Build kernel-module RPMs for every flavour of a kernel, and check PCI coverage.\n\n"
+	       "Commands:\n");
 	for (size_t i = 0; i < KP_ARRAY_SIZE(commands); i++)
 		fprintf(f, "  %-9s %s\n", commands[i].name, commands[i].help);
-	fprintf(f, "\n'kmodpack help COMMAND' or 'kmodpack COMMAND --help' shows a command's options;\n"
-		   "'man kmodpack' has the whole story.\n");
+	fprintf(
+	    f, "\n'kmodpack help COMMAND' or 'kmodpack COMMAND --help' shows a command's options;\n"
+	       "'man kmodpack' has the whole story.\n");
 }
 
 int main(int argc, char **argv)

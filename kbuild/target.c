@@ -466,7 +466,7 @@ static char *host_image(const char *rel)
 	const char *home = getenv("HOME");
 	_cleanup_free_ char *dir = cache && *cache ? kp_strdup(cache)
 				   : xdg && *xdg   ? kp_asprintf("%s/kmodpack", xdg)
-				   : home          ? kp_asprintf("%s/.cache/kmodpack", home)
+				   : home	   ? kp_asprintf("%s/.cache/kmodpack", home)
 						   : NULL;
 	if (!dir)
 		return NULL;

@@ -35,13 +35,13 @@ struct run {
 	struct kb_target *t;
 	struct pk_outdir od;
 	long long sde;
-	char *srctop;      /* prepared source tree (the Kbuild dir is srctop/subdir) */
-	char **builddirs;  /* per flavour: the M= dir's top (a copy of srctop) */
-	char **logs;       /* per flavour: outdir/logs/<flavour>.log */
+	char *srctop;	  /* prepared source tree (the Kbuild dir is srctop/subdir) */
+	char **builddirs; /* per flavour: the M= dir's top (a copy of srctop) */
+	char **logs;	  /* per flavour: outdir/logs/<flavour>.log */
 	struct kb_job *jobs;
 	struct pk_flavour_status *st;
 	struct spec_flavour *sf;
-	struct fw_data *data; /* the [data] section resolved, or NULL */
+	struct fw_data *data;	  /* the [data] section resolved, or NULL */
 	struct kp_strv *firmware; /* per flavour and module: declared firmware, joined */
 	json_object *report;
 	bool up_to_date; /* the cache matched: nothing was built */
@@ -108,8 +108,9 @@ static void on_jobs(void *data, const struct kb_job *jobs, size_t n)
 static bool junk_name(const char *name)
 {
 	/* VCS data, our own state, and Kbuild products of an in-tree build. */
-	static const char *const names[] = {".git", ".svn", ".hg", ".kmodpack", ".tmp_versions",
-					    "Module.symvers", "modules.order", "Module.markers"};
+	static const char *const names[] = {".git",	     ".svn",	      ".hg",
+					    ".kmodpack",     ".tmp_versions", "Module.symvers",
+					    "modules.order", "Module.markers"};
 	static const char *const exts[] = {".o", ".ko", ".mod", ".mod.c", ".cmd", ".a"};
 	for (size_t i = 0; i < KP_ARRAY_SIZE(names); i++)
 		if (!strcmp(name, names[i]))
@@ -175,7 +176,8 @@ static int sync_tree(const char *src, const char *dst, const char *skip_abs)
 			}
 		} else if (S_ISLNK(st.st_mode)) {
 			char a[4096], b[4096];
-			ssize_t na = readlink(s, a, sizeof(a) - 1), nb = readlink(t, b, sizeof(b) - 1);
+			ssize_t na = readlink(s, a, sizeof(a) - 1),
+				nb = readlink(t, b, sizeof(b) - 1);
 			if (na < 0) {
 				r = -errno;
 				break;
@@ -324,8 +326,11 @@ static int compile(struct run *rn)
 			kp_strv_push(&av, m->make_args.v[a]);
 		kp_strv_push(&av, "modules");
 		argvs[i] = av.v;
-		rn->jobs[i] = (struct kb_job){.name = f->name, .argv = av.v, .cwd = rn->builddirs[i],
-					      .logpath = rn->logs[i], .make = true};
+		rn->jobs[i] = (struct kb_job){.name = f->name,
+					      .argv = av.v,
+					      .cwd = rn->builddirs[i],
+					      .logpath = rn->logs[i],
+					      .make = true};
 		rn->st[i] = (struct pk_flavour_status){.name = f->name};
 	}
 	if (r == 0) {
@@ -348,8 +353,8 @@ static int compile(struct run *rn)
 		const char *log = keep_log(rn, i);
 		kp_err("flavour %s (%s): compiling failed (make exited with %d):\n%s    full "
 		       "log: %s",
-		       rn->t->flavours[i].name, rn->t->flavours[i].release,
-		       rn->jobs[i].exit_status, errs, log);
+		       rn->t->flavours[i].name, rn->t->flavours[i].release, rn->jobs[i].exit_status,
+		       errs, log);
 		r = -KP_EFAILED;
 	}
 	return r;
@@ -522,7 +527,8 @@ static int stage_modules(struct run *rn, size_t i, json_object *jmods, json_obje
 		json_object_object_add(jm, "path", json_object_new_string(installed));
 		json_object_object_add(jm, "vermagic", json_object_new_string(vermagic));
 		const char *srcv = mi_ko_get(ko, "srcversion");
-		json_object_object_add(jm, "srcversion", srcv ? json_object_new_string(srcv) : NULL);
+		json_object_object_add(jm, "srcversion",
+				       srcv ? json_object_new_string(srcv) : NULL);
 		json_object_object_add(jm, "aliases", strv_json(&sm->aliases));
 		json_object_object_add(jm, "firmware", strv_json(&fw));
 		json_object_array_add(jmods, jm);
@@ -621,7 +627,8 @@ static int stage_data(struct run *rn)
 				mods = kp_reallocarray(mods, nmods + 1, sizeof(*mods));
 				names = kp_reallocarray(names, nmods + 1, sizeof(*names));
 				names[nmods] = NULL;
-				mods[nmods++] = (struct fw_module_firmware){.module = TAKE_PTR(mod)};
+				mods[nmods++] =
+				    (struct fw_module_firmware){.module = TAKE_PTR(mod)};
 			}
 			names[j] = kp_reallocarray(names[j], mods[j].n_names + 1, sizeof(char *));
 			names[j][mods[j].n_names++] = tab + 1;
@@ -678,8 +685,12 @@ static int package(struct run *rn)
 	    0)
 		return r;
 
-	struct spec_input in = {.m = m, .t = t, .flavours = rn->sf, .nflavours = t->nflavours,
-				.source0 = source0, .source_date_epoch = rn->sde,
+	struct spec_input in = {.m = m,
+				.t = t,
+				.flavours = rn->sf,
+				.nflavours = t->nflavours,
+				.source0 = source0,
+				.source_date_epoch = rn->sde,
 				.build_scripts = true};
 	_cleanup_free_ char *data_files = NULL;
 	_cleanup_free_ char *source1 = NULL;
@@ -717,11 +728,17 @@ static int package(struct run *rn)
 	_cleanup_free_ char *buildroot = kp_path_join(stage, "buildroot");
 	_cleanup_free_ char *rpmdir = kp_path_join(stage, "RPMS");
 	_cleanup_free_ char *srpmdir = kp_path_join(stage, "SRPMS");
-	struct spec_rpm_opts ro = {.specfile = specfile, .binary_specfile = pspecfile,
+	struct spec_rpm_opts ro = {.specfile = specfile,
+				   .binary_specfile = pspecfile,
 				   .buildroot = buildroot,
-				   .sourcedir = sources, .rpmdir = rpmdir, .srpmdir = srpmdir,
-				   .workdir = work, .arch = t->arch,
-				   .source_date_epoch = rn->sde, .binary = true, .source = true};
+				   .sourcedir = sources,
+				   .rpmdir = rpmdir,
+				   .srpmdir = srpmdir,
+				   .workdir = work,
+				   .arch = t->arch,
+				   .source_date_epoch = rn->sde,
+				   .binary = true,
+				   .source = true};
 	if ((r = spec_rpm_build(&ro)) < 0)
 		return r;
 	if ((r = kp_check_interrupted()) < 0)
@@ -736,16 +753,17 @@ static int package(struct run *rn)
 		r = add_artifact(rn, arts, rel, "rpm", t->flavours[i].name);
 	}
 	if (r == 0 && rn->data) {
-		_cleanup_free_ char *rel = kp_asprintf("RPMS/noarch/%s-data-%s-%s.noarch.rpm", m->name,
-						       rn->data->version, rn->data->release);
+		_cleanup_free_ char *rel =
+		    kp_asprintf("RPMS/noarch/%s-data-%s-%s.noarch.rpm", m->name, rn->data->version,
+				rn->data->release);
 		r = add_artifact(rn, arts, rel, "data-rpm", NULL);
 		json_object *eulas = strv_json(&rn->data->eulas);
 		json_object_object_add(rn->report, "eulas", eulas);
 		json_object_object_add(rn->report, "firmware_external",
 				       strv_json(&rn->data->firmware_external));
 	}
-	_cleanup_free_ char *srpm = kp_asprintf("SRPMS/%s-%s-%s.src.rpm", m->name, m->version,
-						m->release);
+	_cleanup_free_ char *srpm =
+	    kp_asprintf("SRPMS/%s-%s-%s.src.rpm", m->name, m->version, m->release);
 	_cleanup_free_ char *specrel = kp_asprintf("SPECS/%s", specname);
 	if (r == 0)
 		r = add_artifact(rn, arts, srpm, "srpm", NULL);
@@ -785,8 +803,12 @@ static int verify_build(struct run *rn, const char *dir)
 {
 	set_stage(rn, PK_VERIFYING);
 	_cleanup_free_ char *logdir = kp_path_join(rn->od.dir, "logs");
-	struct vf_opts vo = {.dir = dir, .report = rn->report, .target = rn->t, .logdir = logdir,
-			     .jobs = rn->o->jobs, .timeout = rn->o->verify_timeout,
+	struct vf_opts vo = {.dir = dir,
+			     .report = rn->report,
+			     .target = rn->t,
+			     .logdir = logdir,
+			     .jobs = rn->o->jobs,
+			     .timeout = rn->o->verify_timeout,
 			     .require_load = rn->o->verify_require_load};
 	json_object *v = NULL;
 	int r = vf_verify(&vo, &v);
@@ -829,8 +851,10 @@ static int run_build(struct run *rn)
 	rn->report = report_new(rn);
 
 	if (rn->m->ndata) {
-		struct fw_data_opts fo = {.manifest = rn->m->path, .driver_dir = rn->m->dir,
-					  .name = rn->m->name, .version = rn->m->version,
+		struct fw_data_opts fo = {.manifest = rn->m->path,
+					  .driver_dir = rn->m->dir,
+					  .name = rn->m->name,
+					  .version = rn->m->version,
 					  .release = rn->m->release};
 		if ((r = fw_data_resolve(&fo, rn->m->data, rn->m->ndata, &rn->data)) < 0)
 			return r;
@@ -867,8 +891,9 @@ static int run_build(struct run *rn)
 		json_object_object_add(jf, "tree", json_object_new_string(f->tree));
 		_cleanup_free_ char *logrel = kp_asprintf("logs/%s.log", f->name);
 		json_object_object_add(jf, "log", json_object_new_string(logrel));
-		json_object_object_add(jf, "compile_seconds",
-				       json_object_new_double(rn->jobs[i].ended - rn->jobs[i].started));
+		json_object_object_add(
+		    jf, "compile_seconds",
+		    json_object_new_double(rn->jobs[i].ended - rn->jobs[i].started));
 		json_object *jm = json_object_new_array();
 		json_object_object_add(jf, "modules", jm);
 		json_object_array_add(jfl, jf);
@@ -884,8 +909,8 @@ static int run_build(struct run *rn)
 		return r;
 
 	_cleanup_free_ char *rpath = kp_path_join(rn->od.stage, REPORT_NAME);
-	const char *text = json_object_to_json_string_ext(rn->report, JSON_C_TO_STRING_PRETTY |
-								       JSON_C_TO_STRING_NOSLASHESCAPE);
+	const char *text = json_object_to_json_string_ext(
+	    rn->report, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE);
 	if ((r = kp_write_file(rpath, text, strlen(text), 0644)) < 0)
 		return r;
 	if ((r = kp_check_interrupted()) < 0)
@@ -897,8 +922,8 @@ static int run_build(struct run *rn)
 		kp_warn("cannot record the build in '%s': the next run rebuilds", rn->od.state);
 	/* A failure's log that this build superseded would only mislead. */
 	for (size_t i = 0; i < rn->t->nflavours; i++) {
-		_cleanup_free_ char *old = kp_asprintf("%s/logs/%s.failed.log", rn->od.dir,
-						       rn->t->flavours[i].name);
+		_cleanup_free_ char *old =
+		    kp_asprintf("%s/logs/%s.failed.log", rn->od.dir, rn->t->flavours[i].name);
 		unlink(old);
 	}
 	set_stage(rn, PK_DONE);

@@ -32,12 +32,12 @@ typedef void (*pk_progress_fn)(void *data, const struct pk_flavour_status *st, s
 
 struct pk_build_opts {
 	const char *driver_dir;
-	const char *target_file; /* NULL: the host target */
-	const char *outdir;      /* default "out" */
-	int jobs;                /* total job budget; <= 0: number of CPUs */
-	bool force;              /* build even when nothing changed since the last build */
-	bool verify;             /* run verify/ on the staged build; publish only if it passes */
-	double verify_timeout;   /* per VM, seconds; <= 0: verify's default */
+	const char *target_file;  /* NULL: the host target */
+	const char *outdir;	  /* default "out" */
+	int jobs;		  /* total job budget; <= 0: number of CPUs */
+	bool force;		  /* build even when nothing changed since the last build */
+	bool verify;		  /* run verify/ on the staged build; publish only if it passes */
+	double verify_timeout;	  /* per VM, seconds; <= 0: verify's default */
 	bool verify_require_load; /* a flavour without a kernel image fails verification */
 	pk_progress_fn progress;
 	void *progress_data;
@@ -45,9 +45,9 @@ struct pk_build_opts {
 
 struct pk_build_result {
 	struct json_object *report; /* the build report (owned) */
-	char *outdir;               /* absolute */
-	char *report_path;          /* outdir/build-report.json */
-	bool up_to_date;            /* nothing changed: the last build's artifacts stand */
+	char *outdir;		    /* absolute */
+	char *report_path;	    /* outdir/build-report.json */
+	bool up_to_date;	    /* nothing changed: the last build's artifacts stand */
 };
 
 int pk_build(const struct pk_build_opts *o, struct pk_build_result *res);

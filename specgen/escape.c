@@ -279,7 +279,8 @@ const char *spec_files_path_problem(const char *path)
 			return "contains a brace, which rpm expands as a glob";
 		/* rpm finds %attr(...), %config, %doc... anywhere in the expanded line. */
 		if (*p == '%' && ((p[1] >= 'a' && p[1] <= 'z') || (p[1] >= 'A' && p[1] <= 'Z')))
-			return "contains '%' before a letter, which rpm reads as a %files attribute";
+			return "contains '%' before a letter, which rpm reads as a %files "
+			       "attribute";
 		p += n;
 	}
 	return NULL;

@@ -139,8 +139,9 @@ static void check_indexes(struct vf_run *v, struct vf_flavour *f)
 	struct vf_kmod *k = NULL;
 	int r = vf_kmod_open(moddir, &k);
 	if (r < 0) {
-		vf_check_fail(&f->install, "cannot read the module indexes depmod wrote in '%s': %s",
-			      moddir, strerror(-r));
+		vf_check_fail(&f->install,
+			      "cannot read the module indexes depmod wrote in '%s': %s", moddir,
+			      strerror(-r));
 		return;
 	}
 	for (size_t i = 0; i < f->nmods; i++) {
@@ -156,7 +157,8 @@ static void check_indexes(struct vf_run *v, struct vf_flavour *f)
 			continue;
 		}
 		for (size_t d = 0; d < m->depends.n; d++) {
-			/* The kernel's own modules are not in the scratch root; symbols cover them. */
+			/* The kernel's own modules are not in the scratch root; symbols cover them.
+			 */
 			if (!find_module(f, m->depends.v[d]))
 				continue;
 			if (!kp_strv_contains(&deps, m->depends.v[d]))
@@ -177,7 +179,8 @@ static void check_indexes(struct vf_run *v, struct vf_flavour *f)
 		for (size_t fw = 0; fw < m->firmware.n; fw++) {
 			_cleanup_free_ char *path =
 			    kp_asprintf("%s/lib/firmware/%s", f->root, m->firmware.v[fw]);
-			if (!kp_is_file(path) && !kp_strv_contains(&v->fw_external, m->firmware.v[fw]))
+			if (!kp_is_file(path) &&
+			    !kp_strv_contains(&v->fw_external, m->firmware.v[fw]))
 				vf_check_fail(&m->install,
 					      "firmware '%s' it declares is not installed in "
 					      "/lib/firmware (nor declared external)",

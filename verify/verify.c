@@ -437,8 +437,7 @@ int vf_verify(const struct vf_opts *o, json_object **result)
 			f->load.status = VF_SKIP;
 			for (size_t k = 0; k < f->nmods; k++)
 				f->mods[k].load.status = VF_SKIP;
-		}
-		else if (!f->initrd)
+		} else if (!f->initrd)
 			f->load_skipped = "not run: the install failed";
 		r = kp_check_interrupted();
 	}
