@@ -4,6 +4,7 @@
 #include <json-c/json.h>
 #include <string.h>
 
+#include "common/json.h"
 #include "common/log.h"
 #include "modinfo/ko.h"
 
@@ -148,24 +149,11 @@ size_t hcl_check_count_verdict(const struct hcl_check *c, enum hcl_verdict v)
 	return n;
 }
 
-static json_object *string_or_null(const char *s)
-{
-	return s ? json_object_new_string(s) : NULL;
-}
-
 static json_object *take_string_or_null(char *s)
 {
-	json_object *o = string_or_null(s);
+	json_object *o = kp_json_str(s);
 	free(s);
 	return o;
-}
-
-static json_object *strv_json(const struct kp_strv *sv)
-{
-	json_object *a = json_object_new_array();
-	for (size_t i = 0; i < sv->n; i++)
-		json_object_array_add(a, json_object_new_string(sv->v[i]));
-	return a;
 }
 
 static json_object *result_json(const struct hcl_result *r)
@@ -178,11 +166,11 @@ static json_object *result_json(const struct hcl_result *r)
 				       take_string_or_null(hcl_match_format_field(&r->id, f)));
 	json_object_object_add(o, "class", take_string_or_null(hcl_match_format_class(&r->id)));
 	json_object_object_add(o, "alias", json_object_new_string(r->id.alias));
-	json_object_object_add(o, "module", string_or_null(r->module));
-	json_object_object_add(o, "source", string_or_null(r->source));
+	json_object_object_add(o, "module", kp_json_str(r->module));
+	json_object_object_add(o, "source", kp_json_str(r->source));
 	json_object_object_add(o, "verdict", json_object_new_string(hcl_verdict_name(r->verdict)));
-	json_object_object_add(o, "claimed_by", strv_json(&r->claimed_by));
-	json_object_object_add(o, "possible_class_match", strv_json(&r->class_possible));
+	json_object_object_add(o, "claimed_by", kp_json_strv(&r->claimed_by));
+	json_object_object_add(o, "possible_class_match", kp_json_strv(&r->class_possible));
 	json_object *claims = json_object_new_array();
 	for (size_t i = 0; i < r->nhits; i++) {
 		const struct hcl_hit *h = &r->hits[i];
@@ -198,9 +186,9 @@ static json_object *result_json(const struct hcl_result *r)
 		json_object_array_add(claims, cl);
 	}
 	json_object_object_add(o, "claims", claims);
-	json_object_object_add(o, "vendor_name", string_or_null(r->vendor_name));
-	json_object_object_add(o, "device_name", string_or_null(r->device_name));
-	json_object_object_add(o, "subsystem_name", string_or_null(r->subsystem_name));
+	json_object_object_add(o, "vendor_name", kp_json_str(r->vendor_name));
+	json_object_object_add(o, "device_name", kp_json_str(r->device_name));
+	json_object_object_add(o, "subsystem_name", kp_json_str(r->subsystem_name));
 	return o;
 }
 

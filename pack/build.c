@@ -10,6 +10,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "common/json.h"
 #include "common/archive.h"
 #include "common/fs.h"
 #include "common/log.h"
@@ -407,14 +408,6 @@ static char *module_file_name(const char *path)
 	return kp_strndup(b, strlen(b) - 3);
 }
 
-static json_object *strv_json(const struct kp_strv *sv)
-{
-	json_object *a = json_object_new_array();
-	for (size_t i = 0; i < sv->n; i++)
-		json_object_array_add(a, json_object_new_string(sv->v[i]));
-	return a;
-}
-
 /*
  * Check and stage one flavour's modules: vermagic must name the flavour's
  * release, every module named in the manifest must exist; only those (or
@@ -529,8 +522,8 @@ static int stage_modules(struct run *rn, size_t i, json_object *jmods, json_obje
 		const char *srcv = mi_ko_get(ko, "srcversion");
 		json_object_object_add(jm, "srcversion",
 				       srcv ? json_object_new_string(srcv) : NULL);
-		json_object_object_add(jm, "aliases", strv_json(&sm->aliases));
-		json_object_object_add(jm, "firmware", strv_json(&fw));
+		json_object_object_add(jm, "aliases", kp_json_strv(&sm->aliases));
+		json_object_object_add(jm, "firmware", kp_json_strv(&fw));
 		json_object_array_add(jmods, jm);
 		kp_strv_release(&fw);
 		mi_ko_free(ko);
@@ -757,10 +750,10 @@ static int package(struct run *rn)
 		    kp_asprintf("RPMS/noarch/%s-data-%s-%s.noarch.rpm", m->name, rn->data->version,
 				rn->data->release);
 		r = add_artifact(rn, arts, rel, "data-rpm", NULL);
-		json_object *eulas = strv_json(&rn->data->eulas);
+		json_object *eulas = kp_json_strv(&rn->data->eulas);
 		json_object_object_add(rn->report, "eulas", eulas);
 		json_object_object_add(rn->report, "firmware_external",
-				       strv_json(&rn->data->firmware_external));
+				       kp_json_strv(&rn->data->firmware_external));
 	}
 	_cleanup_free_ char *srpm =
 	    kp_asprintf("SRPMS/%s-%s-%s.src.rpm", m->name, m->version, m->release);

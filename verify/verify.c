@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <unistd.h>
 
+#include "common/json.h"
 #include "common/fs.h"
 #include "common/log.h"
 #include "common/signals.h"
@@ -303,19 +304,11 @@ static const char *status_name(enum vf_status s)
 			      : "not run";
 }
 
-static json_object *strv_json(const struct kp_strv *sv)
-{
-	json_object *a = json_object_new_array();
-	for (size_t i = 0; i < sv->n; i++)
-		json_object_array_add(a, json_object_new_string(sv->v[i]));
-	return a;
-}
-
 static json_object *check_json(const struct vf_check *c)
 {
 	json_object *o = json_object_new_object();
 	json_object_object_add(o, "status", json_object_new_string(status_name(c->status)));
-	json_object_object_add(o, "errors", strv_json(&c->errors));
+	json_object_object_add(o, "errors", kp_json_strv(&c->errors));
 	return o;
 }
 
@@ -365,7 +358,7 @@ static json_object *result_json(struct vf_run *v, bool *passed)
 			if (m->load_errno)
 				json_object_object_add(l, "errno",
 						       json_object_new_string(m->load_errno));
-			json_object_object_add(l, "kernel", strv_json(&m->kernel));
+			json_object_object_add(l, "kernel", kp_json_strv(&m->kernel));
 			json_object_object_add(o, "load", l);
 			json_object_array_add(jm, o);
 			ok = ok && m->install.status != VF_FAIL && m->symbols.status != VF_FAIL &&
