@@ -150,19 +150,6 @@ static void test_files_path(void **state)
 
 /* ---- hostile text through the real rpm ---- */
 
-static char *replace(const char *s, const char *from, const char *to)
-{
-	struct kp_buf b = {0};
-	const char *p;
-	while ((p = strstr(s, from))) {
-		kp_buf_add(&b, s, p - s);
-		kp_buf_adds(&b, to);
-		s = p + strlen(from);
-	}
-	kp_buf_adds(&b, s);
-	return kp_buf_steal(&b);
-}
-
 struct hostile {
 	const char *line;      /* one-line fields: summary, license, vendor, url, packager */
 	const char *text;      /* description */
@@ -209,18 +196,18 @@ static void render_and_build(const char *dir, const struct hostile *h)
 	assert_int_equal(kp_read_file(fx, &t0, &len), 0);
 	_cleanup_free_ char *url = NULL;
 	assert_int_equal(spec_escape_token("url", h->token, &url), 0);
-	_cleanup_free_ char *tu = replace(t0, "@URL@", url);
+	_cleanup_free_ char *tu = tl_replace(t0, "@URL@", url);
 	free(t0);
 	t0 = TAKE_PTR(tu);
 	const char *keys[] = {"@SUMMARY@", "@LICENSE@", "@VENDOR@", "@PACKAGER@"};
 	for (size_t i = 0; i < KP_ARRAY_SIZE(keys); i++) {
-		char *t = replace(t0, keys[i], line);
+		char *t = tl_replace(t0, keys[i], line);
 		free(t0);
 		t0 = t;
 	}
-	_cleanup_free_ char *t1 = replace(t0, "@DESCRIPTION@", text);
-	_cleanup_free_ char *t2 = replace(t1, "@CHANGELOG@", clog);
-	_cleanup_free_ char *spec = replace(t2, "@FILE@", file);
+	_cleanup_free_ char *t1 = tl_replace(t0, "@DESCRIPTION@", text);
+	_cleanup_free_ char *t2 = tl_replace(t1, "@CHANGELOG@", clog);
+	_cleanup_free_ char *spec = tl_replace(t2, "@FILE@", file);
 	tl_write(dir, "SPECS/hostile.spec", spec);
 	_cleanup_free_ char *staged = kp_asprintf("root%s", path);
 	tl_write(dir, staged, "data\n");

@@ -28,19 +28,6 @@ struct fx {
 	struct spec_rpm_opts o;
 };
 
-static char *replace(const char *s, const char *from, const char *to)
-{
-	struct kp_buf b = {0};
-	const char *p;
-	while ((p = strstr(s, from))) {
-		kp_buf_add(&b, s, p - s);
-		kp_buf_adds(&b, to);
-		s = p + strlen(from);
-	}
-	kp_buf_adds(&b, s);
-	return kp_buf_steal(&b);
-}
-
 /* Lay out spec, buildroot and sources of the two-flavour fixture in dir. */
 static void fx_init(struct fx *f, const char *dir, const char *spec_text)
 {
@@ -78,8 +65,8 @@ static char *fixture_spec(const char *summary, const char *description)
 	_cleanup_free_ char *text = NULL;
 	size_t len;
 	assert_int_equal(kp_read_file(path, &text, &len), 0);
-	_cleanup_free_ char *s1 = replace(text, "@SUMMARY@", summary);
-	return replace(s1, "@DESCRIPTION@", description);
+	_cleanup_free_ char *s1 = tl_replace(text, "@SUMMARY@", summary);
+	return tl_replace(s1, "@DESCRIPTION@", description);
 }
 
 static void fx_release(struct fx *f)

@@ -56,6 +56,19 @@ char *tl_run(const char *fmt, ...)
 	return kp_buf_steal(&b);
 }
 
+char *tl_replace(const char *s, const char *from, const char *to)
+{
+	struct kp_buf b = {0};
+	const char *p;
+	while ((p = strstr(s, from))) {
+		kp_buf_add(&b, s, p - s);
+		kp_buf_adds(&b, to);
+		s = p + strlen(from);
+	}
+	kp_buf_adds(&b, s);
+	return kp_buf_steal(&b);
+}
+
 static struct kp_buf logbuf;
 
 static void capture(void *data, enum kp_log_prio prio, const char *msg)

@@ -22,6 +22,8 @@ void tl_write(const char *dir, const char *rel, const char *content);
  * command does. Caller frees.
  */
 char *tl_run(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* s with every from replaced by to. Caller frees. */
+char *tl_replace(const char *s, const char *from, const char *to);
 /* Collect log messages; tl_log_text() returns everything logged since tl_log_reset(). */
 void tl_log_capture(void);
 void tl_log_reset(void);
