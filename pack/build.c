@@ -857,11 +857,11 @@ static int run_build(struct run *rn)
 	_cleanup_free_ char *key = NULL;
 	if ((r = pk_cache_key(rn->m, rn->t, rn->data, rn->sde, rn->od.dir, &key)) < 0)
 		return r;
-	if (!o->force && pk_cache_fresh(rn->od.state, rn->od.dir, key)) {
+	json_object *published = NULL;
+	if (!o->force && pk_cache_fresh(rn->od.state, rn->od.dir, key, &published)) {
 		/* Nothing changed: the published build stands, nothing is written. */
-		_cleanup_free_ char *rp = kp_path_join(rn->od.dir, REPORT_NAME);
 		json_object_put(rn->report);
-		rn->report = json_object_from_file(rp);
+		rn->report = published;
 		rn->up_to_date = true;
 		return o->verify ? verify_build(rn, rn->od.dir) : 0;
 	}

@@ -105,7 +105,8 @@ int pk_cache_key(const struct spec_manifest *m, const struct kb_target *t,
 	return 0;
 }
 
-bool pk_cache_fresh(const char *statedir, const char *outdir, const char *key)
+bool pk_cache_fresh(const char *statedir, const char *outdir, const char *key,
+		    struct json_object **report)
 {
 	_cleanup_free_ char *kf = kp_path_join(statedir, KEY_FILE);
 	_cleanup_free_ char *old = NULL;
@@ -126,7 +127,10 @@ bool pk_cache_fresh(const char *statedir, const char *outdir, const char *key)
 		char sum[65];
 		ok = rel && want && spec_sha256_file(p, sum) == 0 && !strcmp(sum, want);
 	}
-	json_object_put(rep);
+	if (ok)
+		*report = rep;
+	else
+		json_object_put(rep);
 	return ok;
 }
 

@@ -17,12 +17,17 @@
 struct kb_target;
 struct spec_manifest;
 struct fw_data;
+struct json_object;
 
 /* Build the key (a text listing every input with its sha256). */
 int pk_cache_key(const struct spec_manifest *m, const struct kb_target *t,
 		 const struct fw_data *data, long long sde, const char *outdir, char **key);
-/* True when statedir holds this key and outdir still holds that build's artifacts. */
-bool pk_cache_fresh(const char *statedir, const char *outdir, const char *key);
+/*
+ * True when statedir holds this key and outdir still holds that build's
+ * artifacts; then *report is the published build report (owned).
+ */
+bool pk_cache_fresh(const char *statedir, const char *outdir, const char *key,
+		    struct json_object **report);
 /* Remember key after a successful publish. */
 int pk_cache_store(const char *statedir, const char *key);
 
