@@ -12,6 +12,7 @@
 
 #include "common/json.h"
 #include "common/archive.h"
+#include "common/digest.h"
 #include "common/fs.h"
 #include "common/log.h"
 #include "common/signals.h"
@@ -547,7 +548,7 @@ static int add_artifact(struct run *rn, json_object *arts, const char *rel, cons
 		kp_err("rpm did not produce '%s'", rel);
 		return -KP_EFAILED;
 	}
-	int r = spec_sha256_file(path, sum);
+	int r = kp_sha256_file(path, sum);
 	if (r < 0)
 		return r;
 	json_object *a = json_object_new_object();

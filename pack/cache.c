@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "common/digest.h"
 #include "common/fs.h"
 #include "common/log.h"
 #include "firmware/data.h"
@@ -21,7 +22,7 @@
 static void add_file(struct kp_buf *b, const char *label, const char *path)
 {
 	char sum[65];
-	if (spec_sha256_file(path, sum) < 0)
+	if (kp_sha256_file(path, sum) < 0)
 		strcpy(sum, "missing");
 	kp_buf_addf(b, "%s\t%s\t%s\n", label, path, sum);
 }
@@ -125,7 +126,7 @@ bool pk_cache_fresh(const char *statedir, const char *outdir, const char *key,
 		const char *want = json_object_get_string(json_object_object_get(a, "sha256"));
 		_cleanup_free_ char *p = kp_path_join(outdir, rel ? rel : "");
 		char sum[65];
-		ok = rel && want && spec_sha256_file(p, sum) == 0 && !strcmp(sum, want);
+		ok = rel && want && kp_sha256_file(p, sum) == 0 && !strcmp(sum, want);
 	}
 	if (ok)
 		*report = rep;

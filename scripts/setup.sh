@@ -12,7 +12,7 @@ cd "$(dirname "$0")/.."
 packages=(
 	gcc make cmake pkg-config
 	libkmod-dev librpm-dev libelf-dev libxml2-dev libcmocka-dev libinih-dev
-	libarchive-dev libjson-c-dev
+	libarchive-dev libjson-c-dev libssl-dev
 	linux-headers-amd64 linux-headers-cloud-amd64
 	rpm rpm2cpio cpio kmod pci.ids xz-utils bzip2 zstd gzip procps python3
 	qemu-system-x86 busybox-static

@@ -33,7 +33,5 @@ struct spec_rpm_opts {
 /* Returns 0, or -KP_EFAILED after logging rpm's own messages. */
 int spec_rpm_build(const struct spec_rpm_opts *o);
 
-/* sha256 of a file as 64 lowercase hex digits (rpmio's digest). */
-int spec_sha256_file(const char *path, char out[65]);
 
 #endif

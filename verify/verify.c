@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "common/json.h"
+#include "common/digest.h"
 #include "common/fs.h"
 #include "common/log.h"
 #include "common/signals.h"
@@ -127,7 +128,7 @@ static char *artifact(struct vf_run *v, json_object *a, struct vf_flavour *f)
 	char got[65];
 	if (!rel || !kp_is_file(p)) {
 		vf_check_fail(&f->install, "'%s' listed in the build report is missing", p);
-	} else if (sum && spec_sha256_file(p, got) == 0 && strcmp(got, sum)) {
+	} else if (sum && kp_sha256_file(p, got) == 0 && strcmp(got, sum)) {
 		vf_check_fail(&f->install,
 			      "'%s' is not the file the build made (sha256 differs from the "
 			      "build report)",
