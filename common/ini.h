@@ -15,6 +15,7 @@
 #include <stddef.h>
 
 #include "common/kv.h"
+#include "common/util.h"
 
 struct kp_ini_entry {
 	char *section; /* "" before the first [section] */
@@ -38,5 +39,6 @@ struct kp_ini {
 /* Returns 0, -errno (open/read), or -KP_EINPUT after logging "path:line: why". */
 int kp_ini_load(const char *path, struct kp_ini **out);
 void kp_ini_free(struct kp_ini *ini);
+KP_DEFINE_TRIVIAL_CLEANUP_FUNC(struct kp_ini *, kp_ini_free);
 
 #endif

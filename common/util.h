@@ -31,6 +31,19 @@ static inline void kp_freep(void *p)
 		_tp;                                                                               \
 	})
 
+/*
+ * KP_DEFINE_TRIVIAL_CLEANUP_FUNC(struct mi_ko *, mi_ko_free) defines
+ * mi_ko_freep(), so that `_cleanup_(mi_ko_freep) struct mi_ko *ko = NULL;`
+ * frees ko at every return and TAKE_PTR(ko) hands it off. Every heap object
+ * type declares one next to its _free (docs/architecture.md, Lifetimes).
+ */
+#define KP_DEFINE_TRIVIAL_CLEANUP_FUNC(type, func)                                                 \
+	static inline void func##p(type *p)                                                        \
+	{                                                                                          \
+		if (*p)                                                                            \
+			func(*p);                                                                  \
+	}
+
 #define KP_PRINTF(a, b) __attribute__((format(printf, a, b)))
 
 void *kp_malloc(size_t n);
@@ -58,6 +71,8 @@ void kp_strv_pushf(struct kp_strv *sv, const char *fmt, ...) KP_PRINTF(2, 3);
 bool kp_strv_contains(const struct kp_strv *sv, const char *s);
 void kp_strv_sort(struct kp_strv *sv);
 void kp_strv_release(struct kp_strv *sv);
+/* `_cleanup_strv_ struct kp_strv sv = {0};` releases sv at scope exit. */
+#define _cleanup_strv_ _cleanup_(kp_strv_release)
 /* Split on white space and commas (manifest lists). */
 void kp_strv_split(struct kp_strv *sv, const char *s);
 /* Split on any of the bytes in seps. */
@@ -75,6 +90,8 @@ void kp_buf_addf(struct kp_buf *b, const char *fmt, ...) KP_PRINTF(2, 3);
 /* Returns the owned string (never NULL) and leaves b empty. */
 char *kp_buf_steal(struct kp_buf *b);
 void kp_buf_release(struct kp_buf *b);
+/* `_cleanup_buf_ struct kp_buf b = {0};` releases b at scope exit (kp_buf_steal empties it). */
+#define _cleanup_buf_ _cleanup_(kp_buf_release)
 
 /* Number of online CPUs, at least 1. */
 int kp_ncpus(void);

@@ -85,11 +85,7 @@ struct fw_data_opts {
 int fw_data_resolve(const struct fw_data_opts *o, const struct kp_kv *kv, size_t n_kv,
 		    struct fw_data **out);
 void fw_data_free(struct fw_data *d);
-static inline void fw_data_freep(struct fw_data **d)
-{
-	fw_data_free(*d);
-}
-#define _cleanup_fw_data_ _cleanup_(fw_data_freep)
+KP_DEFINE_TRIVIAL_CLEANUP_FUNC(struct fw_data *, fw_data_free);
 
 /* Look a file up by install path; NULL when the package does not ship it. */
 const struct fw_file *fw_data_find(const struct fw_data *d, const char *dest);

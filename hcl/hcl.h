@@ -47,10 +47,7 @@ struct hcl_check;
 /* ids may be NULL (no names). Both are borrowed and must outlive the check. */
 struct hcl_check *hcl_check_new(struct hcl_index *idx, const struct hcl_pciids *ids);
 void hcl_check_free(struct hcl_check *c);
-static inline void hcl_check_freep(struct hcl_check **p)
-{
-	hcl_check_free(*p);
-}
+KP_DEFINE_TRIVIAL_CLEANUP_FUNC(struct hcl_check *, hcl_check_free);
 
 const struct hcl_result *hcl_check_add(struct hcl_check *c, const struct hcl_match *id,
 				       const char *module, const char *source);

@@ -11,6 +11,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "common/util.h"
 #include "hcl/pci.h"
 
 struct hcl_claim {
@@ -28,10 +29,7 @@ struct hcl_index;
 
 struct hcl_index *hcl_index_new(void);
 void hcl_index_free(struct hcl_index *idx);
-static inline void hcl_index_freep(struct hcl_index **p)
-{
-	hcl_index_free(*p);
-}
+KP_DEFINE_TRIVIAL_CLEANUP_FUNC(struct hcl_index *, hcl_index_free);
 
 /*
  * Readers; each returns 0, or -KP_EENV for a missing file / -KP_EINPUT for

@@ -5,6 +5,8 @@
 
 #include <stdint.h>
 
+#include "common/util.h"
+
 #define HCL_PCIIDS_DEFAULT "/usr/share/misc/pci.ids"
 
 struct hcl_pciids;
@@ -16,10 +18,7 @@ struct hcl_pciids;
  */
 int hcl_pciids_open(const char *path, struct hcl_pciids **out);
 void hcl_pciids_free(struct hcl_pciids *ids);
-static inline void hcl_pciids_freep(struct hcl_pciids **p)
-{
-	hcl_pciids_free(*p);
-}
+KP_DEFINE_TRIVIAL_CLEANUP_FUNC(struct hcl_pciids *, hcl_pciids_free);
 
 /* Names are borrowed; NULL when the database does not know the ID. */
 const char *hcl_pciids_vendor(const struct hcl_pciids *ids, uint16_t vendor);

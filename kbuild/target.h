@@ -12,6 +12,8 @@
 
 #include <stddef.h>
 
+#include "common/util.h"
+
 struct kb_flavour {
 	char *name;	   /* "xen", "amd64", "cloud-amd64" */
 	char *tree;	   /* Kbuild tree (absolute, symlinks resolved) */
@@ -37,6 +39,7 @@ struct kb_target {
 /* Load a target file, or the host target when path is NULL. */
 int kb_target_load(const char *path, struct kb_target **out);
 void kb_target_free(struct kb_target *t);
+KP_DEFINE_TRIVIAL_CLEANUP_FUNC(struct kb_target *, kb_target_free);
 const struct kb_flavour *kb_target_find(const struct kb_target *t, const char *flavour);
 
 /*

@@ -37,11 +37,6 @@ void mi_ko_free(struct mi_ko *ko)
 	free(ko);
 }
 
-static void mi_ko_freep(struct mi_ko **ko)
-{
-	mi_ko_free(*ko);
-}
-
 static void elf_endp(Elf **e)
 {
 	if (*e)

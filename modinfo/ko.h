@@ -32,6 +32,7 @@ int mi_ko_open(const char *path, struct mi_ko **out);
  */
 int mi_ko_open_mem(const char *path, void *data, size_t len, struct mi_ko **out);
 void mi_ko_free(struct mi_ko *ko);
+KP_DEFINE_TRIVIAL_CLEANUP_FUNC(struct mi_ko *, mi_ko_free);
 
 /* Module name: "name" field if present, else the file name without .ko*, '-' -> '_'. */
 const char *mi_ko_name(const struct mi_ko *ko);

@@ -52,6 +52,7 @@ struct spec_manifest {
  */
 int spec_manifest_load(const char *dir_or_file, struct spec_manifest **out);
 void spec_manifest_free(struct spec_manifest *m);
+KP_DEFINE_TRIVIAL_CLEANUP_FUNC(struct spec_manifest *, spec_manifest_free);
 
 /* The validators, shared with other modules: true when s is acceptable. */
 bool spec_is_package_name(const char *s); /* lowercase letters, digits, '-' '_' */

@@ -17,10 +17,13 @@
 
 #include <stddef.h>
 
+#include "common/util.h"
+
 struct spec_vars;
 
 struct spec_vars *spec_vars_new(void);
 void spec_vars_free(struct spec_vars *v);
+KP_DEFINE_TRIVIAL_CLEANUP_FUNC(struct spec_vars *, spec_vars_free);
 /* Set NAME to a copy of value. */
 void spec_vars_set(struct spec_vars *v, const char *name, const char *value);
 void spec_vars_setf(struct spec_vars *v, const char *name, const char *fmt, ...)

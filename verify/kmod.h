@@ -15,6 +15,7 @@ struct vf_kmod;
 /* Open the indexes of moddir (ROOT/lib/modules/RELEASE), ignoring the host's modprobe.d. */
 int vf_kmod_open(const char *moddir, struct vf_kmod **out);
 void vf_kmod_free(struct vf_kmod *k);
+KP_DEFINE_TRIVIAL_CLEANUP_FUNC(struct vf_kmod *, vf_kmod_free);
 /* Module names a modalias resolves to, as modprobe would (appended to out). */
 int vf_kmod_lookup(struct vf_kmod *k, const char *modalias, struct kp_strv *out);
 /*

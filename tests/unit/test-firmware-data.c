@@ -104,7 +104,7 @@ static void test_every_key(void **state)
 	    KV("bugtool", "data/bugtool", 10),
 	    KV("eula", "data/helloworld-EULA", 11),
 	};
-	_cleanup_fw_data_ struct fw_data *d = NULL;
+	_cleanup_(fw_data_freep) struct fw_data *d = NULL;
 	assert_int_equal(resolve(e, kv, KP_ARRAY_SIZE(kv), &d), 0);
 	assert_string_equal(tl_log_text(), "");
 	assert_string_equal(d->version, "2.5");
@@ -158,7 +158,7 @@ static void test_defaults_from_driver(void **state)
 	struct env *e = *state;
 	tl_write(e->drv, "README", "r\n");
 	struct kp_kv kv[] = {KV("doc", "README", 2)};
-	_cleanup_fw_data_ struct fw_data *d = NULL;
+	_cleanup_(fw_data_freep) struct fw_data *d = NULL;
 	assert_int_equal(resolve(e, kv, 1, &d), 0);
 	assert_string_equal(d->version, "1.0");
 	assert_string_equal(d->release, "1");
@@ -172,7 +172,7 @@ static void test_glob_keeps_path_below_wildcard(void **state)
 	tl_write(e->drv, "fw/acme/b.bin", "b");
 	tl_write(e->drv, "fw/acme/notes.txt", "n");
 	struct kp_kv kv[] = {KV("firmware", "fw/*/*.bin", 3)};
-	_cleanup_fw_data_ struct fw_data *d = NULL;
+	_cleanup_(fw_data_freep) struct fw_data *d = NULL;
 	assert_int_equal(resolve(e, kv, 1, &d), 0);
 	find(d, "/lib/firmware/acme/a.bin");
 	find(d, "/lib/firmware/acme/b.bin");
@@ -236,7 +236,7 @@ static void test_symlink_inside_is_followed(void **state)
 	_cleanup_free_ char *link = kp_path_join(e->drv, "fw/alias.bin");
 	assert_int_equal(symlink("real.bin", link), 0);
 	struct kp_kv kv[] = {KV("firmware", "fw", 2)};
-	_cleanup_fw_data_ struct fw_data *d = NULL;
+	_cleanup_(fw_data_freep) struct fw_data *d = NULL;
 	assert_int_equal(resolve(e, kv, 1, &d), 0);
 	const struct fw_file *f = find(d, "/lib/firmware/alias.bin");
 	assert_true(kp_endswith(f->src, "/fw/real.bin"));
@@ -303,7 +303,7 @@ static void test_special_names(void **state)
 	/* Quoted: a literal name, no glob, spaces and commas kept. */
 	struct kp_kv kv[] = {KV("firmware", "fw", 2),
 			     KV("doc", "\"doc/read me, first.txt\" \"doc/x[1].txt\"", 3)};
-	_cleanup_fw_data_ struct fw_data *d = NULL;
+	_cleanup_(fw_data_freep) struct fw_data *d = NULL;
 	assert_int_equal(resolve(e, kv, 2, &d), 0);
 	for (size_t i = 0; i < KP_ARRAY_SIZE(names); i++) {
 		_cleanup_free_ char *dest = kp_asprintf("/lib/firmware/%s", names[i]);
@@ -347,7 +347,7 @@ static void test_eula(void **state)
 
 	/* Found among the docs without being named as a EULA. */
 	tl_log_reset();
-	_cleanup_fw_data_ struct fw_data *ok = NULL;
+	_cleanup_(fw_data_freep) struct fw_data *ok = NULL;
 	assert_int_equal(resolve(e, kv, 1, &ok), 0);
 	assert_int_equal(ok->eulas.n, 1);
 	assert_string_equal(ok->eulas.v[0], "/usr/share/doc/helloworld-data-1.0/acme-EULA");
@@ -370,7 +370,7 @@ static void test_config_tree_in_system_dir(void **state)
 	tl_write(e->drv, "etc/logrotate.d/helloworld", "/var/log/hw.log {}\n");
 	tl_write(e->drv, "etc/helloworld/hw.conf", "x\n");
 	struct kp_kv kv[] = {KV("config", "etc", 2)};
-	_cleanup_fw_data_ struct fw_data *d = NULL;
+	_cleanup_(fw_data_freep) struct fw_data *d = NULL;
 	assert_int_equal(resolve(e, kv, 1, &d), 0);
 	find(d, "/etc/logrotate.d/helloworld");
 	assert_null(fw_data_find(d, "/etc/logrotate.d"));
@@ -407,7 +407,7 @@ static void test_bugtool_single_files_by_role(void **state)
 	tl_write(e->drv, "s/acme/files.xml",
 		 "<collect>\n<files>/etc/acme.conf</files>\n</collect>\n");
 	struct kp_kv kv[] = {KV("bugtool", "s/acme/files.xml s/acme.xml", 2)};
-	_cleanup_fw_data_ struct fw_data *d = NULL;
+	_cleanup_(fw_data_freep) struct fw_data *d = NULL;
 	assert_int_equal(resolve(e, kv, 1, &d), 0);
 	find(d, "/etc/xensource/bugtool/acme.xml");
 	find(d, "/etc/xensource/bugtool/acme/files.xml");
@@ -453,7 +453,7 @@ static void test_example_driver(void **state)
 				 .name = "helloworld",
 				 .version = "1.0",
 				 .release = "1"};
-	_cleanup_fw_data_ struct fw_data *d = NULL;
+	_cleanup_(fw_data_freep) struct fw_data *d = NULL;
 	assert_int_equal(fw_data_resolve(&o, kv, KP_ARRAY_SIZE(kv), &d), 0);
 	assert_string_equal(tl_log_text(), "");
 	static const char *const dests[] = {

@@ -149,7 +149,7 @@ static const char example_files[] =
 static void test_render(void **state)
 {
 	struct env e = {0};
-	_cleanup_fw_data_ struct fw_data *d = resolve_example(&e);
+	_cleanup_(fw_data_freep) struct fw_data *d = resolve_example(&e);
 	_cleanup_free_ char *text = NULL;
 	assert_int_equal(fw_data_render_files(d, &text), 0);
 	assert_string_equal(text, example_files);
@@ -198,7 +198,7 @@ static void test_rpmbuild_packages_exactly(void **state)
 	if (!have("rpmbuild") || !have("rpm"))
 		skip();
 	struct env e = {0};
-	_cleanup_fw_data_ struct fw_data *d = resolve_example(&e);
+	_cleanup_(fw_data_freep) struct fw_data *d = resolve_example(&e);
 
 	/* Stage the buildroot from the list, as the build will. */
 	_cleanup_free_ char *root = kp_path_join(e.tmp, "root");

@@ -467,7 +467,8 @@ static void test_target_duplicate_flavour_names(void **state)
 						"tree = %s\n",
 						a, b);
 	_cleanup_free_ char *path = write_target(fx->dir, text);
-	expect_target_error(path, -KP_EINPUT, 5, (const char *const[]){"amd64", "given twice", NULL});
+	expect_target_error(path, -KP_EINPUT, 5,
+			    (const char *const[]){"amd64", "given twice", NULL});
 }
 
 static void test_tree_not_prepared(void **state)
