@@ -47,7 +47,7 @@ static char *tree_release_quiet(const char *tree)
 	return r ? r : read_release_file(tree, "include/config/kernel.release", false);
 }
 
-int kb_tree_release(const char *tree, char **release)
+int kb_tree_read_release(const char *tree, char **release)
 {
 	_cleanup_free_ char *mk = kp_path_join(tree, "Makefile");
 	if (!kp_is_dir(tree)) {
@@ -79,7 +79,7 @@ int kb_tree_release(const char *tree, char **release)
 	return 0;
 }
 
-char *kb_tree_arch(const char *tree)
+char *kb_tree_read_arch(const char *tree)
 {
 	/* Checked in order: the first option set to y decides. */
 	static const struct {
@@ -253,12 +253,12 @@ static int complete_flavours(struct kb_target *t)
 	for (size_t i = 0; i < n; i++) {
 		struct kb_flavour *f = &t->flavours[i];
 		if (!f->release) {
-			int r = kb_tree_release(f->tree, &f->release);
+			int r = kb_tree_read_release(f->tree, &f->release);
 			if (r < 0)
 				return r;
 		}
 		if (!f->arch)
-			f->arch = kb_tree_arch(f->tree);
+			f->arch = kb_tree_read_arch(f->tree);
 	}
 	const char **rels = kp_calloc(n, sizeof(char *));
 	char **kv = kp_calloc(n, sizeof(char *)), **fl = kp_calloc(n, sizeof(char *));

@@ -47,9 +47,9 @@ const struct kb_flavour *kb_target_find(const struct kb_target *t, const char *f
  * include/config/kernel.release. -KP_EENV (logged) when the tree is not a
  * prepared Kbuild tree.
  */
-int kb_tree_release(const char *tree, char **release);
+int kb_tree_read_release(const char *tree, char **release);
 /* RPM arch from the tree's .config, or NULL. */
-char *kb_tree_arch(const char *tree);
+char *kb_tree_read_arch(const char *tree);
 
 /*
  * Split n releases into kver and flavour name. Releases of one product

@@ -2,7 +2,7 @@
 /*
  * kbuild/target.c: splitting releases into kver and flavour, and target
  * files against fake prepared Kbuild trees (a Makefile, a release header
- * and a .config are all kb_tree_release and kb_tree_arch look at).
+ * and a .config are all kb_tree_read_release and kb_tree_read_arch look at).
  */
 #include "tests/unit/testlib.h"
 
@@ -308,7 +308,7 @@ static void test_target_debian_kernel_release_file(void **state)
 	kb_target_free(t);
 
 	_cleanup_free_ char *rel = NULL;
-	assert_int_equal(kb_tree_release(a, &rel), 0);
+	assert_int_equal(kb_tree_read_release(a, &rel), 0);
 	assert_string_equal(rel, DEB_AMD64);
 }
 
@@ -478,7 +478,7 @@ static void test_tree_not_prepared(void **state)
 	tl_write(tree, "Makefile", "# unprepared\n");
 	_cleanup_free_ char *rel = NULL;
 	tl_log_reset();
-	assert_int_equal(kb_tree_release(tree, &rel), -KP_EENV);
+	assert_int_equal(kb_tree_read_release(tree, &rel), -KP_EENV);
 	assert_null(rel);
 	assert_non_null(strstr(tl_log_text(), tree));
 	assert_non_null(strstr(tl_log_text(), "make modules_prepare"));
@@ -501,7 +501,7 @@ static void test_tree_missing_or_not_kbuild(void **state)
 	_cleanup_free_ char *none = kp_path_join(fx->dir, "trees/none");
 	_cleanup_free_ char *rel = NULL;
 	tl_log_reset();
-	assert_int_equal(kb_tree_release(none, &rel), -KP_EENV);
+	assert_int_equal(kb_tree_read_release(none, &rel), -KP_EENV);
 	assert_non_null(strstr(tl_log_text(), "does not exist"));
 	assert_non_null(strstr(tl_log_text(), "linux-headers"));
 
@@ -509,14 +509,14 @@ static void test_tree_missing_or_not_kbuild(void **state)
 	_cleanup_free_ char *empty = kp_path_join(fx->dir, "trees/empty");
 	tl_write(empty, "include/config/kernel.release", DEB_AMD64 "\n");
 	tl_log_reset();
-	assert_int_equal(kb_tree_release(empty, &rel), -KP_EENV);
+	assert_int_equal(kb_tree_read_release(empty, &rel), -KP_EENV);
 	assert_null(rel);
 	assert_non_null(strstr(tl_log_text(), "no Makefile"));
 
 	/* A release with characters that would reach the spec is refused. */
 	_cleanup_free_ char *odd = make_tree(fx->dir, "trees/odd", "6.1.0 %{lua:x}", true);
 	tl_log_reset();
-	assert_int_equal(kb_tree_release(odd, &rel), -KP_EENV);
+	assert_int_equal(kb_tree_read_release(odd, &rel), -KP_EENV);
 	assert_null(rel);
 	assert_non_null(strstr(tl_log_text(), "unusable release"));
 }
