@@ -93,7 +93,7 @@ int cmd_spec(int argc, char **argv)
 					  .name = m->name,
 					  .version = m->version,
 					  .release = m->release};
-		r = fw_data_resolve(&fo, m->data, m->ndata, &data);
+		r = fw_data_load(&fo, m->data, m->ndata, &data);
 		if (r == 0)
 			r = fw_data_render_files(data, &data_files);
 		if (r == 0) {

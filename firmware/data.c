@@ -685,8 +685,8 @@ static void set_evr(struct resolver *r, const struct kp_kv *kv, char **slot)
 	*slot = TAKE_PTR(v);
 }
 
-int fw_data_resolve(const struct fw_data_opts *o, const struct kp_kv *kv, size_t n_kv,
-		    struct fw_data **out)
+int fw_data_load(const struct fw_data_opts *o, const struct kp_kv *kv, size_t n_kv,
+		 struct fw_data **out)
 {
 	struct resolver r = {.o = o};
 	r.d = kp_calloc(1, sizeof(*r.d));

@@ -7,7 +7,7 @@
  * Call sequence for the build:
  *
  *	struct fw_data *d;
- *	r = fw_data_resolve(&opts, kvs, n_kvs, &d);   // logs every problem, -KP_EINPUT
+ *	r = fw_data_load(&opts, kvs, n_kvs, &d);      // logs every problem, -KP_EINPUT
  *	r = fw_data_check_firmware(d, mods, n_mods);  // after the .ko files are read
  *	for each d->files[i]: stage into the buildroot (mkdir 0755 / copy 0644)
  *	r = fw_data_render_files(d, &text);           // the data package's %files body
@@ -82,8 +82,8 @@ struct fw_data_opts {
  * (bugtool XML problems as `XMLFILE:LINE: ...`) and all of them are
  * reported before failing with -KP_EINPUT.
  */
-int fw_data_resolve(const struct fw_data_opts *o, const struct kp_kv *kv, size_t n_kv,
-		    struct fw_data **out);
+int fw_data_load(const struct fw_data_opts *o, const struct kp_kv *kv, size_t n_kv,
+		 struct fw_data **out);
 void fw_data_free(struct fw_data *d);
 KP_DEFINE_TRIVIAL_CLEANUP_FUNC(struct fw_data *, fw_data_free);
 

@@ -850,7 +850,7 @@ static int run_build(struct run *rn)
 					  .name = rn->m->name,
 					  .version = rn->m->version,
 					  .release = rn->m->release};
-		if ((r = fw_data_resolve(&fo, rn->m->data, rn->m->ndata, &rn->data)) < 0)
+		if ((r = fw_data_load(&fo, rn->m->data, rn->m->ndata, &rn->data)) < 0)
 			return r;
 	}
 	if ((r = pk_outdir_open(o->outdir ? o->outdir : "out", &rn->od)) < 0)

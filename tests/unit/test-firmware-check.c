@@ -33,7 +33,7 @@ static int setup(void **state)
 				 .release = "1"};
 	tl_log_capture();
 	tl_log_reset();
-	assert_int_equal(fw_data_resolve(&o, kv, 2, &e->d), 0);
+	assert_int_equal(fw_data_load(&o, kv, 2, &e->d), 0);
 	*state = e;
 	return 0;
 }

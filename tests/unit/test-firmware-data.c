@@ -55,7 +55,7 @@ static int resolve(struct env *e, const struct kp_kv *kv, size_t n, struct fw_da
 	    .release = "1",
 	};
 	*out = NULL;
-	return fw_data_resolve(&o, kv, n, out);
+	return fw_data_load(&o, kv, n, out);
 }
 
 static const struct fw_file *find(const struct fw_data *d, const char *dest)
@@ -454,7 +454,7 @@ static void test_example_driver(void **state)
 				 .version = "1.0",
 				 .release = "1"};
 	_cleanup_(fw_data_freep) struct fw_data *d = NULL;
-	assert_int_equal(fw_data_resolve(&o, kv, KP_ARRAY_SIZE(kv), &d), 0);
+	assert_int_equal(fw_data_load(&o, kv, KP_ARRAY_SIZE(kv), &d), 0);
 	assert_string_equal(tl_log_text(), "");
 	static const char *const dests[] = {
 	    "/etc/modprobe.d/helloworld.conf",

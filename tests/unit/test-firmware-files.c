@@ -116,7 +116,7 @@ static struct fw_data *resolve_example(struct env *e)
 				 .version = "1.0",
 				 .release = "1"};
 	struct fw_data *d = NULL;
-	assert_int_equal(fw_data_resolve(&o, kv, KP_ARRAY_SIZE(kv), &d), 0);
+	assert_int_equal(fw_data_load(&o, kv, KP_ARRAY_SIZE(kv), &d), 0);
 	return d;
 }
 
