@@ -6,92 +6,311 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <search.h>
+#include <stdarg.h>
+#include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "common/fs.h"
 #include "common/log.h"
+#include "common/pathcheck.h"
 #include "common/util.h"
 
-int kp_archive_extract(const char *path, const char *dir)
+const struct kp_extract_limits kp_source_limits = {
+    .max_entry_size = KP_SOURCE_MAX_ENTRY_SIZE,
+    .max_total_size = KP_SOURCE_MAX_TOTAL_SIZE,
+    .max_entries = KP_SOURCE_MAX_ENTRIES,
+};
+
+/* One extraction: what it has written so far, for the checks of the next entry. */
+struct unpack {
+	const char *archive, *what;
+	const struct kp_extract_limits *lim;
+	int dirfd;
+	void *regular;		 /* tsearch tree of the regular files unpacked (clean names) */
+	struct kp_strv symlinks; /* clean names of the symlinks unpacked */
+	long long entries, total;
+};
+
+static int cmp_names(const void *a, const void *b)
+{
+	return strcmp(a, b);
+}
+
+KP_PRINTF(3, 4) static int refuse(const struct unpack *u, const char *name, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	_cleanup_free_ char *why = kp_vasprintf(fmt, ap);
+	va_end(ap);
+	kp_err("%s '%s': entry '%s' %s: refused, nothing was unpacked (docs/building.md, "
+	       "\"What a source archive may hold\")",
+	       u->what, u->archive, name, why);
+	return -KP_EINPUT;
+}
+
+static char *dir_of(const char *name)
+{
+	const char *slash = strrchr(name, '/');
+	return slash ? kp_strndup(name, slash - name) : kp_strdup("");
+}
+
+static int check_symlink_target(const struct unpack *u, const char *name, const char *target,
+				const char *when)
+{
+	if (target[0] == '/')
+		return refuse(u, name, "is a symlink to the absolute path '%s'", target);
+	_cleanup_free_ char *base = dir_of(name);
+	int r = kp_path_resolve_in(u->dirfd, base, target, NULL);
+	if (r == -EXDEV)
+		return refuse(u, name, "is a symlink to '%s', which resolves outside the archive%s",
+			      target, when);
+	if (r == -ELOOP)
+		return refuse(u, name, "is a symlink to '%s' in a loop of symlinks", target);
+	return 0;
+}
+
+static int check_links(struct unpack *u, struct archive_entry *e, const char *name, int type,
+		       char **hl_clean)
+{
+	_cleanup_free_ char *through = NULL;
+	if (kp_path_through_symlink(u->dirfd, name, &through))
+		return refuse(u, name, "would be written through the symlink '%s'", through);
+	const char *hl = archive_entry_hardlink(e);
+	if (hl) {
+		if (kp_path_clean(hl, hl_clean) < 0 || !**hl_clean)
+			return refuse(u, name, "is a hard link to '%s', outside the archive", hl);
+		if (kp_path_through_symlink(u->dirfd, *hl_clean, &through))
+			return refuse(u, name, "is a hard link to '%s', through the symlink '%s'",
+				      hl, through);
+		if (!tfind(*hl_clean, &u->regular, cmp_names))
+			return refuse(u, name,
+				      "is a hard link to '%s', which is not a regular file "
+				      "unpacked earlier from this archive",
+				      hl);
+	} else if (type == AE_IFLNK) {
+		const char *target = archive_entry_symlink(e);
+		return check_symlink_target(u, name, target ? target : "", "");
+	}
+	return 0;
+}
+
+static int check_size(struct unpack *u, struct archive_entry *e, const char *name)
+{
+	const struct kp_extract_limits *l = u->lim;
+	if (++u->entries > l->max_entries) {
+		kp_err("%s '%s' has more than %lld entries: refused as an archive bomb, nothing "
+		       "was unpacked (docs/building.md)",
+		       u->what, u->archive, l->max_entries);
+		return -KP_EINPUT;
+	}
+	if (archive_entry_sparse_count(e) > 0)
+		return refuse(u, name,
+			      "is a sparse file (driver sources never are; repack without "
+			      "--sparse)");
+	if (archive_entry_size_is_set(e) && archive_entry_size(e) > l->max_entry_size)
+		return refuse(u, name,
+			      "declares %lld bytes, more than the %lld MiB a file may have",
+			      (long long)archive_entry_size(e), l->max_entry_size >> 20);
+	return 0;
+}
+
+/* Copy the entry's data, counting real bytes against the limits. */
+static int copy_data(struct unpack *u, struct archive *a, struct archive *w, const char *name)
+{
+	const void *buf;
+	size_t size;
+	la_int64_t off;
+	long long written = 0;
+	int dr;
+	while ((dr = archive_read_data_block(a, &buf, &size, &off)) == ARCHIVE_OK) {
+		written += size;
+		u->total += size;
+		if (written > u->lim->max_entry_size)
+			return refuse(u, name, "holds more than the %lld MiB a file may have",
+				      u->lim->max_entry_size >> 20);
+		if (u->total > u->lim->max_total_size) {
+			kp_err("%s '%s' unpacks to more than %lld MiB: refused as an archive "
+			       "bomb, nothing was unpacked (docs/building.md)",
+			       u->what, u->archive, u->lim->max_total_size >> 20);
+			return -KP_EINPUT;
+		}
+		if (archive_write_data_block(w, buf, size, off) != ARCHIVE_OK)
+			return refuse(u, name, "cannot be written: %s", archive_error_string(w));
+	}
+	if (dr != ARCHIVE_EOF)
+		return refuse(u, name, "is damaged: %s", archive_error_string(a));
+	return 0;
+}
+
+/* Set-id, sticky and group/other write bits never come from an archive. */
+static void sanitize(struct archive_entry *e, int type)
+{
+	mode_t perm = archive_entry_perm(e) & 0755;
+	archive_entry_set_perm(e, perm | (type == AE_IFDIR ? 0700 : 0600));
+	archive_entry_set_uid(e, getuid());
+	archive_entry_set_gid(e, getgid());
+	archive_entry_set_uname(e, NULL);
+	archive_entry_set_gname(e, NULL);
+}
+
+static void remember(struct unpack *u, const char *name, int type, bool hardlink)
+{
+	void *found = tfind(name, &u->regular, cmp_names);
+	if ((type == AE_IFREG || hardlink) && !found) {
+		char *copy = kp_strdup(name);
+		tsearch(copy, &u->regular, cmp_names);
+	} else if (type != AE_IFREG && !hardlink && found) {
+		char *old = *(char **)found;
+		tdelete(name, &u->regular, cmp_names);
+		free(old);
+	}
+	if (type == AE_IFLNK && !kp_strv_contains(&u->symlinks, name))
+		kp_strv_push(&u->symlinks, name);
+}
+
+static int unpack_entry(struct unpack *u, struct archive *a, struct archive *w,
+			struct archive_entry *e)
+{
+	const char *raw = archive_entry_pathname(e);
+	_cleanup_free_ char *name = NULL, *hl = NULL;
+	int r = check_size(u, e, raw ? raw : "");
+	if (r < 0)
+		return r;
+	if (!raw || kp_path_clean(raw, &name) < 0)
+		return refuse(u, raw ? raw : "(no name)",
+			      "points outside the archive (absolute "
+			      "or '..')");
+	/* A hard link's own type is often unset (tar): it is a regular file. */
+	int type = archive_entry_hardlink(e) ? AE_IFREG : (int)archive_entry_filetype(e);
+	if (!name[0])
+		return 0; /* "./": the top dir itself */
+	if (type != AE_IFREG && type != AE_IFDIR && type != AE_IFLNK) {
+		kp_warn("%s '%s': skipping special file '%s' (device, FIFO or socket)", u->what,
+			u->archive, name);
+		return 0;
+	}
+	if ((r = check_links(u, e, name, type, &hl)) < 0)
+		return r;
+	archive_entry_set_pathname(e, name);
+	if (hl)
+		archive_entry_set_hardlink(e, hl);
+	sanitize(e, type);
+	if (archive_write_header(w, e) != ARCHIVE_OK)
+		return refuse(u, name, "cannot be unpacked: %s", archive_error_string(w));
+	if ((r = copy_data(u, a, w, name)) < 0)
+		return r;
+	if (archive_write_finish_entry(w) != ARCHIVE_OK)
+		return refuse(u, name, "cannot be written: %s", archive_error_string(w));
+	remember(u, name, type, hl != NULL);
+	return 0;
+}
+
+/* A later entry can make an earlier symlink resolve elsewhere: check the final tree. */
+static int check_final_symlinks(struct unpack *u)
+{
+	for (size_t i = 0; i < u->symlinks.n; i++) {
+		const char *name = u->symlinks.v[i];
+		char target[4096];
+		ssize_t n = readlinkat(u->dirfd, name, target, sizeof(target) - 1);
+		if (n < 0)
+			continue; /* replaced by a later entry */
+		target[n] = '\0';
+		int r =
+		    check_symlink_target(u, name, target, " once the whole archive is unpacked");
+		if (r < 0)
+			return r;
+	}
+	return 0;
+}
+
+static struct archive *open_reader(const char *path, const struct kp_extract_opts *o)
 {
 	struct archive *a = archive_read_new();
-	struct archive *w = archive_write_disk_new();
+	unsigned formats = o->formats ? o->formats : KP_ARCHIVE_TAR;
 	archive_read_support_filter_all(a);
-	archive_read_support_format_gnutar(a);
-	archive_read_support_format_tar(a);
-	/*
-	 * SECURE_*: no "..", no writing through symlinks. Absolute names are
-	 * refused below, before each entry is re-rooted at dir (which makes
-	 * every path absolute, so libarchive's own check cannot be used).
-	 */
-	archive_write_disk_set_options(w, ARCHIVE_EXTRACT_TIME | ARCHIVE_EXTRACT_PERM |
-					      ARCHIVE_EXTRACT_SECURE_NODOTDOT |
-					      ARCHIVE_EXTRACT_SECURE_SYMLINKS);
-	int r = 0;
+	if (formats & KP_ARCHIVE_TAR) {
+		archive_read_support_format_gnutar(a);
+		archive_read_support_format_tar(a);
+	}
+	if (formats & KP_ARCHIVE_CPIO)
+		archive_read_support_format_cpio(a);
+	if (formats & KP_ARCHIVE_ISO9660)
+		archive_read_support_format_iso9660(a);
 	if (archive_read_open_filename(a, path, 65536) != ARCHIVE_OK) {
-		kp_err("cannot open source archive '%s': %s", path, archive_error_string(a));
+		kp_err("cannot open %s '%s': %s", o->what, path, archive_error_string(a));
+		archive_read_free(a);
+		return NULL;
+	}
+	return a;
+}
+
+static int unpack_all(struct unpack *u, struct archive *a)
+{
+	struct archive *w = archive_write_disk_new();
+	/*
+	 * libarchive's own confinement, in addition to ours: names are made
+	 * relative to dir (the working directory meanwhile) so that its
+	 * absolute-path check applies to names and hard-link targets alike.
+	 */
+	archive_write_disk_set_options(
+	    w, ARCHIVE_EXTRACT_TIME | ARCHIVE_EXTRACT_PERM | ARCHIVE_EXTRACT_SECURE_NODOTDOT |
+		   ARCHIVE_EXTRACT_SECURE_SYMLINKS | ARCHIVE_EXTRACT_SECURE_NOABSOLUTEPATHS);
+	struct archive_entry *e;
+	int st, r = 0;
+	while (r == 0 && (st = archive_read_next_header(a, &e)) == ARCHIVE_OK)
+		r = unpack_entry(u, a, w, e);
+	if (r == 0 && st != ARCHIVE_EOF) {
+		kp_err("%s '%s' is damaged or not an archive kmodpack reads: %s", u->what,
+		       u->archive, archive_error_string(a));
 		r = -KP_EINPUT;
+	}
+	if (r == 0)
+		r = check_final_symlinks(u);
+	if (archive_write_close(w) != ARCHIVE_OK && r == 0) {
+		kp_err("%s '%s': cannot finish unpacking: %s", u->what, u->archive,
+		       archive_error_string(w));
+		r = -KP_EINPUT;
+	}
+	archive_write_free(w);
+	return r;
+}
+
+int kp_archive_extract(const char *path, const char *dir, const struct kp_extract_opts *o)
+{
+	struct unpack u = {.archive = path,
+			   .what = o->what ? o->what : "archive",
+			   .lim = o->limits ? o->limits : &kp_source_limits,
+			   .dirfd = -1};
+	struct archive *a = open_reader(path, o);
+	if (!a)
+		return -KP_EINPUT;
+	int r = 0, cwd = open(".", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (cwd < 0 || mkdir(dir, 0755) < 0) {
+		r = -errno;
+		kp_err("cannot create '%s' to unpack %s '%s': %s", dir, u.what, path, strerror(-r));
 		goto out;
 	}
-	struct archive_entry *e;
-	int st;
-	while ((st = archive_read_next_header(a, &e)) == ARCHIVE_OK) {
-		_cleanup_free_ char *name = kp_strdup(archive_entry_pathname(e));
-		_cleanup_free_ char *dest = kp_path_join(dir, name);
-		if (name[0] == '/' || !strcmp(name, "..") || kp_startswith(name, "../") ||
-		    strstr(name, "/../")) {
-			kp_err("source archive '%s': entry '%s' points outside the archive", path,
-			       name);
-			r = -KP_EINPUT;
-			goto out;
-		}
-		int type = archive_entry_filetype(e);
-		if (type != AE_IFREG && type != AE_IFDIR && type != AE_IFLNK) {
-			kp_warn("source archive '%s': skipping special file '%s'", path, name);
-			continue;
-		}
-		archive_entry_set_pathname(e, dest);
-		const char *hl = archive_entry_hardlink(e);
-		_cleanup_free_ char *hldest = hl ? kp_path_join(dir, hl) : NULL;
-		if (hl)
-			archive_entry_set_hardlink(e, hldest);
-		archive_entry_set_uid(e, getuid());
-		archive_entry_set_gid(e, getgid());
-		if (archive_write_header(w, e) != ARCHIVE_OK) {
-			kp_err("source archive '%s': cannot unpack '%s': %s", path, name,
-			       archive_error_string(w));
-			r = -KP_EINPUT;
-			goto out;
-		}
-		const void *buf;
-		size_t size;
-		la_int64_t off;
-		int dr;
-		while ((dr = archive_read_data_block(a, &buf, &size, &off)) == ARCHIVE_OK)
-			if (archive_write_data_block(w, buf, size, off) != ARCHIVE_OK)
-				break;
-		if (dr != ARCHIVE_EOF) {
-			kp_err("source archive '%s': '%s' is damaged: %s", path, name,
-			       archive_error_string(a));
-			r = -KP_EINPUT;
-			goto out;
-		}
-		if (archive_write_finish_entry(w) != ARCHIVE_OK) {
-			kp_err("source archive '%s': cannot write '%s': %s", path, name,
-			       archive_error_string(w));
-			r = -KP_EINPUT;
-			goto out;
-		}
+	if ((u.dirfd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)) < 0 ||
+	    fchdir(u.dirfd) < 0) {
+		r = -errno;
+		kp_err("cannot enter '%s': %s", dir, strerror(-r));
+	} else {
+		r = unpack_all(&u, a);
 	}
-	if (st != ARCHIVE_EOF) {
-		kp_err("source archive '%s' is damaged or not a tar archive: %s", path,
-		       archive_error_string(a));
-		r = -KP_EINPUT;
-	}
+	if (fchdir(cwd) < 0)
+		abort(); /* every relative path the caller holds would now be wrong */
+	if (r < 0)
+		kp_rm_rf(dir);
 out:
+	if (cwd >= 0)
+		close(cwd);
+	if (u.dirfd >= 0)
+		close(u.dirfd);
+	tdestroy(u.regular, free);
+	kp_strv_release(&u.symlinks);
 	archive_read_free(a);
-	archive_write_free(w);
 	return r;
 }
 

@@ -1,16 +1,63 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* Tar archives through libarchive: unpacking driver sources, packing the SRPM's source tarball. */
+/*
+ * Archives through libarchive (the one file that includes it): unpacking
+ * untrusted archives confined to one directory, packing the SRPM's source
+ * tarball reproducibly.
+ */
 #ifndef KP_ARCHIVE_H
 #define KP_ARCHIVE_H
 
 #include <stdbool.h>
 
+/* The archive formats an extraction accepts. */
+enum kp_archive_format {
+	KP_ARCHIVE_TAR = 1 << 0,     /* tar, pax, GNU tar; any compression filter */
+	KP_ARCHIVE_CPIO = 1 << 1,    /* e.g. an RPM payload */
+	KP_ARCHIVE_ISO9660 = 1 << 2, /* a pack or installer ISO */
+};
+
+/* Bounds against archive bombs; an entry or archive past one is refused. */
+struct kp_extract_limits {
+	long long max_entry_size; /* bytes of one file, declared or real */
+	long long max_total_size; /* bytes of all files together */
+	long long max_entries;	  /* entries of every type, skipped ones too */
+};
+
 /*
- * Unpack a .tar/.tar.gz/.tar.bz2/.tar.xz into dir (which must exist).
- * Refuses absolute paths, "..", and links that point outside dir. Returns 0,
- * or -KP_EINPUT after logging what is wrong with the archive.
+ * Driver sources: the largest source file of a real driver is a few MiB
+ * (register headers, firmware as C arrays; Linux 6.1's largest file is
+ * under 15 MiB), the largest driver trees hold a few thousand files.
+ * 64 MiB per file, 1 GiB in all, 20,000 entries (docs/building.md).
  */
-int kp_archive_extract(const char *archive, const char *dir);
+#define KP_SOURCE_MAX_ENTRY_SIZE (64LL << 20)
+#define KP_SOURCE_MAX_TOTAL_SIZE (1LL << 30)
+#define KP_SOURCE_MAX_ENTRIES	 20000LL
+extern const struct kp_extract_limits kp_source_limits;
+
+struct kp_extract_opts {
+	const char *what; /* how messages name the archive: "source archive" */
+	unsigned formats; /* KP_ARCHIVE_* accepted; 0: tar */
+	const struct kp_extract_limits *limits; /* NULL: kp_source_limits */
+};
+
+/*
+ * Unpack an archive into dir, which must not exist: it is created, and on
+ * any failure removed again with everything written so far, so a refused
+ * archive leaves nothing behind. Every entry is confined to dir: absolute
+ * names, ".." components, hard links to anything but a regular file
+ * unpacked earlier from the same archive, symlinks whose target resolves
+ * (through earlier symlinks too) outside dir, and writes through symlinks
+ * are refused; so are sparse entries and anything past the limits.
+ * Device nodes, FIFOs and sockets are skipped with a warning. Files are
+ * owned by the caller, modes lose set-id, sticky and group/other write bits.
+ *
+ * libarchive's own checks (no absolute paths, no "..", no writes through
+ * symlinks) are on as well: for them the process's working directory is
+ * dir while entries are written, so this is not for use from threads.
+ * Returns 0, -KP_EINPUT after logging what is wrong (archive, entry and
+ * target named), or -errno.
+ */
+int kp_archive_extract(const char *archive, const char *dir, const struct kp_extract_opts *o);
 
 /*
  * Pack the tree at dir into a reproducible .tar.gz at path, every entry

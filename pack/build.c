@@ -204,10 +204,10 @@ static int prepare_source(struct run *rn)
 		rn->srctop = kp_strdup(m->source);
 	} else {
 		_cleanup_free_ char *dir = kp_path_join(rn->od.state, "src");
+		struct kp_extract_opts xo = {.what = "source archive"};
 		kp_rm_rf(dir);
-		int r = kp_mkdir_p(dir, 0755);
-		if (r == 0)
-			r = kp_archive_extract(m->source, dir);
+		/* Confined to dir, and nothing of a refused archive stays (archive.h). */
+		int r = kp_archive_extract(m->source, dir, &xo);
 		if (r < 0)
 			return r;
 		/* Any top directory name works, including a bare version like "2.1/". */

@@ -1,0 +1,140 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * Extraction limits and all-or-nothing (common/archive.c) with small
+ * limits, and the formats other than tar. The hostile tar cases run
+ * through the real `kmodpack build` in tests/cli/test-build-archive-confinement.sh.
+ */
+#include "common/archive.h"
+
+#include <errno.h>
+#include <sys/stat.h>
+
+#include "common/fs.h"
+#include "common/log.h"
+#include "common/util.h"
+#include "tests/unit/testlib.h"
+
+struct fx {
+	char *dir;
+	char *src;
+};
+
+static int setup(void **state)
+{
+	struct fx *f = kp_calloc(1, sizeof(*f));
+	f->dir = tl_tmpdir();
+	f->src = kp_path_join(f->dir, "src");
+	tl_write(f->src, "top/a.c", "0123456789");
+	tl_write(f->src, "top/b.c", "0123456789");
+	tl_write(f->src, "top/sub/c.c", "0123456789");
+	tl_log_capture();
+	*state = f;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct fx *f = *state;
+	tl_tmpdir_free(f->dir);
+	free(f->src);
+	free(f);
+	return 0;
+}
+
+static char *make(struct fx *f, const char *name, const char *tool_args)
+{
+	char *path = kp_path_join(f->dir, name);
+	free(tl_run("cd '%s' && %s '%s' top >/dev/null 2>&1", f->src, tool_args, path));
+	return path;
+}
+
+static void test_formats(void **state)
+{
+	struct fx *f = *state;
+	_cleanup_free_ char *tgz = make(f, "a.tar.gz", "tar -czf");
+	_cleanup_free_ char *out = kp_path_join(f->dir, "out");
+	struct kp_extract_opts o = {.what = "test archive"};
+	assert_int_equal(kp_archive_extract(tgz, out, &o), 0);
+	_cleanup_free_ char *c = kp_path_join(out, "top/sub/c.c");
+	assert_true(kp_is_file(c));
+
+	/* A cpio archive is refused unless the caller accepts cpio. */
+	_cleanup_free_ char *cpio = kp_path_join(f->dir, "a.cpio");
+	free(tl_run("cd '%s' && find top | cpio -o -H newc --quiet > '%s'", f->src, cpio));
+	_cleanup_free_ char *out2 = kp_path_join(f->dir, "out2");
+	tl_log_reset();
+	assert_int_equal(kp_archive_extract(cpio, out2, &o), -KP_EINPUT);
+	assert_non_null(strstr(tl_log_text(), "cannot open test archive"));
+	assert_false(kp_is_dir(out2));
+	o.formats = KP_ARCHIVE_CPIO;
+	assert_int_equal(kp_archive_extract(cpio, out2, &o), 0);
+
+	/* The target dir must be new: nothing of an earlier unpack is mixed in. */
+	tl_log_reset();
+	assert_int_equal(kp_archive_extract(cpio, out2, &o), -EEXIST);
+	assert_true(kp_is_dir(out2));
+}
+
+static void test_limits(void **state)
+{
+	struct fx *f = *state;
+	_cleanup_free_ char *tar = make(f, "a.tar", "tar -cf");
+	_cleanup_free_ char *out = kp_path_join(f->dir, "out");
+	struct kp_extract_limits lim = {
+	    .max_entry_size = 1 << 20, .max_total_size = 1 << 20, .max_entries = 3};
+	struct kp_extract_opts o = {.what = "test archive", .limits = &lim};
+
+	/* top/, a.c, b.c, sub/, c.c: five entries. */
+	tl_log_reset();
+	assert_int_equal(kp_archive_extract(tar, out, &o), -KP_EINPUT);
+	assert_non_null(strstr(tl_log_text(), "has more than 3 entries"));
+	assert_false(kp_is_dir(out)); /* what was unpacked before is gone */
+
+	lim.max_entries = 100;
+	lim.max_entry_size = 9;
+	tl_log_reset();
+	assert_int_equal(kp_archive_extract(tar, out, &o), -KP_EINPUT);
+	assert_non_null(strstr(tl_log_text(), "declares 10 bytes"));
+	assert_false(kp_is_dir(out));
+
+	lim.max_entry_size = 100;
+	lim.max_total_size = 25; /* the third file crosses it */
+	tl_log_reset();
+	assert_int_equal(kp_archive_extract(tar, out, &o), -KP_EINPUT);
+	assert_non_null(strstr(tl_log_text(), "unpacks to more than"));
+	assert_false(kp_is_dir(out));
+
+	lim.max_total_size = 30;
+	assert_int_equal(kp_archive_extract(tar, out, &o), 0);
+}
+
+/* Modes lose group/other write and set-id bits; owner bits are kept usable. */
+static void test_modes(void **state)
+{
+	struct fx *f = *state;
+	_cleanup_free_ char *a = kp_path_join(f->src, "top/a.c");
+	_cleanup_free_ char *b = kp_path_join(f->src, "top/b.c");
+	assert_int_equal(chmod(a, 04775), 0);
+	assert_int_equal(chmod(b, 0444), 0);
+	_cleanup_free_ char *tar = make(f, "a.tar", "tar -cf");
+	_cleanup_free_ char *out = kp_path_join(f->dir, "out");
+	struct kp_extract_opts o = {.what = "test archive"};
+	assert_int_equal(kp_archive_extract(tar, out, &o), 0);
+	struct stat st;
+	_cleanup_free_ char *oa = kp_path_join(out, "top/a.c");
+	_cleanup_free_ char *ob = kp_path_join(out, "top/b.c");
+	assert_int_equal(stat(oa, &st), 0);
+	assert_int_equal(st.st_mode & 07777, 0755);
+	assert_int_equal(stat(ob, &st), 0);
+	assert_int_equal(st.st_mode & 07777, 0644);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test_setup_teardown(test_formats, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_limits, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_modes, setup, teardown),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
