@@ -8,6 +8,7 @@
 #define KP_ARCHIVE_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 /* The archive formats an extraction accepts. */
 enum kp_archive_format {
@@ -58,6 +59,15 @@ struct kp_extract_opts {
  * target named), or -errno.
  */
 int kp_archive_extract(const char *archive, const char *dir, const struct kp_extract_opts *o);
+
+/*
+ * Decompress one xz, gzip or zstd stream (a .ko.xz, say) held in memory
+ * into a new buffer, refusing output past max bytes (a decompression
+ * bomb). path names the data in messages. Returns 0, or -KP_EINPUT after
+ * logging what is wrong.
+ */
+int kp_archive_decompress(const char *path, const void *data, size_t len, size_t max, char **out,
+			  size_t *out_len);
 
 /*
  * Pack the tree at dir into a reproducible .tar.gz at path, every entry

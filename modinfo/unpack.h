@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * Decompression of .ko.xz / .ko.gz / .ko.zst, private to modinfo/. The only
- * file that includes <archive.h>: libarchive's "raw" format gives us every
+ * Decompression of .ko.xz / .ko.gz / .ko.zst, private to modinfo/, through
+ * common/archive.c (the one libarchive file): its "raw" format gives every
  * filter kmod supports without linking three compression libraries.
  */
 #ifndef MI_UNPACK_H
