@@ -62,7 +62,7 @@ int kb_tree_read_release(const char *tree, char **release)
 		       tree);
 		return -KP_EENV;
 	}
-	char *r = tree_release_quiet(tree);
+	_cleanup_free_ char *r = tree_release_quiet(tree);
 	if (!r) {
 		kp_err("kernel tree '%s' is not prepared (no include/generated/utsrelease.h or "
 		       "include/config/kernel.release): run 'make modules_prepare' in it, or "
@@ -72,10 +72,9 @@ int kb_tree_read_release(const char *tree, char **release)
 	}
 	if (!release_ok(r)) {
 		kp_err("kernel tree '%s' has an unusable release '%s'", tree, r);
-		free(r);
 		return -KP_EENV;
 	}
-	*release = r;
+	*release = TAKE_PTR(r);
 	return 0;
 }
 
@@ -246,6 +245,27 @@ const struct kb_flavour *kb_target_find(const struct kb_target *t, const char *f
 	return NULL;
 }
 
+/* kver and flavour name, where the target file left them out, from splitting the releases. */
+static void split_flavour_releases(struct kb_target *t)
+{
+	size_t n = t->nflavours;
+	_cleanup_free_ const char **rels = kp_calloc(n, sizeof(char *));
+	_cleanup_free_ char **kv = kp_calloc(n, sizeof(char *));
+	_cleanup_free_ char **fl = kp_calloc(n, sizeof(char *));
+	for (size_t i = 0; i < n; i++)
+		rels[i] = t->flavours[i].release;
+	kb_split_releases(rels, n, kv, fl);
+	for (size_t i = 0; i < n; i++) {
+		struct kb_flavour *f = &t->flavours[i];
+		if (!f->kver)
+			f->kver = TAKE_PTR(kv[i]);
+		if (!f->name)
+			f->name = TAKE_PTR(fl[i]);
+		free(kv[i]);
+		free(fl[i]);
+	}
+}
+
 /* Fill in release, kver, flavour names and arch for flavours that lack them. */
 static int complete_flavours(struct kb_target *t)
 {
@@ -260,23 +280,7 @@ static int complete_flavours(struct kb_target *t)
 		if (!f->arch)
 			f->arch = kb_tree_read_arch(f->tree);
 	}
-	const char **rels = kp_calloc(n, sizeof(char *));
-	char **kv = kp_calloc(n, sizeof(char *)), **fl = kp_calloc(n, sizeof(char *));
-	for (size_t i = 0; i < n; i++)
-		rels[i] = t->flavours[i].release;
-	kb_split_releases(rels, n, kv, fl);
-	for (size_t i = 0; i < n; i++) {
-		struct kb_flavour *f = &t->flavours[i];
-		if (!f->kver)
-			f->kver = TAKE_PTR(kv[i]);
-		if (!f->name)
-			f->name = TAKE_PTR(fl[i]);
-		free(kv[i]);
-		free(fl[i]);
-	}
-	free(rels);
-	free(kv);
-	free(fl);
+	split_flavour_releases(t);
 
 	if (!t->arch) {
 		for (size_t i = 0; i < n && !t->arch; i++)
@@ -302,27 +306,11 @@ static int complete_flavours(struct kb_target *t)
 	return 0;
 }
 
-static int target_from_file(const char *path, struct kb_target *t)
+/* [flavour NAME] headers become flavours in file order; an empty or repeated one is an error too.
+ */
+static int add_file_flavours(const char *path, const struct kp_ini *ini, struct kb_target *t)
 {
-	struct kp_ini *ini = NULL;
-	int r = kp_ini_load(path, &ini);
-	if (r == -ENOENT || (r < 0 && r != -KP_EINPUT)) {
-		kp_err("cannot read target file '%s': %s", path, strerror(-r));
-		return -KP_EINPUT;
-	}
-	if (r < 0)
-		return r;
-
-	_cleanup_free_ char *dir = kp_strdup(path);
-	char *slash = strrchr(dir, '/');
-	if (slash)
-		*slash = '\0';
-	else
-		strcpy(dir, ".");
-
-	r = 0;
-	/* Flavours come from the section headers: an empty or repeated one is an error too. */
-	for (size_t i = 0; i < ini->nsections && r == 0; i++) {
+	for (size_t i = 0; i < ini->nsections; i++) {
 		const char *sec = ini->sections[i].name;
 		int line = ini->sections[i].line;
 		if (!strcmp(sec, "target"))
@@ -330,8 +318,7 @@ static int target_from_file(const char *path, struct kb_target *t)
 		if (!kp_startswith(sec, "flavour ")) {
 			kp_err("%s:%d: unknown section [%s] (known: [target], [flavour NAME])",
 			       path, line, sec);
-			r = -KP_EINPUT;
-			break;
+			return -KP_EINPUT;
 		}
 		const char *fname = sec + strlen("flavour ");
 		if (!name_ok(fname)) {
@@ -339,87 +326,107 @@ static int target_from_file(const char *path, struct kb_target *t)
 			    "%s:%d: flavour name '%s' must be lowercase letters, digits, '-', '_' "
 			    "or '.'",
 			    path, line, fname);
-			r = -KP_EINPUT;
-			break;
+			return -KP_EINPUT;
 		}
-		for (size_t j = 0; j < t->nflavours; j++)
-			if (!strcmp(t->flavours[j].name, fname)) {
-				kp_err("%s:%d: [flavour %s] given twice (first at line %d)", path,
-				       line, fname, t->flavours[j].line);
-				r = -KP_EINPUT;
-			}
-		if (r < 0)
-			break;
+		const struct kb_flavour *first = kb_target_find(t, fname);
+		if (first) {
+			kp_err("%s:%d: [flavour %s] given twice (first at line %d)", path, line,
+			       fname, first->line);
+			return -KP_EINPUT;
+		}
 		struct kb_flavour *f = add_flavour(t);
 		f->name = kp_strdup(fname);
 		f->line = line;
 	}
-	for (size_t i = 0; i < ini->n && r == 0; i++) {
+	return 0;
+}
+
+static int set_target_key(const char *path, const struct kp_kv *kv, struct kb_target *t)
+{
+	char **slot = !strcmp(kv->key, "name")	       ? &t->name
+		      : !strcmp(kv->key, "arch")       ? &t->arch
+		      : !strcmp(kv->key, "module_dir") ? &t->module_dir
+						       : NULL;
+	if (!slot) {
+		kp_err("%s:%d: target.%s: unknown key (known: name, arch, module_dir)", path,
+		       kv->line, kv->key);
+		return -KP_EINPUT;
+	}
+	if (!name_ok(kv->value)) {
+		kp_err("%s:%d: target.%s: '%s' must be lowercase letters, digits, '-', '_' or '.'",
+		       path, kv->line, kv->key, kv->value);
+		return -KP_EINPUT;
+	}
+	free(*slot);
+	*slot = kp_strdup(kv->value);
+	return 0;
+}
+
+/* A key of [flavour fname]; paths are relative to dir, the target file's directory. */
+static int set_flavour_key(const char *path, const char *dir, const char *fname,
+			   const struct kp_kv *kv, struct kb_target *t)
+{
+	/* Every [flavour NAME] became a flavour in add_file_flavours(). */
+	struct kb_flavour *f = NULL;
+	for (size_t j = 0; j < t->nflavours && !f; j++)
+		if (!strcmp(t->flavours[j].name, fname))
+			f = &t->flavours[j];
+	char **slot = !strcmp(kv->key, "tree")		? &f->tree
+		      : !strcmp(kv->key, "release")	? &f->release
+		      : !strcmp(kv->key, "kver")	? &f->kver
+		      : !strcmp(kv->key, "modules_dir") ? &f->modules_dir
+		      : !strcmp(kv->key, "image")	? &f->image
+							: NULL;
+	if (!slot) {
+		kp_err("%s:%d: flavour %s: unknown key '%s' (known: tree, release, kver, "
+		       "modules_dir, image)",
+		       path, kv->line, fname, kv->key);
+		return -KP_EINPUT;
+	}
+	bool is_path = slot == &f->tree || slot == &f->modules_dir || slot == &f->image;
+	if (is_path ? !path_ok(kv->value) : !release_ok(kv->value)) {
+		kp_err("%s:%d: flavour %s: %s '%s' has characters kmodpack does not accept "
+		       "(letters, digits and /._-+~ only)",
+		       path, kv->line, fname, kv->key, kv->value);
+		return -KP_EINPUT;
+	}
+	free(*slot);
+	*slot = is_path ? kp_path_join(dir, kv->value) : kp_strdup(kv->value);
+	return 0;
+}
+
+static int set_file_keys(const char *path, const struct kp_ini *ini, struct kb_target *t)
+{
+	_cleanup_free_ char *dir = kp_strdup(path);
+	char *slash = strrchr(dir, '/');
+	if (slash)
+		*slash = '\0';
+	else
+		strcpy(dir, ".");
+
+	for (size_t i = 0; i < ini->n; i++) {
 		const char *sec = ini->e[i].section;
 		const struct kp_kv *kv = &ini->e[i].kv;
+		int r;
 		if (!strcmp(sec, "target")) {
-			char **slot = !strcmp(kv->key, "name")	       ? &t->name
-				      : !strcmp(kv->key, "arch")       ? &t->arch
-				      : !strcmp(kv->key, "module_dir") ? &t->module_dir
-								       : NULL;
-			if (!slot) {
-				kp_err(
-				    "%s:%d: target.%s: unknown key (known: name, arch, module_dir)",
-				    path, kv->line, kv->key);
-				r = -KP_EINPUT;
-			} else if (!name_ok(kv->value)) {
-				kp_err("%s:%d: target.%s: '%s' must be lowercase letters, digits, "
-				       "'-', "
-				       "'_' or '.'",
-				       path, kv->line, kv->key, kv->value);
-				r = -KP_EINPUT;
-			} else {
-				free(*slot);
-				*slot = kp_strdup(kv->value);
-			}
-			continue;
-		}
-		if (!kp_startswith(sec, "flavour ")) {
+			r = set_target_key(path, kv, t);
+		} else if (kp_startswith(sec, "flavour ")) {
+			r = set_flavour_key(path, dir, sec + strlen("flavour "), kv, t);
+		} else {
 			kp_err("%s:%d: '%s' is outside any section: put it under [target] or "
 			       "[flavour NAME]",
 			       path, kv->line, kv->key);
 			r = -KP_EINPUT;
-			continue;
 		}
-		/* Every [flavour NAME] became a flavour above. */
-		const char *fname = sec + strlen("flavour ");
-		struct kb_flavour *f = NULL;
-		for (size_t j = 0; j < t->nflavours; j++)
-			if (!strcmp(t->flavours[j].name, fname))
-				f = &t->flavours[j];
-		char **slot = !strcmp(kv->key, "tree")		? &f->tree
-			      : !strcmp(kv->key, "release")	? &f->release
-			      : !strcmp(kv->key, "kver")	? &f->kver
-			      : !strcmp(kv->key, "modules_dir") ? &f->modules_dir
-			      : !strcmp(kv->key, "image")	? &f->image
-								: NULL;
-		if (!slot) {
-			kp_err("%s:%d: flavour %s: unknown key '%s' (known: tree, release, kver, "
-			       "modules_dir, image)",
-			       path, kv->line, fname, kv->key);
-			r = -KP_EINPUT;
-			continue;
-		}
-		bool is_path = slot == &f->tree || slot == &f->modules_dir || slot == &f->image;
-		if (is_path ? !path_ok(kv->value) : !release_ok(kv->value)) {
-			kp_err("%s:%d: flavour %s: %s '%s' has characters kmodpack does not accept "
-			       "(letters, digits and /._-+~ only)",
-			       path, kv->line, fname, kv->key, kv->value);
-			r = -KP_EINPUT;
-			continue;
-		}
-		free(*slot);
-		*slot = is_path ? kp_path_join(dir, kv->value) : kp_strdup(kv->value);
+		if (r < 0)
+			return r;
 	}
-	kp_ini_free(ini);
-	if (r < 0)
-		return r;
+	return 0;
+}
 
+/* What a target file must state, checked once every key is read. */
+static int check_file_target(const char *path, const struct kb_target *t)
+{
 	if (!t->name) {
 		kp_err("%s: [target] name is missing", path);
 		return -KP_EINPUT;
@@ -429,15 +436,34 @@ static int target_from_file(const char *path, struct kb_target *t)
 		return -KP_EINPUT;
 	}
 	for (size_t i = 0; i < t->nflavours; i++) {
-		struct kb_flavour *f = &t->flavours[i];
+		const struct kb_flavour *f = &t->flavours[i];
 		if (!f->tree) {
 			kp_err("%s:%d: flavour %s: 'tree' is missing", path, f->line, f->name);
 			return -KP_EINPUT;
 		}
-		char *real = realpath(f->tree, NULL);
+	}
+	return 0;
+}
+
+static int target_from_file(const char *path, struct kb_target *t)
+{
+	_cleanup_(kp_ini_freep) struct kp_ini *ini = NULL;
+	int r = kp_ini_load(path, &ini);
+	if (r == -ENOENT || (r < 0 && r != -KP_EINPUT)) {
+		kp_err("cannot read target file '%s': %s", path, strerror(-r));
+		return -KP_EINPUT;
+	}
+	if (r < 0)
+		return r;
+	if ((r = add_file_flavours(path, ini, t)) < 0 || (r = set_file_keys(path, ini, t)) < 0 ||
+	    (r = check_file_target(path, t)) < 0)
+		return r;
+	/* target.h promises trees with symlinks resolved, as the host target finds them. */
+	for (size_t i = 0; i < t->nflavours; i++) {
+		char *real = realpath(t->flavours[i].tree, NULL);
 		if (real) {
-			free(f->tree);
-			f->tree = real;
+			free(t->flavours[i].tree);
+			t->flavours[i].tree = real;
 		}
 	}
 	return complete_flavours(t);
@@ -477,54 +503,46 @@ static char *host_image(const char *rel)
 	return NULL;
 }
 
-/*
- * The host target: every prepared tree installed here. Trees of one kernel
- * version are flavours of one product; when several versions are installed,
- * the running kernel's version wins, else the newest, and the rest are
- * listed as skipped.
- */
-static int target_host(struct kb_target *t)
+/* Every prepared tree installed here, once each, as a flavour with its release. */
+static void add_host_trees(struct kb_target *t)
 {
 	static const char *const patterns[] = {"/lib/modules/*/build", "/usr/src/linux-headers-*",
 					       "/usr/src/kernels/*"};
-	struct kp_strv seen = {0};
-	t->name = kp_strdup("host");
+	_cleanup_strv_ struct kp_strv seen = {0};
 	for (size_t p = 0; p < KP_ARRAY_SIZE(patterns); p++) {
 		glob_t g;
 		if (glob(patterns[p], 0, NULL, &g) != 0)
 			continue;
 		for (size_t i = 0; i < g.gl_pathc; i++) {
-			char *real = realpath(g.gl_pathv[i], NULL);
+			_cleanup_free_ char *real = realpath(g.gl_pathv[i], NULL);
 			if (!real)
 				continue;
 			_cleanup_free_ char *mk = kp_path_join(real, "Makefile");
-			char *rel = NULL;
+			_cleanup_free_ char *rel = NULL;
 			if (kp_strv_contains(&seen, real) || !kp_is_file(mk) ||
-			    !(rel = tree_release_quiet(real)) || !release_ok(rel)) {
-				free(rel);
-				free(real);
+			    !(rel = tree_release_quiet(real)) || !release_ok(rel))
 				continue;
-			}
 			kp_strv_push(&seen, real);
 			struct kb_flavour *f = add_flavour(t);
-			f->tree = real;
-			f->release = rel;
-			_cleanup_free_ char *moddir = kp_asprintf("/lib/modules/%s/kernel", rel);
+			f->tree = TAKE_PTR(real);
+			f->release = TAKE_PTR(rel);
+			_cleanup_free_ char *moddir =
+			    kp_asprintf("/lib/modules/%s/kernel", f->release);
 			if (kp_is_dir(moddir))
-				f->modules_dir = kp_asprintf("/lib/modules/%s", rel);
-			f->image = host_image(rel);
+				f->modules_dir = kp_asprintf("/lib/modules/%s", f->release);
+			f->image = host_image(f->release);
 		}
 		globfree(&g);
 	}
-	kp_strv_release(&seen);
-	if (t->nflavours == 0) {
-		kp_err("no kernel trees installed here (looked in /lib/modules/*/build, "
-		       "/usr/src/linux-headers-*, /usr/src/kernels/*): install the headers of "
-		       "each flavour (on Debian: apt-get install linux-headers-amd64 "
-		       "linux-headers-cloud-amd64) or give a target file with -t");
-		return -KP_EENV;
-	}
+}
 
+/*
+ * Trees of one kernel version are flavours of one product; when several
+ * versions are installed, the running kernel's version wins, else the
+ * newest, and the rest are listed as skipped.
+ */
+static void keep_one_kernel_version(struct kb_target *t)
+{
 	/* Split each release alone first, to group trees by kernel version. */
 	for (size_t i = 0; i < t->nflavours; i++) {
 		struct kb_flavour *f = &t->flavours[i];
@@ -550,19 +568,34 @@ static int target_host(struct kb_target *t)
 			free_flavour(f);
 			continue;
 		}
-		/* Names are decided again over the whole group below. */
+		/* Names are decided again over the whole group by complete_flavours(). */
 		free(f->kver);
 		free(f->name);
 		f->kver = f->name = NULL;
 		t->flavours[w++] = *f;
 	}
 	t->nflavours = w;
+}
+
+/* The host target: the installed trees of one kernel version. */
+static int target_host(struct kb_target *t)
+{
+	t->name = kp_strdup("host");
+	add_host_trees(t);
+	if (t->nflavours == 0) {
+		kp_err("no kernel trees installed here (looked in /lib/modules/*/build, "
+		       "/usr/src/linux-headers-*, /usr/src/kernels/*): install the headers of "
+		       "each flavour (on Debian: apt-get install linux-headers-amd64 "
+		       "linux-headers-cloud-amd64) or give a target file with -t");
+		return -KP_EENV;
+	}
+	keep_one_kernel_version(t);
 	return complete_flavours(t);
 }
 
 int kb_target_load(const char *path, struct kb_target **out)
 {
-	struct kb_target *t = kp_calloc(1, sizeof(*t));
+	_cleanup_(kb_target_freep) struct kb_target *t = kp_calloc(1, sizeof(*t));
 	int r;
 	if (path) {
 		t->file = kp_strdup(path);
@@ -570,12 +603,10 @@ int kb_target_load(const char *path, struct kb_target **out)
 	} else {
 		r = target_host(t);
 	}
-	if (r == 0 && !t->module_dir)
-		t->module_dir = kp_strdup("extra");
-	if (r < 0) {
-		kb_target_free(t);
+	if (r < 0)
 		return r;
-	}
-	*out = t;
+	if (!t->module_dir)
+		t->module_dir = kp_strdup("extra");
+	*out = TAKE_PTR(t);
 	return 0;
 }
