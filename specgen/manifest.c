@@ -207,13 +207,10 @@ static void require(struct loader *l, const char *what, const char *key, const c
 	l->errors++;
 }
 
-int spec_manifest_load(const char *dir_or_file, struct spec_manifest **out)
+/* Read the manifest's INI file; every way it can be missing or unreadable is bad input. */
+static int read_manifest_ini(const char *dir_or_file, const char *path, struct kp_ini **ini)
 {
-	_cleanup_free_ char *path = kp_is_dir(dir_or_file)
-					? kp_path_join(dir_or_file, SPEC_MANIFEST_NAME)
-					: kp_strdup(dir_or_file);
-	struct kp_ini *ini = NULL;
-	int r = kp_ini_load(path, &ini);
+	int r = kp_ini_load(path, ini);
 	if (r == -ENOENT && !kp_is_dir(dir_or_file) && !kp_endswith(dir_or_file, ".ini")) {
 		kp_err("'%s': no such driver directory", dir_or_file);
 		return -KP_EINPUT;
@@ -228,61 +225,67 @@ int spec_manifest_load(const char *dir_or_file, struct spec_manifest **out)
 		kp_err("cannot read '%s': %s", path, strerror(-r));
 		return -KP_EINPUT;
 	}
-	if (r < 0)
-		return r;
+	return r;
+}
 
-	struct spec_manifest *m = kp_calloc(1, sizeof(*m));
-	m->path = TAKE_PTR(path);
-	m->source_date_epoch = -1;
-	_cleanup_free_ char *dir = kp_strdup(m->path);
+/* m->dir and m->path, absolute: messages and the build report name them wherever run from. */
+static void set_manifest_paths(struct spec_manifest *m, const char *path)
+{
+	_cleanup_free_ char *dir = kp_strdup(path);
 	char *slash = strrchr(dir, '/');
 	if (slash)
 		*slash = '\0';
 	m->dir = realpath(slash ? dir : ".", NULL);
 	if (!m->dir)
 		m->dir = kp_strdup(slash ? dir : ".");
-	/* Absolute from here on: messages and the build report name it wherever run from. */
-	_cleanup_free_ char *rel = TAKE_PTR(m->path);
-	m->path = kp_path_join(m->dir, slash ? slash + 1 : rel);
+	m->path = kp_path_join(m->dir, slash ? slash + 1 : path);
+}
 
-	struct loader l = {.m = m, .path = m->path};
-	struct kp_strv seen = {0};
+static void add_data_entry(struct spec_manifest *m, const struct kp_kv *kv)
+{
+	if (!m->data_line)
+		m->data_line = kv->line;
+	m->data = kp_reallocarray(m->data, m->ndata + 1, sizeof(*m->data));
+	m->data[m->ndata++] = (struct kp_kv){
+	    .key = kp_strdup(kv->key), .value = kp_strdup(kv->value), .line = kv->line};
+}
+
+static void read_sections(struct loader *l, const struct kp_ini *ini)
+{
+	_cleanup_strv_ struct kp_strv seen = {0};
 	for (size_t i = 0; i < ini->n; i++) {
 		const char *sec = ini->e[i].section;
-		struct kp_kv *kv = &ini->e[i].kv;
+		const struct kp_kv *kv = &ini->e[i].kv;
 		_cleanup_free_ char *id = kp_asprintf("%s.%s", sec, kv->key);
 		if (kp_strv_contains(&seen, id)) {
-			bad(&l, kv, "given twice in [%s]", sec);
+			bad(l, kv, "given twice in [%s]", sec);
 			continue;
 		}
 		kp_strv_push(&seen, id);
-		l.section = sec;
+		l->section = sec;
 		if (!strcmp(sec, "driver")) {
-			on_driver(&l, kv);
+			on_driver(l, kv);
 		} else if (!strcmp(sec, "vendor")) {
-			on_vendor(&l, kv);
+			on_vendor(l, kv);
 		} else if (!strcmp(sec, "data")) {
-			if (!m->data_line)
-				m->data_line = kv->line;
-			m->data = kp_reallocarray(m->data, m->ndata + 1, sizeof(*m->data));
-			m->data[m->ndata++] = (struct kp_kv){.key = kp_strdup(kv->key),
-							     .value = kp_strdup(kv->value),
-							     .line = kv->line};
+			add_data_entry(l->m, kv);
 		} else {
 			kp_err("%s:%d: unknown section [%s] (known: [driver], [vendor], [data])",
-			       m->path, kv->line, sec);
-			l.errors++;
+			       l->path, kv->line, sec);
+			l->errors++;
 		}
 	}
-	kp_strv_release(&seen);
-	kp_ini_free(ini);
+}
 
-	require(&l, "[driver] name", "driver.name", m->name);
-	require(&l, "[driver] version", "driver.version", m->version);
-	require(&l, "[driver] summary", "driver.summary", m->summary);
-	require(&l, "[driver] license", "driver.license", m->license);
-	require(&l, "[vendor] code", "vendor.code", m->vendor_code);
-	require(&l, "[vendor] name", "vendor.name", m->vendor_name);
+static void require_keys_and_defaults(struct loader *l)
+{
+	struct spec_manifest *m = l->m;
+	require(l, "[driver] name", "driver.name", m->name);
+	require(l, "[driver] version", "driver.version", m->version);
+	require(l, "[driver] summary", "driver.summary", m->summary);
+	require(l, "[driver] license", "driver.license", m->license);
+	require(l, "[vendor] code", "vendor.code", m->vendor_code);
+	require(l, "[vendor] name", "vendor.name", m->vendor_name);
 	if (!m->release)
 		m->release = kp_strdup("1");
 	if (!m->description && m->summary)
@@ -291,7 +294,12 @@ int spec_manifest_load(const char *dir_or_file, struct spec_manifest **out)
 		m->subdir = kp_strdup("");
 	if (m->source_date_epoch < 0)
 		m->source_date_epoch = spec_changelog_epoch(m->changelog);
+}
 
+/* m->source made absolute and checked: a directory or a tarball libarchive reads. */
+static void resolve_source(struct loader *l)
+{
+	struct spec_manifest *m = l->m;
 	_cleanup_free_ char *src = kp_path_join(m->dir, m->source ? m->source : ".");
 	free(m->source);
 	m->source = realpath(src, NULL);
@@ -302,7 +310,7 @@ int spec_manifest_load(const char *dir_or_file, struct spec_manifest **out)
 		kp_err("%s: '%s' does not exist: set [driver] source to the driver's source "
 		       "directory or tarball",
 		       where, src);
-		l.errors++;
+		l->errors++;
 	} else if (!kp_is_dir(m->source)) {
 		static const char *const exts[] = {".tar", ".tar.gz", ".tgz", ".tar.bz2",
 						   ".tar.xz"};
@@ -312,15 +320,32 @@ int spec_manifest_load(const char *dir_or_file, struct spec_manifest **out)
 			kp_err("%s: '%s' is neither a directory nor a .tar, .tar.gz, .tar.bz2 "
 			       "or .tar.xz archive",
 			       where, m->source);
-			l.errors++;
+			l->errors++;
 		}
 	}
+}
+
+int spec_manifest_load(const char *dir_or_file, struct spec_manifest **out)
+{
+	_cleanup_free_ char *path = kp_is_dir(dir_or_file)
+					? kp_path_join(dir_or_file, SPEC_MANIFEST_NAME)
+					: kp_strdup(dir_or_file);
+	_cleanup_(kp_ini_freep) struct kp_ini *ini = NULL;
+	int r = read_manifest_ini(dir_or_file, path, &ini);
+	if (r < 0)
+		return r;
+
+	_cleanup_(spec_manifest_freep) struct spec_manifest *m = kp_calloc(1, sizeof(*m));
+	m->source_date_epoch = -1;
+	set_manifest_paths(m, path);
+	struct loader l = {.m = m, .path = m->path};
+	read_sections(&l, ini);
+	require_keys_and_defaults(&l);
+	resolve_source(&l);
 	kp_strv_release(&l.refused);
-	if (l.errors) {
-		spec_manifest_free(m);
+	if (l.errors)
 		return -KP_EINPUT;
-	}
-	*out = m;
+	*out = TAKE_PTR(m);
 	return 0;
 }
 
