@@ -176,7 +176,7 @@ static int escape_body(const char *field, const char *text, enum body_kind kind,
 	if (r < 0)
 		return r;
 
-	struct kp_buf b = {0};
+	_cleanup_buf_ struct kp_buf b = {0};
 	size_t pending_nl = 0; /* empty lines held back: dropped if nothing follows */
 	bool started = false;
 	int lineno = 0;
@@ -209,20 +209,17 @@ static int escape_body(const char *field, const char *text, enum body_kind kind,
 			kp_err("%s: line %d starts with '%%', which rpm reads as spec syntax "
 			       "(%%files, %%post, %%include...) even when escaped",
 			       field, lineno);
-			kp_buf_release(&b);
 			return -KP_EINPUT;
 		}
 		if (line[lead] == '#') {
 			kp_err("%s: line %d starts with '#', which rpm drops as a comment", field,
 			       lineno);
-			kp_buf_release(&b);
 			return -KP_EINPUT;
 		}
 		if (kind == BODY_CHANGELOG && line[0] == '*') {
 			kp_err("%s: line %d starts with '*', which rpm reads as a new changelog "
 			       "entry",
 			       field, lineno);
-			kp_buf_release(&b);
 			return -KP_EINPUT;
 		}
 

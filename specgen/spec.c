@@ -71,10 +71,9 @@ static int set_text(struct spec_vars *v, const char *var, const char *field, con
  */
 static int escape_changelog(const char *text, char **out)
 {
-	struct kp_buf b = {0};
+	_cleanup_buf_ struct kp_buf b = {0};
 	const char *p = text;
-	int r = 0;
-	while (r == 0 && *p) {
+	while (*p) {
 		const char *eol = strchr(p, '\n');
 		size_t hlen = eol ? (size_t)(eol - p) : strlen(p);
 		_cleanup_free_ char *head = kp_strndup(p, hlen);
@@ -89,18 +88,14 @@ static int escape_changelog(const char *text, char **out)
 		kp_strstrip(head);
 		if (head[0] != '*') {
 			kp_err("changelog: '%s' must start an entry with '* '", head);
-			r = -KP_EINPUT;
-			break;
+			return -KP_EINPUT;
 		}
-		r = spec_escape_line("changelog heading", kp_strstrip(head + 1), &h);
+		int r = spec_escape_line("changelog heading", kp_strstrip(head + 1), &h);
 		if (r == 0)
 			r = spec_escape_changelog("changelog", body, &bd);
-		if (r == 0)
-			kp_buf_addf(&b, "%s* %s\n%s\n", b.len ? "\n" : "", h, bd);
-	}
-	if (r < 0) {
-		kp_buf_release(&b);
-		return r;
+		if (r < 0)
+			return r;
+		kp_buf_addf(&b, "%s* %s\n%s\n", b.len ? "\n" : "", h, bd);
 	}
 	*out = kp_buf_steal(&b);
 	return 0;
@@ -109,13 +104,12 @@ static int escape_changelog(const char *text, char **out)
 /* A dependency name (Provides: modalias(...)): one token, % escaped. */
 static int set_dep(struct spec_vars *v, const char *var, const char *field, const char *dep)
 {
-	struct kp_buf b = {0};
+	_cleanup_buf_ struct kp_buf b = {0};
 	for (const unsigned char *p = (const unsigned char *)dep; *p; p++) {
 		if (*p <= ' ' || *p == ',' || *p == '(' || *p == ')' || *p >= 0x7f) {
 			kp_err("%s: '%s' cannot be an rpm dependency name (white space, comma, "
 			       "parenthesis or non-ASCII byte)",
 			       field, dep);
-			kp_buf_release(&b);
 			return -KP_EINPUT;
 		}
 		kp_buf_adds(&b, *p == '%' ? "%%" : (char[]){(char)*p, 0});
@@ -136,12 +130,10 @@ static char *default_changelog(const struct spec_input *in)
 			   in->m->version, in->m->release);
 }
 
-int spec_generate(const struct spec_input *in, char **out)
+/* Names and versions, which the manifest and target loaders validated. */
+static void set_package_vars(struct spec_vars *v, const struct spec_input *in)
 {
 	const struct spec_manifest *m = in->m;
-	struct spec_vars *v = spec_vars_new();
-	int r = 0;
-
 	spec_vars_set(v, "KMODPACK_VERSION", KMODPACK_VERSION);
 	spec_vars_set(v, "TARGET", in->t->name);
 	spec_vars_setf(v, "MANIFEST", "%s", "kmodpack.ini");
@@ -156,30 +148,10 @@ int spec_generate(const struct spec_input *in, char **out)
 	_cleanup_free_ char *setup = spec_setup_dir(m);
 	spec_vars_set(v, "SETUP_DIR", setup);
 
-	struct kp_buf args = {0};
+	_cleanup_buf_ struct kp_buf args = {0};
 	for (size_t i = 0; i < m->make_args.n; i++)
 		kp_buf_addf(&args, "%s'%s'", i ? " " : "", m->make_args.v[i]);
 	spec_vars_set(v, "MAKE_ARGS", args.s ? args.s : "");
-	kp_buf_release(&args);
-
-	_cleanup_free_ char *changelog =
-	    m->changelog ? kp_strdup(m->changelog) : default_changelog(in);
-	if (r == 0)
-		r = set_line(v, "SUMMARY", "summary", m->summary);
-	if (r == 0)
-		r = set_line(v, "LICENSE", "license", m->license);
-	if (r == 0)
-		r = m->url ? set_token(v, "URL", "url", m->url) : (spec_vars_set(v, "URL", ""), 0);
-	if (r == 0)
-		r = set_line(v, "VENDOR", "vendor.name", m->vendor_name);
-	if (r == 0)
-		r = set_text(v, "DESCRIPTION", "description", m->description);
-	if (r == 0) {
-		_cleanup_free_ char *esc = NULL;
-		r = escape_changelog(changelog, &esc);
-		if (r == 0)
-			spec_vars_set(v, "CHANGELOG", esc);
-	}
 
 	spec_vars_set(v, "DATA", in->data_files ? "1" : "");
 	spec_vars_set(v, "BUILD_SCRIPTS", in->build_scripts ? "1" : "");
@@ -190,42 +162,76 @@ int spec_generate(const struct spec_input *in, char **out)
 		spec_vars_set(v, "DATA_FILES", in->data_files);
 		spec_vars_set(v, "DATA_SOURCE", in->data_source);
 	}
+}
 
+/* The manifest's free text, escaped or refused naming the field. */
+static int set_user_text_vars(struct spec_vars *v, const struct spec_input *in)
+{
+	const struct spec_manifest *m = in->m;
+	_cleanup_free_ char *changelog =
+	    m->changelog ? kp_strdup(m->changelog) : default_changelog(in);
+	_cleanup_free_ char *esc = NULL;
+	int r;
+	if ((r = set_line(v, "SUMMARY", "summary", m->summary)) < 0 ||
+	    (r = set_line(v, "LICENSE", "license", m->license)) < 0 ||
+	    (m->url && (r = set_token(v, "URL", "url", m->url)) < 0) ||
+	    (r = set_line(v, "VENDOR", "vendor.name", m->vendor_name)) < 0 ||
+	    (r = set_text(v, "DESCRIPTION", "description", m->description)) < 0 ||
+	    (r = escape_changelog(changelog, &esc)) < 0)
+		return r;
+	if (!m->url)
+		spec_vars_set(v, "URL", "");
+	spec_vars_set(v, "CHANGELOG", esc);
+	return 0;
+}
+
+/* One subpackage per flavour, its modules and their aliases. */
+static int set_flavour_vars(struct spec_vars *v, const struct spec_input *in)
+{
 	spec_vars_list(v, "flavours");
-	for (size_t i = 0; r == 0 && i < in->nflavours; i++) {
+	for (size_t i = 0; i < in->nflavours; i++) {
 		const struct spec_flavour *sf = &in->flavours[i];
 		struct spec_vars *fv = spec_vars_add(v, "flavours");
-		_cleanup_free_ char *pkg = spec_flavour_package(m, sf->f);
+		_cleanup_free_ char *pkg = spec_flavour_package(in->m, sf->f);
 		spec_vars_setf(fv, "IDX", "%zu", i + 1);
 		spec_vars_set(fv, "FLAVOUR", sf->f->name);
 		spec_vars_set(fv, "KREL", sf->f->release);
 		spec_vars_set(fv, "TREE", sf->f->tree);
 		spec_vars_set(fv, "PKG", pkg);
 		spec_vars_list(fv, "modules");
-		for (size_t j = 0; r == 0 && j < sf->nmods; j++) {
+		for (size_t j = 0; j < sf->nmods; j++) {
 			const struct spec_module *mod = &sf->mods[j];
 			struct spec_vars *mv = spec_vars_add(fv, "modules");
 			spec_vars_set(mv, "MODULE", mod->name);
 			spec_vars_list(mv, "aliases");
-			for (size_t k = 0; r == 0 && k < mod->aliases.n; k++) {
+			for (size_t k = 0; k < mod->aliases.n; k++) {
 				_cleanup_free_ char *field =
 				    kp_asprintf("alias of module '%s'", mod->name);
 				struct spec_vars *av = spec_vars_add(mv, "aliases");
-				r = set_dep(av, "ALIAS", field, mod->aliases.v[k]);
+				int r = set_dep(av, "ALIAS", field, mod->aliases.v[k]);
+				if (r < 0)
+					return r;
 			}
 		}
 	}
+	return 0;
+}
+
+int spec_generate(const struct spec_input *in, char **out)
+{
+	_cleanup_(spec_vars_freep) struct spec_vars *v = spec_vars_new();
+	int r;
+	set_package_vars(v, in);
+	if ((r = set_user_text_vars(v, in)) < 0 || (r = set_flavour_vars(v, in)) < 0)
+		return r;
 
 	_cleanup_free_ char *tmpl_path = spec_template_path("kmod.spec.in");
 	_cleanup_free_ char *tmpl = NULL;
-	if (r == 0 && (r = kp_read_file(tmpl_path, &tmpl, NULL)) < 0) {
+	if ((r = kp_read_file(tmpl_path, &tmpl, NULL)) < 0) {
 		kp_err("cannot read spec template '%s': %s (set KMODPACK_TEMPLATES to the "
 		       "templates dir)",
 		       tmpl_path, strerror(-r));
-		r = -KP_EENV;
+		return -KP_EENV;
 	}
-	if (r == 0)
-		r = spec_render(tmpl_path, tmpl, v, out);
-	spec_vars_free(v);
-	return r;
+	return spec_render(tmpl_path, tmpl, v, out);
 }
