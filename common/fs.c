@@ -85,7 +85,7 @@ int kp_read_file(const char *path, char **out, size_t *len)
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return -errno;
-	struct kp_buf b = {0};
+	_cleanup_buf_ struct kp_buf b = {0};
 	char chunk[65536];
 	for (;;) {
 		ssize_t n = read(fd, chunk, sizeof(chunk));
@@ -94,7 +94,6 @@ int kp_read_file(const char *path, char **out, size_t *len)
 				continue;
 			int r = -errno;
 			close(fd);
-			kp_buf_release(&b);
 			return r;
 		}
 		if (n == 0)

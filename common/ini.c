@@ -79,7 +79,7 @@ int kp_ini_load(const char *path, struct kp_ini **out)
 	if (!f)
 		return -errno;
 
-	struct kp_ini *ini = kp_calloc(1, sizeof(*ini));
+	_cleanup_(kp_ini_freep) struct kp_ini *ini = kp_calloc(1, sizeof(*ini));
 	ini->path = kp_strdup(path);
 	struct reader rd = {.f = f, .ini = ini};
 	struct parse p = {.rd = &rd, .ini = ini};
@@ -94,7 +94,6 @@ int kp_ini_load(const char *path, struct kp_ini **out)
 	fclose(f);
 	if (rd.too_long) {
 		kp_err("%s:%d: line longer than %d bytes", path, rd.too_long, KP_INI_MAX_LINE - 3);
-		kp_ini_free(ini);
 		return -KP_EINPUT;
 	}
 	if (r != 0) {
@@ -102,10 +101,9 @@ int kp_ini_load(const char *path, struct kp_ini **out)
 			kp_err("%s: cannot parse (out of memory?)", path);
 		else
 			kp_err("%s:%d: not a '[section]' or 'key = value' line", path, r);
-		kp_ini_free(ini);
 		return -KP_EINPUT;
 	}
-	*out = ini;
+	*out = TAKE_PTR(ini);
 	return 0;
 }
 

@@ -71,6 +71,14 @@ struct resolver {
 	int n_bad;
 };
 
+static void resolver_release(struct resolver *r)
+{
+	free(r->mdir);
+	free(r->droot);
+	fw_data_free(r->d);
+	*r = (struct resolver){0};
+}
+
 static void KP_PRINTF(3, 4) bad(struct resolver *r, const struct kp_kv *kv, const char *fmt, ...)
 {
 	va_list ap;
@@ -106,7 +114,7 @@ struct token {
 	bool quoted; /* "..." is a literal name: no glob, may hold spaces and commas */
 };
 
-static void tokens_release(struct token *t, size_t n)
+static void tokens_free(struct token *t, size_t n)
 {
 	for (size_t i = 0; i < n; i++)
 		free(t[i].s);
@@ -128,7 +136,7 @@ static int split_value(struct resolver *r, const struct kp_kv *kv, struct token 
 			const char *e = strchr(s + 1, '"');
 			if (!e) {
 				bad(r, kv, "unterminated quote in '%s'", s);
-				tokens_release(v, cnt);
+				tokens_free(v, cnt);
 				return -KP_EINPUT;
 			}
 			t.s = kp_strndup(s + 1, e - s - 1);
@@ -224,7 +232,7 @@ static char *inside(struct resolver *r, const struct kp_kv *kv, const char *show
 		bad(r, kv, "'%s' leaves the driver dir '%s'", shown, r->o->driver_dir);
 		return NULL;
 	}
-	char *real = realpath(shown, NULL);
+	_cleanup_free_ char *real = realpath(shown, NULL);
 	if (!real) {
 		if (S_ISLNK(st.st_mode))
 			bad(r, kv, "'%s' is a dangling symlink", shown);
@@ -235,10 +243,9 @@ static char *inside(struct resolver *r, const struct kp_kv *kv, const char *show
 	if (!under(real, r->droot)) {
 		bad(r, kv, "'%s' is a symlink pointing outside the driver dir (to '%s')", shown,
 		    real);
-		free(real);
 		return NULL;
 	}
-	return real;
+	return TAKE_PTR(real);
 }
 
 /* --- placement --- */
@@ -356,7 +363,7 @@ static void place_dir(struct resolver *r, const struct kp_kv *kv, enum fw_kind k
 		bad(r, kv, "cannot read directory '%s': %s", shown, strerror(errno));
 		return;
 	}
-	struct kp_strv names = {0};
+	_cleanup_strv_ struct kp_strv names = {0};
 	struct dirent *de;
 	while ((de = readdir(dir)))
 		if (strcmp(de->d_name, ".") && strcmp(de->d_name, ".."))
@@ -394,7 +401,6 @@ static void place_dir(struct resolver *r, const struct kp_kv *kv, enum fw_kind k
 			bad(r, kv, "'%s' is not a regular file or directory", s);
 		}
 	}
-	kp_strv_release(&names);
 }
 
 /* Where a single bugtool file named without a glob goes: by its root element. */
@@ -435,7 +441,7 @@ static void place_token(struct resolver *r, const struct kp_kv *kv, enum fw_kind
 	_cleanup_free_ char *shown = kp_path_join(r->mdir, t->s);
 	bool globbed = !t->quoted && has_glob_magic(t->s);
 
-	struct kp_strv matches = {0};
+	_cleanup_strv_ struct kp_strv matches = {0};
 	/* The glob's base: what comes before the component with the first wildcard. */
 	size_t base_len = 0;
 	if (globbed) {
@@ -499,7 +505,6 @@ static void place_token(struct resolver *r, const struct kp_kv *kv, enum fw_kind
 		else
 			bad(r, kv, "'%s' is not a regular file or directory", m);
 	}
-	kp_strv_release(&matches);
 }
 
 static void resolve_external(struct resolver *r, const struct kp_kv *kv, const struct token *t,
@@ -688,7 +693,7 @@ static void set_evr(struct resolver *r, const struct kp_kv *kv, char **slot)
 int fw_data_load(const struct fw_data_opts *o, const struct kp_kv *kv, size_t n_kv,
 		 struct fw_data **out)
 {
-	struct resolver r = {.o = o};
+	_cleanup_(resolver_release) struct resolver r = {.o = o};
 	r.d = kp_calloc(1, sizeof(*r.d));
 	r.d->version = kp_strdup(o->version);
 	r.d->release = kp_strdup(o->release);
@@ -699,8 +704,6 @@ int fw_data_load(const struct fw_data_opts *o, const struct kp_kv *kv, size_t n_
 		int e = errno;
 		kp_err("%s: cannot resolve the driver dir '%s': %s", o->manifest, o->driver_dir,
 		       strerror(e));
-		free(r.mdir);
-		fw_data_free(r.d);
 		return -KP_EINPUT;
 	}
 
@@ -746,20 +749,16 @@ int fw_data_load(const struct fw_data_opts *o, const struct kp_kv *kv, size_t n_
 			for (size_t j = 0; j < n; j++)
 				place_token(&r, &kv[i], kind, &t[j]);
 		}
-		tokens_release(t, n);
+		tokens_free(t, n);
 	}
 
 	sort_and_merge(&r);
 	check_bugtool_layout(&r);
 	collect_eulas(r.d);
 
-	free(r.mdir);
-	free(r.droot);
-	if (r.n_bad) {
-		fw_data_free(r.d);
+	if (r.n_bad)
 		return -KP_EINPUT;
-	}
-	*out = r.d;
+	*out = TAKE_PTR(r.d);
 	return 0;
 }
 
