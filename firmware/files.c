@@ -42,16 +42,14 @@ static const char *attr_of(const struct fw_file *f)
 
 int fw_data_render_files(const struct fw_data *d, char **out)
 {
-	struct kp_buf b = {0};
+	_cleanup_buf_ struct kp_buf b = {0};
 	/* Modes come from here, not from the vendor's checkout. */
 	kp_buf_adds(&b, "%defattr(0644,root,root,0755)\n");
 	for (size_t i = 0; i < d->n_files; i++) {
 		const struct fw_file *f = &d->files[i];
 		_cleanup_free_ char *p = NULL;
-		if (spec_files_path(f->dest, &p) < 0) {
-			kp_buf_release(&b);
+		if (spec_files_path(f->dest, &p) < 0)
 			return -KP_EINPUT;
-		}
 		kp_buf_addf(&b, "%s%s\n", attr_of(f), p);
 	}
 	*out = kp_buf_steal(&b);

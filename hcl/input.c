@@ -115,7 +115,7 @@ static bool find_class(const char *s, uint32_t *cls)
 
 int hcl_parse_lspci(const char *name, const char *text, struct hcl_match **out, size_t *n)
 {
-	struct hcl_match *v = NULL;
+	_cleanup_free_ struct hcl_match *v = NULL;
 	size_t count = 0, lineno = 0, bad = 0;
 	/* The device being read: its Subsystem line may follow under -v. */
 	uint32_t vendor = 0, device = 0, cls = 0, cls_mask = 0;
@@ -175,10 +175,9 @@ int hcl_parse_lspci(const char *name, const char *text, struct hcl_match **out, 
 	if (!count) {
 		kp_err("'%s': no devices found (give the output of 'lspci -n' or 'lspci -nn')",
 		       name);
-		free(v);
 		return -KP_EINPUT;
 	}
-	*out = v;
+	*out = TAKE_PTR(v);
 	*n = count;
 	return 0;
 }
