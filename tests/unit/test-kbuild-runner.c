@@ -111,12 +111,18 @@ static void test_run_missing_program(void **state)
 	_cleanup_free_ char *text = slurp(log);
 	assert_non_null(strstr(text, "No such file or directory"));
 
-	/* A cwd that does not exist is reported in the log too. */
+	/*
+	 * A cwd that does not exist is reported in the log too, and the
+	 * command does not run elsewhere: 126, not true's 0 or exec's 127.
+	 */
 	_cleanup_free_ char *nodir = kp_path_join(fx->dir, "nodir");
 	char *const sh[] = {"sh", "-c", "true", NULL};
-	assert_true(kb_run(sh, nodir, log) != 0);
+	assert_int_equal(kb_run(sh, nodir, log), 126);
 	_cleanup_free_ char *text2 = slurp(log);
-	assert_non_null(strstr(text2, "cannot enter"));
+	_cleanup_free_ char *want =
+	    kp_asprintf("cannot enter '%s': No such file or directory", nodir);
+	if (!strstr(text2, want))
+		fail_msg("log lacks \"%s\": %s", want, text2);
 }
 
 /*
