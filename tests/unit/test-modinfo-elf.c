@@ -102,10 +102,14 @@ static char *put(struct fx *f, const char *name, const char *data, size_t len)
 	return p;
 }
 
-/* Open must fail with bad input and a message that names the file and says why. */
+/*
+ * Open must fail with bad input and a message that names the file and says
+ * why: the reader's own reason, never "" (which every message contains).
+ */
 static void expect_einput(struct fx *f, const char *name, const char *data, size_t len,
 			  const char *why)
 {
+	assert_true(*why);
 	_cleanup_free_ char *p = put(f, name, data, len);
 	struct mi_ko *ko = NULL;
 	tl_log_reset();
@@ -215,7 +219,7 @@ static void test_bogus_shstrndx(void **state)
 	/* in range, but pointing at a section that is not a string table */
 	ehdr(b)->e_shstrndx = 1;
 	shdr(b, 1)->sh_size = 4; /* names now run off its end */
-	expect_einput(*state, "shstrndx1.ko", b, size, "");
+	expect_einput(*state, "shstrndx1.ko", b, size, "section name out of range");
 }
 
 static void test_zero_sections(void **state)
@@ -233,11 +237,11 @@ static void test_modinfo_past_eof(void **state)
 	size_t size;
 	_cleanup_free_ char *b = craft(good, sizeof(good) - 1, &size);
 	shdr(b, 1)->sh_size = (Elf64_Xword)size * 4;
-	expect_einput(*state, "past.ko", b, size, "");
+	expect_einput(*state, "past.ko", b, size, ".modinfo section lies past the end of the file");
 	/* offset + size wraps around 2^64 */
 	shdr(b, 1)->sh_offset = 0xfffffffffffffff0ull;
 	shdr(b, 1)->sh_size = 0x20;
-	expect_einput(*state, "wrap.ko", b, size, "");
+	expect_einput(*state, "wrap.ko", b, size, ".modinfo section lies past the end of the file");
 }
 
 static void test_no_final_nul(void **state)
