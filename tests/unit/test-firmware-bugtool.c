@@ -8,19 +8,6 @@
 #include "common/log.h"
 #include "firmware/bugtool.h"
 
-static int setup(void **state)
-{
-	tl_log_capture();
-	tl_log_reset();
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	tl_log_reset();
-	return 0;
-}
-
 static char *fixture(const char *name)
 {
 	_cleanup_free_ char *rel = kp_asprintf("tests/fixtures/firmware/%s", name);
@@ -162,16 +149,17 @@ static void test_existing_categories(void **state)
 
 int main(void)
 {
+#define T(fn) cmocka_unit_test_setup_teardown(fn, tl_setup_log, tl_teardown_log)
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test_setup_teardown(test_category_good, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_category_bad, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_collect_good, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_collect_bad, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_wrong_root, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_malformed, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_external_entity_not_read, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_undeclared_entity, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_existing_categories, setup, teardown),
+	    T(test_category_good),
+	    T(test_category_bad),
+	    T(test_collect_good),
+	    T(test_collect_bad),
+	    T(test_wrong_root),
+	    T(test_malformed),
+	    T(test_external_entity_not_read),
+	    T(test_undeclared_entity),
+	    T(test_existing_categories),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -23,19 +23,6 @@
 		(char *)(k), (char *)(v), (l)                                                      \
 	}
 
-static int setup(void **state)
-{
-	tl_log_capture();
-	tl_log_reset();
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	tl_log_reset();
-	return 0;
-}
-
 static void expect_path(const char *path, const char *want)
 {
 	_cleanup_free_ char *got = NULL;
@@ -258,10 +245,11 @@ static void test_rpmbuild_packages_exactly(void **state)
 
 int main(void)
 {
+#define T(fn) cmocka_unit_test_setup_teardown(fn, tl_setup_log, tl_teardown_log)
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test_setup_teardown(test_path_escaping, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_render, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_rpmbuild_packages_exactly, setup, teardown),
+	    T(test_path_escaping),
+	    T(test_render),
+	    T(test_rpmbuild_packages_exactly),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -22,29 +22,6 @@
 #define DEB_AMD64 "6.1.0-56-amd64"
 #define DEB_CLOUD "6.1.0-56-cloud-amd64"
 
-struct fixture {
-	char *dir;
-};
-
-static int setup(void **state)
-{
-	struct fixture *fx = kp_calloc(1, sizeof(*fx));
-	fx->dir = tl_tmpdir();
-	tl_log_capture();
-	tl_log_reset();
-	*state = fx;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	struct fixture *fx = *state;
-	tl_tmpdir_free(fx->dir);
-	free(fx);
-	tl_log_reset();
-	return 0;
-}
-
 /* ---- kb_split_releases ---- */
 
 struct split {
@@ -243,7 +220,7 @@ static void expect_target_error(const char *path, int err, int line, const char 
 
 static void test_target_valid(void **state)
 {
-	struct fixture *fx = *state;
+	struct tl_fixture *fx = *state;
 	_cleanup_free_ char *xen = make_tree(fx->dir, "trees/xen", XS_XEN, true);
 	_cleanup_free_ char *kdump = make_tree(fx->dir, "trees/kdump", XS_KDUMP, true);
 	/* Relative trees are relative to the target file, not the working dir. */
@@ -282,7 +259,7 @@ static void test_target_valid(void **state)
 
 static void test_target_debian_kernel_release_file(void **state)
 {
-	struct fixture *fx = *state;
+	struct tl_fixture *fx = *state;
 	/* No utsrelease.h: the release comes from include/config/kernel.release. */
 	_cleanup_free_ char *a = make_tree(fx->dir, "trees/amd64", DEB_AMD64, false);
 	_cleanup_free_ char *c = make_tree(fx->dir, "trees/cloud", DEB_CLOUD, true);
@@ -314,7 +291,7 @@ static void test_target_debian_kernel_release_file(void **state)
 
 static void test_target_stated_overrides(void **state)
 {
-	struct fixture *fx = *state;
+	struct tl_fixture *fx = *state;
 	_cleanup_free_ char *xen = make_tree(fx->dir, "trees/xen", XS_XEN, true);
 	_cleanup_free_ char *kdump = make_tree(fx->dir, "trees/kdump", XS_KDUMP, true);
 	_cleanup_free_ char *text = kp_asprintf("[target]\n"
@@ -347,7 +324,7 @@ static void test_target_stated_overrides(void **state)
 
 static void test_target_unknown_key(void **state)
 {
-	struct fixture *fx = *state;
+	struct tl_fixture *fx = *state;
 	_cleanup_free_ char *xen = make_tree(fx->dir, "trees/xen", XS_XEN, true);
 	_cleanup_free_ char *text = kp_asprintf("[target]\n"
 						"name = t\n"
@@ -374,7 +351,7 @@ static void test_target_unknown_key(void **state)
 
 static void test_target_unknown_section(void **state)
 {
-	struct fixture *fx = *state;
+	struct tl_fixture *fx = *state;
 	_cleanup_free_ char *xen = make_tree(fx->dir, "trees/xen", XS_XEN, true);
 	_cleanup_free_ char *text = kp_asprintf("[target]\n"
 						"name = t\n"
@@ -388,7 +365,7 @@ static void test_target_unknown_section(void **state)
 
 static void test_target_missing_tree(void **state)
 {
-	struct fixture *fx = *state;
+	struct tl_fixture *fx = *state;
 	_cleanup_free_ char *xen = make_tree(fx->dir, "trees/xen", XS_XEN, true);
 	_cleanup_free_ char *text = kp_asprintf("[target]\n"
 						"name = t\n"
@@ -409,7 +386,7 @@ static void test_target_missing_tree(void **state)
  */
 static void test_target_empty_flavour_section(void **state)
 {
-	struct fixture *fx = *state;
+	struct tl_fixture *fx = *state;
 	_cleanup_free_ char *xen = make_tree(fx->dir, "trees/xen", XS_XEN, true);
 	_cleanup_free_ char *text = kp_asprintf("[target]\n"
 						"name = t\n"
@@ -423,7 +400,7 @@ static void test_target_empty_flavour_section(void **state)
 
 static void test_target_bad_flavour_name(void **state)
 {
-	struct fixture *fx = *state;
+	struct tl_fixture *fx = *state;
 	_cleanup_free_ char *xen = make_tree(fx->dir, "trees/xen", XS_XEN, true);
 	_cleanup_free_ char *text = kp_asprintf("[target]\n"
 						"name = t\n"
@@ -456,7 +433,7 @@ static void test_target_bad_flavour_name(void **state)
  */
 static void test_target_duplicate_flavour_names(void **state)
 {
-	struct fixture *fx = *state;
+	struct tl_fixture *fx = *state;
 	_cleanup_free_ char *a = make_tree(fx->dir, "trees/a", DEB_AMD64, true);
 	_cleanup_free_ char *b = make_tree(fx->dir, "trees/b", DEB_CLOUD, true);
 	_cleanup_free_ char *text = kp_asprintf("[target]\n"
@@ -473,7 +450,7 @@ static void test_target_duplicate_flavour_names(void **state)
 
 static void test_tree_not_prepared(void **state)
 {
-	struct fixture *fx = *state;
+	struct tl_fixture *fx = *state;
 	_cleanup_free_ char *tree = kp_path_join(fx->dir, "trees/raw");
 	tl_write(tree, "Makefile", "# unprepared\n");
 	_cleanup_free_ char *rel = NULL;
@@ -497,7 +474,7 @@ static void test_tree_not_prepared(void **state)
 
 static void test_tree_missing_or_not_kbuild(void **state)
 {
-	struct fixture *fx = *state;
+	struct tl_fixture *fx = *state;
 	_cleanup_free_ char *none = kp_path_join(fx->dir, "trees/none");
 	_cleanup_free_ char *rel = NULL;
 	tl_log_reset();
@@ -523,6 +500,7 @@ static void test_tree_missing_or_not_kbuild(void **state)
 
 int main(void)
 {
+#define T(fn) cmocka_unit_test_setup_teardown(fn, tl_setup_tmpdir, tl_teardown_tmpdir)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_split_xenserver_pair),
 	    cmocka_unit_test(test_split_debian_pair),
@@ -530,18 +508,17 @@ int main(void)
 	    cmocka_unit_test(test_split_three),
 	    cmocka_unit_test(test_split_no_suffix),
 	    cmocka_unit_test(test_split_flavour_prefix_of_another),
-	    cmocka_unit_test_setup_teardown(test_target_valid, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_target_debian_kernel_release_file, setup,
-					    teardown),
-	    cmocka_unit_test_setup_teardown(test_target_stated_overrides, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_target_unknown_key, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_target_unknown_section, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_target_missing_tree, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_target_empty_flavour_section, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_target_bad_flavour_name, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_target_duplicate_flavour_names, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_tree_not_prepared, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_tree_missing_or_not_kbuild, setup, teardown),
+	    T(test_target_valid),
+	    T(test_target_debian_kernel_release_file),
+	    T(test_target_stated_overrides),
+	    T(test_target_unknown_key),
+	    T(test_target_unknown_section),
+	    T(test_target_missing_tree),
+	    T(test_target_empty_flavour_section),
+	    T(test_target_bad_flavour_name),
+	    T(test_target_duplicate_flavour_names),
+	    T(test_tree_not_prepared),
+	    T(test_tree_missing_or_not_kbuild),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -72,30 +72,7 @@ static const char good[] = "license=GPL\0\0\0\0alias=pci:v00008086d000010FBsv*sd
 			   "alias=pci:v00008086d00001528sv*sd*bc*sc*i*\0version=1.0\0noequals\0"
 			   "name=hello\0vermagic=6.1.0-56-amd64 SMP mod_unload \0";
 
-struct fx {
-	char *dir;
-};
-
-static int setup(void **state)
-{
-	struct fx *f = kp_calloc(1, sizeof(*f));
-	f->dir = tl_tmpdir();
-	tl_log_capture();
-	tl_log_reset();
-	*state = f;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	struct fx *f = *state;
-	tl_tmpdir_free(f->dir);
-	free(f);
-	tl_log_reset();
-	return 0;
-}
-
-static char *put(struct fx *f, const char *name, const char *data, size_t len)
+static char *put(struct tl_fixture *f, const char *name, const char *data, size_t len)
 {
 	char *p = kp_path_join(f->dir, name);
 	assert_int_equal(kp_write_file(p, data, len, 0644), 0);
@@ -106,7 +83,7 @@ static char *put(struct fx *f, const char *name, const char *data, size_t len)
  * Open must fail with bad input and a message that names the file and says
  * why: the reader's own reason, never "" (which every message contains).
  */
-static void expect_einput(struct fx *f, const char *name, const char *data, size_t len,
+static void expect_einput(struct tl_fixture *f, const char *name, const char *data, size_t len,
 			  const char *why)
 {
 	assert_true(*why);
@@ -122,7 +99,7 @@ static void expect_einput(struct fx *f, const char *name, const char *data, size
 
 static void test_reads_fields_in_order(void **state)
 {
-	struct fx *f = *state;
+	struct tl_fixture *f = *state;
 	size_t size;
 	_cleanup_free_ char *b = craft(good, sizeof(good) - 1, &size);
 	_cleanup_free_ char *p = put(f, "my-mod.ko", b, size);
@@ -150,7 +127,7 @@ static void test_reads_fields_in_order(void **state)
 
 static void test_name_from_file_name(void **state)
 {
-	struct fx *f = *state;
+	struct tl_fixture *f = *state;
 	static const char mi[] = "license=GPL\0";
 	size_t size;
 	_cleanup_free_ char *b = craft(mi, sizeof(mi) - 1, &size);
@@ -163,7 +140,7 @@ static void test_name_from_file_name(void **state)
 
 static void test_compressed(void **state)
 {
-	struct fx *f = *state;
+	struct tl_fixture *f = *state;
 	size_t size;
 	_cleanup_free_ char *b = craft(good, sizeof(good) - 1, &size);
 	_cleanup_free_ char *p = put(f, "c.ko", b, size);
@@ -197,7 +174,7 @@ static void test_not_elf(void **state)
 
 static void test_truncated(void **state)
 {
-	struct fx *f = *state;
+	struct tl_fixture *f = *state;
 	size_t size;
 	_cleanup_free_ char *b = craft(good, sizeof(good) - 1, &size);
 	/* Every prefix must fail cleanly: header cut, data cut, section table cut. */
@@ -269,7 +246,7 @@ static void test_no_modinfo(void **state)
 
 static void test_missing_file(void **state)
 {
-	struct fx *f = *state;
+	struct tl_fixture *f = *state;
 	_cleanup_free_ char *p = kp_path_join(f->dir, "nope.ko");
 	struct mi_ko *ko = NULL;
 	assert_int_equal(mi_ko_open(p, &ko), -KP_EINPUT);
@@ -279,18 +256,19 @@ static void test_missing_file(void **state)
 
 int main(void)
 {
+#define T(fn) cmocka_unit_test_setup_teardown(fn, tl_setup_tmpdir, tl_teardown_tmpdir)
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test_setup_teardown(test_reads_fields_in_order, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_name_from_file_name, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_compressed, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_not_elf, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_truncated, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_bogus_shstrndx, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_zero_sections, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_modinfo_past_eof, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_no_final_nul, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_no_modinfo, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_missing_file, setup, teardown),
+	    T(test_reads_fields_in_order),
+	    T(test_name_from_file_name),
+	    T(test_compressed),
+	    T(test_not_elf),
+	    T(test_truncated),
+	    T(test_bogus_shstrndx),
+	    T(test_zero_sections),
+	    T(test_modinfo_past_eof),
+	    T(test_no_final_nul),
+	    T(test_no_modinfo),
+	    T(test_missing_file),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

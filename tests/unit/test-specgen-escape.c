@@ -18,19 +18,6 @@
 #include "specgen/escape.h"
 #include "specgen/rpm.h"
 
-static int setup(void **state)
-{
-	tl_log_capture();
-	tl_log_reset();
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	tl_log_reset();
-	return 0;
-}
-
 static void expect_line(const char *in, const char *want)
 {
 	_cleanup_free_ char *out = NULL;
@@ -294,13 +281,14 @@ static void test_unescaped_text_runs(void **state)
 
 int main(void)
 {
+#define T(fn) cmocka_unit_test_setup_teardown(fn, tl_setup_log, tl_teardown_log)
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test_setup_teardown(test_line, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_text, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_changelog, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_files_path, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_hostile_text_runs_nothing, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_unescaped_text_runs, setup, teardown),
+	    T(test_line),
+	    T(test_text),
+	    T(test_changelog),
+	    T(test_files_path),
+	    T(test_hostile_text_runs_nothing),
+	    T(test_unescaped_text_runs),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -23,6 +23,35 @@ void tl_tmpdir_free(char *dir)
 	free(dir);
 }
 
+int tl_setup_log(void **state)
+{
+	tl_log_capture();
+	tl_log_reset();
+	return 0;
+}
+
+int tl_teardown_log(void **state)
+{
+	tl_log_reset();
+	return 0;
+}
+
+int tl_setup_tmpdir(void **state)
+{
+	struct tl_fixture *fx = kp_calloc(1, sizeof(*fx));
+	fx->dir = tl_tmpdir();
+	*state = fx;
+	return tl_setup_log(state);
+}
+
+int tl_teardown_tmpdir(void **state)
+{
+	struct tl_fixture *fx = *state;
+	tl_tmpdir_free(fx->dir);
+	free(fx);
+	return tl_teardown_log(state);
+}
+
 char *tl_src(const char *rel)
 {
 	const char *top = getenv("KMODPACK_TEST_SRCDIR");
@@ -67,6 +96,33 @@ char *tl_replace(const char *s, const char *from, const char *to)
 	}
 	kp_buf_adds(&b, s);
 	return kp_buf_steal(&b);
+}
+
+void tl_expect_file(const char *rel, const char *got)
+{
+	_cleanup_free_ char *path = tl_src(rel);
+	const char *regen = getenv("KMODPACK_REGEN_EXPECTED");
+	if (regen && strcmp(regen, "1") == 0) {
+		tl_write("", path, got); /* path is absolute */
+		return;
+	}
+	_cleanup_free_ char *want = NULL;
+	int r = kp_read_file(path, &want, NULL);
+	if (r < 0)
+		fail_msg("cannot read '%s': %s (KMODPACK_REGEN_EXPECTED=1 writes it)", path,
+			 strerror(-r));
+	if (strcmp(want, got) == 0)
+		return;
+	char *dir = tl_tmpdir();
+	tl_write(dir, "got", got);
+	char *diff = tl_run("cd '%s' && diff -u '%s' got || true", dir, path);
+	tl_tmpdir_free(dir);
+	/* fail_msg truncates long messages and does not return: print the diff first. */
+	fputs(diff, stderr);
+	free(diff);
+	fail_msg("'%s' differs from the output (diff above); after reviewing it, "
+		 "KMODPACK_REGEN_EXPECTED=1 rewrites the file",
+		 rel);
 }
 
 static struct kp_buf logbuf;
