@@ -26,8 +26,11 @@ assert_eq "$(rpm -qp --qf '%{VENDOR}' "$rpm")" "Example %(touch $M.vendor) Org" 
 rpm -qp --qf '%{DESCRIPTION}' "$rpm" >"$TMP/desc"
 assert_contains "$TMP/desc" "Uses %(touch $M.desc) and %{expand:%%(touch $M.expand)}"
 assert_contains "$TMP/desc" 'and %{?_topdir} %define x 1 and $(touch '"$M"'.shell) `id`'
-# rpmspec parses the published spec without running anything either.
-rpmspec -P "$OUT/SPECS/helloworld.spec" >/dev/null 2>&1 || true
+# rpmspec parses the published spec without running anything either, and
+# reads the user text back as the literal text it is.
+rpmspec -P "$OUT/SPECS/helloworld.spec" >"$TMP/parsed" 2>"$TMP/rpmspec.err" ||
+	fail "rpmspec -P cannot parse the published spec: $(cat "$TMP/rpmspec.err")"
+assert_contains "$TMP/parsed" "Summary: 100%% fast %(touch $M.summary)"
 ls "$TMP" | grep -q pwned && fail "the published spec runs user text"
 
 # Text that would start a section or a new tag is refused, field named.
