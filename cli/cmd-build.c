@@ -1,12 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-/* kmodpack build: options, progress on the terminal, the summary. The work is pack/build.c. */
+/* kmodpack build: options, progress on the terminal, the summary. The work is builder/build.c. */
 #include <getopt.h>
 #include <json-c/json.h>
 #include <unistd.h>
 
+#include "builder/build.h"
 #include "cli/cli.h"
 #include "common/signals.h"
-#include "pack/build.h"
 
 static const char usage_text[] =
     "usage: kmodpack build [-t TARGET] [-o OUTDIR] [-j N] [-f] [-q] [--json] [--verify] "
@@ -35,11 +35,11 @@ struct progress {
 	bool tty;
 	bool drawn;
 	size_t nlines;
-	enum pk_stage *last; /* what the plain output last printed, per flavour */
+	enum bld_stage *last; /* what the plain output last printed, per flavour */
 	double start;
 };
 
-static void show(void *data, const struct pk_flavour_status *st, size_t n)
+static void show(void *data, const struct bld_flavour_status *st, size_t n)
 {
 	struct progress *p = data;
 	double now = kp_now();
@@ -48,7 +48,7 @@ static void show(void *data, const struct pk_flavour_status *st, size_t n)
 	if (!p->last) {
 		p->last = calloc(n, sizeof(*p->last));
 		for (size_t i = 0; i < n; i++)
-			p->last[i] = (enum pk_stage) - 1;
+			p->last[i] = (enum bld_stage) - 1;
 	}
 	if (p->tty) {
 		/* Redraw one line per flavour in place. */
@@ -56,9 +56,10 @@ static void show(void *data, const struct pk_flavour_status *st, size_t n)
 			fprintf(stderr, "\033[%zuA", n);
 		for (size_t i = 0; i < n; i++) {
 			double t0 = st[i].started ? st[i].started : p->start;
-			double t1 =
-			    st[i].stage == PK_DONE || st[i].stage == PK_FAILED ? st[i].ended : now;
-			if (st[i].stage == PK_QUEUED)
+			double t1 = st[i].stage == BLD_DONE || st[i].stage == BLD_FAILED
+					? st[i].ended
+					: now;
+			if (st[i].stage == BLD_QUEUED)
 				t1 = t0;
 			fprintf(stderr, "\033[2K  %-16s %-10s %6.1fs\n", st[i].name,
 				stage_name[st[i].stage], t1 > t0 ? t1 - t0 : 0.0);
@@ -71,7 +72,7 @@ static void show(void *data, const struct pk_flavour_status *st, size_t n)
 		if (p->last[i] == st[i].stage)
 			continue;
 		p->last[i] = st[i].stage;
-		if (st[i].stage == PK_QUEUED)
+		if (st[i].stage == BLD_QUEUED)
 			continue;
 		fprintf(stderr, "kmodpack: %s: %s (%.1fs)\n", st[i].name, stage_name[st[i].stage],
 			now - p->start);
@@ -89,7 +90,7 @@ int cmd_build(int argc, char **argv)
 					     {"verify", no_argument, NULL, 'V'},
 					     {"help", no_argument, NULL, 'h'},
 					     {0}};
-	struct pk_build_opts o = {.outdir = "out"};
+	struct bld_build_opts o = {.outdir = "out"};
 	bool json = false;
 	int c;
 	optind = 1;
@@ -135,8 +136,8 @@ int cmd_build(int argc, char **argv)
 	o.progress_data = &p;
 	kp_signals_install();
 
-	struct pk_build_result res;
-	int r = pk_build(&o, &res);
+	struct bld_build_result res;
+	int r = bld_build(&o, &res);
 	free(p.last);
 	if (r < 0) {
 		if (r <= -KP_EINTR_BASE)
@@ -171,6 +172,6 @@ int cmd_build(int argc, char **argv)
 	json_object *verdict = json_object_object_get(res.report, "verify");
 	if (verdict && !json && !cli_quiet)
 		cli_print_verify(stderr, verdict);
-	pk_build_result_release(&res);
+	bld_build_result_release(&res);
 	return 0;
 }

@@ -2,10 +2,10 @@
 /* kmodpack spec: the spec a build would write, without building. */
 #include <getopt.h>
 
+#include "builder/build.h"
 #include "cli/cli.h"
 #include "firmware/data.h"
 #include "kbuild/target.h"
-#include "pack/build.h"
 #include <time.h>
 #include "specgen/manifest.h"
 #include "specgen/spec.h"
@@ -67,7 +67,7 @@ int cmd_spec(int argc, char **argv)
 	}
 	/* The same date as 'kmodpack build': environment, manifest, then now. */
 	long long sde;
-	if (pk_env_source_date_epoch(&sde) < 0) {
+	if (bld_env_source_date_epoch(&sde) < 0) {
 		kb_target_free(t);
 		spec_manifest_free(m);
 		return 2;

@@ -5,11 +5,11 @@
 #include <stdlib.h>
 #include <unistd.h>
 
+#include "builder/build.h"
 #include "cli/cli.h"
 #include "common/fs.h"
+#include "common/outdir.h"
 #include "common/signals.h"
-#include "pack/build.h"
-#include "pack/publish.h"
 #include "verify/verify.h"
 
 static const char usage_text[] =
@@ -178,26 +178,26 @@ int cmd_verify(int argc, char **argv)
 	_cleanup_free_ char *ini = kp_path_join(dir, "kmodpack.ini");
 	if (kp_is_file(ini)) {
 		/* A driver: build it, verify the staged build, publish only if it passes. */
-		struct pk_build_opts bo = {.driver_dir = dir,
-					   .target_file = vo.target_file,
-					   .outdir = outdir,
-					   .jobs = vo.jobs,
-					   .verify = true,
-					   .verify_timeout = vo.timeout,
-					   .verify_require_load = vo.require_load};
-		struct pk_build_result br;
-		r = pk_build(&bo, &br);
+		struct bld_build_opts bo = {.driver_dir = dir,
+					    .target_file = vo.target_file,
+					    .outdir = outdir,
+					    .jobs = vo.jobs,
+					    .verify = true,
+					    .verify_timeout = vo.timeout,
+					    .verify_require_load = vo.require_load};
+		struct bld_build_result br;
+		r = bld_build(&bo, &br);
 		if (r == 0) {
 			res = json_object_get(json_object_object_get(br.report, "verify"));
-			pk_build_result_release(&br);
+			bld_build_result_release(&br);
 		}
 	} else {
 		/* Hold the output dir's lock: a build must not replace RPMs under us. */
-		struct pk_outdir od = {.lock_fd = -1};
-		if ((r = pk_outdir_open(dir, &od)) == 0) {
+		struct kp_outdir od = {.lock_fd = -1};
+		if ((r = kp_outdir_open(dir, &od)) == 0) {
 			vo.dir = od.dir;
 			r = vf_verify(&vo, &res);
-			pk_outdir_close(&od);
+			kp_outdir_close(&od);
 		}
 	}
 	if (res && json)

@@ -35,7 +35,7 @@ static char *log_path(struct vf_run *v, struct vf_flavour *f, const char *step)
 static int step(struct vf_run *v, struct vf_flavour *f, const char *what, struct kp_strv *av)
 {
 	_cleanup_free_ char *log = log_path(v, f, what);
-	int st = kb_run(av->v, NULL, log);
+	int st = kp_run(av->v, NULL, log);
 	kp_strv_release(av);
 	if (st < 0)
 		return st;

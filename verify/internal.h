@@ -6,8 +6,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "common/runner.h"
 #include "common/util.h"
-#include "kbuild/runner.h"
 
 enum vf_status { VF_NOTRUN, VF_PASS, VF_FAIL, VF_SKIP };
 

@@ -13,9 +13,9 @@
 #include <stdio.h>
 #include <unistd.h>
 
-#include "common/json.h"
 #include "common/digest.h"
 #include "common/fs.h"
+#include "common/json.h"
 #include "common/log.h"
 #include "common/signals.h"
 #include "kbuild/target.h"
@@ -280,7 +280,7 @@ static int list_applets(struct vf_run *v)
 {
 	_cleanup_free_ char *log = kp_path_join(v->work, "applets");
 	char *const av[] = {v->busybox, "--list", NULL};
-	int st = kb_run(av, NULL, log);
+	int st = kp_run(av, NULL, log);
 	if (st != 0) {
 		kp_err("'%s --list' failed: see %s", v->busybox, log);
 		return st < 0 ? st : -KP_EENV;

@@ -311,7 +311,7 @@ static char *errno_name(const char *msg)
 }
 
 /* Read the console: markers per module, or why the VM never got that far. */
-static void parse_console(struct vf_flavour *f, const struct kb_job *job, double timeout)
+static void parse_console(struct vf_flavour *f, const struct kp_job *job, double timeout)
 {
 	_cleanup_free_ char *text = NULL;
 	if (kp_read_file(f->console, &text, NULL) < 0)
@@ -424,19 +424,19 @@ static void reset_load(struct vf_flavour *f)
 /* Boot the flavours in idx[] at once; returns 0 or <0 (interrupted, qemu missing). */
 static int boot(struct vf_run *v, size_t *idx, size_t n)
 {
-	struct kb_job *jobs = kp_calloc(n, sizeof(*jobs));
+	struct kp_job *jobs = kp_calloc(n, sizeof(*jobs));
 	struct kp_strv *avs = kp_calloc(n, sizeof(*avs));
 	for (size_t k = 0; k < n; k++) {
 		struct vf_flavour *f = &v->fl[idx[k]];
 		free(f->console);
 		f->console = kp_asprintf("%s/verify-%s-console.log", v->logdir, f->name);
 		qemu_argv(v, f, &avs[k]);
-		jobs[k] = (struct kb_job){.name = f->name,
+		jobs[k] = (struct kp_job){.name = f->name,
 					  .argv = avs[k].v,
 					  .logpath = f->console,
 					  .timeout = v->timeout};
 	}
-	int r = kb_run_jobs(jobs, n, v->jobs, NULL, NULL);
+	int r = kp_run_jobs(jobs, n, v->jobs, NULL, NULL);
 	for (size_t k = 0; k < n && r == 0; k++) {
 		struct vf_flavour *f = &v->fl[idx[k]];
 		reset_load(f);

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * kbuild/runner.c: one command with its output in a log, and several makes
+ * common/runner.c: one command with its output in a log, and several makes
  * under one job budget. Toy Makefiles record, in each recipe, how many
  * recipes (of any make) are running at that moment: a lock dir per running
  * recipe, counted with ls. kmodpack is the jobserver, so with -j N at most
@@ -14,8 +14,8 @@
 
 #include "common/fs.h"
 #include "common/log.h"
+#include "common/runner.h"
 #include "common/util.h"
-#include "kbuild/runner.h"
 
 struct fixture {
 	char *dir;
@@ -53,7 +53,7 @@ static void test_run_captures_output_and_status(void **state)
 	struct fixture *fx = *state;
 	_cleanup_free_ char *log = kp_path_join(fx->dir, "cmd.log");
 	char *const argv[] = {"sh", "-c", "echo to-stdout; echo to-stderr >&2; pwd; exit 3", NULL};
-	assert_int_equal(kb_run(argv, fx->dir, log), 3);
+	assert_int_equal(kp_run(argv, fx->dir, log), 3);
 	_cleanup_free_ char *text = slurp(log);
 	assert_non_null(strstr(text, "to-stdout\n"));
 	assert_non_null(strstr(text, "to-stderr\n"));
@@ -64,13 +64,13 @@ static void test_run_captures_output_and_status(void **state)
 
 	/* The log is truncated, not appended to. */
 	char *const ok[] = {"sh", "-c", "echo second", NULL};
-	assert_int_equal(kb_run(ok, NULL, log), 0);
+	assert_int_equal(kp_run(ok, NULL, log), 0);
 	_cleanup_free_ char *again = slurp(log);
 	assert_string_equal(again, "second\n");
 
 	/* Arguments are passed as they are: no shell splits or expands them. */
 	char *const args[] = {"printf", "[%s]\n", "a b", "$HOME", "*", NULL};
-	assert_int_equal(kb_run(args, fx->dir, log), 0);
+	assert_int_equal(kp_run(args, fx->dir, log), 0);
 	_cleanup_free_ char *printed = slurp(log);
 	assert_string_equal(printed, "[a b]\n[$HOME]\n[*]\n");
 }
@@ -80,7 +80,7 @@ static void test_run_signal_status(void **state)
 	struct fixture *fx = *state;
 	_cleanup_free_ char *log = kp_path_join(fx->dir, "cmd.log");
 	char *const argv[] = {"sh", "-c", "kill -TERM $$", NULL};
-	assert_int_equal(kb_run(argv, NULL, log), 128 + 15);
+	assert_int_equal(kp_run(argv, NULL, log), 128 + 15);
 }
 
 static void test_run_no_makeflags_leak(void **state)
@@ -91,7 +91,7 @@ static void test_run_no_makeflags_leak(void **state)
 	setenv("MAKEFLAGS", " -j64 --jobserver-auth=98,99", 1);
 	setenv("MAKELEVEL", "3", 1);
 	char *const argv[] = {"sh", "-c", "echo \"[$MAKEFLAGS][$MAKELEVEL]\"", NULL};
-	int r = kb_run(argv, NULL, log);
+	int r = kp_run(argv, NULL, log);
 	unsetenv("MAKEFLAGS");
 	unsetenv("MAKELEVEL");
 	assert_int_equal(r, 0);
@@ -104,7 +104,7 @@ static void test_run_missing_program(void **state)
 	struct fixture *fx = *state;
 	_cleanup_free_ char *log = kp_path_join(fx->dir, "missing.log");
 	char *const argv[] = {"kmodpack-no-such-program", "x", NULL};
-	assert_int_equal(kb_run(argv, NULL, log), -KP_EENV);
+	assert_int_equal(kp_run(argv, NULL, log), -KP_EENV);
 	/* The message says why itself: the log may be gone (a staging dir) by then. */
 	assert_non_null(strstr(tl_log_text(), "could not run 'kmodpack-no-such-program'"));
 	assert_non_null(strstr(tl_log_text(), "No such file or directory"));
@@ -117,7 +117,7 @@ static void test_run_missing_program(void **state)
 	 */
 	_cleanup_free_ char *nodir = kp_path_join(fx->dir, "nodir");
 	char *const sh[] = {"sh", "-c", "true", NULL};
-	assert_int_equal(kb_run(sh, nodir, log), 126);
+	assert_int_equal(kp_run(sh, nodir, log), 126);
 	_cleanup_free_ char *text2 = slurp(log);
 	_cleanup_free_ char *want =
 	    kp_asprintf("cannot enter '%s': No such file or directory", nodir);
@@ -144,7 +144,7 @@ static const char toy_makefile[] =
 struct toy {
 	char *dir;
 	char *lock, *counts, *events;
-	struct kb_job jobs[4];
+	struct kp_job jobs[4];
 	struct kp_strv argv[4];
 	char *logs[4];
 	size_t n;
@@ -172,7 +172,7 @@ static void toy_init(struct toy *t, const char *dir, size_t n, int ntargets, int
 		kp_strv_pushf(av, "COUNTS=%s", t->counts);
 		kp_strv_pushf(av, "EVENTS=%s", t->events);
 		t->logs[i] = kp_asprintf("%s/m%zu.log", dir, i);
-		t->jobs[i] = (struct kb_job){
+		t->jobs[i] = (struct kp_job){
 		    .name = "toy", .argv = av->v, .cwd = dir, .logpath = t->logs[i], .make = true};
 	}
 }
@@ -192,10 +192,10 @@ static void toy_release(struct toy *t)
 /* Run the makes; every one must succeed. Returns the most recipes seen at once. */
 static int toy_run(struct toy *t, int max_jobs, int *nrecipes)
 {
-	assert_int_equal(kb_run_jobs(t->jobs, t->n, max_jobs, NULL, NULL), 0);
+	assert_int_equal(kp_run_jobs(t->jobs, t->n, max_jobs, NULL, NULL), 0);
 	for (size_t i = 0; i < t->n; i++) {
 		_cleanup_free_ char *log = slurp(t->logs[i]);
-		if (t->jobs[i].state != KB_JOB_DONE)
+		if (t->jobs[i].state != KP_JOB_DONE)
 			fail_msg("make %zu failed (%d): %s", i, t->jobs[i].exit_status, log);
 		/* A broken jobserver hand-over makes GNU make warn and fall back. */
 		if (strstr(log, "jobserver") || strstr(log, "warning"))
@@ -266,10 +266,10 @@ static void test_jobs_one_slot_serialises(void **state)
 
 struct progress {
 	int calls;
-	enum kb_job_state last[2];
+	enum kp_job_state last[2];
 };
 
-static void on_progress(void *data, const struct kb_job *jobs, size_t n)
+static void on_progress(void *data, const struct kp_job *jobs, size_t n)
 {
 	struct progress *p = data;
 	p->calls++;
@@ -287,29 +287,29 @@ static void test_jobs_failing_make(void **state)
 	_cleanup_free_ char *badlog = kp_path_join(fx->dir, "bad.log");
 	_cleanup_free_ char *goodlog = kp_path_join(fx->dir, "good.log");
 	char *const argv[] = {"make", NULL};
-	struct kb_job jobs[] = {
+	struct kp_job jobs[] = {
 	    {.name = "xen", .argv = argv, .cwd = bad, .logpath = badlog, .make = true},
 	    {.name = "kdump", .argv = argv, .cwd = good, .logpath = goodlog, .make = true},
 	};
 	struct progress p = {0};
 	/* A failed compile is a job result, not a runner error. */
-	assert_int_equal(kb_run_jobs(jobs, 2, 2, on_progress, &p), 0);
-	assert_int_equal(jobs[0].state, KB_JOB_FAILED);
+	assert_int_equal(kp_run_jobs(jobs, 2, 2, on_progress, &p), 0);
+	assert_int_equal(jobs[0].state, KP_JOB_FAILED);
 	/* make's own status for a failed recipe. */
 	assert_int_equal(jobs[0].exit_status, 2);
 	_cleanup_free_ char *text = slurp(badlog);
 	assert_non_null(strstr(text, "hello.c:3:1: error: oops"));
 	assert_non_null(strstr(text, "Error 3"));
 	/* The other flavour still ran to the end. */
-	assert_int_equal(jobs[1].state, KB_JOB_DONE);
+	assert_int_equal(jobs[1].state, KP_JOB_DONE);
 	assert_int_equal(jobs[1].exit_status, 0);
 	_cleanup_free_ char *built = slurp(goodlog);
 	assert_string_equal(built, "built\n");
 	assert_true(jobs[0].ended >= jobs[0].started);
 	/* The last progress report shows the final states. */
 	assert_true(p.calls >= 2);
-	assert_int_equal(p.last[0], KB_JOB_FAILED);
-	assert_int_equal(p.last[1], KB_JOB_DONE);
+	assert_int_equal(p.last[0], KP_JOB_FAILED);
+	assert_int_equal(p.last[1], KP_JOB_DONE);
 }
 
 static void test_jobs_missing_program(void **state)
@@ -319,13 +319,13 @@ static void test_jobs_missing_program(void **state)
 	_cleanup_free_ char *log1 = kp_path_join(fx->dir, "1.log");
 	char *const missing[] = {"kmodpack-no-such-make", NULL};
 	char *const ok[] = {"true", NULL};
-	struct kb_job jobs[] = {
+	struct kp_job jobs[] = {
 	    {.name = "amd64", .argv = ok, .logpath = log0},
 	    {.name = "cloud-amd64", .argv = missing, .logpath = log1, .make = true},
 	};
-	assert_int_equal(kb_run_jobs(jobs, 2, 2, NULL, NULL), -KP_EENV);
-	assert_int_equal(jobs[0].state, KB_JOB_DONE);
-	assert_int_equal(jobs[1].state, KB_JOB_FAILED);
+	assert_int_equal(kp_run_jobs(jobs, 2, 2, NULL, NULL), -KP_EENV);
+	assert_int_equal(jobs[0].state, KP_JOB_DONE);
+	assert_int_equal(jobs[1].state, KP_JOB_FAILED);
 	assert_non_null(strstr(tl_log_text(), "kmodpack-no-such-make"));
 	assert_non_null(strstr(tl_log_text(), "cloud-amd64"));
 	assert_non_null(strstr(tl_log_text(), "No such file or directory"));

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-#include "pack/build.h"
+#include "builder/build.h"
 
 #include <ctype.h>
 #include <dirent.h>
@@ -10,19 +10,19 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "common/json.h"
+#include "builder/cache.h"
 #include "common/archive.h"
 #include "common/digest.h"
 #include "common/fs.h"
+#include "common/json.h"
 #include "common/log.h"
+#include "common/outdir.h"
+#include "common/runner.h"
 #include "common/signals.h"
 #include "firmware/data.h"
 #include "hcl/hcl.h"
-#include "kbuild/runner.h"
 #include "kbuild/target.h"
 #include "modinfo/ko.h"
-#include "pack/cache.h"
-#include "pack/publish.h"
 #include "specgen/manifest.h"
 #include "specgen/rpm.h"
 #include "specgen/spec.h"
@@ -32,16 +32,16 @@
 
 /* Everything one run owns; released in one place. */
 struct run {
-	const struct pk_build_opts *o;
+	const struct bld_build_opts *o;
 	struct spec_manifest *m;
 	struct kb_target *t;
-	struct pk_outdir od;
+	struct kp_outdir od;
 	long long sde;
 	char *srctop;	  /* prepared source tree (the Kbuild dir is srctop/subdir) */
 	char **builddirs; /* per flavour: the M= dir's top (a copy of srctop) */
 	char **logs;	  /* per flavour: outdir/logs/<flavour>.log */
-	struct kb_job *jobs;
-	struct pk_flavour_status *st;
+	struct kp_job *jobs;
+	struct bld_flavour_status *st;
 	struct spec_flavour *sf;
 	struct fw_data *data;	  /* the [data] section resolved, or NULL */
 	struct kp_strv *firmware; /* per flavour and module: declared firmware, joined */
@@ -49,7 +49,7 @@ struct run {
 	bool up_to_date; /* the cache matched: nothing was built */
 };
 
-int pk_env_source_date_epoch(long long *epoch)
+int bld_env_source_date_epoch(long long *epoch)
 {
 	const char *s = getenv("SOURCE_DATE_EPOCH");
 	*epoch = -1;
@@ -77,29 +77,29 @@ static void report_progress(struct run *rn)
 		rn->o->progress(rn->o->progress_data, rn->st, rn->t->nflavours);
 }
 
-static void set_stage(struct run *rn, enum pk_stage s)
+static void set_stage(struct run *rn, enum bld_stage s)
 {
 	for (size_t i = 0; i < rn->t->nflavours; i++) {
-		if (rn->st[i].stage == PK_FAILED)
+		if (rn->st[i].stage == BLD_FAILED)
 			continue;
 		rn->st[i].stage = s;
-		if (s == PK_DONE)
+		if (s == BLD_DONE)
 			rn->st[i].ended = kp_now();
 	}
 	report_progress(rn);
 }
 
-static void on_jobs(void *data, const struct kb_job *jobs, size_t n)
+static void on_jobs(void *data, const struct kp_job *jobs, size_t n)
 {
 	struct run *rn = data;
 	for (size_t i = 0; i < n; i++) {
-		struct pk_flavour_status *s = &rn->st[i];
+		struct bld_flavour_status *s = &rn->st[i];
 		s->started = jobs[i].started;
-		s->stage = jobs[i].state == KB_JOB_QUEUED    ? PK_QUEUED
-			   : jobs[i].state == KB_JOB_RUNNING ? PK_COMPILING
-			   : jobs[i].state == KB_JOB_DONE    ? PK_COMPILED
-							     : PK_FAILED;
-		if (jobs[i].state == KB_JOB_FAILED || jobs[i].state == KB_JOB_DONE)
+		s->stage = jobs[i].state == KP_JOB_QUEUED    ? BLD_QUEUED
+			   : jobs[i].state == KP_JOB_RUNNING ? BLD_COMPILING
+			   : jobs[i].state == KP_JOB_DONE    ? BLD_COMPILED
+							     : BLD_FAILED;
+		if (jobs[i].state == KP_JOB_FAILED || jobs[i].state == KP_JOB_DONE)
 			s->ended = jobs[i].ended;
 	}
 	report_progress(rn);
@@ -136,7 +136,7 @@ static bool same_content(const char *a, const char *b)
 	return lx == ly && memcmp(x, y, lx) == 0;
 }
 
-bool pk_source_skip(const char *path, const char *outdir)
+bool bld_source_skip(const char *path, const char *outdir)
 {
 	const char *base = strrchr(path, '/');
 	return junk_name(base ? base + 1 : path) || (outdir && !strcmp(path, outdir));
@@ -144,7 +144,7 @@ bool pk_source_skip(const char *path, const char *outdir)
 
 static bool skip_source(const char *path, void *outdir)
 {
-	return pk_source_skip(path, outdir);
+	return bld_source_skip(path, outdir);
 }
 
 /*
@@ -162,7 +162,7 @@ static int sync_tree(const char *src, const char *dst, const char *skip_abs)
 	for (size_t i = 0; r == 0 && i < names.n; i++) {
 		_cleanup_free_ char *s = kp_path_join(src, names.v[i]);
 		_cleanup_free_ char *t = kp_path_join(dst, names.v[i]);
-		if (pk_source_skip(s, skip_abs))
+		if (bld_source_skip(s, skip_abs))
 			continue;
 		struct stat st;
 		if (lstat(s, &st) < 0) {
@@ -328,16 +328,16 @@ static int compile(struct run *rn)
 			kp_strv_push(&av, m->make_args.v[a]);
 		kp_strv_push(&av, "modules");
 		argvs[i] = av.v;
-		rn->jobs[i] = (struct kb_job){.name = f->name,
+		rn->jobs[i] = (struct kp_job){.name = f->name,
 					      .argv = av.v,
 					      .cwd = rn->builddirs[i],
 					      .logpath = rn->logs[i],
 					      .make = true};
-		rn->st[i] = (struct pk_flavour_status){.name = f->name};
+		rn->st[i] = (struct bld_flavour_status){.name = f->name};
 	}
 	if (r == 0) {
 		int jobs = rn->o->jobs > 0 ? rn->o->jobs : kp_ncpus();
-		r = kb_run_jobs(rn->jobs, n, jobs, on_jobs, rn);
+		r = kp_run_jobs(rn->jobs, n, jobs, on_jobs, rn);
 	}
 	for (size_t i = 0; i < n; i++) {
 		for (char **p = argvs[i]; p && *p; p++)
@@ -349,7 +349,7 @@ static int compile(struct run *rn)
 	if (r < 0)
 		return r;
 	for (size_t i = 0; i < n; i++) {
-		if (rn->jobs[i].state == KB_JOB_DONE)
+		if (rn->jobs[i].state == KP_JOB_DONE)
 			continue;
 		_cleanup_free_ char *errs = first_errors(rn, i);
 		const char *log = keep_log(rn, i);
@@ -588,7 +588,7 @@ static void run_release(struct run *rn)
 	free(rn->st);
 	free(rn->sf);
 	free(rn->srctop);
-	pk_outdir_close(&rn->od);
+	kp_outdir_close(&rn->od);
 	spec_manifest_free(rn->m);
 	kb_target_free(rn->t);
 	json_object_put(rn->report);
@@ -664,7 +664,7 @@ static int package(struct run *rn)
 	const char *stage = rn->od.stage;
 	int r;
 
-	set_stage(rn, PK_PACKAGING);
+	set_stage(rn, BLD_PACKAGING);
 	_cleanup_free_ char *sources = kp_path_join(stage, "SOURCES");
 	_cleanup_free_ char *specs = kp_path_join(stage, "SPECS");
 	_cleanup_free_ char *work = kp_path_join(stage, "rpmwork");
@@ -795,7 +795,7 @@ static json_object *report_new(struct run *rn)
 /* build --verify: the verdict goes into the report; a failure stops the publish. */
 static int verify_build(struct run *rn, const char *dir)
 {
-	set_stage(rn, PK_VERIFYING);
+	set_stage(rn, BLD_VERIFYING);
 	_cleanup_free_ char *logdir = kp_path_join(rn->od.dir, "logs");
 	struct vf_opts vo = {.dir = dir,
 			     .report = rn->report,
@@ -816,13 +816,13 @@ static int verify_build(struct run *rn, const char *dir)
 
 static int run_build(struct run *rn)
 {
-	const struct pk_build_opts *o = rn->o;
+	const struct bld_build_opts *o = rn->o;
 	int r;
 	if ((r = spec_manifest_load(o->driver_dir, &rn->m)) < 0)
 		return r;
 	if ((r = kb_target_load(o->target_file, &rn->t)) < 0)
 		return r;
-	if ((r = pk_env_source_date_epoch(&rn->sde)) < 0)
+	if ((r = bld_env_source_date_epoch(&rn->sde)) < 0)
 		return r;
 	if (rn->sde < 0)
 		rn->sde = rn->m->source_date_epoch;
@@ -853,20 +853,20 @@ static int run_build(struct run *rn)
 		if ((r = fw_data_load(&fo, rn->m->data, rn->m->ndata, &rn->data)) < 0)
 			return r;
 	}
-	if ((r = pk_outdir_open(o->outdir ? o->outdir : "out", &rn->od)) < 0)
+	if ((r = kp_outdir_open(o->outdir ? o->outdir : "out", &rn->od)) < 0)
 		return r;
 	_cleanup_free_ char *key = NULL;
-	if ((r = pk_cache_key(rn->m, rn->t, rn->data, rn->sde, rn->od.dir, &key)) < 0)
+	if ((r = bld_cache_key(rn->m, rn->t, rn->data, rn->sde, rn->od.dir, &key)) < 0)
 		return r;
 	json_object *published = NULL;
-	if (!o->force && pk_cache_fresh(rn->od.state, rn->od.dir, key, &published)) {
+	if (!o->force && bld_cache_fresh(rn->od.state, rn->od.dir, key, &published)) {
 		/* Nothing changed: the published build stands, nothing is written. */
 		json_object_put(rn->report);
 		rn->report = published;
 		rn->up_to_date = true;
 		return o->verify ? verify_build(rn, rn->od.dir) : 0;
 	}
-	if ((r = pk_outdir_stage(&rn->od)) < 0)
+	if ((r = kp_outdir_stage(&rn->od)) < 0)
 		return r;
 	if ((r = prepare_source(rn)) < 0)
 		return r;
@@ -910,9 +910,9 @@ static int run_build(struct run *rn)
 	if ((r = kp_check_interrupted()) < 0)
 		return r;
 	static const char *const top[] = {REPORT_NAME, "logs", NULL};
-	if ((r = pk_outdir_publish(&rn->od, top)) < 0)
+	if ((r = kp_outdir_publish(&rn->od, top)) < 0)
 		return r;
-	if (pk_cache_store(rn->od.state, key) < 0)
+	if (bld_cache_store(rn->od.state, key) < 0)
 		kp_warn("cannot record the build in '%s': the next run rebuilds", rn->od.state);
 	/* A failure's log that this build superseded would only mislead. */
 	for (size_t i = 0; i < rn->t->nflavours; i++) {
@@ -920,19 +920,19 @@ static int run_build(struct run *rn)
 		    kp_asprintf("%s/logs/%s.failed.log", rn->od.dir, rn->t->flavours[i].name);
 		unlink(old);
 	}
-	set_stage(rn, PK_DONE);
+	set_stage(rn, BLD_DONE);
 	return 0;
 }
 
-int pk_build(const struct pk_build_opts *o, struct pk_build_result *res)
+int bld_build(const struct bld_build_opts *o, struct bld_build_result *res)
 {
 	struct run rn = {.o = o, .od = {.lock_fd = -1}};
-	*res = (struct pk_build_result){0};
+	*res = (struct bld_build_result){0};
 	int r = run_build(&rn);
 	if (r < 0 && rn.st) {
 		for (size_t i = 0; rn.t && i < rn.t->nflavours; i++)
-			if (rn.st[i].stage != PK_COMPILED && rn.st[i].stage != PK_DONE)
-				rn.st[i].stage = PK_FAILED;
+			if (rn.st[i].stage != BLD_COMPILED && rn.st[i].stage != BLD_DONE)
+				rn.st[i].stage = BLD_FAILED;
 		report_progress(&rn);
 	}
 	if (r == 0) {
@@ -946,10 +946,10 @@ int pk_build(const struct pk_build_opts *o, struct pk_build_result *res)
 	return ir < 0 ? ir : r;
 }
 
-void pk_build_result_release(struct pk_build_result *res)
+void bld_build_result_release(struct bld_build_result *res)
 {
 	json_object_put(res->report);
 	free(res->outdir);
 	free(res->report_path);
-	*res = (struct pk_build_result){0};
+	*res = (struct bld_build_result){0};
 }

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-#include "pack/cache.h"
+#include "builder/cache.h"
 
 #include <dirent.h>
 #include <json-c/json.h>
@@ -7,12 +7,12 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "builder/build.h"
 #include "common/digest.h"
 #include "common/fs.h"
 #include "common/log.h"
 #include "firmware/data.h"
 #include "kbuild/target.h"
-#include "pack/build.h"
 #include "specgen/manifest.h"
 #include "specgen/rpm.h"
 #include "specgen/spec.h"
@@ -38,7 +38,7 @@ static void add_tree(struct kp_buf *b, const char *dir, const char *rel, const c
 		_cleanup_free_ char *sub = kp_path_join(rel, names.v[i]);
 		_cleanup_free_ char *full = kp_path_join(dir, sub);
 		struct stat st;
-		if (pk_source_skip(full, outdir) || lstat(full, &st) < 0)
+		if (bld_source_skip(full, outdir) || lstat(full, &st) < 0)
 			continue;
 		if (S_ISDIR(st.st_mode)) {
 			add_tree(b, dir, sub, outdir);
@@ -55,8 +55,8 @@ static void add_tree(struct kp_buf *b, const char *dir, const char *rel, const c
 	kp_strv_release(&names);
 }
 
-int pk_cache_key(const struct spec_manifest *m, const struct kb_target *t,
-		 const struct fw_data *data, long long sde, const char *outdir, char **key)
+int bld_cache_key(const struct spec_manifest *m, const struct kb_target *t,
+		  const struct fw_data *data, long long sde, const char *outdir, char **key)
 {
 	struct kp_buf b = {0};
 	/* What the environment can change in Kbuild's output (PATH is left out: it
@@ -106,8 +106,8 @@ int pk_cache_key(const struct spec_manifest *m, const struct kb_target *t,
 	return 0;
 }
 
-bool pk_cache_fresh(const char *statedir, const char *outdir, const char *key,
-		    struct json_object **report)
+bool bld_cache_fresh(const char *statedir, const char *outdir, const char *key,
+		     struct json_object **report)
 {
 	_cleanup_free_ char *kf = kp_path_join(statedir, KEY_FILE);
 	_cleanup_free_ char *old = NULL;
@@ -135,7 +135,7 @@ bool pk_cache_fresh(const char *statedir, const char *outdir, const char *key,
 	return ok;
 }
 
-int pk_cache_store(const char *statedir, const char *key)
+int bld_cache_store(const char *statedir, const char *key)
 {
 	_cleanup_free_ char *kf = kp_path_join(statedir, KEY_FILE);
 	return kp_write_file_atomic(kf, key, strlen(key), 0644);

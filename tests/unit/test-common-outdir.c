@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * pack/publish.c: the output dir's lock, staging, and the all-or-nothing
+ * common/outdir.c: the output dir's lock, staging, and the all-or-nothing
  * publish. A second run on the same dir (a forked child here) must wait for
  * the first; a publish that fails half-way must leave the output dir with
  * exactly the files and contents it had before.
@@ -21,8 +21,8 @@
 
 #include "common/fs.h"
 #include "common/log.h"
+#include "common/outdir.h"
 #include "common/util.h"
-#include "pack/publish.h"
 
 struct fixture {
 	char *dir;
@@ -125,9 +125,9 @@ static bool is_locked(const char *dir)
 static void test_open_creates_dir_and_lock(void **state)
 {
 	struct fixture *fx = *state;
-	struct pk_outdir o;
+	struct kp_outdir o;
 	assert_false(kp_is_dir(fx->out));
-	assert_int_equal(pk_outdir_open(fx->out, &o), 0);
+	assert_int_equal(kp_outdir_open(fx->out, &o), 0);
 	_cleanup_free_ char *real = realpath(fx->out, NULL);
 	assert_non_null(real);
 	assert_string_equal(o.dir, real);
@@ -140,27 +140,27 @@ static void test_open_creates_dir_and_lock(void **state)
 	/* The lock fd must not leak into the compilers kmodpack starts. */
 	assert_true(fcntl(o.lock_fd, F_GETFD) & FD_CLOEXEC);
 
-	pk_outdir_close(&o);
+	kp_outdir_close(&o);
 	assert_int_equal(o.lock_fd, -1);
 	assert_false(is_locked(fx->out));
 
 	/* An existing dir, and a nested one that does not exist yet. */
-	assert_int_equal(pk_outdir_open(fx->out, &o), 0);
-	pk_outdir_close(&o);
+	assert_int_equal(kp_outdir_open(fx->out, &o), 0);
+	kp_outdir_close(&o);
 	_cleanup_free_ char *deep = kp_path_join(fx->dir, "a/b/c");
-	assert_int_equal(pk_outdir_open(deep, &o), 0);
+	assert_int_equal(kp_outdir_open(deep, &o), 0);
 	assert_true(kp_is_dir(deep));
-	pk_outdir_close(&o);
+	kp_outdir_close(&o);
 }
 
 static void test_open_fails_on_file(void **state)
 {
 	struct fixture *fx = *state;
 	tl_write(fx->dir, "out", "a file, not a dir");
-	struct pk_outdir o;
-	assert_true(pk_outdir_open(fx->out, &o) < 0);
+	struct kp_outdir o;
+	assert_true(kp_outdir_open(fx->out, &o) < 0);
 	assert_non_null(strstr(tl_log_text(), fx->out));
-	pk_outdir_close(&o);
+	kp_outdir_close(&o);
 }
 
 /*
@@ -172,21 +172,21 @@ static void child_open(const char *out, int wfd, int held_fd)
 	/* The parent's lock fd is inherited: close it, or the child would hold the lock itself. */
 	close(held_fd);
 	tl_log_reset();
-	struct pk_outdir o;
+	struct kp_outdir o;
 	(void)!write(wfd, "w", 1);
-	int r = pk_outdir_open(out, &o);
+	int r = kp_outdir_open(out, &o);
 	double t = kp_now();
 	dprintf(wfd, "a %d %.6f\n", r, t);
 	dprintf(wfd, "l %s", tl_log_text());
-	pk_outdir_close(&o);
+	kp_outdir_close(&o);
 	_exit(r == 0 ? 0 : 1);
 }
 
 static void test_second_open_waits(void **state)
 {
 	struct fixture *fx = *state;
-	struct pk_outdir o;
-	assert_int_equal(pk_outdir_open(fx->out, &o), 0);
+	struct kp_outdir o;
+	assert_int_equal(kp_outdir_open(fx->out, &o), 0);
 
 	int p[2];
 	assert_int_equal(pipe(p), 0);
@@ -204,7 +204,7 @@ static void test_second_open_waits(void **state)
 	struct pollfd pfd = {.fd = p[0], .events = POLLIN};
 	assert_int_equal(poll(&pfd, 1, 300), 0);
 	double closed = kp_now();
-	pk_outdir_close(&o);
+	kp_outdir_close(&o);
 
 	char buf[4096];
 	size_t len = 0;
@@ -231,13 +231,13 @@ static void test_second_open_waits(void **state)
 static void test_stage_removes_stale(void **state)
 {
 	struct fixture *fx = *state;
-	struct pk_outdir o;
-	assert_int_equal(pk_outdir_open(fx->out, &o), 0);
+	struct kp_outdir o;
+	assert_int_equal(kp_outdir_open(fx->out, &o), 0);
 	/* Left behind by killed runs. */
 	tl_write(o.state, "stage-abc123/RPMS/x86_64/old.rpm", "stale");
 	tl_write(o.state, "stage-zzz/.backup/0", "stale");
 	tl_write(o.state, "build-amd64/keep.o", "not a stage");
-	assert_int_equal(pk_outdir_stage(&o), 0);
+	assert_int_equal(kp_outdir_stage(&o), 0);
 	assert_non_null(o.stage);
 	assert_true(kp_startswith(o.stage, o.state));
 	assert_true(kp_is_dir(o.stage));
@@ -251,7 +251,7 @@ static void test_stage_removes_stale(void **state)
 	assert_string_equal(snap, "");
 
 	_cleanup_free_ char *stage = kp_strdup(o.stage);
-	pk_outdir_close(&o);
+	kp_outdir_close(&o);
 	assert_false(kp_is_dir(stage));
 	assert_content(fx->out, ".kmodpack/build-amd64/keep.o", "not a stage");
 }
@@ -259,14 +259,14 @@ static void test_stage_removes_stale(void **state)
 static void test_publish(void **state)
 {
 	struct fixture *fx = *state;
-	struct pk_outdir o;
-	assert_int_equal(pk_outdir_open(fx->out, &o), 0);
+	struct kp_outdir o;
+	assert_int_equal(kp_outdir_open(fx->out, &o), 0);
 	tl_write(fx->out, "RPMS/x86_64/hello-modules-amd64.rpm", "old amd64");
 	tl_write(fx->out, "RPMS/x86_64/other-driver.rpm", "another driver");
 	tl_write(fx->out, "build-report.json", "{\"old\": true}");
 	tl_write(fx->out, "logs/amd64.log", "old log");
 
-	assert_int_equal(pk_outdir_stage(&o), 0);
+	assert_int_equal(kp_outdir_stage(&o), 0);
 	tl_write(o.stage, "RPMS/x86_64/hello-modules-amd64.rpm", "new amd64");
 	tl_write(o.stage, "RPMS/x86_64/hello-modules-cloud-amd64.rpm", "new cloud");
 	tl_write(o.stage, "RPMS/noarch/hello-data.rpm", "new data");
@@ -277,7 +277,7 @@ static void test_publish(void **state)
 	tl_write(o.stage, "unnamed.txt", "not named");
 
 	const char *const top[] = {"build-report.json", "not-staged.json", NULL};
-	assert_int_equal(pk_outdir_publish(&o, top), 0);
+	assert_int_equal(kp_outdir_publish(&o, top), 0);
 	assert_content(fx->out, "RPMS/x86_64/hello-modules-amd64.rpm", "new amd64");
 	assert_content(fx->out, "RPMS/x86_64/hello-modules-cloud-amd64.rpm", "new cloud");
 	assert_content(fx->out, "RPMS/noarch/hello-data.rpm", "new data");
@@ -295,7 +295,7 @@ static void test_publish(void **state)
 	assert_absent(o.stage, "SPECS/hello.spec");
 
 	_cleanup_free_ char *stage = kp_strdup(o.stage);
-	pk_outdir_close(&o);
+	kp_outdir_close(&o);
 	assert_false(kp_is_dir(stage));
 	assert_content(fx->out, "SPECS/hello.spec", "new spec");
 }
@@ -303,8 +303,8 @@ static void test_publish(void **state)
 static void test_publish_failure_rolls_back(void **state)
 {
 	struct fixture *fx = *state;
-	struct pk_outdir o;
-	assert_int_equal(pk_outdir_open(fx->out, &o), 0);
+	struct kp_outdir o;
+	assert_int_equal(kp_outdir_open(fx->out, &o), 0);
 	tl_write(fx->out, "RPMS/x86_64/hello-modules-amd64.rpm", "old amd64");
 	tl_write(fx->out, "SPECS/hello.spec", "old spec");
 	tl_write(fx->out, "build-report.json", "old report");
@@ -312,7 +312,7 @@ static void test_publish_failure_rolls_back(void **state)
 	tl_write(fx->out, "SRPMS/hello.src.rpm/keep", "in the way");
 	_cleanup_free_ char *before = snapshot(fx->out);
 
-	assert_int_equal(pk_outdir_stage(&o), 0);
+	assert_int_equal(kp_outdir_stage(&o), 0);
 	/* Published in sorted order: these three move before the SRPM fails. */
 	tl_write(o.stage, "RPMS/x86_64/hello-modules-amd64.rpm", "new amd64");
 	tl_write(o.stage, "RPMS/x86_64/hello-modules-cloud-amd64.rpm", "new cloud");
@@ -322,7 +322,7 @@ static void test_publish_failure_rolls_back(void **state)
 
 	const char *const top[] = {"build-report.json", NULL};
 	tl_log_reset();
-	assert_true(pk_outdir_publish(&o, top) < 0);
+	assert_true(kp_outdir_publish(&o, top) < 0);
 	assert_non_null(strstr(tl_log_text(), "SRPMS/hello.src.rpm"));
 	assert_null(strstr(tl_log_text(), "could not restore"));
 
@@ -335,7 +335,7 @@ static void test_publish_failure_rolls_back(void **state)
 	assert_content(fx->out, "build-report.json", "old report");
 
 	_cleanup_free_ char *stage = kp_strdup(o.stage);
-	pk_outdir_close(&o);
+	kp_outdir_close(&o);
 	assert_false(kp_is_dir(stage));
 	assert_string_equal(after, before);
 }
@@ -343,18 +343,18 @@ static void test_publish_failure_rolls_back(void **state)
 static void test_publish_failure_first_run(void **state)
 {
 	struct fixture *fx = *state;
-	struct pk_outdir o;
-	assert_int_equal(pk_outdir_open(fx->out, &o), 0);
+	struct kp_outdir o;
+	assert_int_equal(kp_outdir_open(fx->out, &o), 0);
 	/* A first run: nothing published yet, but a blocker at the last file. */
 	tl_write(fx->out, "build-report.json/keep", "in the way");
 	_cleanup_free_ char *before = snapshot(fx->out);
 
-	assert_int_equal(pk_outdir_stage(&o), 0);
+	assert_int_equal(kp_outdir_stage(&o), 0);
 	tl_write(o.stage, "RPMS/x86_64/a.rpm", "a");
 	tl_write(o.stage, "SPECS/a.spec", "spec");
 	tl_write(o.stage, "build-report.json", "report");
 	const char *const top[] = {"build-report.json", NULL};
-	assert_true(pk_outdir_publish(&o, top) < 0);
+	assert_true(kp_outdir_publish(&o, top) < 0);
 	_cleanup_free_ char *after = snapshot(fx->out);
 	assert_string_equal(after, before);
 	assert_absent(fx->out, "RPMS/x86_64/a.rpm");
@@ -363,7 +363,7 @@ static void test_publish_failure_first_run(void **state)
 	assert_absent(fx->out, "RPMS/x86_64");
 	assert_absent(fx->out, "RPMS");
 	assert_absent(fx->out, "SPECS");
-	pk_outdir_close(&o);
+	kp_outdir_close(&o);
 }
 
 int main(void)

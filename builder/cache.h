@@ -7,8 +7,8 @@
  * stored by the last successful publish and every artifact of that build
  * is still in place, byte for byte, the build is skipped and writes nothing.
  */
-#ifndef PK_CACHE_H
-#define PK_CACHE_H
+#ifndef BLD_CACHE_H
+#define BLD_CACHE_H
 
 #include <stdbool.h>
 
@@ -20,15 +20,15 @@ struct fw_data;
 struct json_object;
 
 /* Build the key (a text listing every input with its sha256). */
-int pk_cache_key(const struct spec_manifest *m, const struct kb_target *t,
-		 const struct fw_data *data, long long sde, const char *outdir, char **key);
+int bld_cache_key(const struct spec_manifest *m, const struct kb_target *t,
+		  const struct fw_data *data, long long sde, const char *outdir, char **key);
 /*
  * True when statedir holds this key and outdir still holds that build's
  * artifacts; then *report is the published build report (owned).
  */
-bool pk_cache_fresh(const char *statedir, const char *outdir, const char *key,
-		    struct json_object **report);
+bool bld_cache_fresh(const char *statedir, const char *outdir, const char *key,
+		     struct json_object **report);
 /* Remember key after a successful publish. */
-int pk_cache_store(const char *statedir, const char *key);
+int bld_cache_store(const char *statedir, const char *key);
 
 #endif

@@ -4,10 +4,10 @@
  * dir on the same file system, and a publish step that moves every staged
  * artifact into place or none of them.
  */
-#ifndef PK_PUBLISH_H
-#define PK_PUBLISH_H
+#ifndef KP_OUTDIR_H
+#define KP_OUTDIR_H
 
-struct pk_outdir {
+struct kp_outdir {
 	char *dir;   /* the output dir, absolute */
 	char *state; /* dir/.kmodpack: lock, staging, build dirs */
 	char *stage; /* dir/.kmodpack/stage-XXXXXX, NULL until staged */
@@ -18,16 +18,16 @@ struct pk_outdir {
  * Create dir if needed and take its lock, waiting for a run that holds it
  * (a message says so). Returns 0, -errno, or the interrupt code.
  */
-int pk_outdir_open(const char *dir, struct pk_outdir *o);
+int kp_outdir_open(const char *dir, struct kp_outdir *o);
 /* Make a fresh staging dir (o->stage). */
-int pk_outdir_stage(struct pk_outdir *o);
+int kp_outdir_stage(struct kp_outdir *o);
 /*
  * Move every file below o->stage's RPMS/, SRPMS/, SPECS/ and the named
  * top-level files or dirs into o->dir, replacing files of the same name. When a
  * rename fails, the files already moved are put back as they were.
  */
-int pk_outdir_publish(struct pk_outdir *o, const char *const *top_files);
+int kp_outdir_publish(struct kp_outdir *o, const char *const *top_files);
 /* Remove the staging dir and release the lock. */
-void pk_outdir_close(struct pk_outdir *o);
+void kp_outdir_close(struct kp_outdir *o);
 
 #endif

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-#include "pack/publish.h"
+#include "common/outdir.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -14,9 +14,9 @@
 #include "common/signals.h"
 #include "common/util.h"
 
-int pk_outdir_open(const char *dir, struct pk_outdir *o)
+int kp_outdir_open(const char *dir, struct kp_outdir *o)
 {
-	*o = (struct pk_outdir){.lock_fd = -1};
+	*o = (struct kp_outdir){.lock_fd = -1};
 	int r = kp_mkdir_p(dir, 0755);
 	if (r < 0) {
 		kp_err("cannot create output dir '%s': %s", dir, strerror(-r));
@@ -51,7 +51,7 @@ int pk_outdir_open(const char *dir, struct pk_outdir *o)
 	return 0;
 }
 
-int pk_outdir_stage(struct pk_outdir *o)
+int kp_outdir_stage(struct kp_outdir *o)
 {
 	/* Stale stages of killed runs: we hold the lock, so nobody else owns them. */
 	DIR *d = opendir(o->state);
@@ -114,7 +114,7 @@ static void note_missing_dirs(const char *top, const char *dir, struct kp_strv *
 	kp_strv_push(made, dir);
 }
 
-int pk_outdir_publish(struct pk_outdir *o, const char *const *top_files)
+int kp_outdir_publish(struct kp_outdir *o, const char *const *top_files)
 {
 	static const char *const dirs[] = {"RPMS", "SRPMS", "SPECS"};
 	struct kp_strv files = {0};
@@ -182,7 +182,7 @@ int pk_outdir_publish(struct pk_outdir *o, const char *const *top_files)
 	return r;
 }
 
-void pk_outdir_close(struct pk_outdir *o)
+void kp_outdir_close(struct kp_outdir *o)
 {
 	if (o->stage)
 		kp_rm_rf(o->stage);
@@ -191,5 +191,5 @@ void pk_outdir_close(struct pk_outdir *o)
 	free(o->stage);
 	free(o->state);
 	free(o->dir);
-	*o = (struct pk_outdir){.lock_fd = -1};
+	*o = (struct kp_outdir){.lock_fd = -1};
 }

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-#include "kbuild/runner.h"
+#include "common/runner.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -18,7 +18,7 @@
 /* Exit status the child uses when exec fails; the log says why. */
 #define EXEC_FAILED 127
 
-static void child_exec(const struct kb_job *j, const int js[2], int max_jobs)
+static void child_exec(const struct kp_job *j, const int js[2], int max_jobs)
 {
 	/* Own process group: interrupting kills make and every compiler below it. */
 	setpgid(0, 0);
@@ -58,7 +58,7 @@ static void child_exec(const struct kb_job *j, const int js[2], int max_jobs)
 	_exit(EXEC_FAILED);
 }
 
-static int start(struct kb_job *j, const int js[2], int max_jobs)
+static int start(struct kp_job *j, const int js[2], int max_jobs)
 {
 	pid_t pid = fork();
 	if (pid < 0)
@@ -68,16 +68,16 @@ static int start(struct kb_job *j, const int js[2], int max_jobs)
 	setpgid(pid, pid); /* also here: no window where a signal misses the group */
 	j->pid = pid;
 	j->timed_out = false;
-	j->state = KB_JOB_RUNNING;
+	j->state = KP_JOB_RUNNING;
 	j->started = kp_now();
 	return 0;
 }
 
-static void finish(struct kb_job *j, int status)
+static void finish(struct kp_job *j, int status)
 {
 	j->ended = kp_now();
 	j->exit_status = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-	j->state = j->exit_status == 0 ? KB_JOB_DONE : KB_JOB_FAILED;
+	j->state = j->exit_status == 0 ? KP_JOB_DONE : KP_JOB_FAILED;
 }
 
 static void put_tokens(int fd, int n)
@@ -87,15 +87,15 @@ static void put_tokens(int fd, int n)
 			break;
 }
 
-static void kill_all(struct kb_job *jobs, size_t n)
+static void kill_all(struct kp_job *jobs, size_t n)
 {
 	for (size_t i = 0; i < n; i++)
-		if (jobs[i].state == KB_JOB_RUNNING)
+		if (jobs[i].state == KP_JOB_RUNNING)
 			kill(-jobs[i].pid, SIGTERM);
 	/* Give make a moment to remove its half-written targets, then insist. */
 	double deadline = kp_now() + 3.0;
 	for (size_t i = 0; i < n; i++) {
-		if (jobs[i].state != KB_JOB_RUNNING)
+		if (jobs[i].state != KP_JOB_RUNNING)
 			continue;
 		int st;
 		while (waitpid(jobs[i].pid, &st, WNOHANG) == 0 && kp_now() < deadline)
@@ -109,7 +109,7 @@ static void kill_all(struct kb_job *jobs, size_t n)
 	}
 }
 
-int kb_run_jobs(struct kb_job *jobs, size_t n, int max_jobs, kb_progress_fn progress, void *data)
+int kp_run_jobs(struct kp_job *jobs, size_t n, int max_jobs, kp_progress_fn progress, void *data)
 {
 	int js[2];
 	if (max_jobs < 1)
@@ -121,7 +121,7 @@ int kb_run_jobs(struct kb_job *jobs, size_t n, int max_jobs, kb_progress_fn prog
 	int *pfd = kp_calloc(n, sizeof(int));
 	int r = 0;
 	for (size_t i = 0; i < n; i++) {
-		jobs[i].state = KB_JOB_QUEUED;
+		jobs[i].state = KP_JOB_QUEUED;
 		pfd[i] = -1;
 	}
 	/* Every running make holds one implicit slot; the pipe holds the rest. */
@@ -145,7 +145,7 @@ int kb_run_jobs(struct kb_job *jobs, size_t n, int max_jobs, kb_progress_fn prog
 		struct pollfd *p = kp_calloc(n, sizeof(*p));
 		size_t np = 0;
 		for (size_t i = 0; i < n; i++)
-			if (jobs[i].state == KB_JOB_RUNNING && pfd[i] >= 0)
+			if (jobs[i].state == KP_JOB_RUNNING && pfd[i] >= 0)
 				p[np++] = (struct pollfd){.fd = pfd[i], .events = POLLIN};
 		/* Without pidfds (old kernels) the timeout alone paces the loop. */
 		poll(p, np, np ? 200 : 50);
@@ -154,7 +154,7 @@ int kb_run_jobs(struct kb_job *jobs, size_t n, int max_jobs, kb_progress_fn prog
 		/* A child past its time limit (a hung VM) dies with its whole group. */
 		double now = kp_now();
 		for (size_t i = 0; i < n; i++)
-			if (jobs[i].state == KB_JOB_RUNNING && jobs[i].timeout > 0 &&
+			if (jobs[i].state == KP_JOB_RUNNING && jobs[i].timeout > 0 &&
 			    !jobs[i].timed_out && now - jobs[i].started > jobs[i].timeout) {
 				kill(-jobs[i].pid, SIGKILL);
 				jobs[i].timed_out = true;
@@ -162,7 +162,7 @@ int kb_run_jobs(struct kb_job *jobs, size_t n, int max_jobs, kb_progress_fn prog
 
 		for (size_t i = 0; i < n; i++) {
 			int st;
-			if (jobs[i].state != KB_JOB_RUNNING ||
+			if (jobs[i].state != KP_JOB_RUNNING ||
 			    waitpid(jobs[i].pid, &st, WNOHANG) != jobs[i].pid)
 				continue;
 			finish(&jobs[i], st);
@@ -187,7 +187,7 @@ int kb_run_jobs(struct kb_job *jobs, size_t n, int max_jobs, kb_progress_fn prog
 			progress(data, jobs, n);
 	}
 	for (size_t i = 0; i < n; i++)
-		if (jobs[i].state == KB_JOB_FAILED && jobs[i].exit_status == EXEC_FAILED) {
+		if (jobs[i].state == KP_JOB_FAILED && jobs[i].exit_status == EXEC_FAILED) {
 			/* The child said why in its log; the log may not outlive the run. */
 			_cleanup_free_ char *why = NULL;
 			if (kp_read_file(jobs[i].logpath, &why, NULL) == 0)
@@ -207,9 +207,9 @@ out:
 	return r;
 }
 
-int kb_run(char *const *argv, const char *cwd, const char *logpath)
+int kp_run(char *const *argv, const char *cwd, const char *logpath)
 {
-	struct kb_job j = {.name = argv[0], .argv = argv, .cwd = cwd, .logpath = logpath};
-	int r = kb_run_jobs(&j, 1, 1, NULL, NULL);
+	struct kp_job j = {.name = argv[0], .argv = argv, .cwd = cwd, .logpath = logpath};
+	int r = kp_run_jobs(&j, 1, 1, NULL, NULL);
 	return r < 0 ? r : j.exit_status;
 }
