@@ -4,7 +4,6 @@
 #include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
-#include <json-c/json.h>
 #include <stdio.h>
 #include <sys/stat.h>
 #include <time.h>
@@ -14,7 +13,6 @@
 #include "common/archive.h"
 #include "common/digest.h"
 #include "common/fs.h"
-#include "common/json.h"
 #include "common/log.h"
 #include "common/outdir.h"
 #include "common/runner.h"
@@ -23,12 +21,11 @@
 #include "hcl/hcl.h"
 #include "kbuild/target.h"
 #include "modinfo/ko.h"
+#include "report/report.h"
 #include "specgen/manifest.h"
 #include "specgen/rpm.h"
 #include "specgen/spec.h"
 #include "verify/verify.h"
-
-#define REPORT_NAME "build-report.json"
 
 /* Everything one run owns; released in one place. */
 struct run {
@@ -43,10 +40,9 @@ struct run {
 	struct kp_job *jobs;
 	struct bld_flavour_status *st;
 	struct spec_flavour *sf;
-	struct fw_data *data;	  /* the [data] section resolved, or NULL */
-	struct kp_strv *firmware; /* per flavour and module: declared firmware, joined */
-	json_object *report;
-	bool up_to_date; /* the cache matched: nothing was built */
+	struct fw_data *data;	 /* the [data] section resolved, or NULL */
+	struct rp_build *report; /* what this run produced, filled step by step */
+	bool up_to_date;	 /* the cache matched: nothing was built */
 };
 
 int bld_env_source_date_epoch(long long *epoch)
@@ -419,13 +415,12 @@ static char *module_file_name(const char *path)
  * modules dir: the result goes into the report, one warning per PCI ID
  * the kernel already supports. Not a failure: the vendor decides.
  */
-static int check_coverage(struct run *rn, size_t i, const struct kp_strv *kos, json_object *jf)
+static int check_coverage(struct run *rn, size_t i, const struct kp_strv *kos)
 {
 	const struct kb_flavour *f = &rn->t->flavours[i];
-	json_object *rep = NULL;
 	struct kp_strv warnings = {0};
-	int r = hcl_check_modules(f->modules_dir, NULL, (const char *const *)kos->v, kos->n, &rep,
-				  &warnings);
+	int r = hcl_check_modules(f->modules_dir, NULL, (const char *const *)kos->v, kos->n,
+				  &rn->report->flavours[i].hcl, &warnings);
 	if (r < 0) {
 		kp_err("flavour %s: cannot check PCI coverage against '%s' (modules_dir in %s)",
 		       f->name, f->modules_dir, rn->t->file ? rn->t->file : "the host target");
@@ -434,13 +429,13 @@ static int check_coverage(struct run *rn, size_t i, const struct kp_strv *kos, j
 	}
 	for (size_t k = 0; k < warnings.n; k++)
 		kp_warn("flavour %s: %s", f->name, warnings.v[k]);
-	json_object_object_add(jf, "hcl", rep);
 	kp_strv_release(&warnings);
 	return 0;
 }
 
-static int stage_modules(struct run *rn, size_t i, json_object *jmods, json_object *jflavour)
+static int stage_modules(struct run *rn, size_t i)
 {
+	struct rp_flavour *rf = &rn->report->flavours[i];
 	const struct kb_flavour *f = &rn->t->flavours[i];
 	const struct spec_manifest *m = rn->m;
 	_cleanup_free_ char *mdir = kp_path_join(rn->builddirs[i], m->subdir);
@@ -505,32 +500,24 @@ static int stage_modules(struct run *rn, size_t i, json_object *jmods, json_obje
 		struct spec_module *sm = &sf->mods[sf->nmods++];
 		sm->name = kp_strdup(names.v[k]);
 		mi_ko_get_all(ko, "alias", &sm->aliases);
-		struct kp_strv fw = {0};
-		mi_ko_get_all(ko, "firmware", &fw);
-		for (size_t x = 0; x < fw.n; x++)
-			kp_strv_pushf(&rn->firmware[i], "%s\t%s", sm->name, fw.v[x]);
 
 		_cleanup_free_ char *dest = kp_asprintf("%s/%s.ko", destdir, sm->name);
 		if ((r = kp_copy_file(kos.v[k], dest, 0644)) < 0)
 			kp_err("cannot stage '%s': %s", dest, strerror(-r));
 
-		json_object *jm = json_object_new_object();
-		json_object_object_add(jm, "name", json_object_new_string(sm->name));
-		_cleanup_free_ char *installed = kp_asprintf("/lib/modules/%s/%s/%s.ko", f->release,
-							     rn->t->module_dir, sm->name);
-		json_object_object_add(jm, "path", json_object_new_string(installed));
-		json_object_object_add(jm, "vermagic", json_object_new_string(vermagic));
+		struct rp_module *rm = rp_flavour_add_module(rf);
+		rm->name = kp_strdup(sm->name);
+		rm->path = kp_asprintf("/lib/modules/%s/%s/%s.ko", f->release, rn->t->module_dir,
+				       sm->name);
+		rm->vermagic = kp_strdup(vermagic);
 		const char *srcv = mi_ko_get(ko, "srcversion");
-		json_object_object_add(jm, "srcversion",
-				       srcv ? json_object_new_string(srcv) : NULL);
-		json_object_object_add(jm, "aliases", kp_json_strv(&sm->aliases));
-		json_object_object_add(jm, "firmware", kp_json_strv(&fw));
-		json_object_array_add(jmods, jm);
-		kp_strv_release(&fw);
+		rm->srcversion = srcv ? kp_strdup(srcv) : NULL;
+		mi_ko_get_all(ko, "alias", &rm->aliases);
+		mi_ko_get_all(ko, "firmware", &rm->firmware);
 		mi_ko_free(ko);
 	}
 	if (r == 0 && f->modules_dir)
-		r = check_coverage(rn, i, &kos, jflavour);
+		r = check_coverage(rn, i, &kos);
 	kp_strv_release(&names);
 	kp_strv_release(&kos);
 	return r;
@@ -538,28 +525,21 @@ static int stage_modules(struct run *rn, size_t i, json_object *jmods, json_obje
 
 /* ---- report ---- */
 
-static int add_artifact(struct run *rn, json_object *arts, const char *rel, const char *kind,
-			const char *flavour)
+/* An artifact staged by rpm, at the path the builder named it: record its size and sha256. */
+static int add_artifact(struct run *rn, char *rel, enum rp_artifact_kind kind, const char *flavour)
 {
+	struct rp_artifact *a = rp_build_add_artifact(rn->report);
+	a->kind = kind;
+	a->path = rel;
+	a->flavour = flavour ? kp_strdup(flavour) : NULL;
 	_cleanup_free_ char *path = kp_path_join(rn->od.stage, rel);
-	char sum[65];
 	struct stat st;
 	if (stat(path, &st) < 0) {
 		kp_err("rpm did not produce '%s'", rel);
 		return -KP_EFAILED;
 	}
-	int r = kp_sha256_file(path, sum);
-	if (r < 0)
-		return r;
-	json_object *a = json_object_new_object();
-	json_object_object_add(a, "path", json_object_new_string(rel));
-	json_object_object_add(a, "kind", json_object_new_string(kind));
-	if (flavour)
-		json_object_object_add(a, "flavour", json_object_new_string(flavour));
-	json_object_object_add(a, "size", json_object_new_int64(st.st_size));
-	json_object_object_add(a, "sha256", json_object_new_string(sum));
-	json_object_array_add(arts, a);
-	return 0;
+	a->size = st.st_size;
+	return kp_sha256_file(path, a->sha256);
 }
 
 /* ---- the flow ---- */
@@ -578,9 +558,6 @@ static void run_release(struct run *rn)
 			free(rn->sf[i].mods);
 		}
 	}
-	for (size_t i = 0; rn->firmware && i < n; i++)
-		kp_strv_release(&rn->firmware[i]);
-	free(rn->firmware);
 	fw_data_free(rn->data);
 	free(rn->builddirs);
 	free(rn->logs);
@@ -591,7 +568,7 @@ static void run_release(struct run *rn)
 	kp_outdir_close(&rn->od);
 	spec_manifest_free(rn->m);
 	kb_target_free(rn->t);
-	json_object_put(rn->report);
+	rp_build_free(rn->report);
 }
 
 /*
@@ -603,40 +580,40 @@ static int stage_data(struct run *rn)
 {
 	const struct fw_data *d = rn->data;
 	/* One entry per module: flavours declare the same firmware, keep each name once. */
-	struct kp_strv seen = {0};
 	struct fw_module_firmware *mods = NULL;
 	const char ***names = NULL;
 	size_t nmods = 0;
-	for (size_t i = 0; i < rn->t->nflavours; i++) {
-		for (size_t k = 0; k < rn->firmware[i].n; k++) {
-			char *e = rn->firmware[i].v[k], *tab = strchr(e, '\t');
-			if (kp_strv_contains(&seen, e))
-				continue;
-			kp_strv_push(&seen, e);
-			_cleanup_free_ char *mod = kp_strndup(e, tab - e);
+	for (size_t i = 0; i < rn->report->nflavours; i++) {
+		const struct rp_flavour *rf = &rn->report->flavours[i];
+		for (size_t k = 0; k < rf->nmods; k++) {
+			const struct rp_module *rm = &rf->mods[k];
 			size_t j = 0;
-			while (j < nmods && strcmp(mods[j].module, mod))
+			while (j < nmods && strcmp(mods[j].module, rm->name))
 				j++;
-			if (j == nmods) {
+			if (j == nmods && rm->firmware.n) {
 				mods = kp_reallocarray(mods, nmods + 1, sizeof(*mods));
 				names = kp_reallocarray(names, nmods + 1, sizeof(*names));
 				names[nmods] = NULL;
-				mods[nmods++] =
-				    (struct fw_module_firmware){.module = TAKE_PTR(mod)};
+				mods[nmods++] = (struct fw_module_firmware){.module = rm->name};
 			}
-			names[j] = kp_reallocarray(names[j], mods[j].n_names + 1, sizeof(char *));
-			names[j][mods[j].n_names++] = tab + 1;
-			mods[j].names = names[j];
+			for (size_t x = 0; x < rm->firmware.n; x++) {
+				bool seen = false;
+				for (size_t y = 0; y < mods[j].n_names && !seen; y++)
+					seen = !strcmp(names[j][y], rm->firmware.v[x]);
+				if (seen)
+					continue;
+				names[j] =
+				    kp_reallocarray(names[j], mods[j].n_names + 1, sizeof(char *));
+				names[j][mods[j].n_names++] = rm->firmware.v[x];
+				mods[j].names = names[j];
+			}
 		}
 	}
 	int r = fw_data_check_firmware(d, mods, nmods);
-	for (size_t j = 0; j < nmods; j++) {
-		free((char *)mods[j].module);
+	for (size_t j = 0; j < nmods; j++)
 		free(names[j]);
-	}
 	free(mods);
 	free(names);
-	kp_strv_release(&seen);
 	if (r < 0)
 		return r;
 
@@ -738,58 +715,58 @@ static int package(struct run *rn)
 	if ((r = kp_check_interrupted()) < 0)
 		return r;
 
-	json_object *arts = json_object_new_array();
-	json_object_object_add(rn->report, "artifacts", arts);
 	for (size_t i = 0; i < t->nflavours && r == 0; i++) {
 		_cleanup_free_ char *pkg = spec_flavour_package(m, &t->flavours[i]);
-		_cleanup_free_ char *rel = kp_asprintf("RPMS/%s/%s-%s-%s.%s.rpm", t->arch, pkg,
-						       m->version, m->release, t->arch);
-		r = add_artifact(rn, arts, rel, "rpm", t->flavours[i].name);
+		r = add_artifact(rn, spec_rpm_path(pkg, m->version, m->release, t->arch),
+				 RP_ARTIFACT_RPM, t->flavours[i].name);
 	}
 	if (r == 0 && rn->data) {
-		_cleanup_free_ char *rel =
-		    kp_asprintf("RPMS/noarch/%s-data-%s-%s.noarch.rpm", m->name, rn->data->version,
-				rn->data->release);
-		r = add_artifact(rn, arts, rel, "data-rpm", NULL);
-		json_object *eulas = kp_json_strv(&rn->data->eulas);
-		json_object_object_add(rn->report, "eulas", eulas);
-		json_object_object_add(rn->report, "firmware_external",
-				       kp_json_strv(&rn->data->firmware_external));
+		_cleanup_free_ char *pkg = kp_asprintf("%s-data", m->name);
+		r = add_artifact(rn,
+				 spec_rpm_path(pkg, rn->data->version, rn->data->release, "noarch"),
+				 RP_ARTIFACT_DATA_RPM, NULL);
+		rn->report->has_data = true;
+		for (size_t i = 0; i < rn->data->eulas.n; i++)
+			kp_strv_push(&rn->report->eulas, rn->data->eulas.v[i]);
+		for (size_t i = 0; i < rn->data->firmware_external.n; i++)
+			kp_strv_push(&rn->report->firmware_external,
+				     rn->data->firmware_external.v[i]);
 	}
-	_cleanup_free_ char *srpm =
-	    kp_asprintf("SRPMS/%s-%s-%s.src.rpm", m->name, m->version, m->release);
-	_cleanup_free_ char *specrel = kp_asprintf("SPECS/%s", specname);
 	if (r == 0)
-		r = add_artifact(rn, arts, srpm, "srpm", NULL);
+		r = add_artifact(rn, spec_srpm_path(m->name, m->version, m->release),
+				 RP_ARTIFACT_SRPM, NULL);
 	if (r == 0)
-		r = add_artifact(rn, arts, specrel, "spec", NULL);
+		r = add_artifact(rn, kp_asprintf("SPECS/%s", specname), RP_ARTIFACT_SPEC, NULL);
 	return r;
 }
 
-static json_object *report_new(struct run *rn)
+/* The report's head, and one entry per flavour that the steps fill. */
+static struct rp_build *report_new(struct run *rn)
 {
 	const struct spec_manifest *m = rn->m;
 	const struct kb_target *t = rn->t;
-	json_object *o = json_object_new_object();
-	json_object_object_add(o, "kmodpack_version", json_object_new_string(KMODPACK_VERSION));
-	json_object *d = json_object_new_object();
-	json_object_object_add(d, "name", json_object_new_string(m->name));
-	json_object_object_add(d, "version", json_object_new_string(m->version));
-	json_object_object_add(d, "release", json_object_new_string(m->release));
-	json_object_object_add(d, "manifest", json_object_new_string(m->path));
-	json_object_object_add(o, "driver", d);
-	json_object *v = json_object_new_object();
-	json_object_object_add(v, "code", json_object_new_string(m->vendor_code));
-	json_object_object_add(v, "name", json_object_new_string(m->vendor_name));
-	json_object_object_add(o, "vendor", v);
-	json_object *jt = json_object_new_object();
-	json_object_object_add(jt, "name", json_object_new_string(t->name));
-	json_object_object_add(jt, "arch", json_object_new_string(t->arch));
-	json_object_object_add(jt, "module_dir", json_object_new_string(t->module_dir));
-	json_object_object_add(o, "target", jt);
-	json_object_object_add(o, "source_date_epoch", json_object_new_int64(rn->sde));
-	json_object_object_add(o, "flavours", json_object_new_array());
-	return o;
+	struct rp_build *b = rp_build_new();
+	b->kmodpack_version = kp_strdup(KMODPACK_VERSION);
+	b->driver_name = kp_strdup(m->name);
+	b->driver_version = kp_strdup(m->version);
+	b->driver_release = kp_strdup(m->release);
+	b->manifest = kp_strdup(m->path);
+	b->vendor_code = kp_strdup(m->vendor_code);
+	b->vendor_name = kp_strdup(m->vendor_name);
+	b->target_name = kp_strdup(t->name);
+	b->arch = kp_strdup(t->arch);
+	b->module_dir = kp_strdup(t->module_dir);
+	b->source_date_epoch = rn->sde;
+	for (size_t i = 0; i < t->nflavours; i++) {
+		const struct kb_flavour *f = &t->flavours[i];
+		struct rp_flavour *rf = rp_build_add_flavour(b);
+		rf->name = kp_strdup(f->name);
+		rf->release = kp_strdup(f->release);
+		rf->kver = kp_strdup(f->kver);
+		rf->tree = kp_strdup(f->tree);
+		rf->log = kp_asprintf("logs/%s.log", f->name);
+	}
+	return b;
 }
 
 /* build --verify: the verdict goes into the report; a failure stops the publish. */
@@ -804,12 +781,13 @@ static int verify_build(struct run *rn, const char *dir)
 			     .jobs = rn->o->jobs,
 			     .timeout = rn->o->verify_timeout,
 			     .require_load = rn->o->verify_require_load};
-	json_object *v = NULL;
+	struct rp_verify *v = NULL;
 	int r = vf_verify(&vo, &v);
 	if (v) {
 		if (r < 0)
 			vf_log_failures(v);
-		json_object_object_add(rn->report, "verify", v);
+		rp_verify_free(rn->report->verify);
+		rn->report->verify = v;
 	}
 	return r;
 }
@@ -839,7 +817,6 @@ static int run_build(struct run *rn)
 	rn->jobs = kp_calloc(n, sizeof(*rn->jobs));
 	rn->st = kp_calloc(n, sizeof(*rn->st));
 	rn->sf = kp_calloc(n, sizeof(*rn->sf));
-	rn->firmware = kp_calloc(n, sizeof(*rn->firmware));
 	for (size_t i = 0; i < n; i++)
 		rn->st[i].name = rn->t->flavours[i].name;
 	rn->report = report_new(rn);
@@ -858,10 +835,10 @@ static int run_build(struct run *rn)
 	_cleanup_free_ char *key = NULL;
 	if ((r = bld_cache_key(rn->m, rn->t, rn->data, rn->sde, rn->od.dir, &key)) < 0)
 		return r;
-	json_object *published = NULL;
+	struct rp_build *published = NULL;
 	if (!o->force && bld_cache_fresh(rn->od.state, rn->od.dir, key, &published)) {
 		/* Nothing changed: the published build stands, nothing is written. */
-		json_object_put(rn->report);
+		rp_build_free(rn->report);
 		rn->report = published;
 		rn->up_to_date = true;
 		return o->verify ? verify_build(rn, rn->od.dir) : 0;
@@ -875,23 +852,9 @@ static int run_build(struct run *rn)
 	if ((r = kp_check_interrupted()) < 0)
 		return r;
 
-	json_object *jfl = json_object_object_get(rn->report, "flavours");
 	for (size_t i = 0; i < n && r == 0; i++) {
-		const struct kb_flavour *f = &rn->t->flavours[i];
-		json_object *jf = json_object_new_object();
-		json_object_object_add(jf, "name", json_object_new_string(f->name));
-		json_object_object_add(jf, "release", json_object_new_string(f->release));
-		json_object_object_add(jf, "kver", json_object_new_string(f->kver));
-		json_object_object_add(jf, "tree", json_object_new_string(f->tree));
-		_cleanup_free_ char *logrel = kp_asprintf("logs/%s.log", f->name);
-		json_object_object_add(jf, "log", json_object_new_string(logrel));
-		json_object_object_add(
-		    jf, "compile_seconds",
-		    json_object_new_double(rn->jobs[i].ended - rn->jobs[i].started));
-		json_object *jm = json_object_new_array();
-		json_object_object_add(jf, "modules", jm);
-		json_object_array_add(jfl, jf);
-		r = stage_modules(rn, i, jm, jf);
+		rn->report->flavours[i].compile_seconds = rn->jobs[i].ended - rn->jobs[i].started;
+		r = stage_modules(rn, i);
 	}
 	if (r < 0)
 		return r;
@@ -902,14 +865,12 @@ static int run_build(struct run *rn)
 	if (o->verify && (r = verify_build(rn, rn->od.stage)) < 0)
 		return r;
 
-	_cleanup_free_ char *rpath = kp_path_join(rn->od.stage, REPORT_NAME);
-	const char *text = json_object_to_json_string_ext(
-	    rn->report, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE);
-	if ((r = kp_write_file(rpath, text, strlen(text), 0644)) < 0)
+	_cleanup_free_ char *rpath = kp_path_join(rn->od.stage, RP_BUILD_REPORT_NAME);
+	if ((r = rp_build_write(rn->report, rpath)) < 0)
 		return r;
 	if ((r = kp_check_interrupted()) < 0)
 		return r;
-	static const char *const top[] = {REPORT_NAME, "logs", NULL};
+	static const char *const top[] = {RP_BUILD_REPORT_NAME, "logs", NULL};
 	if ((r = kp_outdir_publish(&rn->od, top)) < 0)
 		return r;
 	if (bld_cache_store(rn->od.state, key) < 0)
@@ -936,9 +897,9 @@ int bld_build(const struct bld_build_opts *o, struct bld_build_result *res)
 		report_progress(&rn);
 	}
 	if (r == 0) {
-		res->report = json_object_get(rn.report);
+		res->report = TAKE_PTR(rn.report);
 		res->outdir = kp_strdup(rn.od.dir);
-		res->report_path = kp_path_join(rn.od.dir, REPORT_NAME);
+		res->report_path = kp_path_join(rn.od.dir, RP_BUILD_REPORT_NAME);
 		res->up_to_date = rn.up_to_date;
 	}
 	int ir = kp_check_interrupted();
@@ -948,7 +909,7 @@ int bld_build(const struct bld_build_opts *o, struct bld_build_result *res)
 
 void bld_build_result_release(struct bld_build_result *res)
 {
-	json_object_put(res->report);
+	rp_build_free(res->report);
 	free(res->outdir);
 	free(res->report_path);
 	*res = (struct bld_build_result){0};

@@ -10,7 +10,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-struct json_object;
+struct rp_build;
 
 enum bld_stage {
 	BLD_QUEUED,
@@ -44,10 +44,10 @@ struct bld_build_opts {
 };
 
 struct bld_build_result {
-	struct json_object *report; /* the build report (owned) */
-	char *outdir;		    /* absolute */
-	char *report_path;	    /* outdir/build-report.json */
-	bool up_to_date;	    /* nothing changed: the last build's artifacts stand */
+	struct rp_build *report; /* the build report (owned) */
+	char *outdir;		 /* absolute */
+	char *report_path;	 /* outdir/build-report.json */
+	bool up_to_date;	 /* nothing changed: the last build's artifacts stand */
 };
 
 int bld_build(const struct bld_build_opts *o, struct bld_build_result *res);

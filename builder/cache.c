@@ -2,7 +2,6 @@
 #include "builder/cache.h"
 
 #include <dirent.h>
-#include <json-c/json.h>
 #include <stdlib.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -13,6 +12,7 @@
 #include "common/log.h"
 #include "firmware/data.h"
 #include "kbuild/target.h"
+#include "report/report.h"
 #include "specgen/manifest.h"
 #include "specgen/rpm.h"
 #include "specgen/spec.h"
@@ -107,31 +107,28 @@ int bld_cache_key(const struct spec_manifest *m, const struct kb_target *t,
 }
 
 bool bld_cache_fresh(const char *statedir, const char *outdir, const char *key,
-		     struct json_object **report)
+		     struct rp_build **report)
 {
 	_cleanup_free_ char *kf = kp_path_join(statedir, KEY_FILE);
 	_cleanup_free_ char *old = NULL;
 	if (kp_read_file(kf, &old, NULL) < 0 || strcmp(old, key))
 		return false;
 	/* The key says the inputs match; the artifacts must match the report too. */
-	_cleanup_free_ char *rp = kp_path_join(outdir, "build-report.json");
-	json_object *rep = json_object_from_file(rp);
-	if (!rep)
-		return false;
-	json_object *arts = json_object_object_get(rep, "artifacts");
-	bool ok = arts && json_object_array_length(arts) > 0;
-	for (size_t i = 0; ok && i < json_object_array_length(arts); i++) {
-		json_object *a = json_object_array_get_idx(arts, i);
-		const char *rel = json_object_get_string(json_object_object_get(a, "path"));
-		const char *want = json_object_get_string(json_object_object_get(a, "sha256"));
-		_cleanup_free_ char *p = kp_path_join(outdir, rel ? rel : "");
+	_cleanup_free_ char *rp = kp_path_join(outdir, RP_BUILD_REPORT_NAME);
+	struct rp_build *rep = NULL;
+	/* An unreadable report only means a rebuild, nothing to complain about. */
+	int r = rp_build_try_read(rp, &rep);
+	bool ok = r == 0 && rep->nartifacts > 0;
+	for (size_t i = 0; ok && i < rep->nartifacts; i++) {
+		const struct rp_artifact *a = &rep->artifacts[i];
+		_cleanup_free_ char *p = kp_path_join(outdir, a->path);
 		char sum[65];
-		ok = rel && want && kp_sha256_file(p, sum) == 0 && !strcmp(sum, want);
+		ok = kp_sha256_file(p, sum) == 0 && !strcmp(sum, a->sha256);
 	}
 	if (ok)
 		*report = rep;
 	else
-		json_object_put(rep);
+		rp_build_free(rep);
 	return ok;
 }
 

@@ -17,7 +17,7 @@
 struct kb_target;
 struct spec_manifest;
 struct fw_data;
-struct json_object;
+struct rp_build;
 
 /* Build the key (a text listing every input with its sha256). */
 int bld_cache_key(const struct spec_manifest *m, const struct kb_target *t,
@@ -27,7 +27,7 @@ int bld_cache_key(const struct spec_manifest *m, const struct kb_target *t,
  * artifacts; then *report is the published build report (owned).
  */
 bool bld_cache_fresh(const char *statedir, const char *outdir, const char *key,
-		     struct json_object **report);
+		     struct rp_build **report);
 /* Remember key after a successful publish. */
 int bld_cache_store(const char *statedir, const char *key);
 

@@ -15,9 +15,9 @@ int cmd_hcl(int argc, char **argv);
 int cmd_modinfo(int argc, char **argv);
 int cmd_verify(int argc, char **argv);
 
-struct json_object;
+struct rp_verify;
 /* The verify verdict as a table (cmd-verify.c; build --verify prints it too). */
-void cli_print_verify(FILE *out, struct json_object *verdict);
+void cli_print_verify(FILE *out, const struct rp_verify *verdict);
 
 /* Print "kmodpack <cmd>: usage" text for argv[0] and return 2. */
 int cli_usage_error(const char *cmd, const char *fmt, ...) KP_PRINTF(2, 3);

@@ -1,12 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* kmodpack build: options, progress on the terminal, the summary. The work is builder/build.c. */
 #include <getopt.h>
-#include <json-c/json.h>
 #include <unistd.h>
 
 #include "builder/build.h"
 #include "cli/cli.h"
 #include "common/signals.h"
+#include "report/report.h"
 
 static const char usage_text[] =
     "usage: kmodpack build [-t TARGET] [-o OUTDIR] [-j N] [-f] [-q] [--json] [--verify] "
@@ -147,10 +147,9 @@ int cmd_build(int argc, char **argv)
 		return kp_exit_status(r);
 	}
 	if (json) {
-		puts(json_object_to_json_string_ext(
-		    res.report, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE));
+		_cleanup_free_ char *text = rp_build_to_text(res.report);
+		puts(text);
 	} else if (!cli_quiet) {
-		json_object *arts = json_object_object_get(res.report, "artifacts");
 		if (res.up_to_date)
 			fprintf(stderr,
 				"kmodpack: up to date (nothing changed since the last build); "
@@ -159,19 +158,15 @@ int cmd_build(int argc, char **argv)
 		else
 			fprintf(stderr, "kmodpack: built in %.1fs; packages in %s:\n",
 				kp_now() - p.start, res.outdir);
-		for (size_t i = 0; i < json_object_array_length(arts); i++) {
-			json_object *a = json_object_array_get_idx(arts, i);
-			const char *kind =
-			    json_object_get_string(json_object_object_get(a, "kind"));
-			if (strcmp(kind, "spec"))
-				printf("%s/%s\n", res.outdir,
-				       json_object_get_string(json_object_object_get(a, "path")));
+		for (size_t i = 0; i < res.report->nartifacts; i++) {
+			const struct rp_artifact *a = &res.report->artifacts[i];
+			if (a->kind != RP_ARTIFACT_SPEC)
+				printf("%s/%s\n", res.outdir, a->path);
 		}
 		fprintf(stderr, "kmodpack: build report: %s\n", res.report_path);
 	}
-	json_object *verdict = json_object_object_get(res.report, "verify");
-	if (verdict && !json && !cli_quiet)
-		cli_print_verify(stderr, verdict);
+	if (res.report->verify && !json && !cli_quiet)
+		cli_print_verify(stderr, res.report->verify);
 	bld_build_result_release(&res);
 	return 0;
 }

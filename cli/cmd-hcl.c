@@ -13,6 +13,7 @@
 
 #include "common/fs.h"
 #include "hcl/hcl.h"
+#include "report/json.h"
 
 static const char usage_text[] =
     "usage: kmodpack hcl [--kernel MODDIR | --modules-alias FILE | --pcimap FILE]\n"
@@ -297,7 +298,10 @@ int cmd_hcl(int argc, char **argv)
 		return kp_exit_status(r);
 
 	if (json) {
-		json_object *top = hcl_check_json(check);
+		struct rp_coverage cov;
+		hcl_check_coverage(check, &cov);
+		json_object *top = rp_coverage_to_json(&cov);
+		rp_coverage_release(&cov);
 		json_object_object_add(top, "kernel", json_object_new_string(label));
 		puts(json_object_to_json_string_ext(top, JSON_C_TO_STRING_PRETTY |
 							     JSON_C_TO_STRING_NOSLASHESCAPE));

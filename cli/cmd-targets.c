@@ -5,7 +5,6 @@
 #include <sys/param.h>
 
 #include "cli/cli.h"
-#include "common/json.h"
 #include "kbuild/target.h"
 
 static const char usage_text[] =
@@ -16,6 +15,12 @@ static const char usage_text[] =
     "\n"
     "  -t, --target FILE   target file (INI)\n"
     "      --json          machine-readable output\n";
+
+/* A string, or JSON null for NULL. */
+static json_object *json_str(const char *s)
+{
+	return s ? json_object_new_string(s) : NULL;
+}
 
 int cmd_targets(int argc, char **argv)
 {
@@ -52,28 +57,28 @@ int cmd_targets(int argc, char **argv)
 
 	if (json) {
 		json_object *o = json_object_new_object();
-		json_object_object_add(o, "name", kp_json_str(t->name));
-		json_object_object_add(o, "file", kp_json_str(t->file));
-		json_object_object_add(o, "arch", kp_json_str(t->arch));
-		json_object_object_add(o, "module_dir", kp_json_str(t->module_dir));
+		json_object_object_add(o, "name", json_str(t->name));
+		json_object_object_add(o, "file", json_str(t->file));
+		json_object_object_add(o, "arch", json_str(t->arch));
+		json_object_object_add(o, "module_dir", json_str(t->module_dir));
 		json_object *fl = json_object_new_array();
 		for (size_t i = 0; i < t->nflavours; i++) {
 			const struct kb_flavour *f = &t->flavours[i];
 			json_object *j = json_object_new_object();
-			json_object_object_add(j, "name", kp_json_str(f->name));
-			json_object_object_add(j, "release", kp_json_str(f->release));
-			json_object_object_add(j, "kver", kp_json_str(f->kver));
+			json_object_object_add(j, "name", json_str(f->name));
+			json_object_object_add(j, "release", json_str(f->release));
+			json_object_object_add(j, "kver", json_str(f->kver));
 			/* The packages' arch; the tree's own .config may say i686 for i386. */
-			json_object_object_add(j, "arch", kp_json_str(t->arch));
-			json_object_object_add(j, "tree", kp_json_str(f->tree));
-			json_object_object_add(j, "modules_dir", kp_json_str(f->modules_dir));
-			json_object_object_add(j, "image", kp_json_str(f->image));
+			json_object_object_add(j, "arch", json_str(t->arch));
+			json_object_object_add(j, "tree", json_str(f->tree));
+			json_object_object_add(j, "modules_dir", json_str(f->modules_dir));
+			json_object_object_add(j, "image", json_str(f->image));
 			json_object_array_add(fl, j);
 		}
 		json_object_object_add(o, "flavours", fl);
 		json_object *sk = json_object_new_array();
 		for (size_t i = 0; i < t->nskipped; i++)
-			json_object_array_add(sk, kp_json_str(t->skipped[i]));
+			json_object_array_add(sk, json_str(t->skipped[i]));
 		json_object_object_add(o, "skipped", sk);
 		puts(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY |
 							   JSON_C_TO_STRING_NOSLASHESCAPE));

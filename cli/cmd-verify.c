@@ -10,6 +10,7 @@
 #include "common/fs.h"
 #include "common/outdir.h"
 #include "common/signals.h"
+#include "report/json.h"
 #include "verify/verify.h"
 
 static const char usage_text[] =
@@ -39,74 +40,50 @@ static const char usage_text[] =
     "Exit status: 0 every check passed; 1 a check failed; 2 bad input; 3 a tool\n"
     "(rpm, qemu-system-x86, busybox-static) or kernel image is missing.\n";
 
-static const char *status(json_object *check)
+static void print_errors(FILE *out, const char *what, const struct rp_check *check)
 {
-	return json_object_get_string(json_object_object_get(check, "status"));
+	for (size_t i = 0; i < check->errors.n; i++)
+		fprintf(out, "      %s: %s\n", what, check->errors.v[i]);
 }
 
-static void print_errors(FILE *out, const char *what, json_object *check)
+static const char *word(enum rp_status st, const char *ok)
 {
-	json_object *e = json_object_object_get(check, "errors");
-	for (size_t i = 0; e && i < json_object_array_length(e); i++)
-		fprintf(out, "      %s: %s\n", what,
-			json_object_get_string(json_object_array_get_idx(e, i)));
+	return st == RP_PASS ? ok : rp_status_name(st);
 }
 
-static const char *word(const char *st, const char *ok)
+static void print_flavour(FILE *out, const struct rp_verify_flavour *f)
 {
-	return !strcmp(st, "passed") ? ok : st;
-}
-
-void cli_print_verify(FILE *out, json_object *res)
-{
-	json_object *jfl = json_object_object_get(res, "flavours");
-	for (size_t i = 0; jfl && i < json_object_array_length(jfl); i++) {
-		json_object *f = json_object_array_get_idx(jfl, i);
-		bool ok = json_object_get_boolean(json_object_object_get(f, "passed"));
-		json_object *in = json_object_object_get(f, "install");
-		json_object *sy = json_object_object_get(f, "symbols");
-		json_object *lo = json_object_object_get(f, "load");
-		if (cli_quiet && ok)
-			continue;
-		fprintf(out, "%s (%s): %s\n",
-			json_object_get_string(json_object_object_get(f, "name")),
-			json_object_get_string(json_object_object_get(f, "release")),
-			ok ? "passed" : "FAILED");
-		fprintf(out, "  %-18s %-8s rpm -i and -e %s scripts, depmod (%.1fs)\n", "installed",
-			status(in),
-			json_object_get_boolean(json_object_object_get(in, "scripts")) ? "with"
-										       : "without",
-			json_object_get_double(json_object_object_get(in, "seconds")));
-		print_errors(out, "install", in);
-		fprintf(out, "  %-18s %s\n", "symbols resolved", status(sy));
-		print_errors(out, "symbols", sy);
-		json_object *reason = json_object_object_get(lo, "reason");
-		json_object *accel = json_object_object_get(lo, "accel");
-		if (reason)
-			fprintf(out, "  %-18s %s (%s)\n", "loaded", status(lo),
-				json_object_get_string(reason));
-		else if (accel)
-			fprintf(out, "  %-18s %-8s %s, %.1fs\n", "loaded", status(lo),
-				json_object_get_string(accel),
-				json_object_get_double(json_object_object_get(lo, "seconds")));
-		else
-			fprintf(out, "  %-18s %s\n", "loaded", status(lo));
-		print_errors(out, "load", lo);
-		json_object *mods = json_object_object_get(f, "modules");
-		for (size_t k = 0; mods && k < json_object_array_length(mods); k++) {
-			json_object *m = json_object_array_get_idx(mods, k);
-			json_object *mi = json_object_object_get(m, "install");
-			json_object *ms = json_object_object_get(m, "symbols");
-			json_object *ml = json_object_object_get(m, "load");
-			fprintf(out, "  %-18s install %s, symbols %s, load %s\n",
-				json_object_get_string(json_object_object_get(m, "name")),
-				word(status(mi), "passed"), word(status(ms), "resolved"),
-				word(status(ml), "loaded"));
-			print_errors(out, "install", mi);
-			print_errors(out, "symbols", ms);
-			print_errors(out, "load", ml);
-		}
+	fprintf(out, "%s (%s): %s\n", f->name, f->release, f->passed ? "passed" : "FAILED");
+	fprintf(out, "  %-18s %-8s rpm -i and -e %s scripts, depmod (%.1fs)\n", "installed",
+		rp_status_name(f->install.status), f->scripts ? "with" : "without",
+		f->install_seconds);
+	print_errors(out, "install", &f->install);
+	fprintf(out, "  %-18s %s\n", "symbols resolved", rp_status_name(f->symbols.status));
+	print_errors(out, "symbols", &f->symbols);
+	const char *lo = rp_status_name(f->load.status);
+	if (f->load_reason)
+		fprintf(out, "  %-18s %s (%s)\n", "loaded", lo, f->load_reason);
+	else if (f->accel)
+		fprintf(out, "  %-18s %-8s %s, %.1fs\n", "loaded", lo, f->accel, f->load_seconds);
+	else
+		fprintf(out, "  %-18s %s\n", "loaded", lo);
+	print_errors(out, "load", &f->load);
+	for (size_t k = 0; k < f->nmods; k++) {
+		const struct rp_verify_module *m = &f->mods[k];
+		fprintf(out, "  %-18s install %s, symbols %s, load %s\n", m->name,
+			word(m->install.status, "passed"), word(m->symbols.status, "resolved"),
+			word(m->load.status, "loaded"));
+		print_errors(out, "install", &m->install);
+		print_errors(out, "symbols", &m->symbols);
+		print_errors(out, "load", &m->load);
 	}
+}
+
+void cli_print_verify(FILE *out, const struct rp_verify *res)
+{
+	for (size_t i = 0; i < res->nflavours; i++)
+		if (!cli_quiet || !res->flavours[i].passed)
+			print_flavour(out, &res->flavours[i]);
 }
 
 int cmd_verify(int argc, char **argv)
@@ -173,7 +150,7 @@ int cmd_verify(int argc, char **argv)
 	}
 	kp_signals_install();
 	double t0 = kp_now();
-	json_object *res = NULL;
+	struct rp_verify *res = NULL;
 	int r;
 	_cleanup_free_ char *ini = kp_path_join(dir, "kmodpack.ini");
 	if (kp_is_file(ini)) {
@@ -188,7 +165,7 @@ int cmd_verify(int argc, char **argv)
 		struct bld_build_result br;
 		r = bld_build(&bo, &br);
 		if (r == 0) {
-			res = json_object_get(json_object_object_get(br.report, "verify"));
+			res = TAKE_PTR(br.report->verify);
 			bld_build_result_release(&br);
 		}
 	} else {
@@ -200,10 +177,12 @@ int cmd_verify(int argc, char **argv)
 			kp_outdir_close(&od);
 		}
 	}
-	if (res && json)
-		puts(json_object_to_json_string_ext(res, JSON_C_TO_STRING_PRETTY |
-							     JSON_C_TO_STRING_NOSLASHESCAPE));
-	else if (res)
+	if (res && json) {
+		json_object *j = rp_verify_to_json(res);
+		puts(json_object_to_json_string_ext(j, JSON_C_TO_STRING_PRETTY |
+							   JSON_C_TO_STRING_NOSLASHESCAPE));
+		json_object_put(j);
+	} else if (res)
 		cli_print_verify(stdout, res);
 	if (r <= -KP_EINTR_BASE)
 		kp_err("interrupted");
@@ -211,6 +190,6 @@ int cmd_verify(int argc, char **argv)
 		fprintf(stderr, "kmodpack: verified in %.1fs: every check passed\n", kp_now() - t0);
 	else if (kp_exit_status(r) == 1 && res)
 		kp_err("verification failed (%.1fs)", kp_now() - t0);
-	json_object_put(res);
+	rp_verify_free(res);
 	return kp_exit_status(r);
 }

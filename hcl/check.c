@@ -1,10 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "hcl/hcl.h"
 
-#include <json-c/json.h>
 #include <string.h>
 
-#include "common/json.h"
 #include "common/log.h"
 #include "modinfo/ko.h"
 
@@ -17,8 +15,7 @@ struct hcl_check {
 
 const char *hcl_verdict_name(enum hcl_verdict v)
 {
-	static const char *const names[] = {"new", "supported", "overlap"};
-	return v < KP_ARRAY_SIZE(names) ? names[v] : "?";
+	return rp_verdict_name((enum rp_verdict)v);
 }
 
 struct hcl_check *hcl_check_new(struct hcl_index *idx, const struct hcl_pciids *ids)
@@ -149,68 +146,49 @@ size_t hcl_check_count_verdict(const struct hcl_check *c, enum hcl_verdict v)
 	return n;
 }
 
-static json_object *take_string_or_null(char *s)
+static void coverage_id(const struct hcl_result *r, struct rp_hcl_id *id)
 {
-	json_object *o = kp_json_str(s);
-	free(s);
-	return o;
-}
-
-static json_object *result_json(const struct hcl_result *r)
-{
-	static const char *const keys[] = {"vendor", "device", "subvendor", "subdevice"};
-	json_object *o = json_object_new_object();
-
-	for (int f = HCL_VENDOR; f <= HCL_SUBDEVICE; f++)
-		json_object_object_add(o, keys[f],
-				       take_string_or_null(hcl_match_format_field(&r->id, f)));
-	json_object_object_add(o, "class", take_string_or_null(hcl_match_format_class(&r->id)));
-	json_object_object_add(o, "alias", json_object_new_string(r->id.alias));
-	json_object_object_add(o, "module", kp_json_str(r->module));
-	json_object_object_add(o, "source", kp_json_str(r->source));
-	json_object_object_add(o, "verdict", json_object_new_string(hcl_verdict_name(r->verdict)));
-	json_object_object_add(o, "claimed_by", kp_json_strv(&r->claimed_by));
-	json_object_object_add(o, "possible_class_match", kp_json_strv(&r->class_possible));
-	json_object *claims = json_object_new_array();
+	id->vendor = hcl_match_format_field(&r->id, HCL_VENDOR);
+	id->device = hcl_match_format_field(&r->id, HCL_DEVICE);
+	id->subvendor = hcl_match_format_field(&r->id, HCL_SUBVENDOR);
+	id->subdevice = hcl_match_format_field(&r->id, HCL_SUBDEVICE);
+	id->class = hcl_match_format_class(&r->id);
+	id->alias = kp_strdup(r->id.alias);
+	id->module = r->module ? kp_strdup(r->module) : NULL;
+	id->source = r->source ? kp_strdup(r->source) : NULL;
+	/* enum hcl_verdict and enum rp_verdict list the verdicts in the same order. */
+	id->verdict = (enum rp_verdict)r->verdict;
+	for (size_t i = 0; i < r->claimed_by.n; i++)
+		kp_strv_push(&id->claimed_by, r->claimed_by.v[i]);
+	for (size_t i = 0; i < r->class_possible.n; i++)
+		kp_strv_push(&id->possible_class_match, r->class_possible.v[i]);
+	id->claims = kp_calloc(r->nhits, sizeof(*id->claims));
+	id->nclaims = r->nhits;
 	for (size_t i = 0; i < r->nhits; i++) {
 		const struct hcl_hit *h = &r->hits[i];
-		json_object *cl = json_object_new_object();
-		json_object_object_add(cl, "module", json_object_new_string(h->claim->module));
-		json_object_object_add(cl, "alias", json_object_new_string(h->claim->match.alias));
-		json_object_object_add(cl, "relation",
-				       json_object_new_string(hcl_rel_name(h->rel)));
-		json_object_object_add(
-		    cl, "class_claim",
-		    json_object_new_boolean(hcl_match_is_class_claim(&h->claim->match)));
-		json_object_object_add(cl, "builtin", json_object_new_boolean(h->claim->builtin));
-		json_object_array_add(claims, cl);
+		id->claims[i] =
+		    (struct rp_hcl_claim){.module = kp_strdup(h->claim->module),
+					  .alias = kp_strdup(h->claim->match.alias),
+					  .relation = kp_strdup(hcl_rel_name(h->rel)),
+					  .class_claim = hcl_match_is_class_claim(&h->claim->match),
+					  .builtin = h->claim->builtin};
 	}
-	json_object_object_add(o, "claims", claims);
-	json_object_object_add(o, "vendor_name", kp_json_str(r->vendor_name));
-	json_object_object_add(o, "device_name", kp_json_str(r->device_name));
-	json_object_object_add(o, "subsystem_name", kp_json_str(r->subsystem_name));
-	return o;
+	id->vendor_name = r->vendor_name ? kp_strdup(r->vendor_name) : NULL;
+	id->device_name = r->device_name ? kp_strdup(r->device_name) : NULL;
+	id->subsystem_name = r->subsystem_name ? kp_strdup(r->subsystem_name) : NULL;
 }
 
-json_object *hcl_check_json(const struct hcl_check *c)
+void hcl_check_coverage(const struct hcl_check *c, struct rp_coverage *out)
 {
-	json_object *top = json_object_new_object();
-	json_object *ids = json_object_new_array();
-	json_object *summary = json_object_new_object();
-
-	for (size_t i = 0; i < c->n; i++)
-		json_object_array_add(ids, result_json(&c->results[i]));
-	json_object_object_add(top, "ids", ids);
-	for (enum hcl_verdict v = HCL_VERDICT_NEW; v <= HCL_VERDICT_OVERLAP; v++)
-		json_object_object_add(
-		    summary, hcl_verdict_name(v),
-		    json_object_new_int64((int64_t)hcl_check_count_verdict(c, v)));
-	json_object_object_add(top, "summary", summary);
-	return top;
+	*out = (struct rp_coverage){.ids = kp_calloc(c->n, sizeof(*out->ids)), .nids = c->n};
+	for (size_t i = 0; i < c->n; i++) {
+		coverage_id(&c->results[i], &out->ids[i]);
+		out->summary[c->results[i].verdict]++;
+	}
 }
 
 int hcl_check_modules(const char *modules_dir, const char *pci_ids, const char *const *ko_paths,
-		      size_t n, struct json_object **report, struct kp_strv *warnings)
+		      size_t n, struct rp_coverage **coverage, struct kp_strv *warnings)
 {
 	_cleanup_(hcl_index_freep) struct hcl_index *idx = hcl_index_new();
 	_cleanup_(hcl_pciids_freep) struct hcl_pciids *ids = NULL;
@@ -256,7 +234,9 @@ int hcl_check_modules(const char *modules_dir, const char *pci_ids, const char *
 					      base, id, by);
 		}
 	}
-	*report = hcl_check_json(c);
-	json_object_object_add(*report, "modules_dir", json_object_new_string(modules_dir));
+	struct rp_coverage *cov = kp_calloc(1, sizeof(*cov));
+	hcl_check_coverage(c, cov);
+	cov->modules_dir = kp_strdup(modules_dir);
+	*coverage = cov;
 	return 0;
 }

@@ -22,10 +22,14 @@
 #include "hcl/index.h"
 #include "hcl/pci.h"
 #include "hcl/pciids.h"
+#include "report/report.h"
 
-struct json_object;
-
-enum hcl_verdict { HCL_VERDICT_NEW, HCL_VERDICT_SUPPORTED, HCL_VERDICT_OVERLAP };
+/* In the order of enum rp_verdict, which carries them in reports. */
+enum hcl_verdict {
+	HCL_VERDICT_NEW = RP_VERDICT_NEW,
+	HCL_VERDICT_SUPPORTED = RP_VERDICT_SUPPORTED,
+	HCL_VERDICT_OVERLAP = RP_VERDICT_OVERLAP
+};
 const char *hcl_verdict_name(enum hcl_verdict v);
 
 struct hcl_result {
@@ -61,8 +65,12 @@ size_t hcl_check_count(const struct hcl_check *c);
 const struct hcl_result *hcl_check_result(const struct hcl_check *c, size_t i);
 size_t hcl_check_count_verdict(const struct hcl_check *c, enum hcl_verdict v);
 
-/* {"ids": [...], "summary": {"new": n, "supported": n, "overlap": n}}; see docs/hcl.md. */
-struct json_object *hcl_check_json(const struct hcl_check *c);
+/*
+ * The results as the report model carries them (docs/hcl.md): every ID with
+ * its fields, claims and names, and the count per verdict. out->modules_dir
+ * is left NULL. Release with rp_coverage_release.
+ */
+void hcl_check_coverage(const struct hcl_check *c, struct rp_coverage *out);
 
 /* "VVVV:DDDD[:SVVV:SDDD]", hex. Returns 0 or -KP_EINPUT after logging. */
 int hcl_parse_device(const char *spec, struct hcl_match *m);
@@ -90,9 +98,8 @@ int hcl_find_modules(const char *dir, struct kp_strv *out);
  *   pci_ids      a pci.ids path, or NULL for the default; when the default
  *                is missing, names are left out (a warning, not an error)
  *   ko_paths, n  the built modules
- *   report       out: a new JSON object for the build report, the same
- *                shape as `kmodpack hcl --json` plus "modules_dir"; the
- *                caller owns it (json_object_put)
+ *   coverage     out: the verdicts for the build report, with modules_dir
+ *                set; the caller owns it (rp_coverage_release, then free)
  *   warnings     out: one line per ID the kernel already supports, e.g.
  *                "'helloworld.ko': pci 8086:10fb (Intel Corporation 82599ES
  *                ...) is already supported by in-kernel ixgbe"; append-only
@@ -101,6 +108,6 @@ int hcl_find_modules(const char *dir, struct kp_strv *out);
  * alias index, -KP_EINPUT for an unreadable module; all logged.
  */
 int hcl_check_modules(const char *modules_dir, const char *pci_ids, const char *const *ko_paths,
-		      size_t n, struct json_object **report, struct kp_strv *warnings);
+		      size_t n, struct rp_coverage **coverage, struct kp_strv *warnings);
 
 #endif

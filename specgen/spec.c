@@ -15,6 +15,16 @@ char *spec_flavour_package(const struct spec_manifest *m, const struct kb_flavou
 	return kp_asprintf("%s-modules-%s-%s", m->name, f->name, f->kver);
 }
 
+char *spec_rpm_path(const char *package, const char *version, const char *release, const char *arch)
+{
+	return kp_asprintf("RPMS/%s/%s-%s-%s.%s.rpm", arch, package, version, release, arch);
+}
+
+char *spec_srpm_path(const char *name, const char *version, const char *release)
+{
+	return kp_asprintf("SRPMS/%s-%s-%s.src.rpm", name, version, release);
+}
+
 char *spec_setup_dir(const struct spec_manifest *m)
 {
 	return kp_asprintf("%s-%s", m->name, m->version);

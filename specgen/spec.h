@@ -43,6 +43,15 @@ struct spec_input {
 
 /* Package name of a flavour: <name>-modules-<flavour>-<kver>. Caller frees. */
 char *spec_flavour_package(const struct spec_manifest *m, const struct kb_flavour *f);
+/*
+ * Where librpm writes a package, relative to the output dir: the one
+ * place that knows rpm.c's %_rpmfilename (RPMS/<arch>/<name>-<version>-
+ * <release>.<arch>.rpm) and rpm's SRPM name (SRPMS/<name>-<version>-
+ * <release>.src.rpm). Caller frees.
+ */
+char *spec_rpm_path(const char *package, const char *version, const char *release,
+		    const char *arch);
+char *spec_srpm_path(const char *name, const char *version, const char *release);
 /* The directory the source tarball unpacks to: <name>-<version>. Caller frees. */
 char *spec_setup_dir(const struct spec_manifest *m);
 /* Locate a template: $KMODPACK_TEMPLATES, the installed share dir, the source tree. */

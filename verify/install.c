@@ -44,10 +44,10 @@ static int step(struct vf_run *v, struct vf_flavour *f, const char *what, struct
 		/* rpm only warns when a scriptlet fails; for a pack that is a failure. */
 		for (char *l = strtok(text, "\n"); l; l = strtok(NULL, "\n"))
 			if (strstr(l, "scriptlet failed"))
-				vf_check_fail(&f->install, "%s: %s (see %s)", what, l, log);
+				rp_check_fail(&f->install, "%s: %s (see %s)", what, l, log);
 	}
 	if (st != 0)
-		vf_check_fail(&f->install, "%s exited with %d: see %s", what, st, log);
+		rp_check_fail(&f->install, "%s exited with %d: see %s", what, st, log);
 	return st == 0 ? 0 : 1;
 }
 
@@ -139,7 +139,7 @@ static void check_indexes(struct vf_run *v, struct vf_flavour *f)
 	struct vf_kmod *k = NULL;
 	int r = vf_kmod_open(moddir, &k);
 	if (r < 0) {
-		vf_check_fail(&f->install,
+		rp_check_fail(&f->install,
 			      "cannot read the module indexes depmod wrote in '%s': %s", moddir,
 			      strerror(-r));
 		return;
@@ -148,12 +148,12 @@ static void check_indexes(struct vf_run *v, struct vf_flavour *f)
 		struct vf_module *m = &f->mods[i];
 		_cleanup_free_ char *file = kp_path_join(f->root, m->path + 1);
 		if (!kp_is_file(file)) {
-			vf_check_fail(&m->install, "%s is not installed by %s", m->path, f->rpm);
+			rp_check_fail(&m->install, "%s is not installed by %s", m->path, f->rpm);
 			continue;
 		}
 		struct kp_strv deps = {0};
 		if (vf_kmod_deps(k, m->name, &deps) < 0) {
-			vf_check_fail(&m->install, "modules.dep does not list %s", m->relpath);
+			rp_check_fail(&m->install, "modules.dep does not list %s", m->relpath);
 			continue;
 		}
 		for (size_t d = 0; d < m->depends.n; d++) {
@@ -162,7 +162,7 @@ static void check_indexes(struct vf_run *v, struct vf_flavour *f)
 			if (!find_module(f, m->depends.v[d]))
 				continue;
 			if (!kp_strv_contains(&deps, m->depends.v[d]))
-				vf_check_fail(&m->install,
+				rp_check_fail(&m->install,
 					      "modules.dep does not list %s as a dependency of %s",
 					      m->depends.v[d], m->name);
 		}
@@ -171,7 +171,7 @@ static void check_indexes(struct vf_run *v, struct vf_flavour *f)
 			struct kp_strv hit = {0};
 			if (vf_kmod_lookup(k, m->aliases.v[a], &hit) < 0 ||
 			    !kp_strv_contains(&hit, m->name))
-				vf_check_fail(&m->install,
+				rp_check_fail(&m->install,
 					      "modules.alias does not resolve '%s' to %s",
 					      m->aliases.v[a], m->name);
 			kp_strv_release(&hit);
@@ -181,7 +181,7 @@ static void check_indexes(struct vf_run *v, struct vf_flavour *f)
 			    kp_asprintf("%s/lib/firmware/%s", f->root, m->firmware.v[fw]);
 			if (!kp_is_file(path) &&
 			    !kp_strv_contains(&v->fw_external, m->firmware.v[fw]))
-				vf_check_fail(&m->install,
+				rp_check_fail(&m->install,
 					      "firmware '%s' it declares is not installed in "
 					      "/lib/firmware (nor declared external)",
 					      m->firmware.v[fw]);
@@ -293,7 +293,7 @@ int vf_install_check(struct vf_run *v, struct vf_flavour *f)
 	list_files(f->root, "", &after);
 	for (size_t i = 0; i < after.n; i++)
 		if (!kp_strv_contains(&before, after.v[i]) && !leftover_ok(f, after.v[i]))
-			vf_check_fail(&f->install, "'rpm -e' left /%s behind", after.v[i]);
+			rp_check_fail(&f->install, "'rpm -e' left /%s behind", after.v[i]);
 out:
 	kp_strv_release(&av);
 	kp_strv_release(&before);
@@ -304,17 +304,17 @@ out:
 		r = 0; /* the step's failure is recorded in the check */
 	if (r < 0)
 		return r;
-	bool ok = f->install.status != VF_FAIL;
+	bool ok = f->install.status != RP_FAIL;
 	for (size_t i = 0; i < f->nmods; i++) {
 		struct vf_module *m = &f->mods[i];
-		if (m->install.status == VF_FAIL)
+		if (m->install.status == RP_FAIL)
 			ok = false;
 		else if (indexed)
-			m->install.status = VF_PASS;
+			m->install.status = RP_PASS;
 	}
-	if (f->install.status == VF_NOTRUN)
-		f->install.status = ok ? VF_PASS : VF_FAIL;
+	if (f->install.status == RP_NOTRUN)
+		f->install.status = ok ? RP_PASS : RP_FAIL;
 	else if (!ok)
-		f->install.status = VF_FAIL;
+		f->install.status = RP_FAIL;
 	return 0;
 }

@@ -8,13 +8,7 @@
 
 #include "common/runner.h"
 #include "common/util.h"
-
-enum vf_status { VF_NOTRUN, VF_PASS, VF_FAIL, VF_SKIP };
-
-struct vf_check {
-	enum vf_status status;
-	struct kp_strv errors; /* what failed, one line each */
-};
+#include "report/report.h"
 
 struct vf_module {
 	char *name;    /* kernel module name ('-' as '_') */
@@ -22,14 +16,14 @@ struct vf_module {
 	char *relpath; /* the same below /lib/modules/<release>/, as modules.dep names it */
 	struct kp_strv aliases, firmware, depends, import_ns;
 	char *license;
-	struct vf_check install, symbols, load;
+	struct rp_check install, symbols, load;
 	struct kp_strv kernel; /* dmesg lines while it loaded */
 	char *load_error;      /* insmod's message */
 	char *load_errno;      /* "ENODEV", from that message */
 };
 
 struct vf_flavour {
-	const char *name, *release, *tree; /* borrowed from the report */
+	const char *name, *release, *tree; /* borrowed from the build report */
 	const char *image;		   /* borrowed from the target, or NULL */
 	char *rpm, *data_rpm;		   /* absolute paths; data_rpm may be NULL */
 	struct vf_module *mods;
@@ -38,7 +32,7 @@ struct vf_flavour {
 	char *root;    /* scratch root */
 	char *initrd;
 	char *console; /* VM console log */
-	struct vf_check install, symbols, load;
+	struct rp_check install, symbols, load;
 	const char *load_skipped; /* why the load check did not run */
 	const char *accel;
 	bool booted; /* the VM's init ran */
@@ -59,8 +53,6 @@ struct vf_run {
 	struct kp_strv applets;	    /* busybox --list */
 	char *rpm_bin, *depmod_bin, *qemu_bin;
 };
-
-void vf_check_fail(struct vf_check *c, const char *fmt, ...) KP_PRINTF(2, 3);
 
 /* install.c: the scratch-root install, depmod, index checks and erase. */
 int vf_install_check(struct vf_run *v, struct vf_flavour *f);

@@ -125,7 +125,7 @@ int vf_symbol_check(struct vf_run *v, struct vf_flavour *f)
 		struct vf_module *m = &f->mods[i];
 		const struct mi_ko_syms *s = &syms[i];
 		if (!read[i]) {
-			vf_check_fail(&m->symbols, "%s is not installed or not a readable module",
+			rp_check_fail(&m->symbols, "%s is not installed or not a readable module",
 				      m->path);
 			continue;
 		}
@@ -141,7 +141,7 @@ int vf_symbol_check(struct vf_run *v, struct vf_flavour *f)
 				continue;
 			const struct export *e = symvers_find(&sv, want->name);
 			if (e && e->crc != want->crc)
-				vf_check_fail(&m->symbols,
+				rp_check_fail(&m->symbols,
 					      "disagrees about version of symbol %s: 0x%08x in the "
 					      "module, 0x%08x in %s (built for another kernel?)",
 					      want->name, want->crc, e->crc, f->release);
@@ -160,7 +160,7 @@ int vf_symbol_check(struct vf_run *v, struct vf_flavour *f)
 					owner = f->mods[j].name;
 			if (own) {
 				if (want && own->has_crc && want->crc != own->crc)
-					vf_check_fail(&m->symbols,
+					rp_check_fail(&m->symbols,
 						      "symbol %s: CRC 0x%08x recorded, module %s "
 						      "exports 0x%08x",
 						      sym, want->crc, owner, own->crc);
@@ -168,7 +168,7 @@ int vf_symbol_check(struct vf_run *v, struct vf_flavour *f)
 			}
 			const struct export *e = symvers_find(&sv, sym);
 			if (!e) {
-				vf_check_fail(
+				rp_check_fail(
 				    &m->symbols,
 				    "Unknown symbol %s: neither the %s kernel nor a module of "
 				    "this build exports it",
@@ -178,32 +178,32 @@ int vf_symbol_check(struct vf_run *v, struct vf_flavour *f)
 			if (kernel_crcs && want && want->crc != e->crc && other_kernel)
 				other_crcs++;
 			else if (kernel_crcs && want && want->crc != e->crc)
-				vf_check_fail(&m->symbols,
+				rp_check_fail(&m->symbols,
 					      "disagrees about version of symbol %s: 0x%08x in the "
 					      "module, 0x%08x in %s",
 					      sym, want->crc, e->crc, f->release);
 			if (e->gpl_only && !gpl_compatible(m->license))
-				vf_check_fail(&m->symbols,
+				rp_check_fail(&m->symbols,
 					      "symbol %s is GPL-only (%s) and the module's license "
 					      "is '%s'",
 					      sym, e->owner, m->license ? m->license : "(none)");
 			if (*e->ns && !kp_strv_contains(&m->import_ns, e->ns))
-				vf_check_fail(&m->symbols,
+				rp_check_fail(&m->symbols,
 					      "symbol %s is in namespace %s, which the module does "
 					      "not import (MODULE_IMPORT_NS)",
 					      sym, e->ns);
 		}
 		if (other_crcs)
-			vf_check_fail(&m->symbols,
+			rp_check_fail(&m->symbols,
 				      "and %zu more symbols with CRCs of another kernel",
 				      other_crcs);
-		if (m->symbols.status == VF_NOTRUN)
-			m->symbols.status = VF_PASS;
+		if (m->symbols.status == RP_NOTRUN)
+			m->symbols.status = RP_PASS;
 	}
-	f->symbols.status = VF_PASS;
+	f->symbols.status = RP_PASS;
 	for (size_t i = 0; i < f->nmods; i++) {
-		if (f->mods[i].symbols.status == VF_FAIL)
-			f->symbols.status = VF_FAIL;
+		if (f->mods[i].symbols.status == RP_FAIL)
+			f->symbols.status = RP_FAIL;
 		mi_ko_syms_release(&syms[i]);
 	}
 	free(syms);

@@ -8,45 +8,17 @@
 #include "verify/verify.h"
 
 #include <errno.h>
-#include <json-c/json.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <unistd.h>
 
 #include "common/digest.h"
 #include "common/fs.h"
-#include "common/json.h"
 #include "common/log.h"
 #include "common/signals.h"
 #include "kbuild/target.h"
+#include "report/report.h"
 #include "specgen/rpm.h"
 #include "verify/internal.h"
-
-void vf_check_fail(struct vf_check *c, const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	kp_strv_push_take(&c->errors, kp_vasprintf(fmt, ap));
-	va_end(ap);
-	c->status = VF_FAIL;
-}
-
-static const char *jstr(json_object *o, const char *key)
-{
-	json_object *v = json_object_object_get(o, key);
-	return v && json_object_is_type(v, json_type_string) ? json_object_get_string(v) : NULL;
-}
-
-static void jstrv(json_object *o, const char *key, struct kp_strv *out)
-{
-	json_object *a = json_object_object_get(o, key);
-	for (size_t i = 0;
-	     a && json_object_is_type(a, json_type_array) && i < json_object_array_length(a); i++) {
-		const char *s = json_object_get_string(json_object_array_get_idx(a, i));
-		if (s)
-			kp_strv_push(out, s);
-	}
-}
 
 /* A program in PATH, or in the sbin dirs a user's PATH often lacks. */
 static char *which(const char *prog)
@@ -121,15 +93,14 @@ static void run_release(struct vf_run *v)
 }
 
 /* An artifact as the report lists it; it must still be the file the build made. */
-static char *artifact(struct vf_run *v, json_object *a, struct vf_flavour *f)
+static char *artifact(struct vf_run *v, const struct rp_artifact *a, struct vf_flavour *f)
 {
-	const char *rel = jstr(a, "path"), *sum = jstr(a, "sha256");
-	char *p = kp_path_join(v->dir, rel ? rel : "");
+	char *p = kp_path_join(v->dir, a->path);
 	char got[65];
-	if (!rel || !kp_is_file(p)) {
-		vf_check_fail(&f->install, "'%s' listed in the build report is missing", p);
-	} else if (sum && kp_sha256_file(p, got) == 0 && strcmp(got, sum)) {
-		vf_check_fail(&f->install,
+	if (!kp_is_file(p)) {
+		rp_check_fail(&f->install, "'%s' listed in the build report is missing", p);
+	} else if (kp_sha256_file(p, got) == 0 && strcmp(got, a->sha256)) {
+		rp_check_fail(&f->install,
 			      "'%s' is not the file the build made (sha256 differs from the "
 			      "build report)",
 			      p);
@@ -137,28 +108,23 @@ static char *artifact(struct vf_run *v, json_object *a, struct vf_flavour *f)
 	return p;
 }
 
-static int load_flavours(struct vf_run *v, json_object *report, const struct kb_target *t)
+static int load_flavours(struct vf_run *v, const struct rp_build *report, const struct kb_target *t)
 {
-	json_object *jfl = json_object_object_get(report, "flavours");
-	json_object *arts = json_object_object_get(report, "artifacts");
-	if (!jfl || !json_object_is_type(jfl, json_type_array) || !arts) {
+	if (!report->nflavours || !report->nartifacts) {
 		kp_err("'%s': the build report lists no flavours or artifacts", v->dir);
 		return -KP_EINPUT;
 	}
-	jstrv(report, "firmware_external", &v->fw_external);
-	v->n = json_object_array_length(jfl);
+	for (size_t i = 0; i < report->firmware_external.n; i++)
+		kp_strv_push(&v->fw_external, report->firmware_external.v[i]);
+	v->n = report->nflavours;
 	v->fl = kp_calloc(v->n, sizeof(*v->fl));
+	const struct rp_artifact *data = rp_build_artifact(report, RP_ARTIFACT_DATA_RPM);
 	for (size_t i = 0; i < v->n; i++) {
-		json_object *jf = json_object_array_get_idx(jfl, i);
+		const struct rp_flavour *rf = &report->flavours[i];
 		struct vf_flavour *f = &v->fl[i];
-		f->name = jstr(jf, "name");
-		f->release = jstr(jf, "release");
-		f->tree = jstr(jf, "tree");
-		if (!f->name || !f->release || !f->tree) {
-			kp_err("'%s': flavour %zu of the build report has no name, release or tree",
-			       v->dir, i + 1);
-			return -KP_EINPUT;
-		}
+		f->name = rf->name;
+		f->release = rf->release;
+		f->tree = rf->tree;
 		const struct kb_flavour *tf = t ? kb_target_find(t, f->name) : NULL;
 		if (tf && !strcmp(tf->release, f->release)) {
 			f->image = tf->image;
@@ -169,42 +135,38 @@ static int load_flavours(struct vf_run *v, json_object *report, const struct kb_
 			    "it",
 			    f->name, tf->release, f->release);
 		}
-		json_object *jm = json_object_object_get(jf, "modules");
-		f->nmods = jm ? json_object_array_length(jm) : 0;
+		f->nmods = rf->nmods;
 		f->mods = kp_calloc(f->nmods, sizeof(*f->mods));
 		_cleanup_free_ char *prefix = kp_asprintf("/lib/modules/%s/", f->release);
 		for (size_t k = 0; k < f->nmods; k++) {
-			json_object *o = json_object_array_get_idx(jm, k);
+			const struct rp_module *rm = &rf->mods[k];
 			struct vf_module *m = &f->mods[k];
-			const char *name = jstr(o, "name"), *path = jstr(o, "path");
-			if (!name || !path || !kp_startswith(path, prefix)) {
+			if (!kp_startswith(rm->path, prefix)) {
 				kp_err("'%s': flavour %s: a module has no name or a path outside "
 				       "%s",
 				       v->dir, f->name, prefix);
 				return -KP_EINPUT;
 			}
-			m->name = kp_strdup(name);
+			m->name = kp_strdup(rm->name);
 			for (char *p = m->name; *p; p++)
 				if (*p == '-')
 					*p = '_';
-			m->path = kp_strdup(path);
-			m->relpath = kp_strdup(path + strlen(prefix));
-			jstrv(o, "aliases", &m->aliases);
-			jstrv(o, "firmware", &m->firmware);
+			m->path = kp_strdup(rm->path);
+			m->relpath = kp_strdup(rm->path + strlen(prefix));
+			for (size_t x = 0; x < rm->aliases.n; x++)
+				kp_strv_push(&m->aliases, rm->aliases.v[x]);
+			for (size_t x = 0; x < rm->firmware.n; x++)
+				kp_strv_push(&m->firmware, rm->firmware.v[x]);
 		}
-		for (size_t k = 0; k < json_object_array_length(arts); k++) {
-			json_object *a = json_object_array_get_idx(arts, k);
-			const char *kind = jstr(a, "kind"), *fl = jstr(a, "flavour");
-			if (kind && !strcmp(kind, "rpm") && fl && !strcmp(fl, f->name))
-				f->rpm = artifact(v, a, f);
-			else if (kind && !strcmp(kind, "data-rpm"))
-				f->data_rpm = artifact(v, a, f);
-		}
-		if (!f->rpm) {
+		const struct rp_artifact *rpm = rp_build_flavour_rpm(report, f->name);
+		if (!rpm) {
 			kp_err("'%s': the build report lists no module RPM for flavour %s", v->dir,
 			       f->name);
 			return -KP_EINPUT;
 		}
+		f->rpm = artifact(v, rpm, f);
+		if (data)
+			f->data_rpm = artifact(v, data, f);
 	}
 	return 0;
 }
@@ -297,115 +259,101 @@ static int list_applets(struct vf_run *v)
 
 /* ---- the verdict ---- */
 
-static const char *status_name(enum vf_status s)
+/* The verdict takes the checks over; the run releases what is left. */
+static struct rp_check take_check(struct rp_check *c)
 {
-	return s == VF_PASS   ? "passed"
-	       : s == VF_FAIL ? "failed"
-	       : s == VF_SKIP ? "skipped"
-			      : "not run";
+	struct rp_check t = *c;
+	*c = (struct rp_check){0};
+	return t;
 }
 
-static json_object *check_json(const struct vf_check *c)
+static char *dup_or_null(const char *s)
 {
-	json_object *o = json_object_new_object();
-	json_object_object_add(o, "status", json_object_new_string(status_name(c->status)));
-	json_object_object_add(o, "errors", kp_json_strv(&c->errors));
-	return o;
+	return s ? kp_strdup(s) : NULL;
 }
 
-static json_object *result_json(struct vf_run *v, bool *passed)
+static bool module_verdict(struct vf_module *m, struct rp_verify_module *o)
 {
-	json_object *res = json_object_new_object();
-	json_object *jfl = json_object_new_array();
-	*passed = true;
+	bool ok = m->install.status != RP_FAIL && m->symbols.status != RP_FAIL &&
+		  m->load.status != RP_FAIL;
+	*o = (struct rp_verify_module){.name = kp_strdup(m->name),
+				       .path = kp_strdup(m->path),
+				       .install = take_check(&m->install),
+				       .symbols = take_check(&m->symbols),
+				       .load = take_check(&m->load),
+				       .load_error = TAKE_PTR(m->load_error),
+				       .load_errno = TAKE_PTR(m->load_errno),
+				       .kernel = m->kernel};
+	m->kernel = (struct kp_strv){0};
+	return ok;
+}
+
+static struct rp_verify *verdict(struct vf_run *v)
+{
+	struct rp_verify *res = kp_calloc(1, sizeof(*res));
+	res->flavours = kp_calloc(v->n, sizeof(*res->flavours));
+	res->nflavours = v->n;
+	res->passed = true;
 	for (size_t i = 0; i < v->n; i++) {
 		struct vf_flavour *f = &v->fl[i];
-		json_object *jf = json_object_new_object();
-		json_object_object_add(jf, "name", json_object_new_string(f->name));
-		json_object_object_add(jf, "release", json_object_new_string(f->release));
-		json_object_object_add(jf, "image",
-				       f->image ? json_object_new_string(f->image) : NULL);
-		json_object *ji = check_json(&f->install);
-		json_object_object_add(ji, "scripts", json_object_new_boolean(v->scripts));
-		json_object_object_add(ji, "seconds", json_object_new_double(f->install_seconds));
-		json_object_object_add(jf, "install", ji);
-		json_object_object_add(jf, "symbols", check_json(&f->symbols));
-		json_object *jl = check_json(&f->load);
-		if (f->load_skipped)
-			json_object_object_add(jl, "reason",
-					       json_object_new_string(f->load_skipped));
-		if (f->accel) {
-			json_object_object_add(jl, "accel", json_object_new_string(f->accel));
-			json_object_object_add(jl, "seconds",
-					       json_object_new_double(f->load_seconds));
-		}
-		if (f->console)
-			json_object_object_add(jl, "console", json_object_new_string(f->console));
-		json_object_object_add(jf, "load", jl);
-		json_object *jm = json_object_new_array();
-		bool ok = f->install.status != VF_FAIL && f->symbols.status != VF_FAIL &&
-			  f->load.status != VF_FAIL;
-		for (size_t k = 0; k < f->nmods; k++) {
-			struct vf_module *m = &f->mods[k];
-			json_object *o = json_object_new_object();
-			json_object_object_add(o, "name", json_object_new_string(m->name));
-			json_object_object_add(o, "path", json_object_new_string(m->path));
-			json_object_object_add(o, "install", check_json(&m->install));
-			json_object_object_add(o, "symbols", check_json(&m->symbols));
-			json_object *l = check_json(&m->load);
-			if (m->load_error)
-				json_object_object_add(l, "error",
-						       json_object_new_string(m->load_error));
-			if (m->load_errno)
-				json_object_object_add(l, "errno",
-						       json_object_new_string(m->load_errno));
-			json_object_object_add(l, "kernel", kp_json_strv(&m->kernel));
-			json_object_object_add(o, "load", l);
-			json_object_array_add(jm, o);
-			ok = ok && m->install.status != VF_FAIL && m->symbols.status != VF_FAIL &&
-			     m->load.status != VF_FAIL;
-		}
-		json_object_object_add(jf, "modules", jm);
-		json_object_object_add(jf, "passed", json_object_new_boolean(ok));
-		json_object_array_add(jfl, jf);
-		*passed = *passed && ok;
+		struct rp_verify_flavour *o = &res->flavours[i];
+		o->passed = f->install.status != RP_FAIL && f->symbols.status != RP_FAIL &&
+			    f->load.status != RP_FAIL;
+		o->name = kp_strdup(f->name);
+		o->release = kp_strdup(f->release);
+		o->image = dup_or_null(f->image);
+		o->install = take_check(&f->install);
+		o->scripts = v->scripts;
+		o->install_seconds = f->install_seconds;
+		o->symbols = take_check(&f->symbols);
+		o->load = take_check(&f->load);
+		o->load_reason = dup_or_null(f->load_skipped);
+		o->accel = dup_or_null(f->accel);
+		o->load_seconds = f->load_seconds;
+		o->console = dup_or_null(f->console);
+		o->mods = kp_calloc(f->nmods, sizeof(*o->mods));
+		o->nmods = f->nmods;
+		for (size_t k = 0; k < f->nmods; k++)
+			o->passed = module_verdict(&f->mods[k], &o->mods[k]) && o->passed;
+		res->passed = res->passed && o->passed;
 	}
-	json_object_object_add(res, "passed", json_object_new_boolean(*passed));
-	json_object_object_add(res, "flavours", jfl);
 	return res;
 }
 
-int vf_verify(const struct vf_opts *o, json_object **result)
+/* The report to verify: the caller's, or the one in the dir (*own). */
+static int read_report(const struct vf_opts *o, struct rp_build **own)
+{
+	*own = NULL;
+	if (o->report)
+		return 0;
+	_cleanup_free_ char *rp = kp_path_join(o->dir, RP_BUILD_REPORT_NAME);
+	if (!kp_is_file(rp)) {
+		kp_err("'%s' has no build-report.json: give a kmodpack build output dir, or "
+		       "a driver dir to build first",
+		       o->dir);
+		return -KP_EINPUT;
+	}
+	return rp_build_read(rp, own);
+}
+
+int vf_verify(const struct vf_opts *o, struct rp_verify **result)
 {
 	struct vf_run v = {.dir = o->dir,
 			   .jobs = o->jobs > 0 ? o->jobs : kp_ncpus(),
 			   .timeout = o->timeout > 0 ? o->timeout : VF_DEFAULT_TIMEOUT};
 	struct kb_target *own = NULL;
-	json_object *report = o->report ? json_object_get(o->report) : NULL;
-	int r = 0;
+	_cleanup_(rp_build_freep) struct rp_build *own_report = NULL;
 	*result = NULL;
-	if (!report) {
-		_cleanup_free_ char *rp = kp_path_join(o->dir, "build-report.json");
-		if (!kp_is_file(rp)) {
-			kp_err(
-			    "'%s' has no build-report.json: give a kmodpack build output dir, or "
-			    "a driver dir to build first",
-			    o->dir);
-			return -KP_EINPUT;
-		}
-		if (!(report = json_object_from_file(rp))) {
-			kp_err("'%s': not a JSON build report", rp);
-			return -KP_EINPUT;
-		}
-	}
+	int r = read_report(o, &own_report);
+	if (r < 0)
+		return r;
+	const struct rp_build *report = o->report ? o->report : own_report;
 	const struct kb_target *t = o->target;
 	if (!t && (r = kb_target_load(o->target_file, &own)) < 0)
 		goto out;
 	t = t ? t : own;
 	v.logdir = o->logdir ? kp_strdup(o->logdir) : kp_path_join(o->dir, "logs");
-	json_object *jt = json_object_object_get(report, "target");
-	if ((r = load_flavours(&v, report, t)) < 0 ||
-	    (r = check_env(&v, o, jt ? jstr(jt, "arch") : t->arch)) < 0)
+	if ((r = load_flavours(&v, report, t)) < 0 || (r = check_env(&v, o, report->arch)) < 0)
 		goto out;
 	if ((r = kp_mkdir_p(v.logdir, 0755)) < 0) {
 		kp_err("cannot create '%s': %s", v.logdir, strerror(-r));
@@ -424,13 +372,13 @@ int vf_verify(const struct vf_opts *o, json_object **result)
 		goto out;
 	for (size_t i = 0; i < v.n && r == 0; i++) {
 		struct vf_flavour *f = &v.fl[i];
-		bool ready = f->install.status != VF_FAIL; /* the RPMs are the built ones */
+		bool ready = f->install.status != RP_FAIL; /* the RPMs are the built ones */
 		if (ready && (r = vf_install_check(&v, f)) < 0)
 			break;
 		if (f->load_skipped) {
-			f->load.status = VF_SKIP;
+			f->load.status = RP_SKIP;
 			for (size_t k = 0; k < f->nmods; k++)
-				f->mods[k].load.status = VF_SKIP;
+				f->mods[k].load.status = RP_SKIP;
 		} else if (!f->initrd)
 			f->load_skipped = "not run: the install failed";
 		r = kp_check_interrupted();
@@ -438,41 +386,35 @@ int vf_verify(const struct vf_opts *o, json_object **result)
 	if (r == 0)
 		r = vf_load_check(&v);
 	if (r == 0) {
-		bool passed;
-		*result = result_json(&v, &passed);
-		r = passed ? 0 : -KP_EFAILED;
+		*result = verdict(&v);
+		r = (*result)->passed ? 0 : -KP_EFAILED;
 	}
 out:
 	run_release(&v);
 	kb_target_free(own);
-	json_object_put(report);
 	return r;
 }
 
-static void log_check(const char *flavour, const char *module, const char *what, json_object *check)
+static void log_check(const char *flavour, const char *module, const char *what,
+		      const struct rp_check *check)
 {
-	json_object *e = json_object_object_get(check, "errors");
-	for (size_t i = 0; e && i < json_object_array_length(e); i++)
+	for (size_t i = 0; i < check->errors.n; i++)
 		kp_err("verify: flavour %s%s%s: %s: %s", flavour, module ? ": module " : "",
-		       module ? module : "", what,
-		       json_object_get_string(json_object_array_get_idx(e, i)));
+		       module ? module : "", what, check->errors.v[i]);
 }
 
-void vf_log_failures(json_object *result)
+void vf_log_failures(const struct rp_verify *result)
 {
-	static const char *const checks[] = {"install", "symbols", "load"};
-	json_object *jfl = json_object_object_get(result, "flavours");
-	for (size_t i = 0; jfl && i < json_object_array_length(jfl); i++) {
-		json_object *f = json_object_array_get_idx(jfl, i);
-		const char *name = jstr(f, "name");
-		for (size_t c = 0; c < KP_ARRAY_SIZE(checks); c++)
-			log_check(name, NULL, checks[c], json_object_object_get(f, checks[c]));
-		json_object *mods = json_object_object_get(f, "modules");
-		for (size_t k = 0; mods && k < json_object_array_length(mods); k++) {
-			json_object *m = json_object_array_get_idx(mods, k);
-			for (size_t c = 0; c < KP_ARRAY_SIZE(checks); c++)
-				log_check(name, jstr(m, "name"), checks[c],
-					  json_object_object_get(m, checks[c]));
+	for (size_t i = 0; i < result->nflavours; i++) {
+		const struct rp_verify_flavour *f = &result->flavours[i];
+		log_check(f->name, NULL, "install", &f->install);
+		log_check(f->name, NULL, "symbols", &f->symbols);
+		log_check(f->name, NULL, "load", &f->load);
+		for (size_t k = 0; k < f->nmods; k++) {
+			const struct rp_verify_module *m = &f->mods[k];
+			log_check(f->name, m->name, "install", &m->install);
+			log_check(f->name, m->name, "symbols", &m->symbols);
+			log_check(f->name, m->name, "load", &m->load);
 		}
 	}
 }

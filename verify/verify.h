@@ -11,14 +11,15 @@
 
 #include <stdbool.h>
 
-struct json_object;
 struct kb_target;
+struct rp_build;
+struct rp_verify;
 
 #define VF_DEFAULT_TIMEOUT 120.0
 
 struct vf_opts {
 	const char *dir;		/* a build's output dir, or its staging dir (same layout) */
-	struct json_object *report;	/* its build report; NULL: read dir/build-report.json */
+	const struct rp_build *report;	/* its build report; NULL: read dir/build-report.json */
 	const struct kb_target *target; /* flavours' images and trees; NULL: load target_file */
 	const char *target_file;	/* NULL: the host target */
 	const char *logdir;		/* rpm, depmod and VM console logs; NULL: dir/logs */
@@ -29,15 +30,15 @@ struct vf_opts {
 
 /*
  * Run every check for every flavour of the report. *result (always set
- * unless the inputs could not be read) is the verdict as JSON: "passed",
- * and per flavour and module the install, symbol and load results.
+ * unless the inputs could not be read; rp_verify_free) is the verdict:
+ * passed, and per flavour and module the install, symbol and load results.
  * Returns 0 when all passed, -KP_EFAILED when a check failed, -KP_EENV when
  * a tool or kernel image is missing (logged with the package to install),
  * -KP_EINPUT when the report or target cannot be used, or the interrupt code.
  */
-int vf_verify(const struct vf_opts *o, struct json_object **result);
+int vf_verify(const struct vf_opts *o, struct rp_verify **result);
 
 /* Log every failed check of a verdict (kp_err), for callers that print no table. */
-void vf_log_failures(struct json_object *result);
+void vf_log_failures(const struct rp_verify *result);
 
 #endif

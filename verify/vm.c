@@ -359,14 +359,14 @@ static void parse_console(struct vf_flavour *f, const struct kp_job *job, double
 				if (!seen)
 					kp_strv_push(&m->kernel, rest);
 			} else if (!strcmp(rest, "loaded")) {
-				m->load.status = VF_PASS;
+				m->load.status = RP_PASS;
 			} else {
 				const char *msg = kp_startswith(rest, "failed ") ? rest + 7 : rest;
 				free(m->load_error);
 				m->load_error = kp_strdup(msg);
 				m->load_errno = errno_name(msg);
 				const char *why = strrchr(msg, ':');
-				vf_check_fail(&m->load, "insmod: %s%s%s%s", why ? why + 2 : msg,
+				rp_check_fail(&m->load, "insmod: %s%s%s%s", why ? why + 2 : msg,
 					      m->load_errno ? " (" : "",
 					      m->load_errno ? m->load_errno : "",
 					      m->load_errno ? ")" : "");
@@ -375,44 +375,44 @@ static void parse_console(struct vf_flavour *f, const struct kp_job *job, double
 	}
 	f->booted = booted;
 	if (job->timed_out)
-		vf_check_fail(&f->load, "timeout: the VM ran longer than %.0fs and was killed",
+		rp_check_fail(&f->load, "timeout: the VM ran longer than %.0fs and was killed",
 			      timeout);
 	else if (!booted)
-		vf_check_fail(&f->load,
+		rp_check_fail(&f->load,
 			      "the kernel did not start the initramfs' init (qemu "
 			      "exited with %d)",
 			      job->exit_status);
 	else if (!done)
-		vf_check_fail(&f->load, "the VM stopped before the init finished");
-	if (f->load.status == VF_FAIL)
+		rp_check_fail(&f->load, "the VM stopped before the init finished");
+	if (f->load.status == RP_FAIL)
 		for (size_t i = tail.n > 8 ? tail.n - 8 : 0; i < tail.n; i++)
 			kp_strv_pushf(&f->load.errors, "  console: %s", tail.v[i]);
 	kp_strv_release(&tail);
 	for (size_t i = 0; i < f->nmods; i++) {
 		struct vf_module *m = &f->mods[i];
-		if (m->load.status == VF_NOTRUN) {
-			vf_check_fail(&m->load, "no result: the init did not reach it");
-		} else if (m->load.status == VF_FAIL) {
+		if (m->load.status == RP_NOTRUN) {
+			rp_check_fail(&m->load, "no result: the init did not reach it");
+		} else if (m->load.status == RP_FAIL) {
 			/* The taint notes come with every out-of-tree module: not the cause. */
 			for (size_t k = 0; k < m->kernel.n; k++)
 				if (!strstr(m->kernel.v[k], "taints kernel") &&
 				    !strstr(m->kernel.v[k], "tainting kernel"))
 					kp_strv_pushf(&m->load.errors, "kernel: %s",
 						      m->kernel.v[k]);
-			f->load.status = VF_FAIL;
+			f->load.status = RP_FAIL;
 		}
 	}
-	if (f->load.status == VF_NOTRUN)
-		f->load.status = VF_PASS;
+	if (f->load.status == RP_NOTRUN)
+		f->load.status = RP_PASS;
 }
 
 static void reset_load(struct vf_flavour *f)
 {
-	f->load.status = VF_NOTRUN;
+	f->load.status = RP_NOTRUN;
 	kp_strv_release(&f->load.errors);
 	for (size_t i = 0; i < f->nmods; i++) {
 		struct vf_module *m = &f->mods[i];
-		m->load.status = VF_NOTRUN;
+		m->load.status = RP_NOTRUN;
 		kp_strv_release(&m->load.errors);
 		kp_strv_release(&m->kernel);
 		free(m->load_error);

@@ -12,6 +12,7 @@
 #include "common/fs.h"
 #include "common/log.h"
 #include "hcl/hcl.h"
+#include "report/json.h"
 
 #define ALIAS(vd) "pci:" vd
 
@@ -273,7 +274,10 @@ static void test_index_and_verdicts(void **state)
 	assert_int_equal(hcl_check_count_verdict(c, HCL_VERDICT_NEW), 3);
 
 	/* JSON shape the CLI contract promises */
-	json_object *j = hcl_check_json(c), *ids, *e, *v;
+	struct rp_coverage cov;
+	hcl_check_coverage(c, &cov);
+	json_object *j = rp_coverage_to_json(&cov), *ids, *e, *v;
+	rp_coverage_release(&cov);
 	assert_true(json_object_object_get_ex(j, "ids", &ids));
 	e = json_object_array_get_idx(ids, 0);
 	assert_true(json_object_object_get_ex(e, "vendor", &v));
