@@ -172,15 +172,11 @@ static int parse(const char *path, xmlDocPtr *out)
 	return 0;
 }
 
-static void xml_doc_freep(xmlDocPtr *d)
-{
-	if (*d)
-		xmlFreeDoc(*d);
-}
+KP_DEFINE_TRIVIAL_CLEANUP_FUNC(xmlDocPtr, xmlFreeDoc);
 
 int fw_bugtool_role(const char *path, enum fw_bugtool_role *role)
 {
-	_cleanup_(xml_doc_freep) xmlDocPtr doc = NULL;
+	_cleanup_(xmlFreeDocp) xmlDocPtr doc = NULL;
 	int r = parse(path, &doc);
 	if (r < 0)
 		return r;
@@ -432,7 +428,7 @@ static void check_collect(struct check *c, xmlNodePtr el)
 
 int fw_bugtool_check(const char *path, enum fw_bugtool_role role)
 {
-	_cleanup_(xml_doc_freep) xmlDocPtr doc = NULL;
+	_cleanup_(xmlFreeDocp) xmlDocPtr doc = NULL;
 	int r = parse(path, &doc);
 	if (r < 0)
 		return r;

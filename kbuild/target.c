@@ -41,7 +41,7 @@ static bool release_ok(const char *r)
 }
 
 /* The release a prepared tree was made for, or NULL; logs nothing. */
-static char *tree_release_quiet(const char *tree)
+static char *tree_read_release_quiet(const char *tree)
 {
 	char *r = read_release_file(tree, "include/generated/utsrelease.h", true);
 	return r ? r : read_release_file(tree, "include/config/kernel.release", false);
@@ -62,7 +62,7 @@ int kb_tree_read_release(const char *tree, char **release)
 		       tree);
 		return -KP_EENV;
 	}
-	_cleanup_free_ char *r = tree_release_quiet(tree);
+	_cleanup_free_ char *r = tree_read_release_quiet(tree);
 	if (!r) {
 		kp_err("kernel tree '%s' is not prepared (no include/generated/utsrelease.h or "
 		       "include/config/kernel.release): run 'make modules_prepare' in it, or "
@@ -209,7 +209,7 @@ static struct kb_flavour *add_flavour(struct kb_target *t)
 	return f;
 }
 
-static void free_flavour(struct kb_flavour *f)
+static void flavour_release(struct kb_flavour *f)
 {
 	free(f->name);
 	free(f->tree);
@@ -218,6 +218,7 @@ static void free_flavour(struct kb_flavour *f)
 	free(f->arch);
 	free(f->modules_dir);
 	free(f->image);
+	*f = (struct kb_flavour){0};
 }
 
 void kb_target_free(struct kb_target *t)
@@ -225,7 +226,7 @@ void kb_target_free(struct kb_target *t)
 	if (!t)
 		return;
 	for (size_t i = 0; i < t->nflavours; i++)
-		free_flavour(&t->flavours[i]);
+		flavour_release(&t->flavours[i]);
 	for (size_t i = 0; i < t->nskipped; i++)
 		free(t->skipped[i]);
 	free(t->skipped);
@@ -520,7 +521,7 @@ static void add_host_trees(struct kb_target *t)
 			_cleanup_free_ char *mk = kp_path_join(real, "Makefile");
 			_cleanup_free_ char *rel = NULL;
 			if (kp_strv_contains(&seen, real) || !kp_is_file(mk) ||
-			    !(rel = tree_release_quiet(real)) || !release_ok(rel))
+			    !(rel = tree_read_release_quiet(real)) || !release_ok(rel))
 				continue;
 			kp_strv_push(&seen, real);
 			struct kb_flavour *f = add_flavour(t);
@@ -565,7 +566,7 @@ static void keep_one_kernel_version(struct kb_target *t)
 			t->skipped[t->nskipped++] =
 			    kp_asprintf("%s (%s): kernel version %s, not %s", f->tree, f->release,
 					f->kver, kept);
-			free_flavour(f);
+			flavour_release(f);
 			continue;
 		}
 		/* Names are decided again over the whole group by complete_flavours(). */

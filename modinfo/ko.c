@@ -37,11 +37,7 @@ void mi_ko_free(struct mi_ko *ko)
 	free(ko);
 }
 
-static void elf_endp(Elf **e)
-{
-	if (*e)
-		elf_end(*e);
-}
+KP_DEFINE_TRIVIAL_CLEANUP_FUNC(Elf *, elf_end);
 
 /*
  * Find .modinfo and copy its bytes out. Returns 0, or -KP_EINPUT after
