@@ -294,31 +294,71 @@ static int build_pass(const struct spec_rpm_opts *o, rpmBuildFlags what)
 	return 0;
 }
 
-int spec_rpm_build(const struct spec_rpm_opts *o)
+/* The directories rpm writes into, made before rpm's state is touched. */
+static int make_dirs(const struct spec_rpm_opts *o)
 {
-	/* Declared before the first 'goto out', which its cleanup must not see uninitialised. */
-	_cleanup_free_ char *target_cpu = NULL;
-	int r = check_opts(o);
-	if (r < 0)
-		return r;
-
+	_cleanup_free_ char *tmppath = kp_path_join(o->workdir, "tmp");
 	const char *dirs[] = {o->workdir, o->binary ? o->rpmdir : NULL,
-			      o->source ? o->srpmdir : NULL};
+			      o->source ? o->srpmdir : NULL, tmppath};
 	for (size_t i = 0; i < KP_ARRAY_SIZE(dirs); i++) {
 		if (!dirs[i])
 			continue;
-		r = kp_mkdir_p(dirs[i], 0755);
+		int r = kp_mkdir_p(dirs[i], 0755);
 		if (r < 0) {
 			kp_err("cannot create '%s': %s", dirs[i], strerror(-r));
 			return r;
 		}
 	}
-	_cleanup_free_ char *tmppath = kp_path_join(o->workdir, "tmp");
-	r = kp_mkdir_p(tmppath, 0755);
-	if (r < 0) {
-		kp_err("cannot create '%s': %s", tmppath, strerror(-r));
-		return r;
+	return 0;
+}
+
+/* rpm's configuration for o->arch, read from the files config_rcfiles() names. */
+static int read_config(const struct spec_rpm_opts *o, const char *rc_files)
+{
+	if (rpmReadConfigFiles(rc_files, o->arch) != 0) {
+		kp_err("rpm build: cannot read rpm's configuration for arch '%s'", o->arch);
+		return -KP_EENV;
 	}
+	/* rpm takes an unknown arch as-is; catch a typo before it names files. */
+	_cleanup_free_ char *target_cpu = rpmExpand("%{_target_cpu}", NULL);
+	if (strcmp(target_cpu, o->arch) != 0) {
+		kp_err("rpm build: arch '%s' is not known to rpm (it chose '%s')", o->arch,
+		       target_cpu);
+		return -KP_EINPUT;
+	}
+	return 0;
+}
+
+/*
+ * The SRPM header keeps the expanded %prep, which names %{_sourcedir} and
+ * %{_builddir}: with the staging dir's random absolute paths no two SRPMs
+ * would be the same. Built from the source dir with relative paths, the
+ * text is the same wherever built.
+ */
+static int build_source(const struct spec_rpm_opts *o)
+{
+	int r;
+	int cwd = open(".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (cwd < 0 || chdir(o->sourcedir) < 0) {
+		r = -errno;
+		kp_err("rpm build: cannot enter '%s': %s", o->sourcedir, strerror(-r));
+	} else {
+		push_macro("_sourcedir", ".");
+		push_macro("_builddir", "BUILD");
+		r = build_pass(o, RPMBUILD_PACKAGESOURCE);
+		if (fchdir(cwd) < 0 && r == 0)
+			r = -errno;
+	}
+	if (cwd >= 0)
+		close(cwd);
+	return r;
+}
+
+int spec_rpm_build(const struct spec_rpm_opts *o)
+{
+	int r = check_opts(o);
+	if (r < 0 || (r = make_dirs(o)) < 0)
+		return r;
 
 	struct rpm_log_ctx lctx = {0};
 	rpmlogCallback old_cb = rpmlogSetCallback(rpm_log_cb, &lctx);
@@ -337,50 +377,15 @@ int spec_rpm_build(const struct spec_rpm_opts *o)
 	rpmFreeMacros(NULL);
 	rpmFreeRpmrc();
 	macrofiles = mf;
-	if (rpmReadConfigFiles(rc_files, o->arch) != 0) {
-		kp_err("rpm build: cannot read rpm's configuration for arch '%s'", o->arch);
-		r = -KP_EENV;
-		goto out;
+	r = read_config(o, rc_files);
+	if (r == 0) {
+		push_build_macros(o);
+		if (o->binary)
+			r = build_pass(o, RPMBUILD_PACKAGEBINARY);
+		if (r == 0 && o->source)
+			r = build_source(o);
 	}
 
-	/* rpm takes an unknown arch as-is; catch a typo before it names files. */
-	target_cpu = rpmExpand("%{_target_cpu}", NULL);
-	if (strcmp(target_cpu, o->arch) != 0) {
-		kp_err("rpm build: arch '%s' is not known to rpm (it chose '%s')", o->arch,
-		       target_cpu);
-		r = -KP_EINPUT;
-		goto out;
-	}
-	push_build_macros(o);
-
-	if (o->binary) {
-		r = build_pass(o, RPMBUILD_PACKAGEBINARY);
-		if (r < 0)
-			goto out;
-	}
-	if (o->source) {
-		/*
-		 * The SRPM header keeps the expanded %prep, which names
-		 * %{_sourcedir} and %{_builddir}: with the staging dir's random
-		 * absolute paths no two SRPMs would be the same. Relative to
-		 * the source dir instead, the text is the same wherever built.
-		 */
-		int cwd = open(".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-		if (cwd < 0 || chdir(o->sourcedir) < 0) {
-			r = -errno;
-			kp_err("rpm build: cannot enter '%s': %s", o->sourcedir, strerror(-r));
-		} else {
-			push_macro("_sourcedir", ".");
-			push_macro("_builddir", "BUILD");
-			r = build_pass(o, RPMBUILD_PACKAGESOURCE);
-			if (fchdir(cwd) < 0 && r == 0)
-				r = -errno;
-		}
-		if (cwd >= 0)
-			close(cwd);
-	}
-
-out:
 	/* Leave no macros of this build behind for the next caller. */
 	rpmFreeMacros(NULL);
 	rpmFreeRpmrc();
@@ -393,4 +398,3 @@ out:
 		kp_err("rpm build: rpm failed without saying why");
 	return r;
 }
-
