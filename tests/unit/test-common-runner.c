@@ -17,29 +17,6 @@
 #include "common/runner.h"
 #include "common/util.h"
 
-struct fixture {
-	char *dir;
-};
-
-static int setup(void **state)
-{
-	struct fixture *fx = kp_calloc(1, sizeof(*fx));
-	fx->dir = tl_tmpdir();
-	tl_log_capture();
-	tl_log_reset();
-	*state = fx;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	struct fixture *fx = *state;
-	tl_tmpdir_free(fx->dir);
-	free(fx);
-	tl_log_reset();
-	return 0;
-}
-
 static char *slurp(const char *path)
 {
 	char *text = NULL;
@@ -50,7 +27,7 @@ static char *slurp(const char *path)
 
 static void test_run_captures_output_and_status(void **state)
 {
-	struct fixture *fx = *state;
+	struct tl_fixture *fx = *state;
 	_cleanup_free_ char *log = kp_path_join(fx->dir, "cmd.log");
 	char *const argv[] = {"sh", "-c", "echo to-stdout; echo to-stderr >&2; pwd; exit 3", NULL};
 	assert_int_equal(kp_run(argv, fx->dir, log), 3);
@@ -77,7 +54,7 @@ static void test_run_captures_output_and_status(void **state)
 
 static void test_run_signal_status(void **state)
 {
-	struct fixture *fx = *state;
+	struct tl_fixture *fx = *state;
 	_cleanup_free_ char *log = kp_path_join(fx->dir, "cmd.log");
 	char *const argv[] = {"sh", "-c", "kill -TERM $$", NULL};
 	assert_int_equal(kp_run(argv, NULL, log), 128 + 15);
@@ -85,7 +62,7 @@ static void test_run_signal_status(void **state)
 
 static void test_run_no_makeflags_leak(void **state)
 {
-	struct fixture *fx = *state;
+	struct tl_fixture *fx = *state;
 	_cleanup_free_ char *log = kp_path_join(fx->dir, "env.log");
 	/* kmodpack itself may run under make: its MAKEFLAGS must not reach children. */
 	setenv("MAKEFLAGS", " -j64 --jobserver-auth=98,99", 1);
@@ -101,7 +78,7 @@ static void test_run_no_makeflags_leak(void **state)
 
 static void test_run_missing_program(void **state)
 {
-	struct fixture *fx = *state;
+	struct tl_fixture *fx = *state;
 	_cleanup_free_ char *log = kp_path_join(fx->dir, "missing.log");
 	char *const argv[] = {"kmodpack-no-such-program", "x", NULL};
 	assert_int_equal(kp_run(argv, NULL, log), -KP_EENV);
@@ -218,7 +195,7 @@ static int toy_run(struct toy *t, int max_jobs, int *nrecipes)
 
 static void test_jobs_share_budget_of_two(void **state)
 {
-	struct fixture *fx = *state;
+	struct tl_fixture *fx = *state;
 	struct toy t;
 	/* Two makes of 4 targets; each recipe waits for a third to run beside it. */
 	toy_init(&t, fx->dir, 2, 4, 3, 5);
@@ -233,7 +210,7 @@ static void test_jobs_share_budget_of_two(void **state)
 
 static void test_jobs_share_budget_of_four(void **state)
 {
-	struct fixture *fx = *state;
+	struct tl_fixture *fx = *state;
 	struct toy t;
 	/* Two makes of 6 targets; recipes wait until 4 run at once. */
 	toy_init(&t, fx->dir, 2, 6, 4, 30);
@@ -248,7 +225,7 @@ static void test_jobs_share_budget_of_four(void **state)
 
 static void test_jobs_one_slot_serialises(void **state)
 {
-	struct fixture *fx = *state;
+	struct tl_fixture *fx = *state;
 	struct toy t;
 	toy_init(&t, fx->dir, 3, 2, 2, 3);
 	int n, max = toy_run(&t, 1, &n);
@@ -279,7 +256,7 @@ static void on_progress(void *data, const struct kp_job *jobs, size_t n)
 
 static void test_jobs_failing_make(void **state)
 {
-	struct fixture *fx = *state;
+	struct tl_fixture *fx = *state;
 	tl_write(fx->dir, "bad/Makefile", "all:\n\t@echo 'hello.c:3:1: error: oops'; exit 3\n");
 	tl_write(fx->dir, "good/Makefile", "all:\n\t@echo built\n");
 	_cleanup_free_ char *bad = kp_path_join(fx->dir, "bad");
@@ -314,7 +291,7 @@ static void test_jobs_failing_make(void **state)
 
 static void test_jobs_missing_program(void **state)
 {
-	struct fixture *fx = *state;
+	struct tl_fixture *fx = *state;
 	_cleanup_free_ char *log0 = kp_path_join(fx->dir, "0.log");
 	_cleanup_free_ char *log1 = kp_path_join(fx->dir, "1.log");
 	char *const missing[] = {"kmodpack-no-such-make", NULL};
@@ -333,7 +310,7 @@ static void test_jobs_missing_program(void **state)
 
 int main(void)
 {
-#define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
+#define T(fn) cmocka_unit_test_setup_teardown(fn, tl_setup_tmpdir, tl_teardown_tmpdir)
 	const struct CMUnitTest tests[] = {
 	    T(test_run_captures_output_and_status), T(test_run_signal_status),
 	    T(test_run_no_makeflags_leak),	    T(test_run_missing_program),
