@@ -199,6 +199,23 @@ static void on_vendor(struct loader *l, const struct kp_kv *kv)
 	}
 }
 
+/* Sections another module validates: kept as read, with their lines. */
+static void keep_raw(struct kp_kv **v, size_t *n, const struct kp_kv *kv)
+{
+	*v = kp_reallocarray(*v, *n + 1, sizeof(**v));
+	(*v)[(*n)++] = (struct kp_kv){
+	    .key = kp_strdup(kv->key), .value = kp_strdup(kv->value), .line = kv->line};
+}
+
+static void free_raw(struct kp_kv *v, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		free(v[i].key);
+		free(v[i].value);
+	}
+	free(v);
+}
+
 static void require(struct loader *l, const char *what, const char *key, const char *value)
 {
 	if (value || kp_strv_contains(&l->refused, key))
@@ -245,9 +262,7 @@ static void add_data_entry(struct spec_manifest *m, const struct kp_kv *kv)
 {
 	if (!m->data_line)
 		m->data_line = kv->line;
-	m->data = kp_reallocarray(m->data, m->ndata + 1, sizeof(*m->data));
-	m->data[m->ndata++] = (struct kp_kv){
-	    .key = kp_strdup(kv->key), .value = kp_strdup(kv->value), .line = kv->line};
+	keep_raw(&m->data, &m->ndata, kv);
 }
 
 static void read_sections(struct loader *l, const struct kp_ini *ini)
@@ -269,8 +284,11 @@ static void read_sections(struct loader *l, const struct kp_ini *ini)
 			on_vendor(l, kv);
 		} else if (!strcmp(sec, "data")) {
 			add_data_entry(l->m, kv);
+		} else if (!strcmp(sec, "pack")) {
+			keep_raw(&l->m->pack, &l->m->npack, kv);
 		} else {
-			kp_err("%s:%d: unknown section [%s] (known: [driver], [vendor], [data])",
+			kp_err("%s:%d: unknown section [%s] (known: [driver], [vendor], [data], "
+			       "[pack])",
 			       l->path, kv->line, sec);
 			l->errors++;
 		}
@@ -369,10 +387,7 @@ void spec_manifest_free(struct spec_manifest *m)
 	free(m->changelog);
 	free(m->vendor_code);
 	free(m->vendor_name);
-	for (size_t i = 0; i < m->ndata; i++) {
-		free(m->data[i].key);
-		free(m->data[i].value);
-	}
-	free(m->data);
+	free_raw(m->data, m->ndata);
+	free_raw(m->pack, m->npack);
 	free(m);
 }

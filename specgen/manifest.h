@@ -44,6 +44,10 @@ struct spec_manifest {
 	struct kp_kv *data;
 	size_t ndata;
 	int data_line; /* line of the [data] section's first key, 0 if none */
+
+	/* [pack], raw: the supplemental pack's metadata, validated by pack/meta.c */
+	struct kp_kv *pack;
+	size_t npack;
 };
 
 /*

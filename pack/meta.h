@@ -1,0 +1,82 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The supplemental pack's metadata (guide 6.1, 7.7.1): the values the DDK's
+ * build-supplemental-pack.sh took as options, read from the [pack] and
+ * [vendor] sections of kmodpack.ini and from command-line options, each
+ * validated with where it came from ("FILE:LINE: key" or "--option"), and
+ * written as the XS-REPOSITORY and XS-PACKAGES files the host installer
+ * reads, byte for byte as the DDK's builder laid them out.
+ */
+#ifndef PK_META_H
+#define PK_META_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "common/util.h"
+#include "pack/order.h"
+#include "pack/rpmhdr.h"
+
+/* A pack this one depends on (guide 6.1.3). */
+struct pk_requires {
+	char *originator, *name, *test, *product, *version;
+	char *build; /* or NULL */
+};
+
+struct pk_meta {
+	char *vendor_code; /* originator= */
+	char *vendor_name; /* the ISO's application id */
+	char *label;	   /* name=, and the output files' base name */
+	char *text;	   /* <description>, and the ISO's volume id */
+	char *product;	   /* default "XenServer" */
+	char *version;
+	char *build;		 /* or NULL */
+	long mem;		 /* memory-requirement-mb=, -1 when not given */
+	bool homogeneous;	 /* enforce-homogeneity="true" */
+	struct pk_requires *req; /* in the order given */
+	size_t nreq;
+
+	int errors;		 /* problems logged so far */
+	struct kp_strv warnings; /* for the report (also logged) */
+};
+
+#define PK_TEXT_MAX    32  /* the ISO volume id (guide 6.1.1) */
+#define PK_DOM0_BASE   300 /* MB dom0 uses for itself (guide 6.1.2) */
+#define PK_DOM0_CAP_MB 752 /* what dom0 may be given at most */
+
+void pk_meta_init(struct pk_meta *m);
+void pk_meta_release(struct pk_meta *m);
+
+/*
+ * Set one value. key is the [pack] key or the option's long name without
+ * "--" (vendor-code, vendor-name, label, text, product, version, build, mem,
+ * homogeneous, requires); where says where it came from, for messages.
+ * A later call for the same key wins, except requires, which adds (one per
+ * line). A bad value is logged and counted in m->errors.
+ */
+void pk_meta_set(struct pk_meta *m, const char *key, const char *value, const char *where);
+
+struct spec_manifest;
+/* Take [vendor] and [pack] from a driver manifest (kmodpack.ini). */
+void pk_meta_from_manifest(struct pk_meta *m, const struct spec_manifest *man);
+
+/* Check that everything required was given; returns 0 or -KP_EINPUT (all logged). */
+int pk_meta_finish(struct pk_meta *m);
+
+/* One package of the pack, in install order, as XS-PACKAGES lists it. */
+struct pk_entry {
+	const struct pk_rpm *rpm;
+	struct pk_kind kind;
+};
+
+/* The two files' bytes: stable for the same input. Owned by the caller. */
+char *pk_xs_repository(const struct pk_meta *m);
+char *pk_xs_packages(const struct pk_entry *e, size_t n);
+
+/* <label>.metadata.md5: the md5 of XS-REPOSITORY's bytes then XS-PACKAGES', and a newline. */
+char *pk_metadata_md5(const char *xs_repository, const char *xs_packages);
+
+/* XML-escape s for an attribute value (quot) or element text, appended to b. */
+void pk_xml_escape(struct kp_buf *b, const char *s, bool attribute);
+
+#endif
