@@ -12,6 +12,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "common/util.h"
+
 /* A dependency's comparison, as rpm's RPMSENSE_LESS/GREATER/EQUAL bits. */
 enum {
 	PK_DEP_LESS = 1 << 0,
@@ -53,10 +55,7 @@ struct pk_rpm {
  */
 int pk_rpm_read(const char *path, struct pk_rpm **out);
 void pk_rpm_free(struct pk_rpm *r);
-static inline void pk_rpm_freep(struct pk_rpm **p)
-{
-	pk_rpm_free(*p);
-}
+KP_DEFINE_TRIVIAL_CLEANUP_FUNC(struct pk_rpm *, pk_rpm_free);
 
 /* True when prov (a Provides) satisfies req (a Requires), by rpm's rules. */
 bool pk_dep_satisfies(const struct pk_dep *req, const struct pk_dep *prov);
