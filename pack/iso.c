@@ -88,6 +88,12 @@ static int set_opts(IsoWriteOpts *opts, time_t t)
 	strftime(uuid, sizeof(uuid), "%Y%m%d%H%M%S00", &tm);
 	int r;
 	if ((r = iso_write_opts_set_rockridge(opts, 1)) < 0 ||
+	    /*
+	     * RRIP 1.10, as mkisofs -r wrote: its PX entries carry no file serial
+	     * numbers, which libisofs would otherwise derive from the order of
+	     * the source files' disk inodes.
+	     */
+	    (r = iso_write_opts_set_rrip_version_1_10(opts, 1)) < 0 ||
 	    (r = iso_write_opts_set_joliet(opts, 1)) < 0 ||
 	    (r = iso_write_opts_set_joliet_long_names(opts, 1)) < 0 ||
 	    (r = iso_write_opts_set_joliet_longer_paths(opts, 1)) < 0 ||
