@@ -14,6 +14,7 @@ int cmd_targets(int argc, char **argv);
 int cmd_hcl(int argc, char **argv);
 int cmd_modinfo(int argc, char **argv);
 int cmd_verify(int argc, char **argv);
+int cmd_pack(int argc, char **argv);
 
 struct rp_verify;
 /* The verify verdict as a table (cmd-verify.c; build --verify prints it too). */

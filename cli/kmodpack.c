@@ -20,6 +20,7 @@ static const struct kp_cmd commands[] = {
     {"targets", cmd_targets, "list targets and their flavours"},
     {"hcl", cmd_hcl, "check whether a kernel already claims a module's or device's PCI IDs"},
     {"modinfo", cmd_modinfo, "print the .modinfo fields of kernel modules"},
+    {"pack", cmd_pack, "make a supplemental pack: an installable ISO of RPMs with its metadata"},
     {"verify", cmd_verify, "install, symbol-check and boot-load a build's packages per flavour"},
 };
 

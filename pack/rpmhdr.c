@@ -120,6 +120,7 @@ static int read_header(const char *path, struct pk_rpm *r)
 		r->summary = get_str(h, RPMTAG_SUMMARY);
 		r->source = headerIsSource(h);
 		r->payload_size = headerGetNumber(h, RPMTAG_LONGSIZE);
+		r->buildtime = (long long)headerGetNumber(h, RPMTAG_BUILDTIME);
 		read_files(ts, h, r);
 		read_deps(h, RPMTAG_REQUIRENAME, &r->requires, &r->nrequires);
 		read_deps(h, RPMTAG_PROVIDENAME, &r->provides, &r->nprovides);

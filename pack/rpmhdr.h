@@ -38,6 +38,7 @@ struct pk_rpm {
 	char *name, *version, *release, *arch;
 	char *group, *summary;
 	bool source;			 /* an SRPM */
+	long long buildtime;		 /* seconds since 1970 */
 	unsigned long long size;	 /* bytes of the file (XS-PACKAGES size=) */
 	unsigned long long payload_size; /* bytes it installs */
 	char md5[33], sha256[65];

@@ -1,0 +1,250 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* kmodpack pack: options as build-supplemental-pack.sh named them, progress, the report. */
+#include <getopt.h>
+#include <json-c/json.h>
+
+#include "cli/cli.h"
+#include "common/signals.h"
+#include "pack/pack.h"
+
+static const char usage_text[] =
+    "usage: kmodpack pack [-o OUTDIR] [-m MANIFEST] [--vendor-code CODE] [--vendor-name NAME]\n"
+    "                     [--label LABEL] [--text TEXT] [--version X.Y] [--build B] [--mem MB]\n"
+    "                     [--homogeneous] [--product P] [--requires REQ]... [--no-reorder]\n"
+    "                     [--json] [-q] RPM...\n"
+    "       kmodpack pack combine | remaster   (not implemented yet)\n"
+    "\n"
+    "Make a supplemental pack (guide 6): an ISO holding the RPMs, XS-REPOSITORY,\n"
+    "XS-PACKAGES and install.sh, with <label>.metadata.md5 and <label>.iso.md5 beside\n"
+    "it, published into OUTDIR all together or not at all. The metadata comes from\n"
+    "the [vendor] and [pack] sections of MANIFEST (a kmodpack.ini or its driver dir),\n"
+    "then from the options, which win.\n"
+    "\n"
+    "  -o, --output DIR     output dir (default: ./out)\n"
+    "  -m, --manifest PATH  kmodpack.ini (or its dir) to read [vendor] and [pack] from\n"
+    "      --vendor-code C  the vendor's code: lowercase letters, digits, - and _; not xs\n"
+    "      --vendor-name N  the vendor's name (the ISO's application id)\n"
+    "      --label L        the pack's name: lowercase letters, digits, - and _\n"
+    "      --text T         what the pack is, at most 32 characters (the ISO volume id)\n"
+    "      --version X.Y    the pack's version: numbers with at least one dot\n"
+    "      --build B        the pack's build number\n"
+    "      --mem MB         extra dom0 memory the pack needs, in MB\n"
+    "      --homogeneous    every host of a pool must have the pack\n"
+    "      --product P      the product the pack is for (default: XenServer)\n"
+    "      --requires REQ   a pack this one needs, as 'originator=xs name=main test=ge\n"
+    "                       version=6.5.0 [build=B] [product=P]'; repeat for more\n"
+    "      --no-reorder     install in the order given, not by the packages' requires\n"
+    "      --json           print the pack report (JSON) on stdout\n"
+    "  -q, --quiet          no progress, only errors and the result\n"
+    "\n"
+    "Exit status: 0 packed; 1 the work failed; 2 bad input; 3 a tool is missing;\n"
+    "128+N interrupted by signal N.\n";
+
+static json_object *jstr(const char *s)
+{
+	return s ? json_object_new_string(s) : NULL;
+}
+
+static json_object *report(const struct pk_pack_result *res)
+{
+	const struct pk_meta *m = &res->meta;
+	json_object *root = json_object_new_object();
+	json_object_object_add(root, "kmodpack_version", jstr(KMODPACK_VERSION));
+	json_object_object_add(root, "outdir", jstr(res->outdir));
+	json_object *iso = json_object_new_object();
+	json_object_object_add(iso, "path", jstr(res->iso));
+	json_object_object_add(iso, "size", json_object_new_int64((int64_t)res->iso_size));
+	json_object_object_add(iso, "md5", jstr(res->iso_md5_hex));
+	json_object_object_add(iso, "sha256", jstr(res->iso_sha256));
+	json_object_object_add(iso, "volume_id", jstr(m->text));
+	json_object_object_add(iso, "application_id", jstr(m->vendor_name));
+	json_object_object_add(iso, "source_date_epoch", json_object_new_int64(res->epoch));
+	json_object_object_add(root, "iso", iso);
+	json_object *md5 = json_object_new_object();
+	json_object_object_add(md5, "path", jstr(res->metadata_md5));
+	json_object_object_add(md5, "md5", jstr(res->metadata_md5_hex));
+	json_object_object_add(root, "metadata_md5", md5);
+	json_object_object_add(root, "iso_md5", jstr(res->iso_md5));
+
+	json_object *repo = json_object_new_object();
+	json_object_object_add(repo, "originator", jstr(m->vendor_code));
+	json_object_object_add(repo, "name", jstr(m->label));
+	json_object_object_add(repo, "description", jstr(m->text));
+	json_object_object_add(repo, "product", jstr(m->product));
+	json_object_object_add(repo, "version", jstr(m->version));
+	json_object_object_add(repo, "build", jstr(m->build));
+	json_object_object_add(repo, "memory_requirement_mb",
+			       m->mem >= 0 ? json_object_new_int64(m->mem) : NULL);
+	json_object_object_add(repo, "enforce_homogeneity",
+			       json_object_new_boolean(m->homogeneous));
+	json_object *reqs = json_object_new_array();
+	for (size_t i = 0; i < m->nreq; i++) {
+		json_object *q = json_object_new_object();
+		json_object_object_add(q, "originator", jstr(m->req[i].originator));
+		json_object_object_add(q, "name", jstr(m->req[i].name));
+		json_object_object_add(q, "test", jstr(m->req[i].test));
+		json_object_object_add(q, "product", jstr(m->req[i].product));
+		json_object_object_add(q, "version", jstr(m->req[i].version));
+		json_object_object_add(q, "build", jstr(m->req[i].build));
+		json_object_array_add(reqs, q);
+	}
+	json_object_object_add(repo, "requires", reqs);
+	json_object_object_add(root, "repository", repo);
+
+	/* In install order: the array's order is the XS-PACKAGES order. */
+	json_object *pkgs = json_object_new_array();
+	for (size_t i = 0; i < res->nentries; i++) {
+		const struct pk_rpm *r = res->entries[i].rpm;
+		const struct pk_kind *k = &res->entries[i].kind;
+		json_object *p = json_object_new_object();
+		json_object_object_add(p, "file", jstr(r->filename));
+		json_object_object_add(p, "source", jstr(r->path));
+		json_object_object_add(p, "label", jstr(r->name));
+		json_object_object_add(p, "type",
+				       jstr(k->type == PK_PKG_DRIVER_RPM ? "driver-rpm" : "rpm"));
+		json_object_object_add(p, "kernel", jstr(k->kernel));
+		json_object_object_add(p, "options", jstr(k->options));
+		json_object_object_add(p, "version", jstr(r->version));
+		json_object_object_add(p, "release", jstr(r->release));
+		json_object_object_add(p, "arch", jstr(r->arch));
+		json_object_object_add(p, "group", jstr(r->group));
+		json_object_object_add(p, "size", json_object_new_int64((int64_t)r->size));
+		json_object_object_add(p, "md5", jstr(r->md5));
+		json_object_object_add(p, "sha256", jstr(r->sha256));
+		json_object_array_add(pkgs, p);
+	}
+	json_object_object_add(root, "packages", pkgs);
+	json_object *eulas = json_object_new_array();
+	for (size_t i = 0; i < res->neulas; i++) {
+		json_object *e = json_object_new_object();
+		json_object_object_add(e, "package", jstr(res->eulas[i].rpm));
+		json_object_object_add(e, "path", jstr(res->eulas[i].path));
+		json_object_array_add(eulas, e);
+	}
+	json_object_object_add(root, "eulas", eulas);
+	json_object *warn = json_object_new_array();
+	for (size_t i = 0; i < res->warnings.n; i++)
+		json_object_array_add(warn, jstr(res->warnings.v[i]));
+	json_object_object_add(root, "warnings", warn);
+	return root;
+}
+
+static void add_opt(struct kp_kv **opts, size_t *n, const char *key, const char *value)
+{
+	*opts = kp_reallocarray(*opts, *n + 1, sizeof(**opts));
+	(*opts)[(*n)++] = (struct kp_kv){.key = (char *)key, .value = (char *)value};
+}
+
+int cmd_pack(int argc, char **argv)
+{
+	enum { O_JSON = 256, O_NOREORDER, O_REORDER, O_HOMOGENEOUS, O_META };
+	static const struct option opts[] = {{"output", required_argument, NULL, 'o'},
+					     {"manifest", required_argument, NULL, 'm'},
+					     {"vendor-code", required_argument, NULL, O_META},
+					     {"vendor-name", required_argument, NULL, O_META},
+					     {"label", required_argument, NULL, O_META},
+					     {"text", required_argument, NULL, O_META},
+					     {"version", required_argument, NULL, O_META},
+					     {"build", required_argument, NULL, O_META},
+					     {"mem", required_argument, NULL, O_META},
+					     {"product", required_argument, NULL, O_META},
+					     {"requires", required_argument, NULL, O_META},
+					     {"homogeneous", no_argument, NULL, O_HOMOGENEOUS},
+					     {"no-reorder", no_argument, NULL, O_NOREORDER},
+					     {"reorder", no_argument, NULL, O_REORDER},
+					     {"json", no_argument, NULL, O_JSON},
+					     {"quiet", no_argument, NULL, 'q'},
+					     {"help", no_argument, NULL, 'h'},
+					     {0}};
+	if (argc >= 2 && (!strcmp(argv[1], "combine") || !strcmp(argv[1], "remaster"))) {
+		kp_err("not implemented yet: 'kmodpack pack %s' (guide %s); combine the packs "
+		       "with the DDK's %s meanwhile",
+		       argv[1], !strcmp(argv[1], "combine") ? "6.6" : "6.7",
+		       !strcmp(argv[1], "combine") ? "combine-supplemental-packs.sh"
+						   : "rebuild-iso.sh");
+		return 2;
+	}
+	struct pk_pack_opts o = {.outdir = "out"};
+	struct kp_kv *meta = NULL;
+	size_t nmeta = 0;
+	bool json = false;
+	int c, idx = 0;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "o:m:qh", opts, &idx)) != -1) {
+		switch (c) {
+		case 'o':
+			o.outdir = optarg;
+			break;
+		case 'm':
+			o.manifest = optarg;
+			break;
+		case O_META:
+			add_opt(&meta, &nmeta, opts[idx].name, optarg);
+			break;
+		case O_HOMOGENEOUS:
+			add_opt(&meta, &nmeta, "homogeneous", "true");
+			break;
+		case O_NOREORDER:
+			o.no_reorder = true;
+			break;
+		case O_REORDER: /* the DDK's switch; ordering is the default here */
+			o.no_reorder = false;
+			break;
+		case O_JSON:
+			json = true;
+			break;
+		case 'q':
+			cli_quiet = true;
+			break;
+		case 'h':
+			fputs(usage_text, stdout);
+			free(meta);
+			return 0;
+		default:
+			free(meta);
+			return cli_usage_error("pack", "unknown option");
+		}
+	}
+	o.inputs = (const char *const *)argv + optind;
+	o.ninputs = (size_t)(argc - optind);
+	o.options = meta;
+	o.noptions = nmeta;
+	kp_signals_install();
+
+	double t0 = kp_now();
+	struct pk_pack_result res;
+	int r = pk_pack(&o, &res);
+	free(meta);
+	if (r < 0) {
+		if (r <= -KP_EINTR_BASE)
+			kp_err("interrupted: the output dir is as it was");
+		else if (kp_exit_status(r) != 2)
+			kp_err("pack failed: the output dir '%s' is as it was", o.outdir);
+		pk_pack_result_release(&res);
+		return kp_exit_status(r);
+	}
+	if (json) {
+		json_object *j = report(&res);
+		puts(json_object_to_json_string_ext(j, JSON_C_TO_STRING_PRETTY |
+							   JSON_C_TO_STRING_NOSLASHESCAPE));
+		json_object_put(j);
+	} else {
+		if (!cli_quiet) {
+			fprintf(stderr, "kmodpack: packed %zu packages in %.1fs, install order:\n",
+				res.nentries, kp_now() - t0);
+			for (size_t i = 0; i < res.nentries; i++)
+				fprintf(
+				    stderr, "  %zu. %s%s%s\n", i + 1, res.entries[i].rpm->filename,
+				    res.entries[i].kind.kernel ? " kernel=" : "",
+				    res.entries[i].kind.kernel ? res.entries[i].kind.kernel : "");
+			for (size_t i = 0; i < res.neulas; i++)
+				fprintf(stderr, "kmodpack: EULA shown at install: %s in %s\n",
+					res.eulas[i].path, res.eulas[i].rpm);
+			fprintf(stderr, "kmodpack: metadata md5 %s\n", res.metadata_md5_hex);
+		}
+		printf("%s/%s\n%s/%s\n%s/%s\n", res.outdir, res.iso, res.outdir, res.metadata_md5,
+		       res.outdir, res.iso_md5);
+	}
+	pk_pack_result_release(&res);
+	return 0;
+}

@@ -1,0 +1,266 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include "pack/pack.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "common/digest.h"
+#include "common/fs.h"
+#include "common/log.h"
+#include "common/outdir.h"
+#include "common/signals.h"
+#include "pack/installsh.h"
+#include "pack/iso.h"
+#include "pack/order.h"
+#include "specgen/manifest.h"
+
+static int load_meta(const struct pk_pack_opts *o, struct pk_meta *m)
+{
+	pk_meta_init(m);
+	if (o->manifest) {
+		struct spec_manifest *man = NULL;
+		int r = spec_manifest_load(o->manifest, &man);
+		if (r < 0)
+			return r;
+		pk_meta_from_manifest(m, man);
+		spec_manifest_free(man);
+	}
+	for (size_t i = 0; i < o->noptions; i++) {
+		_cleanup_free_ char *where = kp_asprintf("--%s", o->options[i].key);
+		pk_meta_set(m, o->options[i].key, o->options[i].value, where);
+	}
+	return pk_meta_finish(m);
+}
+
+/* Read every input's header; all problems are logged before giving up. */
+static int read_rpms(const struct pk_pack_opts *o, struct pk_rpm ***out)
+{
+	struct pk_rpm **rpms = kp_calloc(o->ninputs + 1, sizeof(*rpms));
+	int ret = 0;
+	for (size_t i = 0; i < o->ninputs; i++) {
+		const char *in = o->inputs[i];
+		int r;
+		if (kp_is_dir(in)) {
+			kp_err("'%s': not implemented yet: build output dirs as input (they need "
+			       "the typed build report); give its RPM files instead, e.g. "
+			       "%s/RPMS/*/*.rpm",
+			       in, in);
+			r = -KP_EINPUT;
+		} else if ((r = pk_rpm_read(in, &rpms[i])) == 0 && rpms[i]->source) {
+			kp_err("'%s' is a source RPM: a pack holds binary RPMs only (the GPL "
+			       "sources ship beside the pack, guide 5.6)",
+			       in);
+			r = -KP_EINPUT;
+		}
+		if (r < 0 && (ret == 0 || ret == -KP_EINPUT))
+			ret = r;
+		if ((r = kp_check_interrupted()) < 0) {
+			ret = r;
+			break;
+		}
+	}
+	/* Names the ISO and rpm would confuse. */
+	for (size_t i = 0; ret == 0 && i < o->ninputs; i++)
+		for (size_t j = 0; j < i; j++) {
+			if (!strcmp(rpms[i]->filename, rpms[j]->filename)) {
+				kp_err("'%s' and '%s' have the same file name: a pack holds each "
+				       "file once",
+				       rpms[j]->path, rpms[i]->path);
+				ret = -KP_EINPUT;
+			} else if (!strcmp(rpms[i]->name, rpms[j]->name) &&
+				   !strcmp(rpms[i]->arch, rpms[j]->arch)) {
+				kp_err("'%s' and '%s' are both the package %s: give one version",
+				       rpms[j]->path, rpms[i]->path, rpms[i]->name);
+				ret = -KP_EINPUT;
+			}
+		}
+	*out = rpms;
+	return ret;
+}
+
+static void free_rpms(struct pk_rpm **rpms, size_t n)
+{
+	for (size_t i = 0; rpms && i < n; i++)
+		pk_rpm_free(rpms[i]);
+	free(rpms);
+}
+
+/* SOURCE_DATE_EPOCH when set, else the newest package's build time: the same input, the same image.
+ */
+static int pick_epoch(struct pk_rpm *const *rpms, size_t n, long long *out)
+{
+	const char *env = getenv("SOURCE_DATE_EPOCH");
+	if (env && *env) {
+		char *end;
+		errno = 0;
+		long long e = strtoll(env, &end, 10);
+		if (errno || *end || e < 0) {
+			kp_err("SOURCE_DATE_EPOCH='%s' is not a number of seconds since 1970", env);
+			return -KP_EINPUT;
+		}
+		*out = e;
+		return 0;
+	}
+	*out = 0;
+	for (size_t i = 0; i < n; i++)
+		if (rpms[i]->buildtime > *out)
+			*out = rpms[i]->buildtime;
+	return 0;
+}
+
+static int write_text(const char *dir, const char *name, const char *text)
+{
+	_cleanup_free_ char *path = kp_path_join(dir, name);
+	int r = kp_write_file(path, text, strlen(text), 0644);
+	if (r < 0)
+		kp_err("cannot write '%s': %s", path, strerror(-r));
+	return r;
+}
+
+/* Write the ISO and the two md5 files into the staging dir. */
+static int stage(const char *dir, struct pk_pack_result *res, const char *repo, const char *pkgs,
+		 const char *install)
+{
+	const struct pk_meta *m = &res->meta;
+	size_t nfiles = res->nentries + 3;
+	struct pk_iso_file *files = kp_calloc(nfiles, sizeof(*files));
+	files[0] = (struct pk_iso_file){
+	    .name = "XS-REPOSITORY", .data = repo, .len = strlen(repo), .mode = 0444};
+	files[1] = (struct pk_iso_file){
+	    .name = "XS-PACKAGES", .data = pkgs, .len = strlen(pkgs), .mode = 0444};
+	files[2] = (struct pk_iso_file){
+	    .name = "install.sh", .data = install, .len = strlen(install), .mode = 0555};
+	for (size_t i = 0; i < res->nentries; i++)
+		files[3 + i] = (struct pk_iso_file){.name = res->entries[i].rpm->filename,
+						    .path = res->entries[i].rpm->path,
+						    .mode = 0444};
+	struct pk_iso_opts io = {
+	    .volume_id = m->text, .application_id = m->vendor_name, .epoch = res->epoch};
+	_cleanup_free_ char *iso_path = kp_path_join(dir, res->iso);
+	kp_info("writing %s (%zu packages)", res->iso, res->nentries);
+	int r = pk_iso_write(&io, files, nfiles, iso_path);
+	free(files);
+	if (r < 0 || (r = kp_check_interrupted()) < 0)
+		return r;
+
+	struct stat st;
+	if ((r = kp_md5_file(iso_path, res->iso_md5_hex)) < 0 ||
+	    (r = kp_sha256_file(iso_path, res->iso_sha256)) < 0 || stat(iso_path, &st) < 0) {
+		r = r < 0 ? r : -errno;
+		kp_err("cannot read back '%s': %s", iso_path, strerror(-r));
+		return r;
+	}
+	res->iso_size = (unsigned long long)st.st_size;
+	_cleanup_free_ char *meta_md5 = pk_metadata_md5(repo, pkgs);
+	memcpy(res->metadata_md5_hex, meta_md5, 32);
+	_cleanup_free_ char *iso_md5 = kp_asprintf("%s  %s\n", res->iso_md5_hex, res->iso);
+	if ((r = write_text(dir, res->metadata_md5, meta_md5)) < 0 ||
+	    (r = write_text(dir, res->iso_md5, iso_md5)) < 0)
+		return r;
+	return kp_check_interrupted();
+}
+
+/* Stage the outputs, then publish them together; on failure the output dir is as it was. */
+static int write_outputs(const struct pk_pack_opts *o, struct pk_pack_result *res, const char *repo,
+			 const char *pkgs, const char *install)
+{
+	struct kp_outdir od = {.lock_fd = -1};
+	int r = kp_outdir_open(o->outdir ? o->outdir : "out", &od);
+	if (r < 0)
+		return r;
+	res->outdir = kp_strdup(od.dir);
+	if ((r = kp_outdir_stage(&od)) == 0 &&
+	    (r = stage(od.stage, res, repo, pkgs, install)) == 0) {
+		const char *top[] = {res->iso, res->metadata_md5, res->iso_md5, NULL};
+		r = kp_outdir_publish(&od, top);
+	}
+	kp_outdir_close(&od);
+	return r;
+}
+
+int pk_pack(const struct pk_pack_opts *o, struct pk_pack_result *res)
+{
+	*res = (struct pk_pack_result){0};
+	int r = load_meta(o, &res->meta);
+	if (o->ninputs == 0) {
+		kp_err("no packages: give RPM files to pack");
+		r = r < 0 ? r : -KP_EINPUT;
+	}
+	struct pk_rpm **rpms = NULL;
+	int rr = o->ninputs ? read_rpms(o, &rpms) : 0;
+	if (r == 0 || (rr < 0 && rr != -KP_EINPUT))
+		r = rr; /* an interrupt or a system error wins over bad input */
+
+	/* Every package's kind, also when another was refused: all problems at once. */
+	size_t n = o->ninputs;
+	struct pk_kind *kinds = kp_calloc(n + 1, sizeof(*kinds));
+	for (size_t i = 0; i < n && (r == 0 || r == -KP_EINPUT); i++)
+		if (rpms[i] && pk_kind_of(rpms[i], &kinds[i]) < 0)
+			r = -KP_EINPUT;
+	size_t *order = kp_calloc(n + 1, sizeof(*order));
+	if (r == 0)
+		r = pk_order(rpms, n, !o->no_reorder, order, &res->warnings);
+	for (size_t i = 0; r == 0 && i < res->warnings.n; i++)
+		kp_warn("%s", res->warnings.v[i]);
+	if (r == 0)
+		r = pick_epoch(rpms, n, &res->epoch);
+	if (r < 0) {
+		for (size_t i = 0; i < n; i++)
+			pk_kind_release(&kinds[i]);
+		free(kinds);
+		free(order);
+		free_rpms(rpms, n);
+		return r;
+	}
+
+	/* From here the entries own the packages, in install order. */
+	res->entries = kp_calloc(n, sizeof(*res->entries));
+	res->nentries = n;
+	for (size_t k = 0; k < n; k++) {
+		res->entries[k] = (struct pk_entry){.rpm = rpms[order[k]], .kind = kinds[order[k]]};
+		const struct pk_rpm *p = rpms[order[k]];
+		for (size_t f = 0; f < p->nfiles; f++) {
+			if (!pk_is_eula(&p->files[f]))
+				continue;
+			res->eulas =
+			    kp_reallocarray(res->eulas, res->neulas + 1, sizeof(*res->eulas));
+			res->eulas[res->neulas++] = (struct pk_eula){
+			    .rpm = p->filename, .path = kp_strdup(p->files[f].path)};
+		}
+	}
+	free(kinds);
+	free(order);
+	free(rpms);
+	for (size_t i = 0; i < res->meta.warnings.n; i++)
+		kp_strv_push(&res->warnings, res->meta.warnings.v[i]);
+
+	res->iso = kp_asprintf("%s.iso", res->meta.label);
+	res->metadata_md5 = kp_asprintf("%s.metadata.md5", res->meta.label);
+	res->iso_md5 = kp_asprintf("%s.iso.md5", res->meta.label);
+	_cleanup_free_ char *repo = pk_xs_repository(&res->meta);
+	_cleanup_free_ char *pkgs = pk_xs_packages(res->entries, n);
+	_cleanup_free_ char *install = NULL;
+	if ((r = pk_install_sh(&res->meta, res->entries, n, &install)) < 0)
+		return r;
+	return write_outputs(o, res, repo, pkgs, install);
+}
+
+void pk_pack_result_release(struct pk_pack_result *res)
+{
+	pk_meta_release(&res->meta);
+	for (size_t i = 0; i < res->nentries; i++) {
+		pk_rpm_free((struct pk_rpm *)res->entries[i].rpm);
+		pk_kind_release(&res->entries[i].kind);
+	}
+	free(res->entries);
+	for (size_t i = 0; i < res->neulas; i++)
+		free(res->eulas[i].path);
+	free(res->eulas);
+	kp_strv_release(&res->warnings);
+	free(res->outdir);
+	free(res->iso);
+	free(res->metadata_md5);
+	free(res->iso_md5);
+	*res = (struct pk_pack_result){0};
+}

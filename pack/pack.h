@@ -1,0 +1,59 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * `kmodpack pack`: RPMs in, a supplemental pack out (guide 3, 6):
+ *
+ *   1. the metadata: [vendor] and [pack] of kmodpack.ini, then options
+ *   2. every RPM's header (rpmhdr.c), what each is to the installer (order.c)
+ *   3. the install order (order.c)
+ *   4. XS-REPOSITORY, XS-PACKAGES (meta.c) and install.sh (installsh.c)
+ *   5. the ISO (iso.c) and the two md5 files, staged in the output dir
+ *   6. published all together, or the output dir is left as it was
+ */
+#ifndef PK_PACK_H
+#define PK_PACK_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "common/kv.h"
+#include "common/util.h"
+#include "pack/meta.h"
+
+struct pk_pack_opts {
+	const char *outdir;	   /* default "out" */
+	const char *const *inputs; /* RPM files (build output dirs: not yet) */
+	size_t ninputs;
+	const char *manifest;	     /* kmodpack.ini or its driver dir, or NULL */
+	const struct kp_kv *options; /* metadata from the command line: key = option name */
+	size_t noptions;
+	bool no_reorder;
+};
+
+struct pk_eula {
+	const char *rpm; /* the package's file name (borrowed from its entry) */
+	char *path;	 /* as installed */
+};
+
+struct pk_pack_result {
+	struct pk_meta meta;
+	struct pk_entry *entries; /* in install order; each owns its rpm */
+	size_t nentries;
+	struct pk_eula *eulas;
+	size_t neulas;
+	struct kp_strv warnings;
+	char *outdir;			    /* absolute */
+	char *iso, *metadata_md5, *iso_md5; /* the published files' names in outdir */
+	char iso_md5_hex[33], iso_sha256[65], metadata_md5_hex[33];
+	unsigned long long iso_size;
+	long long epoch; /* the ISO's timestamps */
+};
+
+/*
+ * Make the pack. Returns 0, -KP_EINPUT (bad metadata or RPMs, all logged),
+ * -KP_EFAILED, -errno, or the interrupt code; on failure the output dir is
+ * as it was. The result is filled on success; release it in any case.
+ */
+int pk_pack(const struct pk_pack_opts *o, struct pk_pack_result *res);
+void pk_pack_result_release(struct pk_pack_result *res);
+
+#endif
