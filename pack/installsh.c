@@ -58,6 +58,14 @@ static void setf(struct spec_vars *v, const char *name, const char *fmt, ...)
 	set(v, name, s);
 }
 
+/* What the script knows a package by: its file, and the name and version-release rpm -q shows. */
+static void set_ids(struct spec_vars *v, const struct pk_rpm *r)
+{
+	set(v, "FILE", r->filename);
+	set(v, "NAME", r->name);
+	setf(v, "VR", "%s-%s", r->version, r->release);
+}
+
 int pk_install_sh(const struct pk_meta *m, const struct pk_entry *e, size_t n, char **out)
 {
 	_cleanup_(spec_vars_freep) struct spec_vars *v = spec_vars_new();
@@ -73,9 +81,7 @@ int pk_install_sh(const struct pk_meta *m, const struct pk_entry *e, size_t n, c
 	for (size_t i = 0; i < n; i++) {
 		const struct pk_rpm *r = e[i].rpm;
 		struct spec_vars *p = spec_vars_add(v, "packages");
-		set(p, "FILE", r->filename);
-		set(p, "NAME", r->name);
-		setf(p, "VR", "%s-%s", r->version, r->release);
+		set_ids(p, r);
 		set(p, "MD5", r->md5);
 		setf(p, "SIZE", "%llu", r->size);
 		set(p, "MODE", e[i].kind.options && !strcmp(e[i].kind.options, "-i") ? "i" : "U");
@@ -84,9 +90,7 @@ int pk_install_sh(const struct pk_meta *m, const struct pk_entry *e, size_t n, c
 				continue;
 			struct spec_vars *u = spec_vars_add(v, "eulas");
 			_cleanup_free_ char *pat = pk_cpio_pattern(r->files[f].path);
-			set(u, "FILE", r->filename);
-			set(u, "NAME", r->name);
-			setf(u, "VR", "%s-%s", r->version, r->release);
+			set_ids(u, r);
 			set(u, "PATTERN", pat);
 			set(u, "PATH", r->files[f].path);
 		}
