@@ -144,7 +144,10 @@ int pk_rpm_read(const char *path, struct pk_rpm **out)
 		return -KP_EINPUT;
 	}
 	struct pk_rpm *r = kp_calloc(1, sizeof(*r));
-	r->path = kp_strdup(path);
+	/* Absolute: the ISO writer reads it later, and needs a path that does not depend on cwd. */
+	r->path = realpath(path, NULL);
+	if (!r->path)
+		r->path = kp_strdup(path);
 	const char *slash = strrchr(path, '/');
 	r->filename = kp_strdup(slash ? slash + 1 : path);
 	r->size = (unsigned long long)st.st_size;

@@ -33,7 +33,7 @@ struct pk_file {
 };
 
 struct pk_rpm {
-	char *path;	/* as given */
+	char *path;	/* absolute */
 	char *filename; /* its base name: the name inside the pack */
 	char *name, *version, *release, *arch;
 	char *group, *summary;

@@ -164,7 +164,9 @@ run 1 sh "$TMP/bad/install.sh" --root "$TMP/fresh" --nodeps --accept-eulas
 assert_contains "$TMP/err" "is damaged"
 
 # --- a pack that requires another pack the host lacks, or a newer product
-pack 0 "$TMP/out3" -q --label needy --requires "originator=acme name=base test=ge version=2.0" "$TOOLS"
+# (A relative RPM path, too.)
+(cd "$TMP/rpms" && pack 0 "$TMP/out3" -q --label needy \
+	--requires "originator=acme name=base test=ge version=2.0" "$(basename "$TOOLS")")
 mkdir "$TMP/iso3"
 bsdtar -x -C "$TMP/iso3" -f "$TMP/out3/needy.iso"
 run 5 sh "$TMP/iso3/install.sh" --root "$root" --nodeps --accept-eulas
