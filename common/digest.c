@@ -42,12 +42,27 @@ static void ctx_finish(EVP_MD_CTX *ctx, char *out)
 	to_hex(md, len, out);
 }
 
-int kp_digest_file(enum kp_digest_algo algo, const char *path, char out[KP_DIGEST_HEX_MAX])
+struct kp_digest *kp_digest_new(enum kp_digest_algo algo)
+{
+	return (struct kp_digest *)ctx_new(algo);
+}
+
+void kp_digest_update(struct kp_digest *d, const void *buf, size_t n)
+{
+	EVP_DigestUpdate((EVP_MD_CTX *)d, buf, n);
+}
+
+void kp_digest_final(struct kp_digest *d, char out[KP_DIGEST_HEX_MAX])
+{
+	ctx_finish((EVP_MD_CTX *)d, out);
+}
+
+/* Feed a file's bytes to every digest in d (NULL-terminated). */
+static int digest_fd(const char *path, struct kp_digest **d)
 {
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return -errno;
-	EVP_MD_CTX *ctx = ctx_new(algo);
 	char buf[64 * 1024];
 	int r = 0;
 	for (;;) {
@@ -60,17 +75,38 @@ int kp_digest_file(enum kp_digest_algo algo, const char *path, char out[KP_DIGES
 		}
 		if (n == 0)
 			break;
-		EVP_DigestUpdate(ctx, buf, (size_t)n);
+		for (size_t i = 0; d[i]; i++)
+			kp_digest_update(d[i], buf, (size_t)n);
 	}
 	close(fd);
-	ctx_finish(ctx, out);
+	return r;
+}
+
+int kp_digest_file(enum kp_digest_algo algo, const char *path, char out[KP_DIGEST_HEX_MAX])
+{
+	struct kp_digest *d[] = {kp_digest_new(algo), NULL};
+	int r = digest_fd(path, d);
+	kp_digest_final(d[0], out);
 	if (r < 0)
 		out[0] = '\0';
 	return r;
 }
 
-void kp_digest_buf(enum kp_digest_algo algo, const void *buf, size_t n,
-		   char out[KP_DIGEST_HEX_MAX])
+int kp_md5_sha256_file(const char *path, char md5[33], char sha256[65])
+{
+	struct kp_digest *d[] = {kp_digest_new(KP_DIGEST_MD5), kp_digest_new(KP_DIGEST_SHA256),
+				 NULL};
+	int r = digest_fd(path, d);
+	char hex[KP_DIGEST_HEX_MAX];
+	kp_digest_final(d[0], hex);
+	memcpy(md5, hex, 33);
+	kp_digest_final(d[1], sha256);
+	if (r < 0)
+		md5[0] = sha256[0] = '\0';
+	return r;
+}
+
+void kp_digest_buf(enum kp_digest_algo algo, const void *buf, size_t n, char out[KP_DIGEST_HEX_MAX])
 {
 	EVP_MD_CTX *ctx = ctx_new(algo);
 	EVP_DigestUpdate(ctx, buf, n);

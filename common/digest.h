@@ -23,6 +23,19 @@ int kp_digest_file(enum kp_digest_algo algo, const char *path, char out[KP_DIGES
 void kp_digest_buf(enum kp_digest_algo algo, const void *buf, size_t n,
 		   char out[KP_DIGEST_HEX_MAX]);
 
+/*
+ * A digest fed piece by piece, for bytes read or written once for several
+ * purposes (the pack digests each RPM and its ISO as it goes).
+ */
+struct kp_digest;
+struct kp_digest *kp_digest_new(enum kp_digest_algo algo);
+void kp_digest_update(struct kp_digest *d, const void *buf, size_t n);
+/* The hex digest; frees d. */
+void kp_digest_final(struct kp_digest *d, char out[KP_DIGEST_HEX_MAX]);
+
+/* md5 and sha256 of a file in one read. Returns 0 or -errno. */
+int kp_md5_sha256_file(const char *path, char md5[33], char sha256[65]);
+
 /* Shorthands for the two uses. */
 int kp_sha256_file(const char *path, char out[65]);
 int kp_md5_file(const char *path, char out[33]);

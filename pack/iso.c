@@ -23,6 +23,7 @@
 
 #include <libisofs/libisofs.h>
 
+#include "common/digest.h"
 #include "common/log.h"
 #include "common/util.h"
 
@@ -125,7 +126,7 @@ static int write_all(int fd, const unsigned char *p, size_t n)
 	return 0;
 }
 
-static int write_out(struct burn_source *src, const char *out)
+static int write_out(struct burn_source *src, const char *out, struct pk_iso_sums *sums)
 {
 	int fd = open(out, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
 	if (fd < 0) {
@@ -140,6 +141,8 @@ static int write_out(struct burn_source *src, const char *out)
 	 */
 	enum { BLOCK = 2048, CHUNK = 512 * BLOCK };
 	unsigned char *buf = kp_malloc(CHUNK);
+	struct kp_digest *md5 = kp_digest_new(KP_DIGEST_MD5);
+	struct kp_digest *sha = kp_digest_new(KP_DIGEST_SHA256);
 	int ret = 0, n;
 	size_t fill = 0;
 	do {
@@ -147,6 +150,9 @@ static int write_out(struct burn_source *src, const char *out)
 		if (n > 0)
 			fill += (size_t)n;
 		if (fill && (fill + BLOCK > CHUNK || n <= 0)) {
+			kp_digest_update(md5, buf, fill);
+			kp_digest_update(sha, buf, fill);
+			sums->size += fill;
 			if ((ret = write_all(fd, buf, fill)) < 0) {
 				kp_err("cannot write '%s': %s", out, strerror(-ret));
 				break;
@@ -167,12 +173,17 @@ static int write_out(struct burn_source *src, const char *out)
 		kp_err("cannot write '%s': %s", out, strerror(-ret));
 	}
 	free(buf);
+	char hex[KP_DIGEST_HEX_MAX];
+	kp_digest_final(md5, hex);
+	memcpy(sums->md5, hex, sizeof(sums->md5));
+	kp_digest_final(sha, sums->sha256);
 	return ret;
 }
 
 int pk_iso_write(const struct pk_iso_opts *o, const struct pk_iso_file *files, size_t n,
-		 const char *out)
+		 const char *out, struct pk_iso_sums *sums)
 {
+	*sums = (struct pk_iso_sums){0};
 	int r = iso_init();
 	if (r < 0)
 		return iso_fail("initialising libisofs", r);
@@ -205,7 +216,7 @@ int pk_iso_write(const struct pk_iso_opts *o, const struct pk_iso_file *files, s
 		ret = iso_fail("preparing the image", r);
 		goto out;
 	}
-	ret = write_out(src, out);
+	ret = write_out(src, out, sums);
 	src->free_data(src);
 	free(src);
 out:

@@ -25,6 +25,12 @@ struct pk_iso_opts {
 	long long epoch;	    /* every timestamp in the image */
 };
 
+/* What was written, digested on the way out (no second read of the image). */
+struct pk_iso_sums {
+	unsigned long long size;
+	char md5[33], sha256[65];
+};
+
 /*
  * Write files into a new image at out (created, or truncated). Returns 0,
  * -errno (logged) when out cannot be written, or -KP_EFAILED (logged) when
@@ -32,6 +38,6 @@ struct pk_iso_opts {
  * into a staging dir.
  */
 int pk_iso_write(const struct pk_iso_opts *o, const struct pk_iso_file *files, size_t n,
-		 const char *out);
+		 const char *out, struct pk_iso_sums *sums);
 
 #endif

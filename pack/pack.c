@@ -139,19 +139,14 @@ static int stage(const char *dir, struct pk_pack_result *res, const char *repo, 
 	    .volume_id = m->text, .application_id = m->vendor_name, .epoch = res->epoch};
 	_cleanup_free_ char *iso_path = kp_path_join(dir, res->iso);
 	kp_info("writing %s (%zu packages)", res->iso, res->nentries);
-	int r = pk_iso_write(&io, files, nfiles, iso_path);
+	struct pk_iso_sums sums;
+	int r = pk_iso_write(&io, files, nfiles, iso_path, &sums);
 	free(files);
 	if (r < 0 || (r = kp_check_interrupted()) < 0)
 		return r;
-
-	struct stat st;
-	if ((r = kp_md5_file(iso_path, res->iso_md5_hex)) < 0 ||
-	    (r = kp_sha256_file(iso_path, res->iso_sha256)) < 0 || stat(iso_path, &st) < 0) {
-		r = r < 0 ? r : -errno;
-		kp_err("cannot read back '%s': %s", iso_path, strerror(-r));
-		return r;
-	}
-	res->iso_size = (unsigned long long)st.st_size;
+	res->iso_size = sums.size;
+	memcpy(res->iso_md5_hex, sums.md5, sizeof(res->iso_md5_hex));
+	memcpy(res->iso_sha256, sums.sha256, sizeof(res->iso_sha256));
 	_cleanup_free_ char *meta_md5 = pk_metadata_md5(repo, pkgs);
 	memcpy(res->metadata_md5_hex, meta_md5, 32);
 	_cleanup_free_ char *iso_md5 = kp_asprintf("%s  %s\n", res->iso_md5_hex, res->iso);

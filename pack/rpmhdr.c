@@ -152,8 +152,7 @@ int pk_rpm_read(const char *path, struct pk_rpm **out)
 	r->filename = kp_strdup(slash ? slash + 1 : path);
 	r->size = (unsigned long long)st.st_size;
 	int ret = read_header(path, r);
-	if (ret == 0 &&
-	    ((ret = kp_md5_file(path, r->md5)) < 0 || (ret = kp_sha256_file(path, r->sha256)) < 0))
+	if (ret == 0 && (ret = kp_md5_sha256_file(path, r->md5, r->sha256)) < 0)
 		kp_err("cannot read '%s': %s", path, strerror(-ret));
 	if (ret < 0) {
 		pk_rpm_free(r);

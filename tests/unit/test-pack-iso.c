@@ -37,7 +37,15 @@ static void write_image(const char *dir, const char *src, const char *out)
 				.application_id = "Example Organisation",
 				.epoch = 1795564800};
 	_cleanup_free_ char *path = kp_path_join(dir, out);
-	assert_int_equal(pk_iso_write(&o, files, KP_ARRAY_SIZE(files), path), 0);
+	struct pk_iso_sums sums;
+	assert_int_equal(pk_iso_write(&o, files, KP_ARRAY_SIZE(files), path, &sums), 0);
+	/* The digests taken on the way out are those of the file. */
+	_cleanup_free_ char *want = tl_run("md5sum < %s | cut -c1-32", path);
+	_cleanup_free_ char *want256 = tl_run("sha256sum < %s | cut -c1-64", path);
+	_cleanup_free_ char *size = tl_run("stat -c %%s %s", path);
+	assert_string_equal(sums.md5, kp_strstrip(want));
+	assert_string_equal(sums.sha256, kp_strstrip(want256));
+	assert_int_equal(sums.size, strtoull(size, NULL, 10));
 }
 
 static void test_read_back(void **state)
@@ -83,15 +91,16 @@ static void test_bad_output(void **state)
 {
 	struct pk_iso_file f = {.name = "x", .data = "x", .len = 1, .mode = 0444};
 	struct pk_iso_opts o = {.volume_id = "v", .application_id = "a", .epoch = 0};
+	struct pk_iso_sums sums;
 	tl_log_capture();
-	assert_int_equal(pk_iso_write(&o, &f, 1, "/nonexistent/dir/x.iso"), -ENOENT);
+	assert_int_equal(pk_iso_write(&o, &f, 1, "/nonexistent/dir/x.iso", &sums), -ENOENT);
 	assert_non_null(strstr(tl_log_text(), "cannot create '/nonexistent/dir/x.iso'"));
 	/* Two files of one name. */
 	struct pk_iso_file two[] = {f, f};
 	char *dir = tl_tmpdir();
 	_cleanup_free_ char *out = kp_path_join(dir, "x.iso");
 	tl_log_reset();
-	assert_int_equal(pk_iso_write(&o, two, 2, out), -KP_EFAILED);
+	assert_int_equal(pk_iso_write(&o, two, 2, out, &sums), -KP_EFAILED);
 	assert_non_null(strstr(tl_log_text(), "adding 'x'"));
 	tl_tmpdir_free(dir);
 }
