@@ -87,6 +87,21 @@ static void test_collect_bad(void **state)
 	assert_logged(p, 9, "<directory>: 'var/log' is not an absolute path");
 }
 
+/* Text between elements and elements inside text, each at its own line. */
+static void test_stray_text(void **state)
+{
+	char *dir = tl_tmpdir();
+	tl_write(dir, "c.xml",
+		 "<collect>\n  <files>/var/log/x</files>\n  stray words\n"
+		 "  <command>ls<b/></command>\n</collect>\n");
+	_cleanup_free_ char *p = kp_path_join(dir, "c.xml");
+	assert_int_equal(fw_bugtool_check(p, FW_BUGTOOL_COLLECT), -KP_EINPUT);
+	assert_logged(p, 3, "<collect>: stray text 'stray words' outside an element");
+	assert_logged(p, 4, "<command> may hold text only, not <b>");
+	assert_int_equal(count_lines(tl_log_text()), 2);
+	tl_tmpdir_free(dir);
+}
+
 static void test_wrong_root(void **state)
 {
 	_cleanup_free_ char *p = fixture("collect-good.xml");
@@ -155,6 +170,7 @@ int main(void)
 	    T(test_category_bad),
 	    T(test_collect_good),
 	    T(test_collect_bad),
+	    T(test_stray_text),
 	    T(test_wrong_root),
 	    T(test_malformed),
 	    T(test_external_entity_not_read),
