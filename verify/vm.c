@@ -259,9 +259,14 @@ static void qemu_argv(struct vf_run *v, struct vf_flavour *f, struct kp_strv *av
 	kp_strv_push(av, f->image);
 	kp_strv_push(av, "-initrd");
 	kp_strv_push(av, f->initrd);
-	/* loglevel=1: kernel lines would interleave with ours; init copies them from dmesg. */
+	/*
+	 * loglevel=1: kernel lines would interleave with ours; init copies them
+	 * from dmesg. no_timer_check: under TCG on a busy host the emulated
+	 * timer can miss the kernel's IO-APIC check, which then panics in
+	 * setup_IO_APIC ("IO-APIC + timer doesn't work") before init runs.
+	 */
 	kp_strv_push(av, "-append");
-	kp_strv_push(av, "console=ttyS0 panic=-1 loglevel=1 rdinit=/init");
+	kp_strv_push(av, "console=ttyS0 panic=-1 loglevel=1 no_timer_check rdinit=/init");
 	kp_strv_push(av, "-nographic");
 	kp_strv_push(av, "-monitor");
 	kp_strv_push(av, "none");
