@@ -98,6 +98,9 @@ static int set_opts(IsoWriteOpts *opts, time_t t)
 	    (r = iso_write_opts_set_joliet(opts, 1)) < 0 ||
 	    (r = iso_write_opts_set_joliet_long_names(opts, 1)) < 0 ||
 	    (r = iso_write_opts_set_joliet_longer_paths(opts, 1)) < 0 ||
+	    /* Joliet names as Windows and mkisofs write them: no ";1", no added ".". */
+	    (r = iso_write_opts_set_omit_version_numbers(opts, 2)) < 0 ||
+	    (r = iso_write_opts_set_no_force_dots(opts, 2)) < 0 ||
 	    /* The volume id as given, as mkisofs -V wrote it, not folded to ISO d-characters. */
 	    (r = iso_write_opts_set_relaxed_vol_atts(opts, 1)) < 0 ||
 	    (r = iso_write_opts_set_always_gmt(opts, 1)) < 0 ||
