@@ -13,14 +13,77 @@
 #include "pack/installsh.h"
 #include "pack/iso.h"
 #include "pack/order.h"
+#include "report/report.h"
 #include "specgen/manifest.h"
 
-static int load_meta(const struct pk_pack_opts *o, struct pk_meta *m)
+/* The inputs as RPM files: a build output dir stands for the RPMs its report lists. */
+struct inputs {
+	struct kp_strv rpms;
+	char *manifest;	 /* the first build's kmodpack.ini, while it exists */
+	long long epoch; /* the newest build's source_date_epoch, -1 without builds */
+};
+
+static int add_build(const char *dir, struct inputs *in)
+{
+	_cleanup_free_ char *path = kp_path_join(dir, RP_BUILD_REPORT_NAME);
+	if (!kp_is_file(path)) {
+		kp_err("'%s' is a directory without %s: give a 'kmodpack build' output dir or "
+		       "RPM files",
+		       dir, RP_BUILD_REPORT_NAME);
+		return -KP_EINPUT;
+	}
+	_cleanup_(rp_build_freep) struct rp_build *b = NULL;
+	int r = rp_build_read(path, &b);
+	if (r < 0) {
+		if (r != -KP_EINPUT)
+			kp_err("cannot read '%s': %s", path, strerror(-r));
+		return r;
+	}
+	size_t before = in->rpms.n;
+	/* The module and data RPMs; the SRPM is the GPL source that ships beside the pack. */
+	for (size_t i = 0; i < b->nartifacts; i++)
+		if (b->artifacts[i].kind == RP_ARTIFACT_RPM ||
+		    b->artifacts[i].kind == RP_ARTIFACT_DATA_RPM)
+			kp_strv_push_take(&in->rpms, kp_path_join(dir, b->artifacts[i].path));
+	if (in->rpms.n == before) {
+		kp_err("'%s' lists no RPMs: build the driver again", path);
+		return -KP_EINPUT;
+	}
+	if (!in->manifest && b->manifest && kp_is_file(b->manifest))
+		in->manifest = kp_strdup(b->manifest);
+	if (b->source_date_epoch > in->epoch)
+		in->epoch = b->source_date_epoch;
+	return 0;
+}
+
+static int expand_inputs(const struct pk_pack_opts *o, struct inputs *in)
+{
+	int ret = 0;
+	in->epoch = -1;
+	for (size_t i = 0; i < o->ninputs; i++) {
+		int r = 0;
+		if (kp_is_dir(o->inputs[i]))
+			r = add_build(o->inputs[i], in);
+		else
+			kp_strv_push(&in->rpms, o->inputs[i]);
+		if (r < 0 && (ret == 0 || ret == -KP_EINPUT))
+			ret = r;
+	}
+	return ret;
+}
+
+static void inputs_release(struct inputs *in)
+{
+	kp_strv_release(&in->rpms);
+	free(in->manifest);
+}
+
+static int load_meta(const struct pk_pack_opts *o, const char *manifest, struct pk_meta *m)
 {
 	pk_meta_init(m);
-	if (o->manifest) {
+	if (manifest) {
 		struct spec_manifest *man = NULL;
-		int r = spec_manifest_load(o->manifest, &man);
+		int r = spec_manifest_load(manifest, &man);
 		if (r < 0)
 			return r;
 		pk_meta_from_manifest(m, man);
@@ -33,21 +96,15 @@ static int load_meta(const struct pk_pack_opts *o, struct pk_meta *m)
 	return pk_meta_finish(m);
 }
 
-/* Read every input's header; all problems are logged before giving up. */
-static int read_rpms(const struct pk_pack_opts *o, struct pk_rpm ***out)
+/* Read every package's header; all problems are logged before giving up. */
+static int read_rpms(const struct kp_strv *paths, struct pk_rpm ***out)
 {
-	struct pk_rpm **rpms = kp_calloc(o->ninputs + 1, sizeof(*rpms));
+	struct pk_rpm **rpms = kp_calloc(paths->n + 1, sizeof(*rpms));
 	int ret = 0;
-	for (size_t i = 0; i < o->ninputs; i++) {
-		const char *in = o->inputs[i];
-		int r;
-		if (kp_is_dir(in)) {
-			kp_err("'%s': not implemented yet: build output dirs as input (they need "
-			       "the typed build report); give its RPM files instead, e.g. "
-			       "%s/RPMS/*/*.rpm",
-			       in, in);
-			r = -KP_EINPUT;
-		} else if ((r = pk_rpm_read(in, &rpms[i])) == 0 && rpms[i]->source) {
+	for (size_t i = 0; i < paths->n; i++) {
+		const char *in = paths->v[i];
+		int r = pk_rpm_read(in, &rpms[i]);
+		if (r == 0 && rpms[i]->source) {
 			kp_err("'%s' is a source RPM: a pack holds binary RPMs only (the GPL "
 			       "sources ship beside the pack, guide 5.6)",
 			       in);
@@ -61,7 +118,7 @@ static int read_rpms(const struct pk_pack_opts *o, struct pk_rpm ***out)
 		}
 	}
 	/* Names the ISO and rpm would confuse. */
-	for (size_t i = 0; ret == 0 && i < o->ninputs; i++)
+	for (size_t i = 0; ret == 0 && i < paths->n; i++)
 		for (size_t j = 0; j < i; j++) {
 			if (!strcmp(rpms[i]->filename, rpms[j]->filename)) {
 				kp_err("'%s' and '%s' have the same file name: a pack holds each "
@@ -86,9 +143,11 @@ static void free_rpms(struct pk_rpm **rpms, size_t n)
 	free(rpms);
 }
 
-/* SOURCE_DATE_EPOCH when set, else the newest package's build time: the same input, the same image.
+/*
+ * SOURCE_DATE_EPOCH when set, else the newest of the builds' epochs and the
+ * packages' build times: the same input, the same image.
  */
-static int pick_epoch(struct pk_rpm *const *rpms, size_t n, long long *out)
+static int pick_epoch(struct pk_rpm *const *rpms, size_t n, long long builds, long long *out)
 {
 	const char *env = getenv("SOURCE_DATE_EPOCH");
 	if (env && *env) {
@@ -102,7 +161,7 @@ static int pick_epoch(struct pk_rpm *const *rpms, size_t n, long long *out)
 		*out = e;
 		return 0;
 	}
-	*out = 0;
+	*out = builds > 0 ? builds : 0;
 	for (size_t i = 0; i < n; i++)
 		if (rpms[i]->buildtime > *out)
 			*out = rpms[i]->buildtime;
@@ -177,18 +236,24 @@ static int write_outputs(const struct pk_pack_opts *o, struct pk_pack_result *re
 int pk_pack(const struct pk_pack_opts *o, struct pk_pack_result *res)
 {
 	*res = (struct pk_pack_result){0};
-	int r = load_meta(o, &res->meta);
+	struct inputs in = {0};
+	int ri = expand_inputs(o, &in);
+	int r = load_meta(o, o->manifest ? o->manifest : in.manifest, &res->meta);
+	if (r == 0 || (ri < 0 && ri != -KP_EINPUT))
+		r = ri;
 	if (o->ninputs == 0) {
-		kp_err("no packages: give RPM files to pack");
+		kp_err("no packages: give 'kmodpack build' output dirs or RPM files to pack");
 		r = r < 0 ? r : -KP_EINPUT;
 	}
 	struct pk_rpm **rpms = NULL;
-	int rr = o->ninputs ? read_rpms(o, &rpms) : 0;
+	int rr = read_rpms(&in.rpms, &rpms);
 	if (r == 0 || (rr < 0 && rr != -KP_EINPUT))
 		r = rr; /* an interrupt or a system error wins over bad input */
+	size_t n = in.rpms.n;
+	long long build_epoch = in.epoch;
+	inputs_release(&in);
 
 	/* Every package's kind, also when another was refused: all problems at once. */
-	size_t n = o->ninputs;
 	struct pk_kind *kinds = kp_calloc(n + 1, sizeof(*kinds));
 	for (size_t i = 0; i < n && (r == 0 || r == -KP_EINPUT); i++)
 		if (rpms[i] && pk_kind_of(rpms[i], &kinds[i]) < 0)
@@ -199,7 +264,7 @@ int pk_pack(const struct pk_pack_opts *o, struct pk_pack_result *res)
 	for (size_t i = 0; r == 0 && i < res->warnings.n; i++)
 		kp_warn("%s", res->warnings.v[i]);
 	if (r == 0)
-		r = pick_epoch(rpms, n, &res->epoch);
+		r = pick_epoch(rpms, n, build_epoch, &res->epoch);
 	if (r < 0) {
 		for (size_t i = 0; i < n; i++)
 			pk_kind_release(&kinds[i]);

@@ -2,7 +2,8 @@
 /*
  * `kmodpack pack`: RPMs in, a supplemental pack out (guide 3, 6):
  *
- *   1. the metadata: [vendor] and [pack] of kmodpack.ini, then options
+ *   1. the inputs: build output dirs (their reports' RPMs) and RPM files;
+ *      the metadata: [vendor] and [pack] of kmodpack.ini, then options
  *   2. every RPM's header (rpmhdr.c), what each is to the installer (order.c)
  *   3. the install order (order.c)
  *   4. XS-REPOSITORY, XS-PACKAGES (meta.c) and install.sh (installsh.c)

@@ -61,7 +61,9 @@ assert_contains "$TMP/pvd" "Application id: EXAMPLE ORGANISATION"
 assert_contains "$TMP/pvd" "Rock Ridge signatures"
 assert_contains "$TMP/pvd" "Joliet with UCS level 3 found"
 isoinfo -J -f -i "$ISO" >"$TMP/joliet"
-assert_contains "$TMP/joliet" "/helloworld-modules-cloud-amd64-$KVER-1.0-1.x86_64.rpm"
+grep -qx "/helloworld-modules-cloud-amd64-$KVER-1.0-1.x86_64.rpm" "$TMP/joliet" ||
+	fail "Joliet does not hold the long name as it is"
+grep -qx "/install.sh" "$TMP/joliet" || fail "Joliet does not hold install.sh as it is"
 xorriso -indev "$ISO" -find / -exec lsdl -- 2>/dev/null >"$TMP/rr"
 assert_contains "$TMP/rr" "-r-xr-xr-x"
 assert_contains "$TMP/rr" "'/install.sh'"
@@ -206,13 +208,28 @@ python3 -c 'import json,sys; r=json.load(open(sys.argv[1])); assert [p["label"] 
 TWO=$("$MKRPM" "$TMP/rpms" two -g "System Environment/Kernel" -a x86_64 \
 	-f /lib/modules/6.1-a/extra/x.ko=1 -f /lib/modules/6.1-b/extra/x.ko=2)
 head -c 500 "$TOOLS" >"$TMP/cut.rpm"
-pack 2 "$TMP/pk" "$TWO" "$TMP/cut.rpm" "$TMP/build"
+pack 2 "$TMP/pk" "$TWO" "$TMP/cut.rpm" "$TMP/rpms"
 assert_contains "$TMP/err" "installs modules for several kernels (6.1-a, 6.1-b)"
 assert_contains "$TMP/err" "cut.rpm"
-assert_contains "$TMP/err" "not implemented yet: build output dirs"
+assert_contains "$TMP/err" "'$TMP/rpms' is a directory without build-report.json"
 pack 2 "$TMP/pk" "$TMP"/build/SRPMS/*.src.rpm
 assert_contains "$TMP/err" "is a source RPM"
 assert_eq "$(snapshot "$TMP/pk")" "$before" "the output dir after refused packs"
+
+# --- a build output dir as input: its RPMs from the report, the metadata from
+# its manifest, the timestamps from its source_date_epoch (no SOURCE_DATE_EPOCH).
+run 0 env -u SOURCE_DATE_EPOCH "$KMODPACK" pack -q -o "$TMP/pk6" --label hwpack \
+	--text "Hello world driver" --version 1.0 "$TMP/build" "$TOOLS"
+mkdir "$TMP/iso6"
+bsdtar -x -C "$TMP/iso6" -f "$TMP/pk6/hwpack.iso"
+for f in "${EX_RPMS[@]}" "$TOOLS"; do
+	cmp "$f" "$TMP/iso6/$(basename "$f")" || fail "$(basename "$f") from the build dir differs"
+done
+assert_contains "$TMP/iso6/XS-REPOSITORY" 'originator="example"'
+sde=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["source_date_epoch"])' \
+	"$TMP/build/build-report.json")
+xorriso -indev "$TMP/pk6/hwpack.iso" -pvd_info 2>/dev/null >"$TMP/pvd6"
+assert_contains "$TMP/pvd6" "Creation Time: $(date -u -d "@$sde" +%Y%m%d%H%M%S)00"
 
 run 2 "$KMODPACK" pack combine --output x.iso a.iso
 assert_contains "$TMP/err" "not implemented yet: 'kmodpack pack combine'"
