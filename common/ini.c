@@ -9,40 +9,83 @@
 
 /* Lines longer than this are refused rather than silently split by inih. */
 #define KP_INI_MAX_LINE 8192
+/*
+ * Debian's inih keeps section names in a 50-byte buffer and truncates
+ * longer ones without a word, so a key would land in a section no header
+ * names; longer headers are refused instead.
+ */
+#define KP_INI_MAX_SECTION 49
 
 struct reader {
 	FILE *f;
 	int line;	   /* number of the line last handed to inih */
 	bool continuation; /* that line started with white space */
-	int too_long;	   /* first line that exceeded KP_INI_MAX_LINE */
+	int bad_line;	   /* the line read_line() refused */
+	char *why;	   /* and why */
+	char *buf;	   /* getline()'s buffer */
+	size_t bufsize;
 	struct kp_ini *ini;
 };
 
 struct parse {
 	struct reader *rd;
 	struct kp_ini *ini;
-	int bad_line;
+	struct kp_buf value; /* the last entry's value while continuations add to it */
 };
 
-/* inih's reader: hands over one line at a time so we know its number. */
+static char *refuse_line(struct reader *rd, char *why)
+{
+	rd->bad_line = rd->line;
+	rd->why = why;
+	return NULL; /* inih stops as at the end of the file */
+}
+
+/*
+ * A byte an editor does not show (NUL ends a C string and hides the rest of
+ * the line; a lone CR overwrites it on a terminal) would let text a reviewer
+ * cannot see become a key. Tabs are white space; CR only ends a CRLF line.
+ */
+static bool control_byte(const char *s, size_t len, unsigned char *byte)
+{
+	for (size_t i = 0; i < len; i++) {
+		unsigned char c = s[i];
+		if (c == '\t' || (c == '\n' && i == len - 1) ||
+		    (c == '\r' && (i == len - 1 || (i == len - 2 && s[len - 1] == '\n'))))
+			continue;
+		if (c < 0x20 || c == 0x7f) {
+			*byte = c;
+			return true;
+		}
+	}
+	return false;
+}
+
+/* inih's reader: hands over one whole line at a time so we know its number. */
 static char *read_line(char *str, int num, void *stream)
 {
 	struct reader *rd = stream;
-	if (!fgets(str, num, rd->f))
+	if (rd->bad_line)
+		return NULL;
+	ssize_t len = getline(&rd->buf, &rd->bufsize, rd->f);
+	if (len < 0)
 		return NULL;
 	rd->line++;
-	size_t len = strlen(str);
-	if (len == (size_t)num - 1 && str[len - 1] != '\n' && !feof(rd->f)) {
-		if (!rd->too_long)
-			rd->too_long = rd->line;
-		int c;
-		while ((c = fgetc(rd->f)) != EOF && c != '\n')
-			;
-	}
+	if (len > num - 1)
+		return refuse_line(rd, kp_asprintf("line longer than %d bytes", num - 3));
+	unsigned char c;
+	if (control_byte(rd->buf, len, &c))
+		return refuse_line(rd, kp_asprintf("%s byte 0x%02x: kmodpack reads only text a "
+						   "reviewer can see",
+						   c ? "control" : "NUL", c));
+	memcpy(str, rd->buf, len + 1);
+
 	rd->continuation = str[0] == ' ' || str[0] == '\t';
 	/* inih reports only sections with keys; remember every header. */
 	char *close = str[0] == '[' ? strchr(str, ']') : NULL;
 	if (close) {
+		if (close - str - 1 > KP_INI_MAX_SECTION)
+			return refuse_line(rd, kp_asprintf("section name longer than %d bytes",
+							   KP_INI_MAX_SECTION));
 		struct kp_ini *ini = rd->ini;
 		ini->sections =
 		    kp_reallocarray(ini->sections, ini->nsections + 1, sizeof(*ini->sections));
@@ -52,24 +95,37 @@ static char *read_line(char *str, int num, void *stream)
 	return str;
 }
 
+/* The value collected for the last entry becomes its value. */
+static void finish_value(struct parse *p)
+{
+	struct kp_ini *ini = p->ini;
+	if (!ini->n)
+		return;
+	free(ini->e[ini->n - 1].kv.value);
+	ini->e[ini->n - 1].kv.value = kp_buf_steal(&p->value);
+}
+
 static int on_entry(void *user, const char *section, const char *name, const char *value)
 {
 	struct parse *p = user;
 	struct kp_ini *ini = p->ini;
 	struct kp_ini_entry *last = ini->n ? &ini->e[ini->n - 1] : NULL;
 
+	/* Appending to one buffer keeps a long description linear in its length. */
 	if (p->rd->continuation && last && !strcmp(last->section, section) &&
 	    !strcmp(last->kv.key, name)) {
-		_cleanup_free_ char *old = last->kv.value;
-		const char *add = strcmp(value, ".") ? value : "";
-		last->kv.value = old[0] ? kp_asprintf("%s\n%s", old, add) : kp_strdup(add);
+		if (p->value.len)
+			kp_buf_addc(&p->value, '\n');
+		kp_buf_adds(&p->value, strcmp(value, ".") ? value : "");
 		return 1;
 	}
+	finish_value(p);
 	ini->e = kp_reallocarray(ini->e, ini->n + 1, sizeof(*ini->e));
 	ini->e[ini->n++] = (struct kp_ini_entry){
 	    .section = kp_strdup(section),
-	    .kv = {.key = kp_strdup(name), .value = kp_strdup(value), .line = p->rd->line},
+	    .kv = {.key = kp_strdup(name), .value = NULL, .line = p->rd->line},
 	};
+	kp_buf_adds(&p->value, value);
 	return 1;
 }
 
@@ -91,9 +147,13 @@ int kp_ini_load(const char *path, struct kp_ini **out)
 	ini_allow_multiline = true;
 
 	int r = ini_parse_stream(read_line, &rd, on_entry, &p);
+	finish_value(&p);
+	kp_buf_release(&p.value);
+	free(rd.buf);
 	fclose(f);
-	if (rd.too_long) {
-		kp_err("%s:%d: line longer than %d bytes", path, rd.too_long, KP_INI_MAX_LINE - 3);
+	if (rd.bad_line) {
+		kp_err("%s:%d: %s", path, rd.bad_line, rd.why);
+		free(rd.why);
 		return -KP_EINPUT;
 	}
 	if (r != 0) {

@@ -78,10 +78,13 @@ bool kp_endswith(const char *s, const char *suffix)
 
 char *kp_strstrip(char *s)
 {
-	char *e;
-	while (isspace((unsigned char)*s))
-		memmove(s, s + 1, strlen(s));
-	e = s + strlen(s);
+	/* One move, not one per leading space: linear on hostile input. */
+	size_t lead = 0;
+	while (isspace((unsigned char)s[lead]))
+		lead++;
+	if (lead)
+		memmove(s, s + lead, strlen(s + lead) + 1);
+	char *e = s + strlen(s);
 	while (e > s && isspace((unsigned char)e[-1]))
 		*--e = '\0';
 	return s;

@@ -1,0 +1,170 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * common/ini.c and kp_strstrip against hostile text: bytes an editor does
+ * not show, headers inih would truncate, and inputs large enough that a
+ * quadratic step would take minutes.
+ */
+#include "tests/unit/testlib.h"
+
+#include <string.h>
+
+#include "common/fs.h"
+#include "common/ini.h"
+#include "common/log.h"
+#include "common/util.h"
+#include "kbuild/target.h"
+
+/* Load the bytes [s, s+n) as an INI file; returns kp_ini_load's code. */
+static int load_bytes(const char *dir, const char *s, size_t n, struct kp_ini **out)
+{
+	_cleanup_free_ char *path = kp_path_join(dir, "x.ini");
+	assert_int_equal(kp_write_file(path, s, n, 0644), 0);
+	return kp_ini_load(path, out);
+}
+
+static void test_nul_byte_refused(void **state)
+{
+	struct tl_fixture *fx = *state;
+	static const char text[] = "[package]\nsummary = before\0after\nname = x\n";
+	_cleanup_(kp_ini_freep) struct kp_ini *ini = NULL;
+	assert_int_equal(load_bytes(fx->dir, text, sizeof(text) - 1, &ini), -KP_EINPUT);
+	assert_null(ini);
+	assert_non_null(strstr(tl_log_text(), "x.ini:2: NUL byte"));
+}
+
+static void test_control_bytes_refused(void **state)
+{
+	struct tl_fixture *fx = *state;
+	const char *bad[] = {"a = b\x1b[2Jc\n", "a = b\rc = d\n", "a = \x7f\n", "a = b\x01\n"};
+	for (size_t i = 0; i < KP_ARRAY_SIZE(bad); i++) {
+		tl_log_reset();
+		_cleanup_(kp_ini_freep) struct kp_ini *ini = NULL;
+		assert_int_equal(load_bytes(fx->dir, bad[i], strlen(bad[i]), &ini), -KP_EINPUT);
+		assert_non_null(strstr(tl_log_text(), "x.ini:1: control byte"));
+	}
+}
+
+static void test_tabs_and_crlf_accepted(void **state)
+{
+	struct tl_fixture *fx = *state;
+	const char *text = "[s]\r\nkey\t=\tone\r\n  two\r\n";
+	_cleanup_(kp_ini_freep) struct kp_ini *ini = NULL;
+	assert_int_equal(load_bytes(fx->dir, text, strlen(text), &ini), 0);
+	assert_int_equal(ini->n, 1);
+	assert_string_equal(ini->e[0].kv.value, "one\ntwo");
+}
+
+/* A NUL inside a long line once hid the tail from the length check, and inih re-read it as a key.
+ */
+static void test_no_silent_split(void **state)
+{
+	struct tl_fixture *fx = *state;
+	struct kp_buf b = {0};
+	kp_buf_adds(&b, "[package]\nsummary = x");
+	kp_buf_addc(&b, '\0');
+	for (int i = 0; i < 9000; i++)
+		kp_buf_addc(&b, 'y');
+	kp_buf_adds(&b, "evil = 1\n");
+	_cleanup_(kp_ini_freep) struct kp_ini *ini = NULL;
+	assert_int_equal(load_bytes(fx->dir, b.s, b.len, &ini), -KP_EINPUT);
+	assert_non_null(strstr(tl_log_text(), "x.ini:2:"));
+	kp_buf_release(&b);
+
+	/* Too long without a NUL: refused at its line too, never split. */
+	tl_log_reset();
+	kp_buf_adds(&b, "[package]\nsummary = ");
+	for (int i = 0; i < 9000; i++)
+		kp_buf_addc(&b, 'y');
+	kp_buf_adds(&b, "\n");
+	_cleanup_(kp_ini_freep) struct kp_ini *ini2 = NULL;
+	assert_int_equal(load_bytes(fx->dir, b.s, b.len, &ini2), -KP_EINPUT);
+	assert_non_null(strstr(tl_log_text(), "x.ini:2: line longer than"));
+	kp_buf_release(&b);
+}
+
+static void test_long_section_refused(void **state)
+{
+	struct tl_fixture *fx = *state;
+	const char *text =
+	    "[flavour abcdefghijabcdefghijabcdefghijabcdefghijabcdefghij]\ntree = /\n";
+	_cleanup_(kp_ini_freep) struct kp_ini *ini = NULL;
+	assert_int_equal(load_bytes(fx->dir, text, strlen(text), &ini), -KP_EINPUT);
+	assert_non_null(strstr(tl_log_text(), "x.ini:1: section name longer than"));
+}
+
+/* kmodpack targets -t FILE died with SIGSEGV on this file. */
+static void test_target_long_flavour(void **state)
+{
+	struct tl_fixture *fx = *state;
+	tl_write(fx->dir, "t.ini",
+		 "[target]\nname = x\n"
+		 "[flavour abcdefghijabcdefghijabcdefghijabcdefghijabcdefghij]\n"
+		 "tree = /usr/src\n");
+	_cleanup_free_ char *path = kp_path_join(fx->dir, "t.ini");
+	_cleanup_(kb_target_freep) struct kb_target *t = NULL;
+	assert_int_equal(kb_target_load(path, &t), -KP_EINPUT);
+	assert_non_null(strstr(tl_log_text(), "t.ini:3: section name longer than"));
+}
+
+/* 8 MiB of continuation lines: seconds when the merge was quadratic, milliseconds now. */
+static void test_continuation_linear(void **state)
+{
+	struct tl_fixture *fx = *state;
+	struct kp_buf b = {0};
+	kp_buf_adds(&b, "[package]\ndescription = start\n");
+	char line[101];
+	memset(line, 'd', sizeof(line) - 1);
+	line[0] = ' ';
+	line[sizeof(line) - 1] = '\0';
+	size_t lines = 8 * 1024 * 1024 / 101;
+	for (size_t i = 0; i < lines; i++) {
+		kp_buf_adds(&b, line);
+		kp_buf_addc(&b, '\n');
+	}
+	double t0 = kp_now();
+	_cleanup_(kp_ini_freep) struct kp_ini *ini = NULL;
+	assert_int_equal(load_bytes(fx->dir, b.s, b.len, &ini), 0);
+	assert_true(kp_now() - t0 < 5.0);
+	assert_int_equal(ini->n, 1);
+	assert_int_equal(strlen(ini->e[0].kv.value), strlen("start") + lines * 100);
+	kp_buf_release(&b);
+}
+
+static void test_strstrip_linear(void **state)
+{
+	size_t n = 4 * 1024 * 1024;
+	char *s = kp_malloc(n + 4);
+	memset(s, ' ', n);
+	memcpy(s + n, "x \t", 4);
+	double t0 = kp_now();
+	assert_string_equal(kp_strstrip(s), "x");
+	assert_true(kp_now() - t0 < 1.0);
+	free(s);
+
+	char plain[] = "  a b  ";
+	assert_string_equal(kp_strstrip(plain), "a b");
+	char empty[] = " \t\n";
+	assert_string_equal(kp_strstrip(empty), "");
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test_setup_teardown(test_nul_byte_refused, tl_setup_tmpdir,
+					    tl_teardown_tmpdir),
+	    cmocka_unit_test_setup_teardown(test_control_bytes_refused, tl_setup_tmpdir,
+					    tl_teardown_tmpdir),
+	    cmocka_unit_test_setup_teardown(test_tabs_and_crlf_accepted, tl_setup_tmpdir,
+					    tl_teardown_tmpdir),
+	    cmocka_unit_test_setup_teardown(test_no_silent_split, tl_setup_tmpdir,
+					    tl_teardown_tmpdir),
+	    cmocka_unit_test_setup_teardown(test_long_section_refused, tl_setup_tmpdir,
+					    tl_teardown_tmpdir),
+	    cmocka_unit_test_setup_teardown(test_target_long_flavour, tl_setup_tmpdir,
+					    tl_teardown_tmpdir),
+	    cmocka_unit_test_setup_teardown(test_continuation_linear, tl_setup_tmpdir,
+					    tl_teardown_tmpdir),
+	    cmocka_unit_test(test_strstrip_linear),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
