@@ -104,10 +104,21 @@ static const struct var *lookup(const struct scope *sc, const char *name, size_t
 	return NULL;
 }
 
+/*
+ * Bounds that keep a damaged or hostile template from running for hours:
+ * the shipped template renders the example driver in under 200 steps (a
+ * step is one directive or text run, once per item it repeats for).
+ */
+#define SPEC_RENDER_MAX_DEPTH 64
+#define SPEC_RENDER_MAX_STEPS 1000000
+#define SPEC_RENDER_MAX_OUT   (256u << 20)
+
 struct renderer {
 	const char *name;
 	const char *start;
 	struct kp_buf out;
+	int depth;
+	size_t steps;
 };
 
 static int line_of(const struct renderer *r, const char *p)
@@ -145,9 +156,32 @@ static size_t directive(const char *p, const char **word, size_t *wlen, const ch
  * text. With emit false the block is only parsed (skipped).
  */
 static int render_block(struct renderer *r, const char *p, const struct scope *v, bool emit,
+			const char **endp);
+
+/* render_block one level deeper, within the bounds above. */
+static int render_nested(struct renderer *r, const char *at, const char *p, const struct scope *v,
+			 bool emit, const char **endp)
+{
+	if (r->depth >= SPEC_RENDER_MAX_DEPTH) {
+		kp_err("%s:%d: blocks nested deeper than %d", r->name, line_of(r, at),
+		       SPEC_RENDER_MAX_DEPTH);
+		return -KP_EINPUT;
+	}
+	r->depth++;
+	int rc = render_block(r, p, v, emit, endp);
+	r->depth--;
+	return rc;
+}
+
+static int render_block(struct renderer *r, const char *p, const struct scope *v, bool emit,
 			const char **endp)
 {
 	while (*p) {
+		if (++r->steps > SPEC_RENDER_MAX_STEPS || r->out.len > SPEC_RENDER_MAX_OUT) {
+			kp_err("%s:%d: the template expands beyond %d steps or %u MiB", r->name,
+			       line_of(r, p), SPEC_RENDER_MAX_STEPS, SPEC_RENDER_MAX_OUT >> 20);
+			return -KP_EINPUT;
+		}
 		const char *at = strchr(p, '@');
 		if (!at) {
 			if (emit)
@@ -202,26 +236,31 @@ static int render_block(struct renderer *r, const char *p, const struct scope *v
 		}
 		const struct var *x = emit ? lookup(v, arg, alen) : NULL;
 		const char *end = NULL;
-		int rc;
+		int rc = 0;
 		if (!emit) {
-			rc = render_block(r, p, v, false, &end);
+			rc = render_nested(r, at, p, v, false, &end);
 		} else if (!x) {
 			kp_err("%s:%d: '%.*s' is not known to the template", r->name,
 			       line_of(r, at), (int)alen, arg);
 			return -KP_EINPUT;
 		} else if (is_if) {
 			bool on = x->value ? x->value[0] != '\0' : x->nitems > 0;
-			rc = render_block(r, p, v, on, &end);
+			rc = render_nested(r, at, p, v, on, &end);
 		} else if (x->value) {
 			kp_err("%s:%d: '%.*s' is a value, not a list", r->name, line_of(r, at),
 			       (int)alen, arg);
 			return -KP_EINPUT;
 		} else {
-			/* Parse once even for an empty list, so errors show regardless. */
-			rc = render_block(r, p, v, false, &end);
+			/*
+			 * An empty list is parsed once so its errors show regardless;
+			 * a full one is parsed by its items, and parsing it on top of
+			 * that made nested blocks quadratic in their depth.
+			 */
+			if (!x->nitems)
+				rc = render_nested(r, at, p, v, false, &end);
 			for (size_t i = 0; rc == 0 && i < x->nitems; i++) {
 				struct scope item = {.v = x->items[i], .up = v};
-				rc = render_block(r, p, &item, true, &end);
+				rc = render_nested(r, at, p, &item, true, &end);
 			}
 		}
 		if (rc < 0)
