@@ -14,9 +14,11 @@
  */
 #include "firmware/bugtool.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <limits.h>
 #include <regex.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "common/fs.h"
@@ -243,6 +245,113 @@ static void check_files(struct check *c, const struct kp_xml_node *el)
 		    "<files> is empty: list one or more absolute paths separated by spaces");
 }
 
+/*
+ * glibc's regcomp unrolls repetitions by copying their subexpression, and
+ * its DFA grows with every stacked one: ".+++" with a few dozen '+' took
+ * more than 2 GB. Before regcomp sees a pattern, its length, nesting and
+ * size once unrolled are bounded; Python's re (what xen-bugtool uses)
+ * refuses a repeated repetition too ("multiple repeat").
+ */
+#define FW_PATTERN_MAX_LEN   256
+#define FW_PATTERN_MAX_DEPTH 16
+#define FW_PATTERN_MAX_SIZE  4096
+
+/* The ']' closing the bracket expression at p, or the byte before the NUL. */
+static const char *bracket_end(const char *p)
+{
+	const char *q = p + 1;
+	if (*q == '^')
+		q++;
+	if (*q == ']')
+		q++;
+	for (; *q && *q != ']'; q++) {
+		if (q[0] == '[' && (q[1] == ':' || q[1] == '.' || q[1] == '=')) {
+			const char *close = strchr(q + 2, q[1]);
+			while (close && close[1] != ']')
+				close = strchr(close + 1, q[1]);
+			if (!close)
+				break;
+			q = close + 1;
+		}
+	}
+	return *q ? q : q - 1;
+}
+
+/* How many times "{m}", "{m,}" or "{m,n}" at p makes glibc copy what it follows. */
+static size_t interval_copies(const char *p)
+{
+	unsigned long m = 0, n = 0;
+	char *end;
+	if (!isdigit((unsigned char)p[1]))
+		return 1;
+	m = strtoul(p + 1, &end, 10);
+	if (*end == ',' && isdigit((unsigned char)end[1]))
+		n = strtoul(end + 1, &end, 10);
+	unsigned long most = m > n ? m : n;
+	return most > 32768 ? 32769 : most + 1;
+}
+
+/* Why pattern would cost regcomp too much, or NULL. */
+static const char *pattern_too_costly(const char *pattern)
+{
+	if (strlen(pattern) > FW_PATTERN_MAX_LEN)
+		return "longer than 256 bytes";
+	size_t size[FW_PATTERN_MAX_DEPTH + 1] = {0}; /* unrolled size of each open group */
+	int depth = 0;
+	size_t last = 0;       /* size of the item a repetition would apply to */
+	bool repeated = false; /* that item already has a repetition */
+	for (const char *p = pattern; *p; p++) {
+		size_t item = 1;
+		switch (*p) {
+		case '\\':
+			if (p[1])
+				p++;
+			break;
+		case '[':
+			p = bracket_end(p);
+			break;
+		case '(':
+			if (depth == FW_PATTERN_MAX_DEPTH)
+				return "groups nested deeper than 16";
+			size[++depth] = 0;
+			last = 0;
+			repeated = false;
+			continue;
+		case ')':
+			if (depth)
+				item = size[depth--];
+			break;
+		case '|':
+			last = 0;
+			repeated = false;
+			continue;
+		case '*':
+		case '+':
+		case '?':
+		case '{':
+			if (repeated)
+				return "a repetition of a repetition (such as '++' or '*{2}')";
+			size_t copies = *p == '+' ? 2 : *p == '{' ? interval_copies(p) : 1;
+			if (*p == '{') {
+				const char *close = strchr(p, '}');
+				p = close ? close : p + strlen(p) - 1;
+			}
+			size[depth] += last * (copies - 1);
+			last *= copies;
+			repeated = true;
+			if (size[depth] > FW_PATTERN_MAX_SIZE)
+				return "repetitions that unroll to more than 4096 items";
+			continue;
+		}
+		size[depth] += item;
+		last = item;
+		repeated = false;
+		if (size[depth] > FW_PATTERN_MAX_SIZE)
+			return "repetitions that unroll to more than 4096 items";
+	}
+	return NULL;
+}
+
 static void check_directory(struct check *c, const struct kp_xml_node *el)
 {
 	static const char *const known[] = {"pattern", "negate", NULL};
@@ -265,6 +374,14 @@ static void check_directory(struct check *c, const struct kp_xml_node *el)
 	 * ^, $, (), |, \.) means the same in both; Python-only syntax such as
 	 * (?i) or lazy quantifiers is refused here.
 	 */
+	const char *costly = pattern_too_costly(pattern);
+	if (costly) {
+		bad(c, el->line,
+		    "<directory>: pattern=\"%.64s%s\" is refused (%s): checking it could take "
+		    "unbounded time or memory",
+		    pattern, strlen(pattern) > 64 ? "..." : "", costly);
+		return;
+	}
 	regex_t re;
 	int rc = regcomp(&re, pattern, REG_EXTENDED | REG_NOSUB);
 	if (rc != 0) {
