@@ -70,13 +70,17 @@ static int symvers_load(const char *path, struct symvers *sv)
 						 .crc = (uint32_t)strtoul(f[0], NULL, 16),
 						 .gpl_only = strstr(f[3], "_GPL") != NULL};
 	}
-	qsort(sv->e, sv->n, sizeof(*sv->e), cmp_export);
+	/* An empty or all-invalid file leaves sv->e NULL, which qsort must not see. */
+	if (sv->n > 1)
+		qsort(sv->e, sv->n, sizeof(*sv->e), cmp_export);
 	return 0;
 }
 
 static const struct export *symvers_find(const struct symvers *sv, const char *name)
 {
 	struct export key = {.name = name};
+	if (!sv->n)
+		return NULL;
 	return bsearch(&key, sv->e, sv->n, sizeof(*sv->e), cmp_export);
 }
 

@@ -60,10 +60,28 @@ static void test_symvers_missing_file(void **state)
 	free_symvers(&sv);
 }
 
+/* Nothing to sort or search: qsort and bsearch once got a NULL base (UBSan's nonnull-attribute). */
+static void test_symvers_empty(void **state)
+{
+	char *dir = tl_tmpdir();
+	const char *texts[] = {"", "garbage\n\n0x1\tshort\n"};
+	for (size_t i = 0; i < KP_ARRAY_SIZE(texts); i++) {
+		tl_write(dir, "Module.symvers", texts[i]);
+		_cleanup_free_ char *path = kp_path_join(dir, "Module.symvers");
+		struct symvers sv = {0};
+		assert_int_equal(symvers_load(path, &sv), 0);
+		assert_int_equal(sv.n, 0);
+		assert_null(symvers_find(&sv, "printk"));
+		free_symvers(&sv);
+	}
+	tl_tmpdir_free(dir);
+}
+
 /* The real tree, when installed: every line of it is read. */
 static void test_symvers_real_tree(void **state)
 {
-	_cleanup_free_ char *out = tl_run("ls -d /usr/src/linux-headers-*-amd64 2>/dev/null | head -1");
+	_cleanup_free_ char *out =
+	    tl_run("ls -d /usr/src/linux-headers-*-amd64 2>/dev/null | head -1");
 	kp_strstrip(out);
 	if (!*out)
 		skip();
@@ -81,6 +99,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_symvers_fields),
 	    cmocka_unit_test(test_symvers_missing_file),
+	    cmocka_unit_test(test_symvers_empty),
 	    cmocka_unit_test(test_symvers_real_tree),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
