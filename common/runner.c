@@ -7,6 +7,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include <sys/pidfd.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -18,10 +19,18 @@
 /* Exit status the child uses when exec fails; the log says why. */
 #define EXEC_FAILED 127
 
-static void child_exec(const struct kp_job *j, const int js[2], int max_jobs)
+static void child_exec(const struct kp_job *j, const int js[2], int max_jobs, pid_t parent)
 {
 	/* Own process group: interrupting kills make and every compiler below it. */
 	setpgid(0, 0);
+	/*
+	 * A SIGKILLed kmodpack cannot kill that group, and its lock dies with
+	 * it: the next run would build in dirs this make still writes. SIGTERM
+	 * on our death makes make kill its recipes and exit. A parent that died
+	 * before prctl took effect is seen by getppid().
+	 */
+	if (prctl(PR_SET_PDEATHSIG, SIGTERM) < 0 || getppid() != parent)
+		_exit(128 + SIGTERM);
 	sigset_t none;
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);
@@ -60,11 +69,12 @@ static void child_exec(const struct kp_job *j, const int js[2], int max_jobs)
 
 static int start(struct kp_job *j, const int js[2], int max_jobs)
 {
+	pid_t parent = getpid();
 	pid_t pid = fork();
 	if (pid < 0)
 		return -errno;
 	if (pid == 0)
-		child_exec(j, js, max_jobs);
+		child_exec(j, js, max_jobs, parent);
 	setpgid(pid, pid); /* also here: no window where a signal misses the group */
 	j->pid = pid;
 	j->timed_out = false;
