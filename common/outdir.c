@@ -14,7 +14,85 @@
 #include "common/signals.h"
 #include "common/util.h"
 
-int kp_outdir_open(const char *dir, struct kp_outdir *o)
+#define JOURNAL "publish-journal"
+
+/* A journal entry names a file below the stage and the output dir, nothing outside them. */
+static bool entry_ok(const char *f)
+{
+	return *f && f[0] != '/' && !kp_startswith(f, "../") && !strstr(f, "/../") &&
+	       strcmp(f, "..") && !kp_endswith(f, "/..");
+}
+
+/*
+ * A publish writes a journal (the stage's name, then every file it moves,
+ * NUL-separated) before its first rename and removes it after its last.
+ * A run killed in between leaves it; whoever takes the lock next (build,
+ * verify, pack) rolls forward from the surviving stage before it looks at
+ * anything, so nobody works on new RPMs beside an old report. Forward, not
+ * back: the staged set is whole, and what it replaced may already be gone.
+ */
+static int finish_killed_publish(struct kp_outdir *o)
+{
+	_cleanup_free_ char *journal = kp_path_join(o->state, JOURNAL);
+	_cleanup_free_ char *text = NULL;
+	size_t len = 0;
+	int r = kp_read_file(journal, &text, &len);
+	if (r == -ENOENT)
+		return 0;
+	if (r < 0) {
+		kp_err("cannot read '%s': %s", journal, strerror(-r));
+		return r;
+	}
+	const char *end = text + len;
+	if (!len || !kp_startswith(text, "stage-") || strchr(text, '/') || end[-1] != '\0') {
+		kp_err("'%s' is damaged: remove it and rebuild", journal);
+		return -KP_EFAILED;
+	}
+	_cleanup_free_ char *stage = kp_path_join(o->state, text);
+	for (const char *f = text + strlen(text) + 1; f < end; f += strlen(f) + 1) {
+		if (!entry_ok(f)) {
+			kp_err("'%s' is damaged: remove it and rebuild", journal);
+			return -KP_EFAILED;
+		}
+		_cleanup_free_ char *src = kp_path_join(stage, f);
+		if (access(src, F_OK) != 0)
+			continue; /* moved before the kill */
+		_cleanup_free_ char *dst = kp_path_join(o->dir, f);
+		_cleanup_free_ char *parent = kp_strdup(dst);
+		*strrchr(parent, '/') = '\0';
+		if ((r = kp_mkdir_p(parent, 0755)) < 0 || (rename(src, dst) < 0 && (r = -errno))) {
+			kp_err("cannot finish publishing '%s' for a killed run: %s", dst,
+			       strerror(-r));
+			return r;
+		}
+	}
+	kp_info("finished publishing what a killed kmodpack run had started in '%s'", o->dir);
+	kp_rm_rf(stage);
+	unlink(journal);
+	return 0;
+}
+
+static int write_journal(const struct kp_outdir *o, const struct kp_strv *files)
+{
+	_cleanup_buf_ struct kp_buf b = {0};
+	const char *name = strrchr(o->stage, '/') + 1;
+	kp_buf_add(&b, name, strlen(name) + 1);
+	for (size_t i = 0; i < files->n; i++)
+		kp_buf_add(&b, files->v[i], strlen(files->v[i]) + 1);
+	_cleanup_free_ char *journal = kp_path_join(o->state, JOURNAL);
+	int r = kp_write_file_atomic(journal, b.s, b.len, 0644);
+	if (r < 0)
+		kp_err("cannot write '%s': %s", journal, strerror(-r));
+	return r;
+}
+
+static void remove_journal(const struct kp_outdir *o)
+{
+	_cleanup_free_ char *journal = kp_path_join(o->state, JOURNAL);
+	unlink(journal);
+}
+
+static int lock_outdir_at(const char *dir, struct kp_outdir *o)
 {
 	*o = (struct kp_outdir){.lock_fd = -1};
 	int r = kp_mkdir_p(dir, 0755);
@@ -49,6 +127,12 @@ int kp_outdir_open(const char *dir, struct kp_outdir *o)
 			return r;
 	}
 	return 0;
+}
+
+int kp_outdir_open(const char *dir, struct kp_outdir *o)
+{
+	int r = lock_outdir_at(dir, o);
+	return r < 0 ? r : finish_killed_publish(o);
 }
 
 int kp_outdir_stage(struct kp_outdir *o)
@@ -131,6 +215,8 @@ int kp_outdir_publish(struct kp_outdir *o, const char *const *top_files)
 	struct kp_strv made = {0}; /* dirs this publish created, for the undo */
 	if (r == 0)
 		r = kp_mkdir_p(bakdir, 0700);
+	if (r == 0)
+		r = write_journal(o, &files);
 	for (size_t i = 0; i < files.n && r == 0; i++) {
 		_cleanup_free_ char *src = kp_path_join(o->stage, files.v[i]);
 		char *dst = kp_path_join(o->dir, files.v[i]);
@@ -163,7 +249,12 @@ int kp_outdir_publish(struct kp_outdir *o, const char *const *top_files)
 		}
 		done[ndone++] = (struct moved){.dst = dst, .backup = backup};
 	}
-	/* On failure undo in reverse: the output dir goes back to what it was. */
+	/*
+	 * On failure undo in reverse: the output dir goes back to what it was.
+	 * The journal goes first, or the next run would roll forward a half
+	 * undone publish; a kill during the undo itself is not covered.
+	 */
+	remove_journal(o);
 	for (size_t i = ndone; r < 0 && i-- > 0;) {
 		struct moved *m = &done[i];
 		if (m->backup ? rename(m->backup, m->dst) : unlink(m->dst))

@@ -16,7 +16,8 @@ struct kp_outdir {
 
 /*
  * Create dir if needed and take its lock, waiting for a run that holds it
- * (a message says so). Returns 0, -errno, or the interrupt code.
+ * (a message says so); then finish the publish of a run that was killed
+ * half way (a message says so too). Returns 0, -errno, or the interrupt code.
  */
 int kp_outdir_open(const char *dir, struct kp_outdir *o);
 /* Make a fresh staging dir (o->stage). */
