@@ -686,15 +686,20 @@ static int package(struct run *rn)
 	}
 	_cleanup_free_ char *specname = kp_asprintf("%s.spec", m->name);
 	_cleanup_free_ char *specfile = kp_path_join(specs, specname);
-	if ((r = kp_write_file(specfile, spec, strlen(spec), 0644)) < 0)
+	if ((r = kp_write_file(specfile, spec, strlen(spec), 0644)) < 0) {
+		kp_err("cannot write '%s': %s", specfile, strerror(-r));
 		return r;
+	}
 	/* The same spec without build scripts, for the binary packages (rpm.h says why). */
 	_cleanup_free_ char *pspec = NULL;
 	_cleanup_free_ char *pspecfile = kp_path_join(work, "packaging.spec");
 	in.build_scripts = false;
-	if ((r = spec_generate(&in, &pspec)) < 0 ||
-	    (r = kp_write_file(pspecfile, pspec, strlen(pspec), 0644)) < 0)
+	if ((r = spec_generate(&in, &pspec)) < 0)
 		return r;
+	if ((r = kp_write_file(pspecfile, pspec, strlen(pspec), 0644)) < 0) {
+		kp_err("cannot write '%s': %s", pspecfile, strerror(-r));
+		return r;
+	}
 
 	_cleanup_free_ char *buildroot = kp_path_join(stage, "buildroot");
 	_cleanup_free_ char *rpmdir = kp_path_join(stage, "RPMS");
