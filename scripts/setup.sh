@@ -18,6 +18,7 @@ packages=(
 	rpm rpm2cpio cpio kmod pci.ids xz-utils bzip2 zstd gzip procps python3
 	xorriso genisoimage libarchive-tools libxml2-utils
 	qemu-system-x86 busybox-static
+	clang libclang-rt-14-dev
 )
 missing=()
 for p in "${packages[@]}"; do

@@ -1,0 +1,75 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+# Seed corpora for the harnesses of tests/fuzz, from real data: the tests'
+# fixtures, the example driver (its manifest, and its module built against
+# the installed kernel headers, plain and compressed), the shipped template,
+# the kernel tree's Module.symvers and slices of the system's pci.ids.
+# Not committed: usage: scripts/fuzz-corpus.sh OUTDIR (one dir per harness).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+out=${1:?usage: scripts/fuzz-corpus.sh OUTDIR}
+rm -rf "$out"
+for h in tests/fuzz/fuzz-*.c; do
+	h=${h##*/fuzz-}
+	mkdir -p "$out/${h%.c}"
+done
+# Inputs above the harnesses' cap (FZ_MAX_INPUT) would only be skipped.
+put() { # HARNESS FILE...
+	local h=$1 f
+	shift
+	for f in "$@"; do
+		[ -f "$f" ] && [ "$(stat -c %s "$f")" -le 262144 ] || continue
+		cp "$f" "$out/$h/$(sha1sum <"$f" | cut -c1-16)"
+	done
+}
+shopt -s nullglob globstar
+put ini drivers/*/kmodpack.ini
+put manifest drivers/*/kmodpack.ini
+put render templates/*.spec.in
+put bugtool tests/fixtures/firmware/*.xml drivers/**/*.xml
+put xml tests/fixtures/firmware/*.xml drivers/**/*.xml
+put lspci tests/fixtures/hcl/lspci*
+put alias tests/fixtures/hcl/modules.*
+put report tests/fixtures/report/*.json
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+tree=$(ls -d /usr/src/linux-headers-*[0-9]-amd64 2>/dev/null | sort -V | tail -1 || true)
+cat >"$tmp/target.ini" <<INI
+[target]
+name = debian
+arch = x86_64
+[flavour amd64]
+tree = ${tree:-/usr/src/linux}
+release = 6.1.0-57-amd64
+INI
+put target "$tmp/target.ini"
+put ini "$tmp/target.ini"
+if [ -n "$tree" ]; then
+	head -n 300 "$tree/Module.symvers" >"$tmp/symvers" && put symvers "$tmp/symvers"
+	# The example driver's module: the first byte picks plain/xz/gz/zst.
+	cp -r drivers/example-helloworld/src "$tmp/src"
+	if make -s -C "$tree" M="$tmp/src" modules >/dev/null 2>&1; then
+		for ko in "$tmp"/src/*.ko; do
+			{ printf '\0'; cat "$ko"; } >"$tmp/k0" && put ko "$tmp/k0"
+			{ printf '\1'; xz -c "$ko"; } >"$tmp/k1" && put ko "$tmp/k1"
+			{ printf '\2'; gzip -c "$ko"; } >"$tmp/k2" && put ko "$tmp/k2"
+			{ printf '\3'; zstd -q -c "$ko"; } >"$tmp/k3" && put ko "$tmp/k3"
+		done
+	fi
+fi
+if [ -f /usr/share/misc/pci.ids ]; then
+	for skip in 0 3000 12000; do
+		# head closes the pipe early: tail's SIGPIPE is expected.
+		tail -n +$skip /usr/share/misc/pci.ids | head -c 60000 >"$tmp/pci.$skip" || true
+		put pciids "$tmp/pci.$skip"
+	done
+fi
+# The regression inputs seed their harness too.
+for d in tests/fuzz/regressions/*/; do
+	h=$(basename "$d")
+	[ -d "$out/$h" ] && put "$h" "$d"*
+done
+for d in "$out"/*/; do
+	echo "fuzz-corpus: $(basename "$d"): $(ls "$d" | wc -l) inputs" >&2
+done

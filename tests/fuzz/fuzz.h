@@ -1,0 +1,26 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Shared by the libFuzzer harnesses (fuzz-*.c): each calls the library entry
+ * point the tool uses. Readers that take a path get the input as a file in
+ * a temp dir of this process, removed at exit; logging is silenced so an
+ * execution costs parsing, not printing.
+ */
+#ifndef KP_FUZZ_H
+#define KP_FUZZ_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* Inputs above this are skipped: each execution stays fast. */
+#define FZ_MAX_INPUT (256 * 1024)
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+/* Silence the log and make the temp dir, once per process. */
+void fz_init(void);
+/* Write data to NAME in the temp dir and return its path (owned by fz). */
+const char *fz_file(const char *name, const uint8_t *data, size_t size);
+/* A NUL-terminated copy of data; caller frees. */
+char *fz_string(const uint8_t *data, size_t size);
+
+#endif
