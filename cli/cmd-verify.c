@@ -15,6 +15,7 @@
 
 static const char usage_text[] =
     "usage: kmodpack verify [-t TARGET] [-j N] [--json] OUTDIR|DRIVER_DIR\n"
+    "       kmodpack verify [-t TARGET] [--json] PACK.iso   (see kmodpack verify PACK.iso --help)\n"
     "\n"
     "Check a finished build (OUTDIR holds its build-report.json) for every flavour:\n"
     "  install   the flavour's module RPM and the data RPM install into a scratch root\n"
@@ -97,6 +98,8 @@ int cmd_verify(int argc, char **argv)
 					     {"quiet", no_argument, NULL, 'q'},
 					     {"help", no_argument, NULL, 'h'},
 					     {0}};
+	if (cli_verify_is_pack(argc, argv))
+		return cmd_verify_pack(argc, argv);
 	struct vf_opts vo = {0};
 	const char *outdir = "out";
 	bool json = false;

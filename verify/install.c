@@ -87,38 +87,43 @@ static void list_files(const char *root, const char *rel, struct kp_strv *out)
 }
 
 /* A shell and tools for scriptlets: busybox and its applets in /bin, /dev/null. */
-static int populate_root(struct vf_run *v, struct vf_flavour *f)
+int vf_root_populate(const char *root, const char *busybox, const struct kp_strv *applets)
 {
 	static const char *const dirs[] = {"bin", "dev", "tmp", "var/tmp", "var/lib/rpm", "etc"};
 	int r = 0;
 	for (size_t i = 0; i < KP_ARRAY_SIZE(dirs) && r == 0; i++) {
-		_cleanup_free_ char *d = kp_path_join(f->root, dirs[i]);
+		_cleanup_free_ char *d = kp_path_join(root, dirs[i]);
 		r = kp_mkdir_p(d, 0755);
 	}
-	if (r < 0 || !v->scripts || !v->busybox)
+	if (r < 0 || !busybox)
 		return r;
-	_cleanup_free_ char *bb = kp_path_join(f->root, "bin/busybox");
-	if ((r = kp_copy_file(v->busybox, bb, 0755)) < 0)
+	_cleanup_free_ char *bb = kp_path_join(root, "bin/busybox");
+	if ((r = kp_copy_file(busybox, bb, 0755)) < 0)
 		return r;
-	for (size_t i = 0; i < v->applets.n; i++) {
-		if (strchr(v->applets.v[i], '/') || !strcmp(v->applets.v[i], "busybox"))
+	for (size_t i = 0; i < applets->n; i++) {
+		if (strchr(applets->v[i], '/') || !strcmp(applets->v[i], "busybox"))
 			continue;
-		_cleanup_free_ char *l = kp_asprintf("%s/bin/%s", f->root, v->applets.v[i]);
+		_cleanup_free_ char *l = kp_asprintf("%s/bin/%s", root, applets->v[i]);
 		if (symlink("busybox", l) < 0 && errno != EEXIST)
 			return -errno;
 	}
 	/* Without a real /dev/null, ">/dev/null" in a scriptlet makes a file. */
-	_cleanup_free_ char *null = kp_path_join(f->root, "dev/null");
+	_cleanup_free_ char *null = kp_path_join(root, "dev/null");
 	if (mknod(null, S_IFCHR | 0666, makedev(1, 3)) < 0 && errno != EEXIST)
 		return -errno;
-	_cleanup_free_ char *passwd = kp_path_join(f->root, "etc/passwd");
-	_cleanup_free_ char *group = kp_path_join(f->root, "etc/group");
+	_cleanup_free_ char *passwd = kp_path_join(root, "etc/passwd");
+	_cleanup_free_ char *group = kp_path_join(root, "etc/group");
 	static const char pw[] = "root:x:0:0:root:/root:/bin/sh\n";
 	static const char gr[] = "root:x:0:\n";
 	if ((r = kp_write_file(passwd, pw, strlen(pw), 0644)) < 0 ||
 	    (r = kp_write_file(group, gr, strlen(gr), 0644)) < 0)
 		return r;
 	return 0;
+}
+
+static int populate_root(struct vf_run *v, struct vf_flavour *f)
+{
+	return vf_root_populate(f->root, v->scripts ? v->busybox : NULL, &v->applets);
 }
 
 static const struct vf_module *find_module(const struct vf_flavour *f, const char *name)

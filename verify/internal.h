@@ -54,6 +54,14 @@ struct vf_run {
 	char *rpm_bin, *depmod_bin, *qemu_bin;
 };
 
+/*
+ * install.c: a scratch root's skeleton (bin, dev/null, etc/passwd, the rpm
+ * database dir) with busybox and its applets in /bin when busybox is given,
+ * so scriptlets find a shell and nothing runs on the host's own files.
+ */
+int vf_root_populate(const char *root, const char *busybox, const struct kp_strv *applets);
+/* verify.c: the applets a busybox has ('busybox --list', output to logpath). */
+int vf_busybox_applets(const char *busybox, const char *logpath, struct kp_strv *out);
 /* install.c: the scratch-root install, depmod, index checks and erase. */
 int vf_install_check(struct vf_run *v, struct vf_flavour *f);
 /* symbols.c: every needed symbol exported with the same CRC. */

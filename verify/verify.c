@@ -238,23 +238,28 @@ static int check_env(struct vf_run *v, const struct vf_opts *o, const char *arch
 	return r;
 }
 
-static int list_applets(struct vf_run *v)
+int vf_busybox_applets(const char *busybox, const char *logpath, struct kp_strv *out)
 {
-	_cleanup_free_ char *log = kp_path_join(v->work, "applets");
-	char *const av[] = {v->busybox, "--list", NULL};
-	int st = kp_run(av, NULL, log);
+	char *const av[] = {(char *)busybox, "--list", NULL};
+	int st = kp_run(av, NULL, logpath);
 	if (st != 0) {
-		kp_err("'%s --list' failed: see %s", v->busybox, log);
+		kp_err("'%s --list' failed: see %s", busybox, logpath);
 		return st < 0 ? st : -KP_EENV;
 	}
 	_cleanup_free_ char *text = NULL;
-	int r = kp_read_file(log, &text, NULL);
+	int r = kp_read_file(logpath, &text, NULL);
 	if (r < 0)
 		return r;
 	for (char *l = strtok(text, "\n"); l; l = strtok(NULL, "\n"))
 		if (*kp_strstrip(l))
-			kp_strv_push(&v->applets, l);
+			kp_strv_push(out, l);
 	return 0;
+}
+
+static int list_applets(struct vf_run *v)
+{
+	_cleanup_free_ char *log = kp_path_join(v->work, "applets");
+	return vf_busybox_applets(v->busybox, log, &v->applets);
 }
 
 /* ---- the verdict ---- */

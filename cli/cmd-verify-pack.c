@@ -1,0 +1,158 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* kmodpack verify PACK.iso: options and the verdict on the terminal. The work is verify/pack.c. */
+#include <getopt.h>
+#include <json-c/json.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include "cli/cli.h"
+#include "common/fs.h"
+#include "common/signals.h"
+#include "kbuild/target.h"
+#include "verify/pack.h"
+
+static const char usage_text[] =
+    "usage: kmodpack verify [-t TARGET] [--logs DIR] [--json] [-q] PACK.iso\n"
+    "\n"
+    "Read a finished supplemental pack the way the host installer does:\n"
+    "  metadata   XS-REPOSITORY and XS-PACKAGES parse; <label>.metadata.md5 and\n"
+    "             <label>.iso.md5 beside the ISO match (when they are there);\n"
+    "  packages   every package XS-PACKAGES lists is in the ISO with that size and\n"
+    "             md5, and no RPM is in the ISO without being listed;\n"
+    "  kinds      type=, kernel= and label= are what each RPM's header says;\n"
+    "  placement  modules under /lib/modules/<release>/<module_dir>/, firmware in\n"
+    "             /lib/firmware, udev rules in /etc/udev/rules.d, docs in\n"
+    "             /usr/share/doc (guide 7.2);\n"
+    "  flavours   every driver is built for every flavour of the target;\n"
+    "  install    the pack's install.sh installs it into a scratch root (rpm\n"
+    "             --root), a second run says it is installed already, and rpm -e\n"
+    "             leaves no file behind (needs root and a static busybox).\n"
+    "\n"
+    "  -t, --target FILE  the target the pack must serve (default: host)\n"
+    "      --logs DIR     where install.sh's and rpm's logs go (default: ./logs)\n"
+    "      --json         print the verdict as JSON on stdout\n"
+    "  -q, --quiet        print only failures\n"
+    "\n"
+    "Exit status: 0 every check passed (or was skipped); 1 a check failed; 2 the\n"
+    "ISO is not a pack; 3 rpm or the target's trees are missing.\n";
+
+static const char *status_word(enum vf_pack_status s)
+{
+	return s == VF_PACK_PASSED ? "passed" : s == VF_PACK_FAILED ? "FAILED" : "skipped";
+}
+
+static void print_json(const struct vf_pack_result *res, const char *iso)
+{
+	json_object *o = json_object_new_object();
+	json_object_object_add(o, "iso", json_object_new_string(iso));
+	json_object_object_add(o, "label", json_object_new_string(res->label ? res->label : ""));
+	json_object_object_add(o, "originator",
+			       json_object_new_string(res->originator ? res->originator : ""));
+	json_object *pk = json_object_new_array();
+	for (size_t i = 0; i < res->packages.n; i++)
+		json_object_array_add(pk, json_object_new_string(res->packages.v[i]));
+	json_object_object_add(o, "packages", pk);
+	json_object *checks = json_object_new_array();
+	bool passed = true;
+	for (size_t i = 0; i < VF_PACK_NCHECKS; i++) {
+		const struct vf_pack_check *c = &res->checks[i];
+		json_object *jc = json_object_new_object();
+		json_object_object_add(jc, "name", json_object_new_string(c->name));
+		json_object_object_add(jc, "status",
+				       json_object_new_string(c->status == VF_PACK_PASSED ? "passed"
+							      : c->status == VF_PACK_FAILED
+								  ? "failed"
+								  : "skipped"));
+		json_object *lines = json_object_new_array();
+		for (size_t k = 0; k < c->lines.n; k++)
+			json_object_array_add(lines, json_object_new_string(c->lines.v[k]));
+		json_object_object_add(jc, "lines", lines);
+		json_object_array_add(checks, jc);
+		passed &= c->status != VF_PACK_FAILED;
+	}
+	json_object_object_add(o, "checks", checks);
+	json_object_object_add(o, "passed", json_object_new_boolean(passed));
+	puts(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY |
+						   JSON_C_TO_STRING_NOSLASHESCAPE));
+	json_object_put(o);
+}
+
+static void print_text(const struct vf_pack_result *res)
+{
+	printf("pack %s:%s, %zu package%s\n", res->originator ? res->originator : "",
+	       res->label ? res->label : "", res->packages.n, res->packages.n == 1 ? "" : "s");
+	for (size_t i = 0; i < VF_PACK_NCHECKS; i++) {
+		const struct vf_pack_check *c = &res->checks[i];
+		if (cli_quiet && c->status != VF_PACK_FAILED)
+			continue;
+		printf("  %-10s %-8s %s\n", c->name, status_word(c->status), c->what);
+		for (size_t k = 0; k < c->lines.n; k++)
+			printf("      %s\n", c->lines.v[k]);
+	}
+}
+
+int cmd_verify_pack(int argc, char **argv)
+{
+	static const struct option opts[] = {
+	    {"target", required_argument, NULL, 't'}, {"logs", required_argument, NULL, 'L'},
+	    {"json", no_argument, NULL, 'J'},	      {"quiet", no_argument, NULL, 'q'},
+	    {"help", no_argument, NULL, 'h'},	      {0}};
+	const char *target = NULL, *logdir = "logs";
+	bool json = false;
+	int c;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "t:qh", opts, NULL)) != -1) {
+		switch (c) {
+		case 't':
+			target = optarg;
+			break;
+		case 'L':
+			logdir = optarg;
+			break;
+		case 'J':
+			json = true;
+			break;
+		case 'q':
+			cli_quiet = true;
+			break;
+		case 'h':
+			fputs(usage_text, stdout);
+			return 0;
+		default:
+			return cli_usage_error("verify", "unknown option");
+		}
+	}
+	if (optind + 1 != argc)
+		return cli_usage_error("verify", optind == argc ? "PACK.iso is missing"
+								: "only one PACK.iso, please");
+	const char *iso = argv[optind];
+	kp_signals_install();
+	_cleanup_(kb_target_freep) struct kb_target *t = NULL;
+	int r = kb_target_load(target, &t);
+	if (r < 0)
+		return kp_exit_status(r);
+	double t0 = kp_now();
+	struct vf_pack_opts o = {.iso = iso, .target = t, .logdir = logdir};
+	struct vf_pack_result res;
+	r = vf_pack_verify(&o, &res);
+	if (res.label && json)
+		print_json(&res, iso);
+	else if (res.label)
+		print_text(&res);
+	if (r == 0 && !cli_quiet)
+		fprintf(stderr, "kmodpack: verified '%s' in %.1fs: no check failed\n", iso,
+			kp_now() - t0);
+	else if (r == -KP_EFAILED)
+		kp_err("'%s': verification failed (%.1fs)", iso, kp_now() - t0);
+	vf_pack_result_release(&res);
+	return kp_exit_status(r);
+}
+
+/* verify takes an OUTDIR, a DRIVER_DIR or a PACK.iso: the last is a file. */
+bool cli_verify_is_pack(int argc, char **argv)
+{
+	for (int i = 1; i < argc; i++)
+		if (argv[i][0] != '-' && kp_endswith(argv[i], ".iso") && kp_is_file(argv[i]))
+			return true;
+	return false;
+}

@@ -1,0 +1,624 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * A finished supplemental pack, read back as the host installer reads it:
+ * the ISO is unpacked with the same confined extraction as every archive
+ * (common/archive.c), its XS-REPOSITORY and XS-PACKAGES are parsed, every
+ * package is checked against what the metadata says and what its own RPM
+ * header says, and the pack's install.sh installs it into a scratch root
+ * (rpm --root, its own database), is run a second time to see it say
+ * "already installed", and everything is erased again.
+ */
+#include "verify/pack.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "common/archive.h"
+#include "common/digest.h"
+#include "common/fs.h"
+#include "common/log.h"
+#include "common/xml.h"
+#include "common/runner.h"
+#include "kbuild/target.h"
+#include "pack/order.h"
+#include "pack/rpmhdr.h"
+#include "verify/internal.h"
+
+/* A pack ISO holds RPMs: larger files than driver sources, but still bounded. */
+static const struct kp_extract_limits iso_limits = {
+    .max_entry_size = 4LL << 30,
+    .max_total_size = 16LL << 30,
+    .max_entries = 100000,
+};
+
+/* One package as XS-PACKAGES lists it, and its RPM read from the ISO. */
+struct listed {
+	const struct kp_xml_node *el;
+	char *file; /* the element's text, trimmed */
+	const char *label, *type, *kernel, *md5, *size;
+	struct pk_rpm *rpm; /* NULL when missing or unreadable */
+	struct pk_kind kind;
+};
+
+struct pv {
+	const struct vf_pack_opts *o;
+	struct vf_pack_result *res;
+	char *work; /* temp dir: iso/ (the unpacked pack) and root/ (the scratch root) */
+	char *isodir;
+	struct kp_xml_node *repo, *pkgs;
+	struct listed *l;
+	size_t n;
+};
+
+static struct vf_pack_check *check(struct pv *p, enum vf_pack_check_id id)
+{
+	return &p->res->checks[id];
+}
+
+KP_PRINTF(3, 4) static void fail(struct pv *p, enum vf_pack_check_id id, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	struct vf_pack_check *c = check(p, id);
+	kp_strv_push_take(&c->lines, kp_vasprintf(fmt, ap));
+	va_end(ap);
+	c->status = VF_PACK_FAILED;
+}
+
+static void skip(struct pv *p, enum vf_pack_check_id id, const char *why)
+{
+	struct vf_pack_check *c = check(p, id);
+	if (c->status == VF_PACK_PASSED && c->lines.n == 0) {
+		c->status = VF_PACK_SKIPPED;
+		kp_strv_push(&c->lines, why);
+	}
+}
+
+/* ---- metadata ---- */
+
+static int read_xml(struct pv *p, const char *name, const char *root, struct kp_xml_node **out)
+{
+	_cleanup_free_ char *path = kp_path_join(p->isodir, name);
+	if (!kp_is_file(path)) {
+		kp_err("'%s' is not a supplemental pack: it has no %s (guide 6.1)", p->o->iso,
+		       name);
+		return -KP_EINPUT;
+	}
+	int r = kp_xml_read(path, out);
+	if (r < 0)
+		return -KP_EINPUT;
+	if (strcmp((*out)->name, root)) {
+		kp_err("%s:%d: the root element is <%s>, not <%s>", path, (*out)->line,
+		       (*out)->name, root);
+		return -KP_EINPUT;
+	}
+	return 0;
+}
+
+/* The first word of a file beside the ISO, or NULL when there is none. */
+static char *sibling_md5(const char *iso, const char *name)
+{
+	_cleanup_free_ char *dir = kp_strdup(iso);
+	char *slash = strrchr(dir, '/');
+	_cleanup_free_ char *path =
+	    slash ? (*slash = '\0', kp_path_join(dir, name)) : kp_strdup(name);
+	_cleanup_free_ char *text = NULL;
+	if (kp_read_file(path, &text, NULL) < 0)
+		return NULL;
+	return kp_strndup(text, strcspn(text, " \t\n"));
+}
+
+static void check_md5_files(struct pv *p)
+{
+	const char *label = p->res->label;
+	_cleanup_free_ char *mname = kp_asprintf("%s.metadata.md5", label);
+	_cleanup_free_ char *iname = kp_asprintf("%s.iso.md5", label);
+	_cleanup_free_ char *want_meta = sibling_md5(p->o->iso, mname);
+	_cleanup_free_ char *want_iso = sibling_md5(p->o->iso, iname);
+	if (want_meta) {
+		_cleanup_free_ char *a = kp_path_join(p->isodir, "XS-REPOSITORY");
+		_cleanup_free_ char *b = kp_path_join(p->isodir, "XS-PACKAGES");
+		_cleanup_free_ char *ta = NULL, *tb = NULL;
+		size_t la = 0, lb = 0;
+		kp_read_file(a, &ta, &la);
+		kp_read_file(b, &tb, &lb);
+		_cleanup_free_ char *both = kp_malloc(la + lb + 1);
+		memcpy(both, ta, la);
+		memcpy(both + la, tb, lb);
+		char got[KP_DIGEST_HEX_MAX];
+		kp_digest_buf(KP_DIGEST_MD5, both, la + lb, got);
+		if (strcmp(got, want_meta))
+			fail(p, VF_PACK_METADATA,
+			     "%s says %s; XS-REPOSITORY followed by XS-PACKAGES has md5 %s", mname,
+			     want_meta, got);
+	}
+	if (want_iso) {
+		char got[KP_DIGEST_HEX_MAX];
+		int r = kp_digest_file(KP_DIGEST_MD5, p->o->iso, got);
+		if (r < 0 || strcmp(got, want_iso))
+			fail(p, VF_PACK_METADATA, "%s says %s; the ISO has md5 %s", iname, want_iso,
+			     r < 0 ? strerror(-r) : got);
+	}
+	if (!want_meta || !want_iso)
+		kp_strv_pushf(&check(p, VF_PACK_METADATA)->lines,
+			      "%s%s%s not beside the ISO: not compared", !want_meta ? mname : "",
+			      !want_meta && !want_iso ? " and " : "", !want_iso ? iname : "");
+}
+
+static int read_metadata(struct pv *p)
+{
+	int r = read_xml(p, "XS-REPOSITORY", "repository", &p->repo);
+	if (r == 0)
+		r = read_xml(p, "XS-PACKAGES", "packages", &p->pkgs);
+	if (r < 0)
+		return r;
+	static const char *const need[] = {"originator", "name", "product", "version"};
+	for (size_t i = 0; i < KP_ARRAY_SIZE(need); i++)
+		if (!kp_xml_attr(p->repo, need[i]))
+			fail(p, VF_PACK_METADATA,
+			     "XS-REPOSITORY:%d: <repository> has no %s=", p->repo->line, need[i]);
+	const char *label = kp_xml_attr(p->repo, "name");
+	p->res->label = kp_strdup(label ? label : "");
+	p->res->originator = kp_strdup(kp_xml_attr(p->repo, "originator") ?: "");
+	p->res->version = kp_strdup(kp_xml_attr(p->repo, "version") ?: "");
+	check_md5_files(p);
+	return 0;
+}
+
+/* ---- packages ---- */
+
+static void read_packages(struct pv *p)
+{
+	p->l = kp_calloc(p->pkgs->nchildren + 1, sizeof(*p->l));
+	for (size_t i = 0; i < p->pkgs->nchildren; i++) {
+		const struct kp_xml_node *el = &p->pkgs->children[i];
+		struct listed *l = &p->l[p->n];
+		if (strcmp(el->name, "package")) {
+			fail(p, VF_PACK_METADATA, "XS-PACKAGES:%d: <%s> where <package> belongs",
+			     el->line, el->name);
+			continue;
+		}
+		char *file = kp_strdup(el->text);
+		kp_strstrip(file);
+		*l = (struct listed){.el = el,
+				     .file = file,
+				     .label = kp_xml_attr(el, "label"),
+				     .type = kp_xml_attr(el, "type"),
+				     .kernel = kp_xml_attr(el, "kernel"),
+				     .md5 = kp_xml_attr(el, "md5"),
+				     .size = kp_xml_attr(el, "size")};
+		p->n++;
+		kp_strv_push(&p->res->packages, file);
+		if (!*file || strchr(file, '/') || !strcmp(file, "..")) {
+			fail(p, VF_PACK_PACKAGES,
+			     "XS-PACKAGES:%d: '%s' is not a file name in the pack", el->line, file);
+			continue;
+		}
+		_cleanup_free_ char *path = kp_path_join(p->isodir, file);
+		struct stat st;
+		if (lstat(path, &st) < 0 || !S_ISREG(st.st_mode)) {
+			fail(p, VF_PACK_PACKAGES,
+			     "%s: listed in XS-PACKAGES (line %d), not in the ISO", file, el->line);
+			continue;
+		}
+		if (pk_rpm_read(path, &l->rpm) < 0) {
+			fail(p, VF_PACK_PACKAGES, "%s: not a readable RPM (see the message above)",
+			     file);
+			continue;
+		}
+		_cleanup_free_ char *size = kp_asprintf("%llu", l->rpm->size);
+		if (!l->size || strcmp(l->size, size))
+			fail(p, VF_PACK_PACKAGES, "%s: %s bytes, XS-PACKAGES says size=\"%s\"",
+			     file, size, l->size ? l->size : "");
+		if (!l->md5 || strcmp(l->md5, l->rpm->md5))
+			fail(p, VF_PACK_PACKAGES, "%s: md5 %s, XS-PACKAGES says md5=\"%s\"", file,
+			     l->rpm->md5, l->md5 ? l->md5 : "");
+	}
+}
+
+/* RPMs in the ISO that XS-PACKAGES does not list are never installed: a mistake. */
+static void check_unlisted(struct pv *p)
+{
+	_cleanup_strv_ struct kp_strv names = {0};
+	kp_list_dir(p->isodir, &names);
+	for (size_t i = 0; i < names.n; i++)
+		if (kp_endswith(names.v[i], ".rpm") &&
+		    !kp_strv_contains(&p->res->packages, names.v[i]))
+			fail(p, VF_PACK_PACKAGES, "%s: in the ISO but not listed in XS-PACKAGES",
+			     names.v[i]);
+}
+
+/* ---- kinds, placement, flavours ---- */
+
+static void check_kinds(struct pv *p)
+{
+	for (size_t i = 0; i < p->n; i++) {
+		struct listed *l = &p->l[i];
+		if (!l->rpm)
+			continue;
+		if (pk_kind_of(l->rpm, &l->kind) < 0) {
+			fail(p, VF_PACK_KINDS, "%s: the installer would mishandle it (see above)",
+			     l->file);
+			continue;
+		}
+		const char *type = l->kind.type == PK_PKG_DRIVER_RPM ? "driver-rpm" : "rpm";
+		if (!l->type || strcmp(l->type, type))
+			fail(p, VF_PACK_KINDS,
+			     "%s: XS-PACKAGES says type=\"%s\", its Group '%s' makes it %s",
+			     l->file, l->type ? l->type : "", l->rpm->group, type);
+		if (l->kind.kernel && (!l->kernel || strcmp(l->kernel, l->kind.kernel)))
+			fail(p, VF_PACK_KINDS,
+			     "%s: XS-PACKAGES says kernel=\"%s\", its files install into %s",
+			     l->file, l->kernel ? l->kernel : "", l->kind.kernel);
+		if (!l->label || strcmp(l->label, l->rpm->name))
+			fail(p, VF_PACK_KINDS, "%s: XS-PACKAGES says label=\"%s\", the RPM is %s",
+			     l->file, l->label ? l->label : "", l->rpm->name);
+	}
+}
+
+static bool is_module(const char *path)
+{
+	return kp_endswith(path, ".ko") || kp_endswith(path, ".ko.xz") ||
+	       kp_endswith(path, ".ko.gz") || kp_endswith(path, ".ko.zst");
+}
+
+/* Guide 7.2: modules in the target's module dir, firmware, udev rules, docs, config. */
+static void check_placement(struct pv *p)
+{
+	const char *mdir = p->o->target ? p->o->target->module_dir : "extra";
+	for (size_t i = 0; i < p->n; i++) {
+		const struct listed *l = &p->l[i];
+		for (size_t k = 0; l->rpm && k < l->rpm->nfiles; k++) {
+			const char *f = l->rpm->files[k].path;
+			bool dir = S_ISDIR(l->rpm->files[k].mode);
+			_cleanup_free_ char *want =
+			    l->kind.kernel
+				? kp_asprintf("/lib/modules/%s/%s/", l->kind.kernel, mdir)
+				: NULL;
+			if ((is_module(f) || (kp_startswith(f, "/lib/modules/") && !dir)) &&
+			    !(want && kp_startswith(f, want)))
+				fail(p, VF_PACK_PLACEMENT,
+				     "%s: %s: kernel modules go in /lib/modules/<release>/%s/",
+				     l->file, f, mdir);
+			else if (kp_endswith(f, ".rules") && !dir &&
+				 !kp_startswith(f, "/etc/udev/rules.d/"))
+				fail(p, VF_PACK_PLACEMENT,
+				     "%s: %s: udev rules go in /etc/udev/rules.d/", l->file, f);
+			else if (strstr(f, "/firmware/") && !dir &&
+				 !kp_startswith(f, "/lib/firmware/"))
+				fail(p, VF_PACK_PLACEMENT,
+				     "%s: %s: firmware goes in /lib/firmware/", l->file, f);
+			else if (strstr(f, "/doc/") && !dir && !kp_startswith(f, "/usr/share/doc/"))
+				fail(p, VF_PACK_PLACEMENT,
+				     "%s: %s: documentation goes in /usr/share/doc/", l->file, f);
+		}
+	}
+}
+
+/* The set of module file names a driver RPM installs, sorted and joined: what makes a driver. */
+static char *module_set(const struct pk_rpm *r)
+{
+	_cleanup_strv_ struct kp_strv names = {0};
+	for (size_t k = 0; k < r->nfiles; k++)
+		if (is_module(r->files[k].path))
+			kp_strv_push(&names, strrchr(r->files[k].path, '/') + 1);
+	kp_strv_sort(&names);
+	struct kp_buf b = {0};
+	for (size_t i = 0; i < names.n; i++)
+		kp_buf_addf(&b, "%s%s", i ? " " : "", names.v[i]);
+	return kp_buf_steal(&b);
+}
+
+static void check_flavours(struct pv *p)
+{
+	const struct kb_target *t = p->o->target;
+	if (!t) {
+		skip(p, VF_PACK_FLAVOURS, "no target given (-t): flavours not compared");
+		return;
+	}
+	for (size_t i = 0; i < p->n; i++) {
+		const struct listed *l = &p->l[i];
+		if (!l->rpm || l->kind.type != PK_PKG_DRIVER_RPM)
+			continue;
+		_cleanup_free_ char *set = module_set(l->rpm);
+		for (size_t f = 0; f < t->nflavours; f++) {
+			bool found = false;
+			for (size_t j = 0; j < p->n && !found; j++) {
+				const struct listed *m = &p->l[j];
+				if (!m->rpm || m->kind.type != PK_PKG_DRIVER_RPM ||
+				    !m->kind.kernel ||
+				    strcmp(m->kind.kernel, t->flavours[f].release))
+					continue;
+				_cleanup_free_ char *mset = module_set(m->rpm);
+				found = !strcmp(set, mset);
+			}
+			if (!found)
+				fail(p, VF_PACK_FLAVOURS,
+				     "%s (%s) is not built for flavour %s (%s) of target %s",
+				     l->file, set, t->flavours[f].name, t->flavours[f].release,
+				     t->name);
+		}
+	}
+	/* Each missing flavour is named once per driver RPM: keep the first of duplicates. */
+	struct vf_pack_check *c = check(p, VF_PACK_FLAVOURS);
+	_cleanup_strv_ struct kp_strv uniq = {0};
+	for (size_t i = 0; i < c->lines.n; i++)
+		if (!kp_strv_contains(&uniq, c->lines.v[i]))
+			kp_strv_push(&uniq, c->lines.v[i]);
+	kp_strv_release(&c->lines);
+	c->lines = uniq;
+	uniq = (struct kp_strv){0};
+}
+
+/* ---- install ---- */
+
+static int run_logged(struct pv *p, const char *step, const char *cwd, struct kp_strv *av,
+		      char **log)
+{
+	const char *label = p->res->label;
+	*log = kp_asprintf("%s/verify-pack-%s-%s.log", p->o->logdir, label, step);
+	int r = kp_mkdir_p(p->o->logdir, 0755);
+	if (r == 0)
+		r = kp_run(av->v, cwd, *log);
+	kp_strv_release(av);
+	return r;
+}
+
+/*
+ * The host the pack expects: its product in /etc/xensource-inventory, and
+ * every pack it requires recorded at a version that meets the test, so that
+ * install.sh's own checks pass in the scratch root.
+ */
+static int fake_host(struct pv *p, const char *root)
+{
+	_cleanup_free_ char *inv = kp_path_join(root, "etc/xensource-inventory");
+	const char *product = kp_xml_attr(p->repo, "product") ?: "XenServer";
+	struct kp_buf b = {0};
+	kp_buf_addf(&b, "PRODUCT_BRAND='%s'\n", product);
+	int r = 0;
+	for (size_t i = 0; i < p->repo->nchildren && r == 0; i++) {
+		const struct kp_xml_node *q = &p->repo->children[i];
+		if (strcmp(q->name, "requires"))
+			continue;
+		const char *orig = kp_xml_attr(q, "originator") ?: "",
+			   *name = kp_xml_attr(q, "name") ?: "",
+			   *test = kp_xml_attr(q, "test") ?: "",
+			   *ver = kp_xml_attr(q, "version") ?: "", *build = kp_xml_attr(q, "build");
+		/* "gt" needs more than the version: one more dot-part is greater. */
+		_cleanup_free_ char *have =
+		    kp_asprintf("%s%s", ver, !strcmp(test, "gt") ? ".1" : "");
+		if (!strcmp(test, "lt") || !strcmp(test, "ne"))
+			kp_strv_pushf(
+			    &check(p, VF_PACK_INSTALL)->lines,
+			    "requires %s:%s %s %s: the scratch root has no version below it", orig,
+			    name, test, ver);
+		if (!strcmp(orig, "xs") && !strcmp(name, "main")) {
+			kp_buf_addf(&b, "PRODUCT_VERSION='%s'\n", have);
+			if (build)
+				kp_buf_addf(&b, "BUILD_NUMBER='%s'\n", build);
+			continue;
+		}
+		_cleanup_free_ char *rec = kp_asprintf(
+		    "%s/etc/xensource/installed-repos/%s:%s/XS-REPOSITORY", root, orig, name);
+		_cleanup_free_ char *dir = kp_strndup(rec, strrchr(rec, '/') - rec);
+		_cleanup_free_ char *x = kp_asprintf(
+		    "<repository originator=\"%s\" name=\"%s\" version=\"%s\"%s%s%s/>\n", orig,
+		    name, have, build ? " build=\"" : "", build ? build : "", build ? "\"" : "");
+		if ((r = kp_mkdir_p(dir, 0755)) == 0)
+			r = kp_write_file(rec, x, strlen(x), 0644);
+	}
+	_cleanup_free_ char *text = kp_buf_steal(&b);
+	return r < 0 ? r : kp_write_file(inv, text, strlen(text), 0644);
+}
+
+/* Every file and symlink below root, relative. */
+static void list_root(const char *root, const char *rel, struct kp_strv *out)
+{
+	_cleanup_free_ char *dir = *rel ? kp_path_join(root, rel) : kp_strdup(root);
+	_cleanup_strv_ struct kp_strv names = {0};
+	kp_list_dir(dir, &names);
+	for (size_t i = 0; i < names.n; i++) {
+		_cleanup_free_ char *r =
+		    *rel ? kp_asprintf("%s/%s", rel, names.v[i]) : kp_strdup(names.v[i]);
+		_cleanup_free_ char *full = kp_path_join(root, r);
+		struct stat st;
+		if (lstat(full, &st) < 0)
+			continue;
+		if (S_ISDIR(st.st_mode))
+			list_root(root, r, out);
+		else
+			kp_strv_push(out, r);
+	}
+}
+
+static void rpm_root(struct kp_strv *av, const char *root)
+{
+	kp_strv_push(av, "rpm");
+	kp_strv_push(av, "--root");
+	kp_strv_push(av, root);
+	kp_strv_push(av, "--dbpath");
+	kp_strv_push(av, "/var/lib/rpm");
+}
+
+static int install_sh(struct pv *p, const char *root, const char *step, int want)
+{
+	_cleanup_strv_ struct kp_strv av = {0};
+	_cleanup_free_ char *log = NULL;
+	_cleanup_free_ char *script = kp_path_join(p->isodir, "install.sh");
+	kp_strv_push(&av, "sh");
+	kp_strv_push(&av, script);
+	kp_strv_push(&av, "--root");
+	kp_strv_push(&av, root);
+	kp_strv_push(&av, "--accept-eulas");
+	kp_strv_push(&av, "--nodeps");
+	int st = run_logged(p, step, p->isodir, &av, &log);
+	if (st >= 0 && st != want)
+		fail(p, VF_PACK_INSTALL, "%s: install.sh exited with %d, expected %d: see %s", step,
+		     st, want, log);
+	return st < 0 ? st : 0;
+}
+
+static int check_installed(struct pv *p, const char *root)
+{
+	for (size_t i = 0; i < p->n; i++) {
+		if (!p->l[i].rpm)
+			continue;
+		_cleanup_strv_ struct kp_strv av = {0};
+		_cleanup_free_ char *log = NULL;
+		rpm_root(&av, root);
+		kp_strv_push(&av, "-q");
+		kp_strv_push(&av, p->l[i].rpm->name);
+		int st = run_logged(p, "query", NULL, &av, &log);
+		if (st < 0)
+			return st;
+		if (st != 0)
+			fail(p, VF_PACK_INSTALL, "%s is not installed after install.sh: see %s",
+			     p->l[i].rpm->name, log);
+	}
+	_cleanup_free_ char *rec =
+	    kp_asprintf("%s/etc/xensource/installed-repos/%s:%s/XS-REPOSITORY", root,
+			p->res->originator, p->res->label);
+	if (!kp_is_file(rec))
+		fail(p, VF_PACK_INSTALL, "install.sh did not record the pack in %s", rec);
+	return 0;
+}
+
+static int erase(struct pv *p, const char *root)
+{
+	_cleanup_strv_ struct kp_strv av = {0};
+	_cleanup_free_ char *log = NULL;
+	rpm_root(&av, root);
+	kp_strv_push(&av, "-e");
+	kp_strv_push(&av, "--nodeps");
+	for (size_t i = p->n; i-- > 0;)
+		if (p->l[i].rpm)
+			kp_strv_push(&av, p->l[i].rpm->name);
+	int st = run_logged(p, "erase", NULL, &av, &log);
+	if (st > 0)
+		fail(p, VF_PACK_INSTALL, "rpm -e of the pack's packages exited with %d: see %s", st,
+		     log);
+	/* The record is install.sh's, not rpm's: the installer's own uninstall removes it. */
+	_cleanup_free_ char *rec = kp_asprintf("%s/etc/xensource/installed-repos/%s:%s", root,
+					       p->res->originator, p->res->label);
+	kp_rm_rf(rec);
+	return st < 0 ? st : 0;
+}
+
+static int check_install(struct pv *p)
+{
+	if (geteuid() != 0) {
+		skip(
+		    p, VF_PACK_INSTALL,
+		    "needs root: rpm runs the packages' scriptlets chrooted into the scratch root");
+		return 0;
+	}
+	if (!kp_is_file("/bin/busybox")) {
+		skip(p, VF_PACK_INSTALL,
+		     "no static busybox at /bin/busybox for the scriptlets (apt-get install "
+		     "busybox-static)");
+		return 0;
+	}
+	_cleanup_free_ char *root = kp_path_join(p->work, "root");
+	_cleanup_strv_ struct kp_strv applets = {0}, before = {0}, after = {0};
+	_cleanup_free_ char *alog = kp_asprintf("%s/verify-pack-applets.log", p->work);
+	int r = vf_busybox_applets("/bin/busybox", alog, &applets);
+	if (r == 0)
+		r = vf_root_populate(root, "/bin/busybox", &applets);
+	if (r == 0)
+		r = fake_host(p, root);
+	if (r < 0) {
+		kp_err("cannot prepare the scratch root '%s': %s", root, strerror(-r));
+		return r;
+	}
+	list_root(root, "", &before);
+	if ((r = install_sh(p, root, "install", 0)) < 0 || (r = check_installed(p, root)) < 0 ||
+	    (r = install_sh(p, root, "install-again", 3)) < 0 || (r = erase(p, root)) < 0)
+		return r;
+	list_root(root, "", &after);
+	for (size_t i = 0; i < after.n; i++)
+		if (!kp_strv_contains(&before, after.v[i]) &&
+		    !kp_startswith(after.v[i], "var/lib/rpm/"))
+			fail(p, VF_PACK_INSTALL, "/%s is left behind after rpm -e", after.v[i]);
+	return 0;
+}
+
+static void release_pv(struct pv *p)
+{
+	for (size_t i = 0; p->l && i < p->n; i++) {
+		pk_rpm_free(p->l[i].rpm);
+		pk_kind_release(&p->l[i].kind);
+		free(p->l[i].file);
+	}
+	free(p->l);
+	kp_xml_free(p->repo);
+	kp_xml_free(p->pkgs);
+	if (p->work)
+		kp_rm_rf(p->work);
+	free(p->work);
+	free(p->isodir);
+}
+
+static const struct {
+	const char *name, *what;
+} check_names[VF_PACK_NCHECKS] = {
+    [VF_PACK_METADATA] = {"metadata", "XS-REPOSITORY and XS-PACKAGES parse; the md5 files match"},
+    [VF_PACK_PACKAGES] = {"packages", "every listed package is in the ISO with its size and md5"},
+    [VF_PACK_KINDS] = {"kinds", "type=, kernel= and label= are what the RPM headers say"},
+    [VF_PACK_PLACEMENT] = {"placement",
+			   "modules, firmware, udev rules and docs where guide 7.2 puts them"},
+    [VF_PACK_FLAVOURS] = {"flavours", "every driver is built for every flavour of the target"},
+    [VF_PACK_INSTALL] = {"install", "install.sh installs into a scratch root, a second run finds "
+				    "it installed, rpm -e leaves nothing"},
+};
+
+int vf_pack_verify(const struct vf_pack_opts *o, struct vf_pack_result *res)
+{
+	*res = (struct vf_pack_result){0};
+	for (size_t i = 0; i < VF_PACK_NCHECKS; i++)
+		res->checks[i] = (struct vf_pack_check){.name = check_names[i].name,
+							.what = check_names[i].what};
+	struct pv p = {.o = o, .res = res};
+	const char *tmp = getenv("TMPDIR");
+	p.work = kp_asprintf("%s/kmodpack-verify-XXXXXX", tmp && *tmp ? tmp : "/tmp");
+	if (!mkdtemp(p.work)) {
+		int r = -errno;
+		kp_err("cannot create a temp dir '%s': %s", p.work, strerror(-r));
+		free(TAKE_PTR(p.work));
+		return r;
+	}
+	p.isodir = kp_path_join(p.work, "iso");
+	struct kp_extract_opts xo = {
+	    .what = "pack ISO", .formats = KP_ARCHIVE_ISO9660, .limits = &iso_limits};
+	int r = kp_archive_extract(o->iso, p.isodir, &xo);
+	if (r == 0)
+		r = read_metadata(&p);
+	if (r == 0) {
+		read_packages(&p);
+		check_unlisted(&p);
+		check_kinds(&p);
+		check_placement(&p);
+		check_flavours(&p);
+		r = check_install(&p);
+	}
+	release_pv(&p);
+	if (r < 0)
+		return r;
+	for (size_t i = 0; i < VF_PACK_NCHECKS; i++)
+		if (res->checks[i].status == VF_PACK_FAILED)
+			return -KP_EFAILED;
+	return 0;
+}
+
+void vf_pack_result_release(struct vf_pack_result *res)
+{
+	free(res->label);
+	free(res->originator);
+	free(res->version);
+	kp_strv_release(&res->packages);
+	for (size_t i = 0; i < VF_PACK_NCHECKS; i++)
+		kp_strv_release(&res->checks[i].lines);
+	*res = (struct vf_pack_result){0};
+}
