@@ -443,6 +443,14 @@ static void rpm_root(struct kp_strv *av, const char *root)
 	kp_strv_push(av, "/var/lib/rpm");
 }
 
+/* rpm's database and temp files, and depmod's indexes, which a driver's %postun rebuilds. */
+static bool leftover_ok(const char *rel)
+{
+	const char *idx = kp_startswith(rel, "lib/modules/") ? strchr(rel + 12, '/') : NULL;
+	return kp_startswith(rel, "var/lib/rpm/") || kp_startswith(rel, "var/tmp/") ||
+	       (idx && kp_startswith(idx, "/modules.") && !strchr(idx + 1, '/'));
+}
+
 static int install_sh(struct pv *p, const char *root, const char *step, int want)
 {
 	_cleanup_strv_ struct kp_strv av = {0};
@@ -539,8 +547,7 @@ static int check_install(struct pv *p)
 		return r;
 	list_root(root, "", &after);
 	for (size_t i = 0; i < after.n; i++)
-		if (!kp_strv_contains(&before, after.v[i]) &&
-		    !kp_startswith(after.v[i], "var/lib/rpm/"))
+		if (!kp_strv_contains(&before, after.v[i]) && !leftover_ok(after.v[i]))
 			fail(p, VF_PACK_INSTALL, "/%s is left behind after rpm -e", after.v[i]);
 	return 0;
 }
