@@ -15,6 +15,9 @@ int cmd_hcl(int argc, char **argv);
 int cmd_modinfo(int argc, char **argv);
 int cmd_verify(int argc, char **argv);
 int cmd_pack(int argc, char **argv);
+/* pack combine / pack remaster (cmd-pack-combine.c), reached through cmd_pack. */
+int cmd_pack_combine(int argc, char **argv);
+int cmd_pack_remaster(int argc, char **argv);
 /* verify PACK.iso (cmd-verify-pack.c): cmd_verify hands over when cli_verify_is_pack(). */
 int cmd_verify_pack(int argc, char **argv);
 bool cli_verify_is_pack(int argc, char **argv);

@@ -12,7 +12,9 @@ static const char usage_text[] =
     "                     [--label LABEL] [--text TEXT] [--version X.Y] [--build B] [--mem MB]\n"
     "                     [--homogeneous] [--product P] [--requires REQ]... [--no-reorder]\n"
     "                     [--json] [-q] (BUILD_OUTDIR | RPM)...\n"
-    "       kmodpack pack combine | remaster   (not implemented yet)\n"
+    "       kmodpack pack combine --output FILE.iso [--vol NAME] PACK.iso...\n"
+    "       kmodpack pack remaster [--answerfile F] [--include P]... [--label L] IN.iso OUT.iso PACK.iso...\n"
+    "       (kmodpack pack combine --help, kmodpack pack remaster --help)\n"
     "\n"
     "Make a supplemental pack (guide 6) of the RPMs of 'kmodpack build' output dirs\n"
     "and of further RPM files: an ISO holding the RPMs, XS-REPOSITORY,\n"
@@ -158,14 +160,11 @@ int cmd_pack(int argc, char **argv)
 					     {"quiet", no_argument, NULL, 'q'},
 					     {"help", no_argument, NULL, 'h'},
 					     {0}};
-	if (argc >= 2 && (!strcmp(argv[1], "combine") || !strcmp(argv[1], "remaster"))) {
-		kp_err("not implemented yet: 'kmodpack pack %s' (guide %s); combine the packs "
-		       "with the DDK's %s meanwhile",
-		       argv[1], !strcmp(argv[1], "combine") ? "6.6" : "6.7",
-		       !strcmp(argv[1], "combine") ? "combine-supplemental-packs.sh"
-						   : "rebuild-iso.sh");
-		return 2;
-	}
+	/* The subcommands take their own options (cmd-pack-combine.c). */
+	if (argc >= 2 && !strcmp(argv[1], "combine"))
+		return cmd_pack_combine(argc - 1, argv + 1);
+	if (argc >= 2 && !strcmp(argv[1], "remaster"))
+		return cmd_pack_remaster(argc - 1, argv + 1);
 	struct pk_pack_opts o = {.outdir = "out"};
 	struct kp_kv *meta = NULL;
 	size_t nmeta = 0;

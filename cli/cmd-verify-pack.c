@@ -52,6 +52,10 @@ static void print_json(const struct vf_pack_result *res, const char *iso)
 	for (size_t i = 0; i < res->packages.n; i++)
 		json_object_array_add(pk, json_object_new_string(res->packages.v[i]));
 	json_object_object_add(o, "packages", pk);
+	json_object *packs = json_object_new_array();
+	for (size_t i = 0; i < res->packs.n; i++)
+		json_object_array_add(packs, json_object_new_string(res->packs.v[i]));
+	json_object_object_add(o, "packs", packs);
 	json_object *checks = json_object_new_array();
 	bool passed = true;
 	for (size_t i = 0; i < VF_PACK_NCHECKS; i++) {
@@ -79,8 +83,12 @@ static void print_json(const struct vf_pack_result *res, const char *iso)
 
 static void print_text(const struct vf_pack_result *res)
 {
-	printf("pack %s:%s, %zu package%s\n", res->originator ? res->originator : "",
-	       res->label ? res->label : "", res->packages.n, res->packages.n == 1 ? "" : "s");
+	if (res->packs.n == 1 && res->originator && *res->originator)
+		printf("pack %s, %zu package%s\n", res->packs.v[0], res->packages.n,
+		       res->packages.n == 1 ? "" : "s");
+	else
+		printf("combined ISO %s: %zu packs, %zu packages\n", res->label, res->packs.n,
+		       res->packages.n);
 	for (size_t i = 0; i < VF_PACK_NCHECKS; i++) {
 		const struct vf_pack_check *c = &res->checks[i];
 		if (cli_quiet && c->status != VF_PACK_FAILED)

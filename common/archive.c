@@ -23,6 +23,12 @@ const struct kp_extract_limits kp_source_limits = {
     .max_entries = KP_SOURCE_MAX_ENTRIES,
 };
 
+const struct kp_extract_limits kp_iso_limits = {
+    .max_entry_size = 4LL << 30,
+    .max_total_size = 16LL << 30,
+    .max_entries = 100000,
+};
+
 /* One extraction: what it has written so far, for the checks of the next entry. */
 struct unpack {
 	const char *archive, *what;
@@ -318,6 +324,48 @@ static void archive_freep(struct archive **a)
 {
 	if (*a)
 		archive_read_free(*a);
+}
+
+int kp_archive_read_member(const char *archive, const struct kp_extract_opts *o, const char *name,
+			   size_t max, char **out, size_t *len)
+{
+	*out = NULL;
+	_cleanup_(archive_freep) struct archive *a = open_reader(archive, o);
+	if (!a)
+		return -KP_EINPUT;
+	struct archive_entry *e;
+	int st;
+	while ((st = archive_read_next_header(a, &e)) == ARCHIVE_OK) {
+		_cleanup_free_ char *clean = NULL;
+		const char *raw = archive_entry_pathname(e);
+		if (!raw || kp_path_clean(raw, &clean) < 0 || strcmp(clean, name) ||
+		    archive_entry_filetype(e) != AE_IFREG)
+			continue;
+		if (archive_entry_size(e) > (la_int64_t)max) {
+			kp_err("%s '%s': '%s' is larger than %zu bytes", o->what, archive, name,
+			       max);
+			return -KP_EINPUT;
+		}
+		_cleanup_buf_ struct kp_buf b = {0};
+		char chunk[65536];
+		la_ssize_t n;
+		while ((n = archive_read_data(a, chunk, sizeof(chunk))) > 0 && b.len <= max)
+			kp_buf_add(&b, chunk, (size_t)n);
+		if (n < 0 || b.len > max) {
+			kp_err("%s '%s': cannot read '%s': %s", o->what, archive, name,
+			       n < 0 ? archive_error_string(a) : "too large");
+			return -KP_EINPUT;
+		}
+		*len = b.len;
+		*out = kp_buf_steal(&b);
+		return 0;
+	}
+	if (st != ARCHIVE_EOF) {
+		kp_err("%s '%s' is damaged or not an archive kmodpack reads: %s", o->what, archive,
+		       archive_error_string(a));
+		return -KP_EINPUT;
+	}
+	return -ENOENT;
 }
 
 int kp_archive_decompress(const char *path, const void *data, size_t len, size_t max, char **out,

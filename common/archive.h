@@ -35,6 +35,9 @@ struct kp_extract_limits {
 #define KP_SOURCE_MAX_ENTRIES	 20000LL
 extern const struct kp_extract_limits kp_source_limits;
 
+/* A pack or installer ISO: RPMs and installer images, larger than sources, still bounded. */
+extern const struct kp_extract_limits kp_iso_limits;
+
 struct kp_extract_opts {
 	const char *what; /* how messages name the archive: "source archive" */
 	unsigned formats; /* KP_ARCHIVE_* accepted; 0: tar */
@@ -59,6 +62,15 @@ struct kp_extract_opts {
  * target named), or -errno.
  */
 int kp_archive_extract(const char *archive, const char *dir, const struct kp_extract_opts *o);
+
+/*
+ * Read the member called name (a clean relative path) of an archive into
+ * a new buffer of at most max bytes, without unpacking anything else.
+ * Returns 0, -ENOENT when there is no such regular file, or -KP_EINPUT
+ * (logged) when the archive cannot be read or the member is too large.
+ */
+int kp_archive_read_member(const char *archive, const struct kp_extract_opts *o, const char *name,
+			   size_t max, char **out, size_t *len);
 
 /*
  * Decompress one xz, gzip or zstd stream (a .ko.xz, say) held in memory

@@ -13,6 +13,9 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <time.h>
 #include <unistd.h>
@@ -43,39 +46,146 @@ static void pin(IsoNode *node, time_t t, mode_t mode)
 	iso_node_set_permissions(node, mode);
 }
 
+/* The directory that holds path's last component, made (and pinned) as needed. */
+static int parent_dir(IsoImage *image, const char *path, time_t t, IsoDir **out, const char **base)
+{
+	IsoDir *dir = iso_image_get_root(image);
+	const char *p = path;
+	for (const char *slash; (slash = strchr(p, '/'));) {
+		_cleanup_free_ char *name = kp_strndup(p, slash - p);
+		IsoNode *node = NULL;
+		int r = iso_dir_get_node(dir, name, &node);
+		if (r == 1 && iso_node_get_type(node) != LIBISO_DIR) {
+			kp_err("ISO image: '%s' is a file, so '%s' cannot go below it", name, path);
+			return -KP_EFAILED;
+		}
+		if (r != 1) {
+			IsoDir *made = NULL;
+			if ((r = iso_tree_add_new_dir(dir, name, &made)) < 0)
+				return iso_fail("adding a directory", r);
+			pin((IsoNode *)made, t, 0555);
+			node = (IsoNode *)made;
+		}
+		dir = (IsoDir *)node;
+		p = slash + 1;
+	}
+	*out = dir;
+	*base = p;
+	return 0;
+}
+
+static int add_one(IsoImage *image, const struct pk_iso_file *f, time_t t)
+{
+	IsoDir *dir = NULL;
+	const char *name = NULL;
+	int r = parent_dir(image, f->name, t, &dir, &name);
+	if (r < 0)
+		return r;
+	/* A file of the same path in a base image is replaced. */
+	IsoNode *old = NULL;
+	if (iso_dir_get_node(dir, name, &old) == 1) {
+		if (iso_node_get_type(old) == LIBISO_DIR) {
+			kp_err("ISO image: '%s' is a directory in the image it starts from",
+			       f->name);
+			return -KP_EFAILED;
+		}
+		if ((r = iso_node_remove(old)) < 0)
+			return iso_fail("replacing a file", r);
+	}
+	IsoNode *node = NULL;
+	if (f->path) {
+		/* libisofs reads local files by absolute path only. */
+		_cleanup_free_ char *abs = realpath(f->path, NULL);
+		if (!abs) {
+			r = -errno;
+			kp_err("ISO image: cannot add '%s': %s", f->path, strerror(-r));
+			return r;
+		}
+		r = iso_tree_add_new_node(image, dir, name, abs, &node);
+	} else {
+		/* The stream owns and frees its buffer. */
+		unsigned char *copy = kp_malloc(f->len + 1);
+		memcpy(copy, f->data, f->len);
+		IsoStream *stream = NULL;
+		r = iso_memory_stream_new(copy, f->len, &stream);
+		if (r < 0) {
+			free(copy);
+		} else {
+			IsoFile *file = NULL;
+			/* The new file takes over the stream's reference. */
+			r = iso_tree_add_new_file(dir, name, stream, &file);
+			if (r < 0)
+				iso_stream_unref(stream);
+			node = (IsoNode *)file;
+		}
+	}
+	if (r < 0) {
+		_cleanup_free_ char *what = kp_asprintf("adding '%s'", f->name);
+		return iso_fail(what, r);
+	}
+	pin(node, t, f->mode);
+	return 0;
+}
+
 static int add_files(IsoImage *image, const struct pk_iso_file *files, size_t n, time_t t)
 {
 	IsoDir *root = iso_image_get_root(image);
 	pin((IsoNode *)root, t, 0555);
 	for (size_t i = 0; i < n; i++) {
-		const struct pk_iso_file *f = &files[i];
-		IsoNode *node = NULL;
-		int r;
-		if (f->path) {
-			r = iso_tree_add_new_node(image, root, f->name, f->path, &node);
-		} else {
-			/* The stream owns and frees its buffer. */
-			unsigned char *copy = kp_malloc(f->len + 1);
-			memcpy(copy, f->data, f->len);
-			IsoStream *stream = NULL;
-			r = iso_memory_stream_new(copy, f->len, &stream);
-			if (r < 0) {
-				free(copy);
-			} else {
-				IsoFile *file = NULL;
-				/* The new file takes over the stream's reference. */
-				r = iso_tree_add_new_file(root, f->name, stream, &file);
-				if (r < 0)
-					iso_stream_unref(stream);
-				node = (IsoNode *)file;
-			}
-		}
-		if (r < 0) {
-			_cleanup_free_ char *what = kp_asprintf("adding '%s'", f->name);
-			return iso_fail(what, r);
-		}
-		pin(node, t, f->mode);
+		int r = add_one(image, &files[i], t);
+		if (r < 0)
+			return r;
 	}
+	return 0;
+}
+
+/*
+ * isolinux (and GRUB's El Torito image, when made with -boot-info-table)
+ * carries at byte 8 the block of the primary volume descriptor, 16, and
+ * at byte 12 its own block: both change when the image is written anew,
+ * so such a boot image must be patched again, as mkisofs -boot-info-table
+ * did when the input was made.
+ */
+static bool has_boot_info_table(IsoFile *file)
+{
+	IsoStream *st = file ? iso_file_get_stream(file) : NULL;
+	unsigned char head[16];
+	if (!st || iso_stream_open(st) < 0)
+		return false;
+	int n = iso_stream_read(st, head, sizeof(head));
+	iso_stream_close(st);
+	return n == (int)sizeof(head) && head[8] == 16 && !head[9] && !head[10] && !head[11];
+}
+
+static int import_base(IsoImage *image, const char *base)
+{
+	IsoDataSource *src = NULL;
+	IsoReadOpts *ropts = NULL;
+	IsoReadImageFeatures *features = NULL;
+	int r = iso_data_source_new_from_file(base, &src);
+	if (r >= 0)
+		r = iso_read_opts_new(&ropts, 0);
+	if (r >= 0)
+		r = iso_image_import(image, src, ropts, &features);
+	if (features)
+		iso_read_image_features_destroy(features);
+	if (ropts)
+		iso_read_opts_free(ropts);
+	if (src)
+		iso_data_source_unref(src);
+	if (r < 0) {
+		kp_err("'%s': cannot read it as an ISO 9660 image: %s", base, iso_error_to_msg(r));
+		return -KP_EINPUT;
+	}
+	int nboot = 0;
+	ElToritoBootImage **boots = NULL;
+	IsoFile **nodes = NULL;
+	if (iso_image_get_all_boot_imgs(image, &nboot, &boots, &nodes, 0) == 1)
+		for (int i = 0; i < nboot; i++)
+			if (has_boot_info_table(nodes[i]))
+				el_torito_set_isolinux_options(boots[i], 1, 0);
+	free(boots);
+	free(nodes);
 	return 0;
 }
 
@@ -198,11 +308,16 @@ int pk_iso_write(const struct pk_iso_opts *o, const struct pk_iso_file *files, s
 	IsoWriteOpts *opts = NULL;
 	struct burn_source *src = NULL;
 	int ret = 0;
-	if ((r = iso_image_new(o->volume_id, &image)) < 0) {
+	if ((r = iso_image_new(o->volume_id ? o->volume_id : "", &image)) < 0) {
 		ret = iso_fail("creating the image", r);
 		goto out;
 	}
-	iso_image_set_application_id(image, o->application_id);
+	if (o->base && (ret = import_base(image, o->base)) < 0)
+		goto out;
+	if (o->volume_id)
+		iso_image_set_volume_id(image, o->volume_id);
+	if (o->application_id)
+		iso_image_set_application_id(image, o->application_id);
 	/* Not the library's own name and version: the image must not change with them. */
 	iso_image_set_data_preparer_id(image, "");
 	iso_image_set_system_id(image, "LINUX");

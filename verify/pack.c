@@ -20,6 +20,7 @@
 #include "common/digest.h"
 #include "common/fs.h"
 #include "common/log.h"
+#include "common/pathcheck.h"
 #include "common/xml.h"
 #include "common/runner.h"
 #include "kbuild/target.h"
@@ -27,17 +28,20 @@
 #include "pack/rpmhdr.h"
 #include "verify/internal.h"
 
-/* A pack ISO holds RPMs: larger files than driver sources, but still bounded. */
-static const struct kp_extract_limits iso_limits = {
-    .max_entry_size = 4LL << 30,
-    .max_total_size = 16LL << 30,
-    .max_entries = 100000,
+/* One pack on the ISO: the ISO's top, or packages.<name>/ of a combined ISO. */
+struct subpack {
+	char *dir;    /* where it is unpacked */
+	char *prefix; /* "" or "packages.<name>/": how its files are named in messages */
+	struct kp_xml_node *repo, *pkgs;
+	const char *originator, *label; /* borrowed from repo */
+	struct kp_strv listed;		/* the file names its XS-PACKAGES lists */
 };
 
 /* One package as XS-PACKAGES lists it, and its RPM read from the ISO. */
 struct listed {
 	const struct kp_xml_node *el;
-	char *file; /* the element's text, trimmed */
+	char *file; /* prefix + the element's text, trimmed: for messages */
+	char *path; /* where it is unpacked */
 	const char *label, *type, *kernel, *md5, *size;
 	struct pk_rpm *rpm; /* NULL when missing or unreadable */
 	struct pk_kind kind;
@@ -48,7 +52,9 @@ struct pv {
 	struct vf_pack_result *res;
 	char *work; /* temp dir: iso/ (the unpacked pack) and root/ (the scratch root) */
 	char *isodir;
-	struct kp_xml_node *repo, *pkgs;
+	struct subpack *sp; /* one, or one per line of XS-REPOSITORY-LIST */
+	size_t nsp;
+	struct subpack *cur; /* the one being read */
 	struct listed *l;
 	size_t n;
 };
@@ -81,10 +87,10 @@ static void skip(struct pv *p, enum vf_pack_check_id id, const char *why)
 
 static int read_xml(struct pv *p, const char *name, const char *root, struct kp_xml_node **out)
 {
-	_cleanup_free_ char *path = kp_path_join(p->isodir, name);
+	_cleanup_free_ char *path = kp_path_join(p->cur->dir, name);
 	if (!kp_is_file(path)) {
-		kp_err("'%s' is not a supplemental pack: it has no %s (guide 6.1)", p->o->iso,
-		       name);
+		kp_err("'%s' is not a supplemental pack: it has no %s%s (guide 6.1)", p->o->iso,
+		       p->cur->prefix, name);
 		return -KP_EINPUT;
 	}
 	int r = kp_xml_read(path, out);
@@ -150,41 +156,86 @@ static void check_md5_files(struct pv *p)
 
 static int read_metadata(struct pv *p)
 {
-	int r = read_xml(p, "XS-REPOSITORY", "repository", &p->repo);
+	struct subpack *sp = p->cur;
+	int r = read_xml(p, "XS-REPOSITORY", "repository", &sp->repo);
 	if (r == 0)
-		r = read_xml(p, "XS-PACKAGES", "packages", &p->pkgs);
+		r = read_xml(p, "XS-PACKAGES", "packages", &sp->pkgs);
 	if (r < 0)
 		return r;
 	static const char *const need[] = {"originator", "name", "product", "version"};
 	for (size_t i = 0; i < KP_ARRAY_SIZE(need); i++)
-		if (!kp_xml_attr(p->repo, need[i]))
+		if (!kp_xml_attr(sp->repo, need[i]))
 			fail(p, VF_PACK_METADATA,
-			     "XS-REPOSITORY:%d: <repository> has no %s=", p->repo->line, need[i]);
-	const char *label = kp_xml_attr(p->repo, "name");
-	p->res->label = kp_strdup(label ? label : "");
-	p->res->originator = kp_strdup(kp_xml_attr(p->repo, "originator") ?: "");
-	p->res->version = kp_strdup(kp_xml_attr(p->repo, "version") ?: "");
-	check_md5_files(p);
+			     "%sXS-REPOSITORY:%d: <repository> has no %s=", sp->prefix,
+			     sp->repo->line, need[i]);
+	sp->label = kp_xml_attr(sp->repo, "name") ?: "";
+	sp->originator = kp_xml_attr(sp->repo, "originator") ?: "";
+	kp_strv_pushf(&p->res->packs, "%s:%s", sp->originator, sp->label);
+	return 0;
+}
+
+/*
+ * The ISO's packs: the top when it holds XS-REPOSITORY, else each dir its
+ * XS-REPOSITORY-LIST names (a combined ISO, guide 6.6).
+ */
+static int find_packs(struct pv *p)
+{
+	_cleanup_free_ char *list = kp_path_join(p->isodir, "XS-REPOSITORY-LIST");
+	_cleanup_free_ char *text = NULL;
+	_cleanup_strv_ struct kp_strv dirs = {0};
+	if (kp_read_file(list, &text, NULL) == 0)
+		kp_strv_split_on(&dirs, text, "\n");
+	else
+		kp_strv_push(&dirs, "");
+	p->sp = kp_calloc(dirs.n + 1, sizeof(*p->sp));
+	for (size_t i = 0; i < dirs.n; i++) {
+		_cleanup_free_ char *clean = NULL;
+		kp_strstrip(dirs.v[i]);
+		if (kp_path_clean(dirs.v[i], &clean) < 0 || (dirs.n > 1 && !*clean)) {
+			kp_err("%s: XS-REPOSITORY-LIST:%zu: '%s' is not a directory of the ISO",
+			       p->o->iso, i + 1, dirs.v[i]);
+			return -KP_EINPUT;
+		}
+		struct subpack *sp = &p->sp[p->nsp++];
+		sp->dir = *clean ? kp_path_join(p->isodir, clean) : kp_strdup(p->isodir);
+		sp->prefix = *clean ? kp_asprintf("%s/", clean) : kp_strdup("");
+	}
+	for (size_t i = 0; i < p->nsp; i++) {
+		p->cur = &p->sp[i];
+		int r = read_metadata(p);
+		if (r < 0)
+			return r;
+	}
+	/* A single pack names its md5 files; a combined ISO has none of its own. */
+	const char *base = strrchr(p->o->iso, '/') ? strrchr(p->o->iso, '/') + 1 : p->o->iso;
+	bool single = p->nsp == 1 && !p->sp[0].prefix[0];
+	p->res->label = kp_strdup(single ? p->sp[0].label : base);
+	p->res->originator = kp_strdup(single ? p->sp[0].originator : "");
+	if (single)
+		check_md5_files(p);
 	return 0;
 }
 
 /* ---- packages ---- */
 
-static void read_packages(struct pv *p)
+static void read_packages(struct pv *p, struct subpack *sp)
 {
-	p->l = kp_calloc(p->pkgs->nchildren + 1, sizeof(*p->l));
-	for (size_t i = 0; i < p->pkgs->nchildren; i++) {
-		const struct kp_xml_node *el = &p->pkgs->children[i];
+	p->l = kp_reallocarray(p->l, p->n + sp->pkgs->nchildren + 1, sizeof(*p->l));
+	for (size_t i = 0; i < sp->pkgs->nchildren; i++) {
+		const struct kp_xml_node *el = &sp->pkgs->children[i];
 		struct listed *l = &p->l[p->n];
 		if (strcmp(el->name, "package")) {
-			fail(p, VF_PACK_METADATA, "XS-PACKAGES:%d: <%s> where <package> belongs",
-			     el->line, el->name);
+			fail(p, VF_PACK_METADATA, "%sXS-PACKAGES:%d: <%s> where <package> belongs",
+			     sp->prefix, el->line, el->name);
 			continue;
 		}
-		char *file = kp_strdup(el->text);
-		kp_strstrip(file);
+		_cleanup_free_ char *name = kp_strdup(el->text);
+		kp_strstrip(name);
+		kp_strv_push(&sp->listed, name);
+		char *file = kp_asprintf("%s%s", sp->prefix, name);
 		*l = (struct listed){.el = el,
 				     .file = file,
+				     .path = kp_path_join(sp->dir, name),
 				     .label = kp_xml_attr(el, "label"),
 				     .type = kp_xml_attr(el, "type"),
 				     .kernel = kp_xml_attr(el, "kernel"),
@@ -192,19 +243,19 @@ static void read_packages(struct pv *p)
 				     .size = kp_xml_attr(el, "size")};
 		p->n++;
 		kp_strv_push(&p->res->packages, file);
-		if (!*file || strchr(file, '/') || !strcmp(file, "..")) {
+		if (!*name || strchr(name, '/') || !strcmp(name, "..")) {
 			fail(p, VF_PACK_PACKAGES,
-			     "XS-PACKAGES:%d: '%s' is not a file name in the pack", el->line, file);
+			     "%sXS-PACKAGES:%d: '%s' is not a file name in the pack", sp->prefix,
+			     el->line, name);
 			continue;
 		}
-		_cleanup_free_ char *path = kp_path_join(p->isodir, file);
 		struct stat st;
-		if (lstat(path, &st) < 0 || !S_ISREG(st.st_mode)) {
+		if (lstat(l->path, &st) < 0 || !S_ISREG(st.st_mode)) {
 			fail(p, VF_PACK_PACKAGES,
 			     "%s: listed in XS-PACKAGES (line %d), not in the ISO", file, el->line);
 			continue;
 		}
-		if (pk_rpm_read(path, &l->rpm) < 0) {
+		if (pk_rpm_read(l->path, &l->rpm) < 0) {
 			fail(p, VF_PACK_PACKAGES, "%s: not a readable RPM (see the message above)",
 			     file);
 			continue;
@@ -220,15 +271,14 @@ static void read_packages(struct pv *p)
 }
 
 /* RPMs in the ISO that XS-PACKAGES does not list are never installed: a mistake. */
-static void check_unlisted(struct pv *p)
+static void check_unlisted(struct pv *p, const struct subpack *sp)
 {
 	_cleanup_strv_ struct kp_strv names = {0};
-	kp_list_dir(p->isodir, &names);
+	kp_list_dir(sp->dir, &names);
 	for (size_t i = 0; i < names.n; i++)
-		if (kp_endswith(names.v[i], ".rpm") &&
-		    !kp_strv_contains(&p->res->packages, names.v[i]))
-			fail(p, VF_PACK_PACKAGES, "%s: in the ISO but not listed in XS-PACKAGES",
-			     names.v[i]);
+		if (kp_endswith(names.v[i], ".rpm") && !kp_strv_contains(&sp->listed, names.v[i]))
+			fail(p, VF_PACK_PACKAGES, "%s%s: in the ISO but not listed in XS-PACKAGES",
+			     sp->prefix, names.v[i]);
 }
 
 /* ---- kinds, placement, flavours ---- */
@@ -367,51 +417,64 @@ static int run_logged(struct pv *p, const char *step, const char *cwd, struct kp
 	return r;
 }
 
+/* Whether a requires names a pack of this very ISO: installed before it, nothing to fake. */
+static bool on_the_iso(const struct pv *p, const char *orig, const char *name)
+{
+	for (size_t i = 0; i < p->nsp; i++)
+		if (!strcmp(p->sp[i].originator, orig) && !strcmp(p->sp[i].label, name))
+			return true;
+	return false;
+}
+
+/* Make the scratch root meet one <requires>: the product's version, or a recorded pack. */
+static int fake_requirement(struct pv *p, const char *root, const struct kp_xml_node *q,
+			    struct kp_buf *inv)
+{
+	if (strcmp(q->name, "requires"))
+		return 0;
+	const char *orig = kp_xml_attr(q, "originator") ?: "", *name = kp_xml_attr(q, "name") ?: "",
+		   *test = kp_xml_attr(q, "test") ?: "", *ver = kp_xml_attr(q, "version") ?: "",
+		   *build = kp_xml_attr(q, "build");
+	if (on_the_iso(p, orig, name))
+		return 0;
+	/* "gt" needs more than the version: one more dot-part is greater. */
+	_cleanup_free_ char *have = kp_asprintf("%s%s", ver, !strcmp(test, "gt") ? ".1" : "");
+	if (!strcmp(test, "lt") || !strcmp(test, "ne"))
+		kp_strv_pushf(&check(p, VF_PACK_INSTALL)->lines,
+			      "requires %s:%s %s %s: the scratch root has no version below it",
+			      orig, name, test, ver);
+	if (!strcmp(orig, "xs") && !strcmp(name, "main")) {
+		kp_buf_addf(inv, "PRODUCT_VERSION='%s'\n", have);
+		if (build)
+			kp_buf_addf(inv, "BUILD_NUMBER='%s'\n", build);
+		return 0;
+	}
+	_cleanup_free_ char *rec =
+	    kp_asprintf("%s/etc/xensource/installed-repos/%s:%s/XS-REPOSITORY", root, orig, name);
+	_cleanup_free_ char *dir = kp_strndup(rec, strrchr(rec, '/') - rec);
+	_cleanup_free_ char *x = kp_asprintf(
+	    "<repository originator=\"%s\" name=\"%s\" version=\"%s\"%s%s%s/>\n", orig, name, have,
+	    build ? " build=\"" : "", build ? build : "", build ? "\"" : "");
+	int r = kp_mkdir_p(dir, 0755);
+	return r < 0 ? r : kp_write_file(rec, x, strlen(x), 0644);
+}
+
 /*
  * The host the pack expects: its product in /etc/xensource-inventory, and
- * every pack it requires recorded at a version that meets the test, so that
- * install.sh's own checks pass in the scratch root.
+ * every pack it requires (from outside the ISO) recorded at a version that
+ * meets the test, so that install.sh's own checks pass in the scratch root.
  */
 static int fake_host(struct pv *p, const char *root)
 {
 	_cleanup_free_ char *inv = kp_path_join(root, "etc/xensource-inventory");
-	const char *product = kp_xml_attr(p->repo, "product") ?: "XenServer";
-	struct kp_buf b = {0};
+	const char *product = kp_xml_attr(p->sp[0].repo, "product") ?: "XenServer";
+	_cleanup_buf_ struct kp_buf b = {0};
 	kp_buf_addf(&b, "PRODUCT_BRAND='%s'\n", product);
 	int r = 0;
-	for (size_t i = 0; i < p->repo->nchildren && r == 0; i++) {
-		const struct kp_xml_node *q = &p->repo->children[i];
-		if (strcmp(q->name, "requires"))
-			continue;
-		const char *orig = kp_xml_attr(q, "originator") ?: "",
-			   *name = kp_xml_attr(q, "name") ?: "",
-			   *test = kp_xml_attr(q, "test") ?: "",
-			   *ver = kp_xml_attr(q, "version") ?: "", *build = kp_xml_attr(q, "build");
-		/* "gt" needs more than the version: one more dot-part is greater. */
-		_cleanup_free_ char *have =
-		    kp_asprintf("%s%s", ver, !strcmp(test, "gt") ? ".1" : "");
-		if (!strcmp(test, "lt") || !strcmp(test, "ne"))
-			kp_strv_pushf(
-			    &check(p, VF_PACK_INSTALL)->lines,
-			    "requires %s:%s %s %s: the scratch root has no version below it", orig,
-			    name, test, ver);
-		if (!strcmp(orig, "xs") && !strcmp(name, "main")) {
-			kp_buf_addf(&b, "PRODUCT_VERSION='%s'\n", have);
-			if (build)
-				kp_buf_addf(&b, "BUILD_NUMBER='%s'\n", build);
-			continue;
-		}
-		_cleanup_free_ char *rec = kp_asprintf(
-		    "%s/etc/xensource/installed-repos/%s:%s/XS-REPOSITORY", root, orig, name);
-		_cleanup_free_ char *dir = kp_strndup(rec, strrchr(rec, '/') - rec);
-		_cleanup_free_ char *x = kp_asprintf(
-		    "<repository originator=\"%s\" name=\"%s\" version=\"%s\"%s%s%s/>\n", orig,
-		    name, have, build ? " build=\"" : "", build ? build : "", build ? "\"" : "");
-		if ((r = kp_mkdir_p(dir, 0755)) == 0)
-			r = kp_write_file(rec, x, strlen(x), 0644);
-	}
-	_cleanup_free_ char *text = kp_buf_steal(&b);
-	return r < 0 ? r : kp_write_file(inv, text, strlen(text), 0644);
+	for (size_t i = 0; i < p->nsp && r == 0; i++)
+		for (size_t k = 0; k < p->sp[i].repo->nchildren && r == 0; k++)
+			r = fake_requirement(p, root, &p->sp[i].repo->children[k], &b);
+	return r < 0 ? r : kp_write_file(inv, b.s ? b.s : "", b.len, 0644);
 }
 
 /* Every file and symlink below root, relative. */
@@ -486,11 +549,13 @@ static int check_installed(struct pv *p, const char *root)
 			fail(p, VF_PACK_INSTALL, "%s is not installed after install.sh: see %s",
 			     p->l[i].rpm->name, log);
 	}
-	_cleanup_free_ char *rec =
-	    kp_asprintf("%s/etc/xensource/installed-repos/%s:%s/XS-REPOSITORY", root,
-			p->res->originator, p->res->label);
-	if (!kp_is_file(rec))
-		fail(p, VF_PACK_INSTALL, "install.sh did not record the pack in %s", rec);
+	for (size_t i = 0; i < p->nsp; i++) {
+		_cleanup_free_ char *rec =
+		    kp_asprintf("%s/etc/xensource/installed-repos/%s:%s/XS-REPOSITORY", root,
+				p->sp[i].originator, p->sp[i].label);
+		if (!kp_is_file(rec))
+			fail(p, VF_PACK_INSTALL, "install.sh did not record the pack in %s", rec);
+	}
 	return 0;
 }
 
@@ -509,9 +574,11 @@ static int erase(struct pv *p, const char *root)
 		fail(p, VF_PACK_INSTALL, "rpm -e of the pack's packages exited with %d: see %s", st,
 		     log);
 	/* The record is install.sh's, not rpm's: the installer's own uninstall removes it. */
-	_cleanup_free_ char *rec = kp_asprintf("%s/etc/xensource/installed-repos/%s:%s", root,
-					       p->res->originator, p->res->label);
-	kp_rm_rf(rec);
+	for (size_t i = 0; i < p->nsp; i++) {
+		_cleanup_free_ char *rec = kp_asprintf("%s/etc/xensource/installed-repos/%s:%s",
+						       root, p->sp[i].originator, p->sp[i].label);
+		kp_rm_rf(rec);
+	}
 	return st < 0 ? st : 0;
 }
 
@@ -558,10 +625,17 @@ static void release_pv(struct pv *p)
 		pk_rpm_free(p->l[i].rpm);
 		pk_kind_release(&p->l[i].kind);
 		free(p->l[i].file);
+		free(p->l[i].path);
 	}
 	free(p->l);
-	kp_xml_free(p->repo);
-	kp_xml_free(p->pkgs);
+	for (size_t i = 0; p->sp && i < p->nsp; i++) {
+		kp_xml_free(p->sp[i].repo);
+		kp_xml_free(p->sp[i].pkgs);
+		free(p->sp[i].dir);
+		free(p->sp[i].prefix);
+		kp_strv_release(&p->sp[i].listed);
+	}
+	free(p->sp);
 	if (p->work)
 		kp_rm_rf(p->work);
 	free(p->work);
@@ -598,13 +672,15 @@ int vf_pack_verify(const struct vf_pack_opts *o, struct vf_pack_result *res)
 	}
 	p.isodir = kp_path_join(p.work, "iso");
 	struct kp_extract_opts xo = {
-	    .what = "pack ISO", .formats = KP_ARCHIVE_ISO9660, .limits = &iso_limits};
+	    .what = "pack ISO", .formats = KP_ARCHIVE_ISO9660, .limits = &kp_iso_limits};
 	int r = kp_archive_extract(o->iso, p.isodir, &xo);
 	if (r == 0)
-		r = read_metadata(&p);
+		r = find_packs(&p);
 	if (r == 0) {
-		read_packages(&p);
-		check_unlisted(&p);
+		for (size_t i = 0; i < p.nsp; i++) {
+			read_packages(&p, &p.sp[i]);
+			check_unlisted(&p, &p.sp[i]);
+		}
 		check_kinds(&p);
 		check_placement(&p);
 		check_flavours(&p);
@@ -623,8 +699,8 @@ void vf_pack_result_release(struct vf_pack_result *res)
 {
 	free(res->label);
 	free(res->originator);
-	free(res->version);
 	kp_strv_release(&res->packages);
+	kp_strv_release(&res->packs);
 	for (size_t i = 0; i < VF_PACK_NCHECKS; i++)
 		kp_strv_release(&res->checks[i].lines);
 	*res = (struct vf_pack_result){0};

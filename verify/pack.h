@@ -35,8 +35,9 @@ enum vf_pack_check_id {
 };
 
 struct vf_pack_result {
-	char *label, *originator, *version;
-	struct kp_strv packages; /* file names, in XS-PACKAGES order */
+	char *label, *originator; /* of a single pack; a combined ISO: its file name, "" */
+	struct kp_strv packs;	  /* "originator:name" of each pack, in install order */
+	struct kp_strv packages;  /* file names, in XS-PACKAGES order (combined: dir/name) */
 	struct vf_pack_check checks[VF_PACK_NCHECKS];
 };
 
