@@ -127,16 +127,38 @@ static int add_one(IsoImage *image, const struct pk_iso_file *f, time_t t)
 	return 0;
 }
 
+static int cmp_names(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* Two files of one path in the list are a mistake; only a base image's files are replaced. */
+static int check_unique(const struct pk_iso_file *files, size_t n)
+{
+	const char **names = kp_calloc(n ? n : 1, sizeof(*names));
+	for (size_t i = 0; i < n; i++)
+		names[i] = files[i].name;
+	qsort(names, n, sizeof(*names), cmp_names);
+	int r = 0;
+	for (size_t i = 1; i < n && r == 0; i++)
+		if (!strcmp(names[i - 1], names[i])) {
+			kp_err("ISO image: adding '%s': two files of that name", names[i]);
+			r = -KP_EFAILED;
+		}
+	free(names);
+	return r;
+}
+
 static int add_files(IsoImage *image, const struct pk_iso_file *files, size_t n, time_t t)
 {
+	int r = check_unique(files, n);
+	if (r < 0)
+		return r;
 	IsoDir *root = iso_image_get_root(image);
 	pin((IsoNode *)root, t, 0555);
-	for (size_t i = 0; i < n; i++) {
-		int r = add_one(image, &files[i], t);
-		if (r < 0)
-			return r;
-	}
-	return 0;
+	for (size_t i = 0; i < n && r == 0; i++)
+		r = add_one(image, &files[i], t);
+	return r;
 }
 
 /*
