@@ -9,14 +9,15 @@ cd "$(dirname "$0")/.."
 # build against (Debian's amd64 and cloud-amd64 headers), rpm to inspect
 # packages, kmod's modinfo/depmod, pci.ids, the compressors tests use, and
 # qemu plus a static busybox for verify's load check; libisofs for the pack's ISO,
-# and the ISO, archive and XML tools the pack tests read it back with.
+# the ISO, archive and XML tools the pack tests read it back with, and
+# isolinux for the bootable installer ISO the remaster test makes.
 packages=(
 	gcc make cmake pkg-config
 	libkmod-dev librpm-dev libelf-dev libxml2-dev libcmocka-dev libinih-dev
 	libarchive-dev libjson-c-dev libssl-dev libisofs-dev
 	linux-headers-amd64 linux-headers-cloud-amd64
 	rpm rpm2cpio cpio kmod pci.ids xz-utils bzip2 zstd gzip procps python3
-	xorriso genisoimage libarchive-tools libxml2-utils
+	xorriso genisoimage libarchive-tools libxml2-utils isolinux syslinux-common
 	qemu-system-x86 busybox-static
 	clang libclang-rt-14-dev
 )
