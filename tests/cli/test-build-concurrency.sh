@@ -36,22 +36,25 @@ PY
 snapshot "$OUT" >"$TMP/before"
 cp -r "$EXAMPLE" "$TMP/slow"
 sed -i 's/^release = 1/release = 3/' "$TMP/slow/kmodpack.ini"
-# Kbuild evaluates the Makefile when it starts: this keeps make busy for a while.
-echo 'dummy := $(shell sleep 30)' >>"$TMP/slow/src/Makefile"
+# Kbuild evaluates the Makefile when it starts: this keeps make busy for a
+# while. The duration is unique to this run, so that pgrep sees this run's
+# sleep and not another test's on a shared machine.
+SLEEP="sleep 30.$$"
+echo "dummy := \$(shell $SLEEP)" >>"$TMP/slow/src/Makefile"
 "$KMODPACK" build -q -t "$TMP/target.ini" -o "$OUT" "$TMP/slow" >/dev/null 2>"$TMP/err" &
 pid=$!
-for _ in $(seq 50); do
-	pgrep -f "sleep 30" >/dev/null && break
+for _ in $(seq 300); do
+	pgrep -f "$SLEEP" >/dev/null && break
 	sleep 0.1
 done
-pgrep -f "sleep 30" >/dev/null || fail "the slow build never started make"
+pgrep -f "$SLEEP" >/dev/null || fail "the slow build never started make"
 kill -INT $pid
 st=0
 wait $pid || st=$?
 assert_eq "$st" 130 "exit status after SIGINT"
 assert_contains "$TMP/err" "interrupted"
 sleep 0.2
-! pgrep -f "sleep 30" >/dev/null || fail "children of the interrupted build are still running"
+! pgrep -f "$SLEEP" >/dev/null || fail "children of the interrupted build are still running"
 snapshot "$OUT" >"$TMP/after"
 diff "$TMP/before" "$TMP/after" || fail "an interrupted build changed the output dir"
 [ -z "$(ls "$OUT/.kmodpack" | grep stage- || true)" ] || fail "staging dir left behind"
