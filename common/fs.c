@@ -200,3 +200,26 @@ int kp_list_dir(const char *path, struct kp_strv *names)
 	kp_strv_sort(names);
 	return 0;
 }
+
+static void list_tree(const char *top, const char *rel, struct kp_strv *out)
+{
+	_cleanup_free_ char *dir = *rel ? kp_path_join(top, rel) : kp_strdup(top);
+	_cleanup_strv_ struct kp_strv names = {0};
+	kp_list_dir(dir, &names);
+	for (size_t i = 0; i < names.n; i++) {
+		char *r = *rel ? kp_asprintf("%s/%s", rel, names.v[i]) : kp_strdup(names.v[i]);
+		_cleanup_free_ char *full = kp_path_join(top, r);
+		struct stat st;
+		if (lstat(full, &st) == 0 && S_ISDIR(st.st_mode)) {
+			list_tree(top, r, out);
+			free(r);
+		} else {
+			kp_strv_push_take(out, r);
+		}
+	}
+}
+
+void kp_list_tree(const char *dir, struct kp_strv *out)
+{
+	list_tree(dir, "", out);
+}

@@ -24,5 +24,11 @@ int kp_copy_file(const char *src, const char *dst, mode_t mode);
  */
 struct kp_strv;
 int kp_list_dir(const char *path, struct kp_strv *names);
+/*
+ * Every non-directory (files, symlinks, ...) below dir, as paths relative
+ * to dir, in sorted tree order; symlinks are not followed. Directories
+ * that cannot be read are left out.
+ */
+void kp_list_tree(const char *dir, struct kp_strv *out);
 
 #endif

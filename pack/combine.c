@@ -233,27 +233,14 @@ static int add_include(struct files *f, const char *path)
 		add_path(f, kp_strdup(base), path, st.st_mode & 0111 ? 0555 : 0444);
 		return 0;
 	}
-	_cleanup_strv_ struct kp_strv names = {0};
-	_cleanup_strv_ struct kp_strv todo = {0};
-	kp_strv_push(&todo, "");
-	while (todo.n) {
-		_cleanup_free_ char *rel = todo.v[--todo.n];
-		todo.v[todo.n] = NULL;
-		_cleanup_free_ char *dir = *rel ? kp_path_join(copy, rel) : kp_strdup(copy);
-		_cleanup_strv_ struct kp_strv list = {0};
-		kp_list_dir(dir, &list);
-		for (size_t i = 0; i < list.n; i++) {
-			_cleanup_free_ char *r =
-			    *rel ? kp_asprintf("%s/%s", rel, list.v[i]) : kp_strdup(list.v[i]);
-			_cleanup_free_ char *full = kp_path_join(copy, r);
-			if (lstat(full, &st) < 0)
-				continue;
-			if (S_ISDIR(st.st_mode))
-				kp_strv_push(&todo, r);
-			else if (S_ISREG(st.st_mode))
-				add_path(f, kp_asprintf("%s/%s", base, r), full,
-					 st.st_mode & 0111 ? 0555 : 0444);
-		}
+	/* Regular files only: a symlink would be followed out of the directory by libisofs. */
+	_cleanup_strv_ struct kp_strv all = {0};
+	kp_list_tree(copy, &all);
+	for (size_t i = 0; i < all.n; i++) {
+		_cleanup_free_ char *full = kp_path_join(copy, all.v[i]);
+		if (lstat(full, &st) == 0 && S_ISREG(st.st_mode))
+			add_path(f, kp_asprintf("%s/%s", base, all.v[i]), full,
+				 st.st_mode & 0111 ? 0555 : 0444);
 	}
 	return 0;
 }

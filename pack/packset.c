@@ -36,22 +36,16 @@ void pk_packset_free(struct pk_packset *s)
 	free(s);
 }
 
-static void list_files(const char *top, const char *rel, struct kp_strv *out)
+/* The pack's regular files, relative, sorted (what combine and remaster copy). */
+static void list_files(const char *top, struct kp_strv *out)
 {
-	_cleanup_free_ char *dir = *rel ? kp_path_join(top, rel) : kp_strdup(top);
-	_cleanup_strv_ struct kp_strv names = {0};
-	kp_list_dir(dir, &names);
-	for (size_t i = 0; i < names.n; i++) {
-		_cleanup_free_ char *r =
-		    *rel ? kp_asprintf("%s/%s", rel, names.v[i]) : kp_strdup(names.v[i]);
-		_cleanup_free_ char *full = kp_path_join(top, r);
+	_cleanup_strv_ struct kp_strv all = {0};
+	kp_list_tree(top, &all);
+	for (size_t i = 0; i < all.n; i++) {
+		_cleanup_free_ char *full = kp_path_join(top, all.v[i]);
 		struct stat st;
-		if (lstat(full, &st) < 0)
-			continue;
-		if (S_ISDIR(st.st_mode))
-			list_files(top, r, out);
-		else if (S_ISREG(st.st_mode))
-			kp_strv_push(out, r);
+		if (lstat(full, &st) == 0 && S_ISREG(st.st_mode))
+			kp_strv_push(out, all.v[i]);
 	}
 }
 
@@ -118,7 +112,7 @@ static int read_pack(struct pk_setpack *p)
 	}
 	struct stat st;
 	p->mtime = stat(rp, &st) == 0 ? (long long)st.st_mtime : 0;
-	list_files(p->dir, "", &p->files);
+	list_files(p->dir, &p->files);
 	return check_packages(p, pkgs);
 }
 

@@ -13,7 +13,6 @@
  * and its applets, so scripts find a shell, depmod and the usual tools, and
  * nothing runs on the host's own files.
  */
-#include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
 #include <sys/stat.h>
@@ -59,31 +58,6 @@ static void rpm_base(struct vf_run *v, struct vf_flavour *f, struct kp_strv *av)
 	/* Relative to --root: the scratch root has its own database. */
 	kp_strv_push(av, "--dbpath");
 	kp_strv_push(av, "/var/lib/rpm");
-}
-
-/* Every non-directory below dir, as paths relative to the root. */
-static void list_files(const char *root, const char *rel, struct kp_strv *out)
-{
-	_cleanup_free_ char *dir = *rel ? kp_path_join(root, rel) : kp_strdup(root);
-	DIR *d = opendir(dir);
-	if (!d)
-		return;
-	struct dirent *de;
-	while ((de = readdir(d))) {
-		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
-			continue;
-		_cleanup_free_ char *r =
-		    *rel ? kp_asprintf("%s/%s", rel, de->d_name) : kp_strdup(de->d_name);
-		_cleanup_free_ char *p = kp_path_join(root, r);
-		struct stat st;
-		if (lstat(p, &st) < 0)
-			continue;
-		if (S_ISDIR(st.st_mode))
-			list_files(root, r, out);
-		else
-			kp_strv_push(out, r);
-	}
-	closedir(d);
 }
 
 /* A shell and tools for scriptlets: busybox and its applets in /bin, /dev/null. */
@@ -251,7 +225,7 @@ int vf_install_check(struct vf_run *v, struct vf_flavour *f)
 	kp_strv_push(&av, "--initdb");
 	if ((r = step(v, f, "initdb", &av)) != 0)
 		goto out;
-	list_files(f->root, "", &before);
+	kp_list_tree(f->root, &before);
 
 	rpm_base(v, f, &av);
 	kp_strv_push(&av, "-i");
@@ -295,7 +269,7 @@ int vf_install_check(struct vf_run *v, struct vf_flavour *f)
 		kp_strv_push(&av, names.v[i]);
 	if ((r = step(v, f, "erase", &av)) != 0)
 		goto out;
-	list_files(f->root, "", &after);
+	kp_list_tree(f->root, &after);
 	for (size_t i = 0; i < after.n; i++)
 		if (!kp_strv_contains(&before, after.v[i]) && !leftover_ok(f, after.v[i]))
 			rp_check_fail(&f->install, "'rpm -e' left /%s behind", after.v[i]);

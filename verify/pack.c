@@ -477,26 +477,6 @@ static int fake_host(struct pv *p, const char *root)
 	return r < 0 ? r : kp_write_file(inv, b.s ? b.s : "", b.len, 0644);
 }
 
-/* Every file and symlink below root, relative. */
-static void list_root(const char *root, const char *rel, struct kp_strv *out)
-{
-	_cleanup_free_ char *dir = *rel ? kp_path_join(root, rel) : kp_strdup(root);
-	_cleanup_strv_ struct kp_strv names = {0};
-	kp_list_dir(dir, &names);
-	for (size_t i = 0; i < names.n; i++) {
-		_cleanup_free_ char *r =
-		    *rel ? kp_asprintf("%s/%s", rel, names.v[i]) : kp_strdup(names.v[i]);
-		_cleanup_free_ char *full = kp_path_join(root, r);
-		struct stat st;
-		if (lstat(full, &st) < 0)
-			continue;
-		if (S_ISDIR(st.st_mode))
-			list_root(root, r, out);
-		else
-			kp_strv_push(out, r);
-	}
-}
-
 static void rpm_root(struct kp_strv *av, const char *root)
 {
 	kp_strv_push(av, "rpm");
@@ -608,11 +588,11 @@ static int check_install(struct pv *p)
 		kp_err("cannot prepare the scratch root '%s': %s", root, strerror(-r));
 		return r;
 	}
-	list_root(root, "", &before);
+	kp_list_tree(root, &before);
 	if ((r = install_sh(p, root, "install", 0)) < 0 || (r = check_installed(p, root)) < 0 ||
 	    (r = install_sh(p, root, "install-again", 3)) < 0 || (r = erase(p, root)) < 0)
 		return r;
-	list_root(root, "", &after);
+	kp_list_tree(root, &after);
 	for (size_t i = 0; i < after.n; i++)
 		if (!kp_strv_contains(&before, after.v[i]) && !leftover_ok(after.v[i]))
 			fail(p, VF_PACK_INSTALL, "/%s is left behind after rpm -e", after.v[i]);
