@@ -190,6 +190,7 @@ assert_contains "$TMP/err" "--version: '1' must be numbers separated by dots"
 assert_contains "$TMP/err" "--vendor-code: 'xs' is reserved"
 assert_contains "$TMP/err" "--mem: 'lots' must be a whole number"
 cp -r "$EXAMPLE" "$TMP/drv"
+sed -i '/^\[pack\]/,$d' "$TMP/drv/kmodpack.ini" # the example's own [pack] is the last section
 printf '\n[pack]\nlabel = Bad Label\ntext = ok\nversion = 1.0\n' >>"$TMP/drv/kmodpack.ini"
 run 2 "$KMODPACK" pack -o "$TMP/pk" -m "$TMP/drv" "$TOOLS"
 assert_contains "$TMP/err" "$TMP/drv/kmodpack.ini:$(grep -n '^label = Bad' "$TMP/drv/kmodpack.ini" | cut -d: -f1): label: 'Bad Label'"
