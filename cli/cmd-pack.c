@@ -10,7 +10,7 @@
 static const char usage_text[] =
     "usage: kmodpack pack [-o OUTDIR] [-m MANIFEST] [--vendor-code CODE] [--vendor-name NAME]\n"
     "                     [--label LABEL] [--text TEXT] [--version X.Y] [--build B] [--mem MB]\n"
-    "                     [--homogeneous] [--product P] [--requires REQ]... [--no-reorder]\n"
+    "                     [--homogeneous] [--product P] [--requires REQ]... [--no-reorder] [--bundle]\n"
     "                     [--json] [-q] (BUILD_OUTDIR | RPM)...\n"
     "       kmodpack pack combine --output FILE.iso [--vol NAME] PACK.iso...\n"
     "       kmodpack pack remaster [--answerfile F] [--include P]... [--label L] IN.iso OUT.iso PACK.iso...\n"
@@ -38,6 +38,8 @@ static const char usage_text[] =
     "      --requires REQ   a pack this one needs, as 'originator=xs name=main test=ge\n"
     "                       version=6.5.0 [build=B] [product=P]'; repeat for more\n"
     "      --no-reorder     install in the order given, not by the packages' requires\n"
+    "      --bundle         also write <label>.zip: the ISO, both md5 files and the builds'\n"
+    "                       SRPMs (the GPL sources) under sources/ (guide 5.6)\n"
     "      --json           print the pack report (JSON) on stdout\n"
     "  -q, --quiet          no progress, only errors and the result\n"
     "\n"
@@ -69,6 +71,11 @@ static json_object *report(const struct pk_pack_result *res)
 	json_object_object_add(md5, "md5", jstr(res->metadata_md5_hex));
 	json_object_object_add(root, "metadata_md5", md5);
 	json_object_object_add(root, "iso_md5", jstr(res->iso_md5));
+	json_object_object_add(root, "bundle", jstr(res->bundle));
+	json_object *src = json_object_new_array();
+	for (size_t i = 0; i < res->sources.n; i++)
+		json_object_array_add(src, jstr(res->sources.v[i]));
+	json_object_object_add(root, "sources", src);
 
 	json_object *repo = json_object_new_object();
 	json_object_object_add(repo, "originator", jstr(m->vendor_code));
@@ -141,7 +148,7 @@ static void add_opt(struct kp_kv **opts, size_t *n, const char *key, const char 
 
 int cmd_pack(int argc, char **argv)
 {
-	enum { O_JSON = 256, O_NOREORDER, O_REORDER, O_HOMOGENEOUS, O_META };
+	enum { O_JSON = 256, O_NOREORDER, O_REORDER, O_HOMOGENEOUS, O_META, O_BUNDLE };
 	static const struct option opts[] = {{"output", required_argument, NULL, 'o'},
 					     {"manifest", required_argument, NULL, 'm'},
 					     {"vendor-code", required_argument, NULL, O_META},
@@ -155,6 +162,7 @@ int cmd_pack(int argc, char **argv)
 					     {"requires", required_argument, NULL, O_META},
 					     {"homogeneous", no_argument, NULL, O_HOMOGENEOUS},
 					     {"no-reorder", no_argument, NULL, O_NOREORDER},
+					     {"bundle", no_argument, NULL, O_BUNDLE},
 					     {"reorder", no_argument, NULL, O_REORDER},
 					     {"json", no_argument, NULL, O_JSON},
 					     {"quiet", no_argument, NULL, 'q'},
@@ -184,6 +192,9 @@ int cmd_pack(int argc, char **argv)
 			break;
 		case O_HOMOGENEOUS:
 			add_opt(&meta, &nmeta, "homogeneous", "true");
+			break;
+		case O_BUNDLE:
+			o.bundle = true;
 			break;
 		case O_NOREORDER:
 			o.no_reorder = true;
@@ -245,6 +256,8 @@ int cmd_pack(int argc, char **argv)
 		}
 		printf("%s/%s\n%s/%s\n%s/%s\n", res.outdir, res.iso, res.outdir, res.metadata_md5,
 		       res.outdir, res.iso_md5);
+		if (res.bundle)
+			printf("%s/%s\n", res.outdir, res.bundle);
 	}
 	pk_pack_result_release(&res);
 	return 0;

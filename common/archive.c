@@ -518,3 +518,60 @@ out:
 	kp_strv_release(&files);
 	return r;
 }
+
+static int zip_member(struct archive *a, const struct kp_zip_member *m, long long mtime,
+		      const char *zip)
+{
+	int fd = open(m->path, O_RDONLY | O_CLOEXEC);
+	struct stat st;
+	if (fd < 0 || fstat(fd, &st) < 0) {
+		int r = -errno;
+		kp_err("cannot add '%s' to '%s': %s", m->path, zip, strerror(-r));
+		if (fd >= 0)
+			close(fd);
+		return r;
+	}
+	struct archive_entry *e = archive_entry_new();
+	archive_entry_set_pathname(e, m->name);
+	archive_entry_set_filetype(e, AE_IFREG);
+	archive_entry_set_perm(e, 0644);
+	archive_entry_set_size(e, st.st_size);
+	archive_entry_set_uid(e, 0);
+	archive_entry_set_gid(e, 0);
+	archive_entry_set_mtime(e, mtime, 0);
+	int r = archive_write_header(a, e) == ARCHIVE_OK ? 0 : -KP_EFAILED;
+	char buf[65536];
+	ssize_t n = 0;
+	while (r == 0 && (n = read(fd, buf, sizeof(buf))) > 0)
+		if (archive_write_data(a, buf, (size_t)n) != n)
+			r = -KP_EFAILED;
+	if (r == 0 && n < 0)
+		r = -errno;
+	if (r == -KP_EFAILED)
+		kp_err("cannot add '%s' to '%s': %s", m->path, zip, archive_error_string(a));
+	else if (r < 0)
+		kp_err("cannot read '%s': %s", m->path, strerror(-r));
+	archive_entry_free(e);
+	close(fd);
+	return r;
+}
+
+int kp_archive_zip(const char *path, const struct kp_zip_member *m, size_t n, long long mtime)
+{
+	struct archive *a = archive_write_new();
+	int r = 0;
+	if (archive_write_set_format_zip(a) != ARCHIVE_OK ||
+	    archive_write_set_format_option(a, "zip", "compression", "store") != ARCHIVE_OK ||
+	    archive_write_open_filename(a, path) != ARCHIVE_OK) {
+		kp_err("cannot create '%s': %s", path, archive_error_string(a));
+		r = -KP_EFAILED;
+	}
+	for (size_t i = 0; i < n && r == 0; i++)
+		r = zip_member(a, &m[i], mtime, path);
+	if (archive_write_close(a) != ARCHIVE_OK && r == 0) {
+		kp_err("cannot write '%s': %s", path, archive_error_string(a));
+		r = -KP_EFAILED;
+	}
+	archive_write_free(a);
+	return r;
+}

@@ -91,4 +91,18 @@ int kp_archive_decompress(const char *path, const void *data, size_t len, size_t
 int kp_archive_create(const char *dir, const char *prefix, long long mtime, const char *path,
 		      bool (*skip)(const char *path, void *data), void *data);
 
+/* One member of a zip: its name in the archive and the file it is read from. */
+struct kp_zip_member {
+	const char *name;
+	const char *path;
+};
+
+/*
+ * Write a zip at path holding the members in the given order, stored
+ * without compression (they are ISOs and RPMs, compressed already), every
+ * entry owned by root, mode 0644, timestamped mtime: the same files give
+ * the same bytes. Returns 0 or -KP_EFAILED/-errno (logged).
+ */
+int kp_archive_zip(const char *path, const struct kp_zip_member *m, size_t n, long long mtime);
+
 #endif

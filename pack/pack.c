@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "common/archive.h"
 #include "common/digest.h"
 #include "common/fs.h"
 #include "common/log.h"
@@ -19,6 +20,8 @@
 /* The inputs as RPM files: a build output dir stands for the RPMs its report lists. */
 struct inputs {
 	struct kp_strv rpms;
+	struct kp_strv srpms; /* the builds' SRPMs: the sources a --bundle ships */
+	struct kp_strv built; /* the RPMs that came from builds (their sources are known) */
 	char *manifest;	 /* the first build's kmodpack.ini, while it exists */
 	long long epoch; /* the newest build's source_date_epoch, -1 without builds */
 };
@@ -43,8 +46,11 @@ static int add_build(const char *dir, struct inputs *in)
 	/* The module and data RPMs; the SRPM is the GPL source that ships beside the pack. */
 	for (size_t i = 0; i < b->nartifacts; i++)
 		if (b->artifacts[i].kind == RP_ARTIFACT_RPM ||
-		    b->artifacts[i].kind == RP_ARTIFACT_DATA_RPM)
+		    b->artifacts[i].kind == RP_ARTIFACT_DATA_RPM) {
 			kp_strv_push_take(&in->rpms, kp_path_join(dir, b->artifacts[i].path));
+			kp_strv_push(&in->built, in->rpms.v[in->rpms.n - 1]);
+		} else if (b->artifacts[i].kind == RP_ARTIFACT_SRPM)
+			kp_strv_push_take(&in->srpms, kp_path_join(dir, b->artifacts[i].path));
 	if (in->rpms.n == before) {
 		kp_err("'%s' lists no RPMs: build the driver again", path);
 		return -KP_EINPUT;
@@ -75,6 +81,8 @@ static int expand_inputs(const struct pk_pack_opts *o, struct inputs *in)
 static void inputs_release(struct inputs *in)
 {
 	kp_strv_release(&in->rpms);
+	kp_strv_release(&in->srpms);
+	kp_strv_release(&in->built);
 	free(in->manifest);
 }
 
@@ -215,6 +223,31 @@ static int stage(const char *dir, struct pk_pack_result *res, const char *repo, 
 	return kp_check_interrupted();
 }
 
+/* <label>.zip: what a vendor releases (guide 5.6), from the staged files and the SRPMs. */
+static int stage_bundle(const char *dir, const struct pk_pack_result *res)
+{
+	size_t n = 3 + res->sources.n;
+	struct kp_zip_member *m = kp_calloc(n, sizeof(*m));
+	_cleanup_strv_ struct kp_strv owned = {0};
+	const char *staged[] = {res->iso, res->metadata_md5, res->iso_md5};
+	for (size_t i = 0; i < 3; i++) {
+		kp_strv_push_take(&owned, kp_path_join(dir, staged[i]));
+		m[i] = (struct kp_zip_member){.name = staged[i], .path = owned.v[owned.n - 1]};
+	}
+	for (size_t i = 0; i < res->sources.n; i++) {
+		const char *base = strrchr(res->sources.v[i], '/');
+		kp_strv_pushf(&owned, "sources/%s", base ? base + 1 : res->sources.v[i]);
+		m[3 + i] = (struct kp_zip_member){.name = owned.v[owned.n - 1],
+						  .path = res->sources.v[i]};
+	}
+	_cleanup_free_ char *path = kp_path_join(dir, res->bundle);
+	kp_info("writing %s (the pack and %zu source package%s)", res->bundle, res->sources.n,
+		res->sources.n == 1 ? "" : "s");
+	int r = kp_archive_zip(path, m, n, res->epoch);
+	free(m);
+	return r < 0 ? r : kp_check_interrupted();
+}
+
 /* Stage the outputs, then publish them together; on failure the output dir is as it was. */
 static int write_outputs(const struct pk_pack_opts *o, struct pk_pack_result *res, const char *repo,
 			 const char *pkgs, const char *install)
@@ -225,11 +258,38 @@ static int write_outputs(const struct pk_pack_opts *o, struct pk_pack_result *re
 		return r;
 	res->outdir = kp_strdup(od.dir);
 	if ((r = kp_outdir_stage(&od)) == 0 &&
-	    (r = stage(od.stage, res, repo, pkgs, install)) == 0) {
-		const char *top[] = {res->iso, res->metadata_md5, res->iso_md5, NULL};
+	    (r = stage(od.stage, res, repo, pkgs, install)) == 0 &&
+	    (!res->bundle || (r = stage_bundle(od.stage, res)) == 0)) {
+		const char *top[] = {res->iso, res->metadata_md5, res->iso_md5, res->bundle, NULL};
 		r = kp_outdir_publish(&od, top);
 	}
 	kp_outdir_close(&od);
+	return r;
+}
+
+/*
+ * The sources a bundle ships: the SRPM of every build given. A driver RPM
+ * given as a file has no known source: the GPL wants one, so that is refused.
+ */
+static int bundle_sources(const struct inputs *in, struct pk_rpm *const *rpms, size_t n,
+			  struct kp_strv *out)
+{
+	int r = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (!rpms[i] || !kp_endswith(rpms[i]->group ? rpms[i]->group : "", "/Kernel"))
+			continue;
+		/* rpms[i] was read from in->rpms.v[i]. */
+		if (!kp_strv_contains(&in->built, in->rpms.v[i])) {
+			kp_err("--bundle: no source for the driver RPM '%s': give the 'kmodpack "
+			       "build' output dir it came from (its SRPM is the GPL source, guide 5.6)",
+			       rpms[i]->path);
+			r = -KP_EINPUT;
+		}
+	}
+	if (r == 0)
+		for (size_t i = 0; i < in->srpms.n; i++)
+			if (!kp_strv_contains(out, in->srpms.v[i]))
+				kp_strv_push(out, in->srpms.v[i]);
 	return r;
 }
 
@@ -251,6 +311,8 @@ int pk_pack(const struct pk_pack_opts *o, struct pk_pack_result *res)
 		r = rr; /* an interrupt or a system error wins over bad input */
 	size_t n = in.rpms.n;
 	long long build_epoch = in.epoch;
+	if (o->bundle && r == 0)
+		r = bundle_sources(&in, rpms, n, &res->sources);
 	inputs_release(&in);
 
 	/* Every package's kind, also when another was refused: all problems at once. */
@@ -298,6 +360,7 @@ int pk_pack(const struct pk_pack_opts *o, struct pk_pack_result *res)
 	res->iso = kp_asprintf("%s.iso", res->meta.label);
 	res->metadata_md5 = kp_asprintf("%s.metadata.md5", res->meta.label);
 	res->iso_md5 = kp_asprintf("%s.iso.md5", res->meta.label);
+	res->bundle = o->bundle ? kp_asprintf("%s.zip", res->meta.label) : NULL;
 	_cleanup_free_ char *repo = pk_xs_repository(&res->meta);
 	_cleanup_free_ char *pkgs = pk_xs_packages(res->entries, n);
 	_cleanup_free_ char *install = NULL;
@@ -322,5 +385,7 @@ void pk_pack_result_release(struct pk_pack_result *res)
 	free(res->iso);
 	free(res->metadata_md5);
 	free(res->iso_md5);
+	free(res->bundle);
+	kp_strv_release(&res->sources);
 	*res = (struct pk_pack_result){0};
 }

@@ -28,6 +28,11 @@ struct pk_pack_opts {
 	const struct kp_kv *options; /* metadata from the command line: key = option name */
 	size_t noptions;
 	bool no_reorder;
+	/*
+	 * Also write <label>.zip (guide 5.6): the ISO, both md5 files and the
+	 * SRPMs of the builds given (the GPL sources), under sources/.
+	 */
+	bool bundle;
 };
 
 struct pk_eula {
@@ -44,6 +49,8 @@ struct pk_pack_result {
 	struct kp_strv warnings;
 	char *outdir;			    /* absolute */
 	char *iso, *metadata_md5, *iso_md5; /* the published files' names in outdir */
+	char *bundle;			    /* <label>.zip with --bundle, else NULL */
+	struct kp_strv sources;		    /* the SRPMs in the bundle (paths as read) */
 	char iso_md5_hex[33], iso_sha256[65], metadata_md5_hex[33];
 	unsigned long long iso_size;
 	long long epoch; /* the ISO's timestamps */
