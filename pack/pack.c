@@ -22,8 +22,8 @@ struct inputs {
 	struct kp_strv rpms;
 	struct kp_strv srpms; /* the builds' SRPMs: the sources a --bundle ships */
 	struct kp_strv built; /* the RPMs that came from builds (their sources are known) */
-	char *manifest;	 /* the first build's kmodpack.ini, while it exists */
-	long long epoch; /* the newest build's source_date_epoch, -1 without builds */
+	char *manifest;	      /* the first build's kmodpack.ini, while it exists */
+	long long epoch;      /* the newest build's source_date_epoch, -1 without builds */
 };
 
 static int add_build(const char *dir, struct inputs *in)
@@ -237,8 +237,8 @@ static int stage_bundle(const char *dir, const struct pk_pack_result *res)
 	for (size_t i = 0; i < res->sources.n; i++) {
 		const char *base = strrchr(res->sources.v[i], '/');
 		kp_strv_pushf(&owned, "sources/%s", base ? base + 1 : res->sources.v[i]);
-		m[3 + i] = (struct kp_zip_member){.name = owned.v[owned.n - 1],
-						  .path = res->sources.v[i]};
+		m[3 + i] =
+		    (struct kp_zip_member){.name = owned.v[owned.n - 1], .path = res->sources.v[i]};
 	}
 	_cleanup_free_ char *path = kp_path_join(dir, res->bundle);
 	kp_info("writing %s (the pack and %zu source package%s)", res->bundle, res->sources.n,
@@ -281,7 +281,8 @@ static int bundle_sources(const struct inputs *in, struct pk_rpm *const *rpms, s
 		/* rpms[i] was read from in->rpms.v[i]. */
 		if (!kp_strv_contains(&in->built, in->rpms.v[i])) {
 			kp_err("--bundle: no source for the driver RPM '%s': give the 'kmodpack "
-			       "build' output dir it came from (its SRPM is the GPL source, guide 5.6)",
+			       "build' output dir it came from (its SRPM is the GPL source, guide "
+			       "5.6)",
 			       rpms[i]->path);
 			r = -KP_EINPUT;
 		}
