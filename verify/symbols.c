@@ -104,6 +104,95 @@ static bool gpl_compatible(const char *l)
 	return false;
 }
 
+/*
+ * module_layout and friends: in __versions without being undefined. When
+ * they differ the module was built for another kernel. Returns whether it
+ * was.
+ */
+static bool check_layout(struct vf_flavour *f, struct vf_module *m, const struct mi_ko_syms *s,
+			 const struct symvers *sv)
+{
+	size_t before = m->symbols.errors.n;
+	for (size_t k = 0; k < s->nversions; k++) {
+		const struct mi_symver *want = &s->versions[k];
+		if (kp_strv_contains(&s->needs, want->name))
+			continue;
+		const struct export *e = symvers_find(sv, want->name);
+		if (e && e->crc != want->crc)
+			rp_check_fail(&m->symbols,
+				      "disagrees about version of symbol %s: 0x%08x in the "
+				      "module, 0x%08x in %s (built for another kernel?)",
+				      want->name, want->crc, e->crc, f->release);
+	}
+	return m->symbols.errors.n > before;
+}
+
+/* What the kernel's export of sym requires of module m: CRC, license, namespace. */
+static void check_export(struct vf_flavour *f, struct vf_module *m, const char *sym,
+			 const struct mi_symver *want, const struct export *e, bool kernel_crcs,
+			 bool other_kernel, size_t *other_crcs)
+{
+	if (kernel_crcs && want && want->crc != e->crc && other_kernel)
+		(*other_crcs)++;
+	else if (kernel_crcs && want && want->crc != e->crc)
+		rp_check_fail(&m->symbols,
+			      "disagrees about version of symbol %s: 0x%08x in the "
+			      "module, 0x%08x in %s",
+			      sym, want->crc, e->crc, f->release);
+	if (e->gpl_only && !gpl_compatible(m->license))
+		rp_check_fail(&m->symbols,
+			      "symbol %s is GPL-only (%s) and the module's license "
+			      "is '%s'",
+			      sym, e->owner, m->license ? m->license : "(none)");
+	if (*e->ns && !kp_strv_contains(&m->import_ns, e->ns))
+		rp_check_fail(&m->symbols,
+			      "symbol %s is in namespace %s, which the module does "
+			      "not import (MODULE_IMPORT_NS)",
+			      sym, e->ns);
+}
+
+/* Every symbol module i needs, from the build's other modules or the kernel. */
+static void check_module(struct vf_flavour *f, size_t i, const struct mi_ko_syms *syms,
+			 const struct symvers *sv, bool kernel_crcs)
+{
+	struct vf_module *m = &f->mods[i];
+	const struct mi_ko_syms *s = &syms[i];
+	/* When the layout differs, every other CRC differing says nothing more: count those. */
+	bool other_kernel = kernel_crcs && check_layout(f, m, s, sv);
+	size_t other_crcs = 0;
+	for (size_t k = 0; k < s->needs.n; k++) {
+		const char *sym = s->needs.v[k];
+		const struct mi_symver *want = find_ver(s->versions, s->nversions, sym);
+		/* The build's own modules first: the loader sees them once loaded. */
+		const struct mi_symver *own = NULL;
+		const char *owner = NULL;
+		for (size_t j = 0; j < f->nmods && !own; j++)
+			if (j != i && (own = find_ver(syms[j].exports, syms[j].nexports, sym)))
+				owner = f->mods[j].name;
+		if (own) {
+			if (want && own->has_crc && want->crc != own->crc)
+				rp_check_fail(&m->symbols,
+					      "symbol %s: CRC 0x%08x recorded, module %s "
+					      "exports 0x%08x",
+					      sym, want->crc, owner, own->crc);
+			continue;
+		}
+		const struct export *e = symvers_find(sv, sym);
+		if (!e)
+			rp_check_fail(&m->symbols,
+				      "Unknown symbol %s: neither the %s kernel nor a module of "
+				      "this build exports it",
+				      sym, f->release);
+		else
+			check_export(f, m, sym, want, e, kernel_crcs, other_kernel, &other_crcs);
+	}
+	if (other_crcs)
+		rp_check_fail(&m->symbols, "and %zu more symbols with CRCs of another kernel",
+			      other_crcs);
+	if (m->symbols.status == RP_NOTRUN)
+		m->symbols.status = RP_PASS;
+}
+
 int vf_symbol_check(struct vf_run *v, struct vf_flavour *f)
 {
 	struct symvers sv = {0};
@@ -126,83 +215,12 @@ int vf_symbol_check(struct vf_run *v, struct vf_flavour *f)
 		read[i] = kp_is_file(file) && mi_ko_read_syms(file, &syms[i]) == 0;
 	}
 	for (size_t i = 0; i < f->nmods; i++) {
-		struct vf_module *m = &f->mods[i];
-		const struct mi_ko_syms *s = &syms[i];
-		if (!read[i]) {
-			rp_check_fail(&m->symbols, "%s is not installed or not a readable module",
-				      m->path);
-			continue;
-		}
-		/*
-		 * module_layout and friends: in __versions without being undefined.
-		 * When they differ the module was built for another kernel, and
-		 * every other CRC differing says nothing more: count those.
-		 */
-		size_t before = m->symbols.errors.n;
-		for (size_t k = 0; kernel_crcs && k < s->nversions; k++) {
-			const struct mi_symver *want = &s->versions[k];
-			if (kp_strv_contains(&s->needs, want->name))
-				continue;
-			const struct export *e = symvers_find(&sv, want->name);
-			if (e && e->crc != want->crc)
-				rp_check_fail(&m->symbols,
-					      "disagrees about version of symbol %s: 0x%08x in the "
-					      "module, 0x%08x in %s (built for another kernel?)",
-					      want->name, want->crc, e->crc, f->release);
-		}
-		bool other_kernel = m->symbols.errors.n > before;
-		size_t other_crcs = 0;
-		for (size_t k = 0; k < s->needs.n; k++) {
-			const char *sym = s->needs.v[k];
-			const struct mi_symver *want = find_ver(s->versions, s->nversions, sym);
-			/* The build's own modules first: the loader sees them once loaded. */
-			const struct mi_symver *own = NULL;
-			const char *owner = NULL;
-			for (size_t j = 0; j < f->nmods && !own; j++)
-				if (j != i &&
-				    (own = find_ver(syms[j].exports, syms[j].nexports, sym)))
-					owner = f->mods[j].name;
-			if (own) {
-				if (want && own->has_crc && want->crc != own->crc)
-					rp_check_fail(&m->symbols,
-						      "symbol %s: CRC 0x%08x recorded, module %s "
-						      "exports 0x%08x",
-						      sym, want->crc, owner, own->crc);
-				continue;
-			}
-			const struct export *e = symvers_find(&sv, sym);
-			if (!e) {
-				rp_check_fail(
-				    &m->symbols,
-				    "Unknown symbol %s: neither the %s kernel nor a module of "
-				    "this build exports it",
-				    sym, f->release);
-				continue;
-			}
-			if (kernel_crcs && want && want->crc != e->crc && other_kernel)
-				other_crcs++;
-			else if (kernel_crcs && want && want->crc != e->crc)
-				rp_check_fail(&m->symbols,
-					      "disagrees about version of symbol %s: 0x%08x in the "
-					      "module, 0x%08x in %s",
-					      sym, want->crc, e->crc, f->release);
-			if (e->gpl_only && !gpl_compatible(m->license))
-				rp_check_fail(&m->symbols,
-					      "symbol %s is GPL-only (%s) and the module's license "
-					      "is '%s'",
-					      sym, e->owner, m->license ? m->license : "(none)");
-			if (*e->ns && !kp_strv_contains(&m->import_ns, e->ns))
-				rp_check_fail(&m->symbols,
-					      "symbol %s is in namespace %s, which the module does "
-					      "not import (MODULE_IMPORT_NS)",
-					      sym, e->ns);
-		}
-		if (other_crcs)
-			rp_check_fail(&m->symbols,
-				      "and %zu more symbols with CRCs of another kernel",
-				      other_crcs);
-		if (m->symbols.status == RP_NOTRUN)
-			m->symbols.status = RP_PASS;
+		if (read[i])
+			check_module(f, i, syms, &sv, kernel_crcs);
+		else
+			rp_check_fail(&f->mods[i].symbols,
+				      "%s is not installed or not a readable module",
+				      f->mods[i].path);
 	}
 	f->symbols.status = RP_PASS;
 	for (size_t i = 0; i < f->nmods; i++) {
