@@ -54,13 +54,10 @@ int bld_build(const struct bld_build_opts *o, struct bld_build_result *res);
 void bld_build_result_release(struct bld_build_result *res);
 
 /*
- * Whether a path below the driver's sources stays out of builds, the SRPM
- * tarball and the cache key: VCS data, kmodpack's state, objects of an
- * in-tree build, and the output dir when it sits inside the sources.
+ * The spec `kmodpack build` would render for driver_dir and target_file
+ * (NULL: the host target), with the manifest's module names standing in
+ * for the modules a build finds. *spec is owned by the caller.
  */
-bool bld_source_skip(const char *path, const char *outdir);
-
-/* SOURCE_DATE_EPOCH from the environment: 0 and *epoch=-1 when unset, -KP_EINPUT when malformed. */
-int bld_env_source_date_epoch(long long *epoch);
+int bld_spec_render(const char *driver_dir, const char *target_file, char **spec);
 
 #endif

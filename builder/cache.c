@@ -6,7 +6,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "builder/build.h"
+#include "builder/internal.h"
 #include "common/digest.h"
 #include "common/fs.h"
 #include "common/log.h"

@@ -1,0 +1,127 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Shared by the builder/ files; not for other modules. One file per step
+ * of docs/building.md, called in order by run_build() in build.c:
+ *
+ *   1   inputs.c    manifest, target, SOURCE_DATE_EPOCH, [data]
+ *   2-4 build.c     take the output dir (common/outdir.c), the no-op
+ *                   check (cache.c), the staging dir
+ *   5   sources.c   the tree to build from
+ *   6   compile.c   a build copy and one make per flavour, at once
+ *   7   modules.c   check, stage and describe each flavour's modules
+ *       verify.c    with --verify, verify/ on the staged build
+ *   8   data.c      firmware cross-check and the [data] files
+ *   9   package.c   tarballs, spec, RPMs, artifacts
+ *   10  publish.c   the report and the all-or-nothing publish
+ *
+ * progress.c tells the CLI's callback where each flavour is.
+ */
+#ifndef BLD_INTERNAL_H
+#define BLD_INTERNAL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "builder/build.h"
+#include "common/outdir.h"
+#include "specgen/spec.h"
+
+struct kp_job;
+struct rp_build;
+struct fw_data;
+
+/* What step 1 reads; `kmodpack spec` reads the same (bld_spec_render). */
+struct bld_inputs {
+	struct spec_manifest *m;
+	struct kb_target *t;
+	long long sde;	      /* SOURCE_DATE_EPOCH, the manifest's, or now */
+	bool sde_is_now;      /* none was given: the RPMs will not be reproducible */
+	struct fw_data *data; /* the [data] section resolved, or NULL */
+};
+
+/* SOURCE_DATE_EPOCH from the environment: 0 and *epoch=-1 when unset, -KP_EINPUT when malformed. */
+int bld_env_source_date_epoch(long long *epoch);
+/*
+ * Step 1. warn_undated: warn when the date falls back to now (a build
+ * does; `kmodpack spec`, which makes no RPM, does not). Returns 0 or the
+ * first error (logged); release in either case.
+ */
+int bld_inputs_load(const char *driver_dir, const char *target_file, bool warn_undated,
+		    struct bld_inputs *in);
+void bld_inputs_release(struct bld_inputs *in);
+
+/* The spec input of step 9, assembled as `kmodpack spec` assembles it. */
+struct bld_spec {
+	struct spec_input in; /* borrows from the inputs, the flavours and the fields below */
+	char *source0, *source1, *data_files;
+};
+int bld_spec_init(struct bld_spec *s, const struct bld_inputs *in, const struct spec_flavour *sf);
+void bld_spec_release(struct bld_spec *s);
+
+/* Everything one run owns; released in one place (build.c). */
+struct bld_run {
+	const struct bld_build_opts *o;
+	struct bld_inputs in;
+	/* borrowed from in, for brevity in every step */
+	const struct spec_manifest *m;
+	const struct kb_target *t;
+	const struct fw_data *data;
+	long long sde;
+
+	struct kp_outdir od;
+	char *key;	  /* the cache key of this run's inputs */
+	char *srctop;	  /* prepared source tree (the Kbuild dir is srctop/subdir) */
+	char **builddirs; /* per flavour: the M= dir's top (a copy of srctop) */
+	char **logs;	  /* per flavour: outdir/logs/<flavour>.log */
+	struct kp_job *jobs;
+	struct bld_flavour_status *st;
+	struct spec_flavour *sf; /* per flavour: the modules the spec packages */
+	struct rp_build *report; /* what this run produced, filled step by step */
+	bool up_to_date;	 /* the cache matched: nothing was built */
+};
+
+/* progress.c */
+void bld_progress_report(struct bld_run *rn);
+void bld_progress_set(struct bld_run *rn, enum bld_stage s);
+void bld_progress_jobs(void *data, const struct kp_job *jobs, size_t n);
+
+/* sources.c: step 5, and the copy step 6 builds in. */
+/*
+ * Whether a path below the driver's sources stays out of builds, the SRPM
+ * tarball and the cache key (cache.c): VCS data, kmodpack's state, objects
+ * of an in-tree build, and the output dir when it sits inside the sources.
+ */
+bool bld_source_skip(const char *path, const char *outdir);
+int bld_sources_prepare(struct bld_run *rn);
+/*
+ * Bring dst up to date with src, copying only files whose content changed,
+ * so Kbuild's own timestamps make the next build incremental. Files only
+ * in dst (objects) stay. skip_abs: a path to leave out (the output dir when
+ * it sits inside the sources).
+ */
+int bld_sources_sync(const char *src, const char *dst, const char *skip_abs);
+
+/* compile.c: step 6. */
+int bld_compile(struct bld_run *rn);
+/*
+ * Keep a failed flavour's log as logs/<flavour>.failed.log beside the
+ * published build; returns the path to show the user.
+ */
+const char *bld_keep_log(struct bld_run *rn, size_t i);
+
+/* modules.c: step 7, for flavour i. */
+int bld_modules_stage(struct bld_run *rn, size_t i);
+
+/* verify.c: build --verify on dir (the stage, or the outdir when up to date). */
+int bld_verify(struct bld_run *rn, const char *dir);
+
+/* data.c: step 8. */
+int bld_data_stage(struct bld_run *rn);
+
+/* package.c: step 9. */
+int bld_package(struct bld_run *rn);
+
+/* publish.c: step 10. */
+int bld_publish(struct bld_run *rn);
+
+#endif

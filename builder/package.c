@@ -1,0 +1,162 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* Step 9, package: the source tarballs, the spec, librpm, and the artifacts in the report. */
+#include "builder/internal.h"
+
+#include <sys/stat.h>
+
+#include "common/archive.h"
+#include "common/digest.h"
+#include "common/fs.h"
+#include "common/log.h"
+#include "common/signals.h"
+#include "firmware/data.h"
+#include "kbuild/target.h"
+#include "report/report.h"
+#include "specgen/manifest.h"
+#include "specgen/rpm.h"
+#include "specgen/spec.h"
+
+/* The staging dir's packaging dirs; the files rpm reads and writes. */
+struct pkg_dirs {
+	char *sources, *specs, *work, *buildroot, *rpms, *srpms;
+	char *specfile, *pspecfile;
+};
+
+static void pkg_dirs_release(struct pkg_dirs *d)
+{
+	free(d->sources);
+	free(d->specs);
+	free(d->work);
+	free(d->buildroot);
+	free(d->rpms);
+	free(d->srpms);
+	free(d->specfile);
+	free(d->pspecfile);
+}
+
+static bool skip_source(const char *path, void *outdir)
+{
+	return bld_source_skip(path, outdir);
+}
+
+/* Source0 as the guide names it (<name>-<version>/), and the data files as Source1. */
+static int make_tarballs(struct bld_run *rn, const struct bld_spec *s, const struct pkg_dirs *d)
+{
+	_cleanup_free_ char *setup = spec_setup_dir(rn->m);
+	_cleanup_free_ char *tarball = kp_path_join(d->sources, s->source0);
+	int r = kp_archive_create(rn->srctop, setup, rn->sde, tarball, skip_source, rn->od.dir);
+	if (r < 0 || !rn->data)
+		return r;
+	_cleanup_free_ char *tree = kp_path_join(rn->od.stage, "datatree");
+	_cleanup_free_ char *tb = kp_path_join(d->sources, s->source1);
+	return kp_archive_create(tree, ".", rn->sde, tb, NULL, NULL);
+}
+
+/* The SRPM's spec, and the same without build scripts for the binary packages (rpm.h says why). */
+static int write_specs(struct bld_run *rn, struct bld_spec *s, const struct pkg_dirs *d)
+{
+	_cleanup_free_ char *spec = NULL, *pspec = NULL;
+	int r = spec_generate(&s->in, &spec);
+	if (r < 0) {
+		kp_err("%s: fix the field named above", rn->m->path);
+		return r;
+	}
+	if ((r = kp_write_file(d->specfile, spec, strlen(spec), 0644)) < 0) {
+		kp_err("cannot write '%s': %s", d->specfile, strerror(-r));
+		return r;
+	}
+	s->in.build_scripts = false;
+	r = spec_generate(&s->in, &pspec);
+	s->in.build_scripts = true;
+	if (r == 0 && (r = kp_write_file(d->pspecfile, pspec, strlen(pspec), 0644)) < 0)
+		kp_err("cannot write '%s': %s", d->pspecfile, strerror(-r));
+	return r;
+}
+
+/* An artifact staged by rpm, at the path the builder named it: record its size and sha256. */
+static int add_artifact(struct bld_run *rn, char *rel, enum rp_artifact_kind kind,
+			const char *flavour)
+{
+	struct rp_artifact *a = rp_build_add_artifact(rn->report);
+	a->kind = kind;
+	a->path = rel;
+	a->flavour = flavour ? kp_strdup(flavour) : NULL;
+	_cleanup_free_ char *path = kp_path_join(rn->od.stage, rel);
+	struct stat st;
+	if (stat(path, &st) < 0) {
+		kp_err("rpm did not produce '%s'", rel);
+		return -KP_EFAILED;
+	}
+	a->size = st.st_size;
+	return kp_sha256_file(path, a->sha256);
+}
+
+/* Every package rpm was asked for, in the report's order: modules, data, SRPM, spec. */
+static int record_artifacts(struct bld_run *rn)
+{
+	const struct spec_manifest *m = rn->m;
+	const struct kb_target *t = rn->t;
+	int r = 0;
+	for (size_t i = 0; i < t->nflavours && r == 0; i++) {
+		_cleanup_free_ char *pkg = spec_flavour_package(m, &t->flavours[i]);
+		r = add_artifact(rn, spec_rpm_path(pkg, m->version, m->release, t->arch),
+				 RP_ARTIFACT_RPM, t->flavours[i].name);
+	}
+	if (r == 0 && rn->data) {
+		_cleanup_free_ char *pkg = kp_asprintf("%s-data", m->name);
+		r = add_artifact(rn,
+				 spec_rpm_path(pkg, rn->data->version, rn->data->release, "noarch"),
+				 RP_ARTIFACT_DATA_RPM, NULL);
+		rn->report->has_data = true;
+		for (size_t i = 0; i < rn->data->eulas.n; i++)
+			kp_strv_push(&rn->report->eulas, rn->data->eulas.v[i]);
+		for (size_t i = 0; i < rn->data->firmware_external.n; i++)
+			kp_strv_push(&rn->report->firmware_external,
+				     rn->data->firmware_external.v[i]);
+	}
+	if (r == 0)
+		r = add_artifact(rn, spec_srpm_path(m->name, m->version, m->release),
+				 RP_ARTIFACT_SRPM, NULL);
+	if (r == 0)
+		r = add_artifact(rn, kp_asprintf("SPECS/%s.spec", m->name), RP_ARTIFACT_SPEC, NULL);
+	return r;
+}
+
+int bld_package(struct bld_run *rn)
+{
+	const char *stage = rn->od.stage;
+	_cleanup_free_ char *specname = kp_asprintf("%s.spec", rn->m->name);
+	struct pkg_dirs d = {.sources = kp_path_join(stage, "SOURCES"),
+			     .specs = kp_path_join(stage, "SPECS"),
+			     .work = kp_path_join(stage, "rpmwork"),
+			     .buildroot = kp_path_join(stage, "buildroot"),
+			     .rpms = kp_path_join(stage, "RPMS"),
+			     .srpms = kp_path_join(stage, "SRPMS")};
+	d.specfile = kp_path_join(d.specs, specname);
+	d.pspecfile = kp_path_join(d.work, "packaging.spec");
+	struct bld_spec s = {0};
+	int r;
+	bld_progress_set(rn, BLD_PACKAGING);
+	if ((r = kp_mkdir_p(d.sources, 0755)) < 0 || (r = kp_mkdir_p(d.specs, 0755)) < 0 ||
+	    (r = kp_mkdir_p(d.work, 0755)) < 0 || (r = bld_spec_init(&s, &rn->in, rn->sf)) < 0 ||
+	    (r = make_tarballs(rn, &s, &d)) < 0 || (r = write_specs(rn, &s, &d)) < 0)
+		goto out;
+	struct spec_rpm_opts ro = {.specfile = d.specfile,
+				   .binary_specfile = d.pspecfile,
+				   .buildroot = d.buildroot,
+				   .sourcedir = d.sources,
+				   .rpmdir = d.rpms,
+				   .srpmdir = d.srpms,
+				   .workdir = d.work,
+				   .arch = rn->t->arch,
+				   .source_date_epoch = rn->sde,
+				   .binary = true,
+				   .source = true};
+	if ((r = spec_rpm_build(&ro)) < 0 || (r = kp_check_interrupted()) < 0)
+		goto out;
+	r = record_artifacts(rn);
+out:
+	bld_spec_release(&s);
+	pkg_dirs_release(&d);
+	return r;
+}
