@@ -53,6 +53,26 @@ struct bld_build_result {
 int bld_build(const struct bld_build_opts *o, struct bld_build_result *res);
 void bld_build_result_release(struct bld_build_result *res);
 
+struct rp_verify;
+
+struct bld_verify_opts {
+	const char *dir;	 /* a build's output dir, or a driver dir to build */
+	const char *outdir;	 /* where a driver dir is built; default "out" */
+	const char *target_file; /* NULL: the host target */
+	int jobs;		 /* compile jobs and VMs at once; <= 0: number of CPUs */
+	double timeout;		 /* per VM, seconds; <= 0: verify's default */
+	bool require_load;	 /* a flavour without a kernel image fails */
+};
+
+/*
+ * kmodpack verify: a driver dir (with kmodpack.ini) is built with --verify
+ * and published only if it passes; an output dir is verified under its
+ * lock, so a build cannot replace its RPMs meanwhile. *result is the
+ * verdict (rp_verify_free) when the checks ran; after a failed build with
+ * --verify, the failures have been logged and *result is NULL.
+ */
+int bld_verify_dir(const struct bld_verify_opts *o, struct rp_verify **result);
+
 /*
  * The spec `kmodpack build` would render for driver_dir and target_file
  * (NULL: the host target), with the manifest's module names standing in

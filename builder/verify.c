@@ -1,11 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * Step 7 with --verify: verify/ on the staged build (or the published one
- * when up to date).
+ * when up to date); and `kmodpack verify DIR`, which builds a driver dir or
+ * verifies an output dir.
  */
 #include "builder/internal.h"
 
 #include "common/fs.h"
+#include "common/log.h"
+#include "common/outdir.h"
 #include "report/report.h"
 #include "verify/verify.h"
 
@@ -32,3 +35,43 @@ int bld_verify(struct bld_run *rn, const char *dir)
 	return r;
 }
 
+int bld_verify_dir(const struct bld_verify_opts *o, struct rp_verify **result)
+{
+	*result = NULL;
+	if (!kp_is_dir(o->dir)) {
+		kp_err("'%s' is not a directory: give a build's output dir or a driver dir",
+		       o->dir);
+		return -KP_EINPUT;
+	}
+	_cleanup_free_ char *ini = kp_path_join(o->dir, "kmodpack.ini");
+	if (kp_is_file(ini)) {
+		/* A driver: build it, verify the staged build, publish only if it passes. */
+		struct bld_build_opts bo = {.driver_dir = o->dir,
+					    .target_file = o->target_file,
+					    .outdir = o->outdir ? o->outdir : "out",
+					    .jobs = o->jobs,
+					    .verify = true,
+					    .verify_timeout = o->timeout,
+					    .verify_require_load = o->require_load};
+		struct bld_build_result br;
+		int r = bld_build(&bo, &br);
+		if (r == 0) {
+			*result = TAKE_PTR(br.report->verify);
+			bld_build_result_release(&br);
+		}
+		return r;
+	}
+	/* Hold the output dir's lock: a build must not replace RPMs under us. */
+	struct kp_outdir od = {.lock_fd = -1};
+	int r = kp_outdir_open(o->dir, &od);
+	if (r < 0)
+		return r;
+	struct vf_opts vo = {.dir = od.dir,
+			     .target_file = o->target_file,
+			     .jobs = o->jobs,
+			     .timeout = o->timeout,
+			     .require_load = o->require_load};
+	r = vf_verify(&vo, result);
+	kp_outdir_close(&od);
+	return r;
+}

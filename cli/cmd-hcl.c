@@ -146,7 +146,17 @@ static int read_lspci(const char *path, char **text)
 	return 0;
 }
 
-int cmd_hcl(int argc, char **argv)
+/* What the command line asks for. */
+struct args {
+	struct source src;
+	const char *pci_ids, *lspci;
+	struct kp_strv devices; /* --device, as given */
+	enum fail_on fail_on;
+	bool json;
+};
+
+/* 0: go on; otherwise the exit status (after help or a usage error). */
+static int parse_args(int argc, char **argv, struct args *a)
 {
 	enum {
 		OPT_KERNEL = 256,
@@ -170,154 +180,180 @@ int cmd_hcl(int argc, char **argv)
 	    {"help", no_argument, NULL, 'h'},
 	    {0},
 	};
-	struct source src = {0};
-	const char *pci_ids = HCL_PCIIDS_DEFAULT, *lspci = NULL;
-	struct kp_strv devices = {0};
-	enum fail_on fail_on = FAIL_OVERLAP;
-	bool json = false;
-	int c, r, nsources = 0;
-
+	int c, nsources = 0;
 	optind = 0;
 	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		switch (c) {
 		case OPT_KERNEL:
-			src.kernel = optarg;
+			a->src.kernel = optarg;
 			nsources++;
 			break;
 		case OPT_ALIAS:
-			src.alias = optarg;
+			a->src.alias = optarg;
 			nsources++;
 			break;
 		case OPT_PCIMAP:
-			src.pcimap = optarg;
+			a->src.pcimap = optarg;
 			nsources++;
 			break;
 		case OPT_PCIIDS:
-			pci_ids = optarg;
+			a->pci_ids = optarg;
 			break;
 		case OPT_JSON:
-			json = true;
+			a->json = true;
 			break;
 		case OPT_FAIL:
 			if (!strcmp(optarg, "none"))
-				fail_on = FAIL_NONE;
+				a->fail_on = FAIL_NONE;
 			else if (!strcmp(optarg, "overlap"))
-				fail_on = FAIL_OVERLAP;
+				a->fail_on = FAIL_OVERLAP;
 			else if (!strcmp(optarg, "supported"))
-				fail_on = FAIL_SUPPORTED;
-			else {
-				kp_strv_release(&devices);
+				a->fail_on = FAIL_SUPPORTED;
+			else
 				return cli_usage_error("hcl",
 						       "'%s': --fail-on takes none, overlap "
 						       "or supported",
 						       optarg);
-			}
 			break;
 		case OPT_DEVICE:
-			kp_strv_push(&devices, optarg);
+			kp_strv_push(&a->devices, optarg);
 			break;
 		case OPT_LSPCI:
-			lspci = optarg;
+			a->lspci = optarg;
 			break;
 		case 'h':
 			fputs(usage_text, stdout);
-			kp_strv_release(&devices);
-			return 0;
+			return -1;
 		default:
-			kp_strv_release(&devices);
 			return cli_usage_error("hcl", "unknown or incomplete option");
 		}
 	}
-	if (nsources > 1) {
-		kp_strv_release(&devices);
+	if (nsources > 1)
 		return cli_usage_error("hcl", "give one of --kernel, --modules-alias, --pcimap");
-	}
-	if (optind >= argc && !devices.n && !lspci) {
-		kp_strv_release(&devices);
+	if (optind >= argc && !a->devices.n && !a->lspci)
 		return cli_usage_error("hcl", "nothing to check: give modules, a driver dir, "
 					      "--device or --lspci");
-	}
+	return 0;
+}
 
+/* The IDs to check: devices, modules (a dir means every .ko below it), lspci output. */
+struct inputs {
+	struct hcl_match *devs, *lsdevs;
+	size_t ndevs, nlsdevs;
+	struct kp_strv modules;
+};
+
+static void inputs_release(struct inputs *in)
+{
+	hcl_matches_free(in->devs, in->ndevs);
+	hcl_matches_free(in->lsdevs, in->nlsdevs);
+	kp_strv_release(&in->modules);
+}
+
+static int read_inputs(const struct args *a, char **names, int n, struct inputs *in)
+{
+	int r = 0;
+	in->devs = kp_calloc(a->devices.n, sizeof(*in->devs));
+	for (size_t i = 0; i < a->devices.n && r == 0; i++)
+		if ((r = hcl_parse_device(a->devices.v[i], &in->devs[i])) == 0)
+			in->ndevs++;
+	for (int i = 0; i < n && r == 0; i++) {
+		if (!kp_is_dir(names[i])) {
+			kp_strv_push(&in->modules, names[i]);
+			continue;
+		}
+		int found = hcl_find_modules(names[i], &in->modules);
+		if (found == 0) {
+			kp_err("'%s': no built modules (*.ko) below it (build the driver "
+			       "first, or name the .ko files)",
+			       names[i]);
+			r = -KP_EINPUT;
+		} else if (found < 0)
+			r = found;
+	}
+	_cleanup_free_ char *lstext = NULL;
+	if (r == 0 && a->lspci && (r = read_lspci(a->lspci, &lstext)) == 0)
+		r = hcl_parse_lspci(strcmp(a->lspci, "-") ? a->lspci : "<stdin>", lstext,
+				    &in->lsdevs, &in->nlsdevs);
+	return r;
+}
+
+/* Load the kernel's index and pci.ids, and check every input against them. */
+static int check_inputs(const struct args *a, const struct inputs *in, struct hcl_index *idx,
+			struct hcl_pciids **ids, struct hcl_check **check, char **label)
+{
+	int r = load_index(&a->src, idx, label);
+	if (r == 0)
+		r = hcl_pciids_open(a->pci_ids, ids);
+	if (r < 0)
+		return r;
+	*check = hcl_check_new(idx, *ids);
+	for (size_t i = 0; i < in->modules.n && r >= 0; i++) {
+		r = hcl_check_add_ko(*check, in->modules.v[i]);
+		if (r == 0)
+			kp_warn("'%s': no PCI IDs (not a PCI driver?)", in->modules.v[i]);
+	}
+	if (r < 0)
+		return r;
+	for (size_t i = 0; i < in->ndevs; i++)
+		hcl_check_add(*check, &in->devs[i], NULL, "--device");
+	for (size_t i = 0; i < in->nlsdevs; i++)
+		hcl_check_add(*check, &in->lsdevs[i], NULL, a->lspci);
+	return 0;
+}
+
+static void print_json(const struct hcl_check *check, const char *label)
+{
+	struct rp_coverage cov;
+	hcl_check_coverage(check, &cov);
+	json_object *top = rp_coverage_to_json(&cov);
+	rp_coverage_release(&cov);
+	json_object_object_add(top, "kernel", json_object_new_string(label));
+	puts(json_object_to_json_string_ext(top, JSON_C_TO_STRING_PRETTY |
+						     JSON_C_TO_STRING_NOSLASHESCAPE));
+	json_object_put(top);
+}
+
+static void print_text(const struct hcl_check *check, const char *label)
+{
+	for (size_t i = 0; i < hcl_check_count(check); i++)
+		print_result(hcl_check_result(check, i));
+	printf("%zu ID%s: %zu new, %zu supported, %zu overlap (kernel: %s)\n",
+	       hcl_check_count(check), hcl_check_count(check) == 1 ? "" : "s",
+	       hcl_check_count_verdict(check, HCL_VERDICT_NEW),
+	       hcl_check_count_verdict(check, HCL_VERDICT_SUPPORTED),
+	       hcl_check_count_verdict(check, HCL_VERDICT_OVERLAP), label);
+}
+
+int cmd_hcl(int argc, char **argv)
+{
 	_cleanup_(hcl_index_freep) struct hcl_index *idx = hcl_index_new();
 	_cleanup_(hcl_pciids_freep) struct hcl_pciids *ids = NULL;
 	_cleanup_(hcl_check_freep) struct hcl_check *check = NULL;
 	_cleanup_free_ char *label = NULL;
-	struct kp_strv modules = {0};
-
+	struct args a = {.pci_ids = HCL_PCIIDS_DEFAULT, .fail_on = FAIL_OVERLAP};
+	struct inputs in = {0};
+	int st = parse_args(argc, argv, &a);
+	if (st != 0) {
+		kp_strv_release(&a.devices);
+		return st < 0 ? 0 : st;
+	}
 	/* Inputs first: a typo in an ID should not wait for the index to load. */
-	struct hcl_match *devs = kp_calloc(devices.n, sizeof(*devs));
-	size_t ndevs = 0;
-	r = 0;
-	for (size_t i = 0; i < devices.n && r == 0; i++)
-		if ((r = hcl_parse_device(devices.v[i], &devs[i])) == 0)
-			ndevs++;
-	for (int i = optind; i < argc && r == 0; i++) {
-		if (kp_is_dir(argv[i])) {
-			int n = hcl_find_modules(argv[i], &modules);
-			if (n == 0) {
-				kp_err("'%s': no built modules (*.ko) below it (build the driver "
-				       "first, or name the .ko files)",
-				       argv[i]);
-				r = -KP_EINPUT;
-			} else if (n < 0)
-				r = n;
-		} else {
-			kp_strv_push(&modules, argv[i]);
-		}
-	}
-	struct hcl_match *lsdevs = NULL;
-	size_t nlsdevs = 0;
-	_cleanup_free_ char *lstext = NULL;
-	if (r == 0 && lspci && (r = read_lspci(lspci, &lstext)) == 0)
-		r = hcl_parse_lspci(strcmp(lspci, "-") ? lspci : "<stdin>", lstext, &lsdevs,
-				    &nlsdevs);
-
+	int r = read_inputs(&a, argv + optind, argc - optind, &in);
 	if (r == 0)
-		r = load_index(&src, idx, &label);
-	if (r == 0)
-		r = hcl_pciids_open(pci_ids, &ids);
-	if (r == 0) {
-		check = hcl_check_new(idx, ids);
-		for (size_t i = 0; i < modules.n && r >= 0; i++) {
-			r = hcl_check_add_ko(check, modules.v[i]);
-			if (r == 0)
-				kp_warn("'%s': no PCI IDs (not a PCI driver?)", modules.v[i]);
-		}
-		if (r > 0)
-			r = 0;
-		for (size_t i = 0; i < ndevs && r == 0; i++)
-			hcl_check_add(check, &devs[i], NULL, "--device");
-		for (size_t i = 0; i < nlsdevs && r == 0; i++)
-			hcl_check_add(check, &lsdevs[i], NULL, lspci);
-	}
-	hcl_matches_free(devs, ndevs);
-	hcl_matches_free(lsdevs, nlsdevs);
-	kp_strv_release(&devices);
-	kp_strv_release(&modules);
+		r = check_inputs(&a, &in, idx, &ids, &check, &label);
+	inputs_release(&in);
+	kp_strv_release(&a.devices);
 	if (r < 0)
 		return kp_exit_status(r);
-
-	if (json) {
-		struct rp_coverage cov;
-		hcl_check_coverage(check, &cov);
-		json_object *top = rp_coverage_to_json(&cov);
-		rp_coverage_release(&cov);
-		json_object_object_add(top, "kernel", json_object_new_string(label));
-		puts(json_object_to_json_string_ext(top, JSON_C_TO_STRING_PRETTY |
-							     JSON_C_TO_STRING_NOSLASHESCAPE));
-		json_object_put(top);
-	} else {
-		for (size_t i = 0; i < hcl_check_count(check); i++)
-			print_result(hcl_check_result(check, i));
-		printf("%zu ID%s: %zu new, %zu supported, %zu overlap (kernel: %s)\n",
-		       hcl_check_count(check), hcl_check_count(check) == 1 ? "" : "s",
-		       hcl_check_count_verdict(check, HCL_VERDICT_NEW),
-		       hcl_check_count_verdict(check, HCL_VERDICT_SUPPORTED),
-		       hcl_check_count_verdict(check, HCL_VERDICT_OVERLAP), label);
-	}
+	if (a.json)
+		print_json(check, label);
+	else
+		print_text(check, label);
 	size_t sup = hcl_check_count_verdict(check, HCL_VERDICT_SUPPORTED);
 	size_t ovl = hcl_check_count_verdict(check, HCL_VERDICT_OVERLAP);
-	if ((fail_on == FAIL_OVERLAP && (sup || ovl)) || (fail_on == FAIL_SUPPORTED && sup))
-		return 1;
+	/* Conflicts per --fail-on: the check's work found what the user asked to fail on. */
+	if ((a.fail_on == FAIL_OVERLAP && (sup || ovl)) || (a.fail_on == FAIL_SUPPORTED && sup))
+		return kp_exit_status(-KP_EFAILED);
 	return 0;
 }

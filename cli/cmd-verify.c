@@ -7,11 +7,8 @@
 
 #include "builder/build.h"
 #include "cli/cli.h"
-#include "common/fs.h"
-#include "common/outdir.h"
 #include "common/signals.h"
 #include "report/json.h"
-#include "verify/verify.h"
 
 static const char usage_text[] =
     "usage: kmodpack verify [-t TARGET] [-j N] [--json] OUTDIR|DRIVER_DIR\n"
@@ -100,8 +97,7 @@ int cmd_verify(int argc, char **argv)
 					     {0}};
 	if (cli_verify_is_pack(argc, argv))
 		return cmd_verify_pack(argc, argv);
-	struct vf_opts vo = {0};
-	const char *outdir = "out";
+	struct bld_verify_opts vo = {.outdir = "out"};
 	bool json = false;
 	int c;
 	optind = 1;
@@ -111,7 +107,7 @@ int cmd_verify(int argc, char **argv)
 			vo.target_file = optarg;
 			break;
 		case 'o':
-			outdir = optarg;
+			vo.outdir = optarg;
 			break;
 		case 'j':
 			if ((vo.jobs = cli_parse_jobs(optarg)) < 0)
@@ -146,40 +142,11 @@ int cmd_verify(int argc, char **argv)
 		return cli_usage_error("verify", optind == argc
 						     ? "OUTDIR or DRIVER_DIR is missing"
 						     : "only one OUTDIR or DRIVER_DIR, please");
-	const char *dir = argv[optind];
-	if (!kp_is_dir(dir)) {
-		kp_err("'%s' is not a directory: give a build's output dir or a driver dir", dir);
-		return 2;
-	}
+	vo.dir = argv[optind];
 	kp_signals_install();
 	double t0 = kp_now();
 	struct rp_verify *res = NULL;
-	int r;
-	_cleanup_free_ char *ini = kp_path_join(dir, "kmodpack.ini");
-	if (kp_is_file(ini)) {
-		/* A driver: build it, verify the staged build, publish only if it passes. */
-		struct bld_build_opts bo = {.driver_dir = dir,
-					    .target_file = vo.target_file,
-					    .outdir = outdir,
-					    .jobs = vo.jobs,
-					    .verify = true,
-					    .verify_timeout = vo.timeout,
-					    .verify_require_load = vo.require_load};
-		struct bld_build_result br;
-		r = bld_build(&bo, &br);
-		if (r == 0) {
-			res = TAKE_PTR(br.report->verify);
-			bld_build_result_release(&br);
-		}
-	} else {
-		/* Hold the output dir's lock: a build must not replace RPMs under us. */
-		struct kp_outdir od = {.lock_fd = -1};
-		if ((r = kp_outdir_open(dir, &od)) == 0) {
-			vo.dir = od.dir;
-			r = vf_verify(&vo, &res);
-			kp_outdir_close(&od);
-		}
-	}
+	int r = bld_verify_dir(&vo, &res);
 	if (res && json) {
 		json_object *j = rp_verify_to_json(res);
 		puts(json_object_to_json_string_ext(j, JSON_C_TO_STRING_PRETTY |

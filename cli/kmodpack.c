@@ -43,7 +43,7 @@ int cli_usage_error(const char *cmd, const char *fmt, ...)
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
 	fprintf(stderr, "\nTry 'kmodpack help %s'.\n", cmd);
-	return 2;
+	return kp_exit_status(-KP_EINPUT);
 }
 
 int cli_parse_jobs(const char *s)
@@ -73,7 +73,7 @@ int main(int argc, char **argv)
 	kp_log_set(log_to_stderr, NULL);
 	if (argc < 2) {
 		usage(stderr);
-		return 2;
+		return kp_exit_status(-KP_EINPUT);
 	}
 	const char *name = argv[1];
 	if (!strcmp(name, "--help") || !strcmp(name, "-h")) {
@@ -95,11 +95,11 @@ int main(int argc, char **argv)
 			if (!strcmp(commands[i].name, name))
 				return commands[i].fn(2, hargv);
 		fprintf(stderr, "kmodpack: '%s' is not a command; see 'kmodpack --help'\n", name);
-		return 2;
+		return kp_exit_status(-KP_EINPUT);
 	}
 	for (size_t i = 0; i < KP_ARRAY_SIZE(commands); i++)
 		if (!strcmp(commands[i].name, name))
 			return commands[i].fn(argc - 1, argv + 1);
 	fprintf(stderr, "kmodpack: '%s' is not a command; see 'kmodpack --help'\n", name);
-	return 2;
+	return kp_exit_status(-KP_EINPUT);
 }
