@@ -27,26 +27,6 @@
 #include "builder/publish.c"
 #include "builder/sources.c"
 
-struct fx {
-	char *dir;
-};
-
-static int setup(void **state)
-{
-	struct fx *fx = calloc(1, sizeof(*fx));
-	fx->dir = tl_tmpdir();
-	*state = fx;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	struct fx *fx = *state;
-	tl_tmpdir_free(fx->dir);
-	free(fx);
-	return 0;
-}
-
 static char *read_text(const char *dir, const char *rel)
 {
 	_cleanup_free_ char *p = kp_path_join(dir, rel);
@@ -80,7 +60,7 @@ static void test_source_skip(void **state)
 
 static void test_sync_copies_what_builds(void **state)
 {
-	struct fx *fx = *state;
+	struct tl_fixture *fx = *state;
 	_cleanup_free_ char *src = kp_path_join(fx->dir, "src");
 	_cleanup_free_ char *dst = kp_path_join(fx->dir, "build");
 	_cleanup_free_ char *out = kp_path_join(src, "out");
@@ -108,7 +88,7 @@ static void test_sync_copies_what_builds(void **state)
 
 static void test_sync_keeps_unchanged_files(void **state)
 {
-	struct fx *fx = *state;
+	struct tl_fixture *fx = *state;
 	_cleanup_free_ char *src = kp_path_join(fx->dir, "src");
 	_cleanup_free_ char *dst = kp_path_join(fx->dir, "build");
 	tl_write(src, "a.c", "int a;\n");
@@ -132,7 +112,7 @@ static void test_sync_keeps_unchanged_files(void **state)
 
 static void test_prepare_dir_needs_a_makefile(void **state)
 {
-	struct fx *fx = *state;
+	struct tl_fixture *fx = *state;
 	_cleanup_free_ char *src = kp_path_join(fx->dir, "src");
 	tl_write(src, "driver/Kbuild", "obj-m += a.o\n");
 	struct spec_manifest m = {.path = "kmodpack.ini", .source = src, .subdir = ""};
@@ -151,7 +131,7 @@ static void test_prepare_dir_needs_a_makefile(void **state)
 
 static void test_prepare_unpacks_an_archive(void **state)
 {
-	struct fx *fx = *state;
+	struct tl_fixture *fx = *state;
 	_cleanup_free_ char *src = kp_path_join(fx->dir, "src");
 	_cleanup_free_ char *tarball = kp_path_join(fx->dir, "drv-2.1.tar.gz");
 	_cleanup_free_ char *statedir = kp_path_join(fx->dir, "out/.kmodpack");
@@ -174,7 +154,7 @@ static void test_prepare_unpacks_an_archive(void **state)
 
 static void test_first_errors(void **state)
 {
-	struct fx *fx = *state;
+	struct tl_fixture *fx = *state;
 	_cleanup_free_ char *log = kp_path_join(fx->dir, "amd64.log");
 	_cleanup_free_ char *bd = kp_path_join(fx->dir, "out/.kmodpack/build/amd64");
 	_cleanup_free_ char *text =
@@ -209,7 +189,7 @@ static void test_first_errors(void **state)
 
 static void test_keep_log(void **state)
 {
-	struct fx *fx = *state;
+	struct tl_fixture *fx = *state;
 	_cleanup_free_ char *outdir = kp_path_join(fx->dir, "out");
 	tl_write(fx->dir, "out/.kmodpack/stage-x/logs/amd64.log", "make output\n");
 	char *logs[] = {kp_path_join(fx->dir, "out/.kmodpack/stage-x/logs/amd64.log")};
@@ -229,7 +209,7 @@ static void test_keep_log(void **state)
 
 static void test_built_modules_order(void **state)
 {
-	struct fx *fx = *state;
+	struct tl_fixture *fx = *state;
 	_cleanup_free_ char *m = kp_path_join(fx->dir, "m");
 	tl_write(m, "modules.order", "b.o\nsub/a.ko\n\ngone.o\n");
 	tl_write(m, "b.ko", "");
@@ -249,7 +229,7 @@ static void test_built_modules_order(void **state)
 
 static void test_built_modules_without_order(void **state)
 {
-	struct fx *fx = *state;
+	struct tl_fixture *fx = *state;
 	_cleanup_free_ char *m = kp_path_join(fx->dir, "m");
 	tl_write(m, "z.ko", "");
 	tl_write(m, "sub/a.ko", "");
@@ -268,7 +248,7 @@ static void test_built_modules_without_order(void **state)
 
 static void test_record_artifacts(void **state)
 {
-	struct fx *fx = *state;
+	struct tl_fixture *fx = *state;
 	_cleanup_free_ char *stage = kp_path_join(fx->dir, "stage");
 	tl_write(stage, "RPMS/x86_64/hello-modules-amd64-6.1.0-9-1.0-1.x86_64.rpm", "module rpm");
 	tl_write(stage, "SRPMS/hello-1.0-1.src.rpm", "srpm");
@@ -305,7 +285,7 @@ static void test_record_artifacts(void **state)
 
 static void test_publish(void **state)
 {
-	struct fx *fx = *state;
+	struct tl_fixture *fx = *state;
 	_cleanup_free_ char *outdir = kp_path_join(fx->dir, "out");
 	tl_write(outdir, "logs/amd64.failed.log", "an older failure");
 	struct kb_flavour f = {.name = "amd64"};
@@ -350,8 +330,7 @@ static void test_publish(void **state)
 
 int main(void)
 {
-	tl_log_capture();
-#define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
+#define T(f) cmocka_unit_test_setup_teardown(f, tl_setup_tmpdir, tl_teardown_tmpdir)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_source_skip),
 	    T(test_sync_copies_what_builds),
