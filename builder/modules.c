@@ -41,9 +41,11 @@ static void built_modules(const char *mdir, struct kp_strv *out)
 			kp_strstrip(line);
 			if (!*line)
 				continue;
-			_cleanup_free_ char *p = kp_path_join(mdir, line);
-			if (kp_endswith(p, ".o"))
-				strcpy(p + strlen(p) - 2, ".ko");
+			/* Kbuild 6.2+ lists "x.o" for the module x.ko (one byte longer). */
+			_cleanup_free_ char *p =
+			    kp_endswith(line, ".o")
+				? kp_asprintf("%s/%.*s.ko", mdir, (int)strlen(line) - 2, line)
+				: kp_path_join(mdir, line);
 			if (kp_is_file(p) && !kp_strv_contains(out, p))
 				kp_strv_push(out, p);
 		}
