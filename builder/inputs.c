@@ -12,26 +12,6 @@
 #include "kbuild/target.h"
 #include "specgen/manifest.h"
 
-int bld_env_source_date_epoch(long long *epoch)
-{
-	const char *s = getenv("SOURCE_DATE_EPOCH");
-	*epoch = -1;
-	if (!s)
-		return 0;
-	char *end;
-	errno = 0;
-	long long v = strtoll(s, &end, 10);
-	if (!*s || *end || errno || v < 0 || !isdigit((unsigned char)*s)) {
-		kp_err("SOURCE_DATE_EPOCH='%s' is not a number of seconds since 1970: set it to "
-		       "e.g. $(git log -1 --format=%%ct), or unset it to use the manifest's "
-		       "changelog date",
-		       s);
-		return -KP_EINPUT;
-	}
-	*epoch = v;
-	return 0;
-}
-
 int bld_inputs_load(const char *driver_dir, const char *target_file, bool warn_undated,
 		    struct bld_inputs *in)
 {
@@ -42,7 +22,7 @@ int bld_inputs_load(const char *driver_dir, const char *target_file, bool warn_u
 	if ((r = kb_target_load(target_file, &in->t)) < 0)
 		return r;
 	/* The environment, then the manifest, then now (docs/building.md). */
-	if ((r = bld_env_source_date_epoch(&in->sde)) < 0)
+	if ((r = kp_env_source_date_epoch(&in->sde)) < 0)
 		return r;
 	if (in->sde < 0)
 		in->sde = in->m->source_date_epoch;

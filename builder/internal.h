@@ -39,8 +39,6 @@ struct bld_inputs {
 	struct fw_data *data; /* the [data] section resolved, or NULL */
 };
 
-/* SOURCE_DATE_EPOCH from the environment: 0 and *epoch=-1 when unset, -KP_EINPUT when malformed. */
-int bld_env_source_date_epoch(long long *epoch);
 /*
  * Step 1. warn_undated: warn when the date falls back to now (a build
  * does; `kmodpack spec`, which makes no RPM, does not). Returns 0 or the

@@ -2,9 +2,12 @@
 #include "common/util.h"
 
 #include <ctype.h>
+#include <errno.h>
 #include <stdio.h>
 #include <time.h>
 #include <unistd.h>
+
+#include "common/log.h"
 
 static void *oom(void)
 {
@@ -213,4 +216,23 @@ double kp_now(void)
 	struct timespec ts;
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+int kp_env_source_date_epoch(long long *epoch)
+{
+	const char *s = getenv("SOURCE_DATE_EPOCH");
+	*epoch = -1;
+	if (!s)
+		return 0;
+	char *end;
+	errno = 0;
+	long long v = strtoll(s, &end, 10);
+	if (!*s || *end || errno || v < 0 || !isdigit((unsigned char)*s)) {
+		kp_err("SOURCE_DATE_EPOCH='%s' is not a number of seconds since 1970: set it to "
+		       "e.g. $(git log -1 --format=%%ct), or unset it to use the inputs' own dates",
+		       s);
+		return -KP_EINPUT;
+	}
+	*epoch = v;
+	return 0;
 }

@@ -93,6 +93,13 @@ void kp_buf_release(struct kp_buf *b);
 /* `_cleanup_buf_ struct kp_buf b = {0};` releases b at scope exit (kp_buf_steal empties it). */
 #define _cleanup_buf_ _cleanup_(kp_buf_release)
 
+/*
+ * SOURCE_DATE_EPOCH from the environment, for every output that must be
+ * reproducible (RPMs, packs, bundles): 0 and *epoch = -1 when unset,
+ * -KP_EINPUT (logged) when it is not a number of seconds since 1970.
+ */
+int kp_env_source_date_epoch(long long *epoch);
+
 /* Number of online CPUs, at least 1. */
 int kp_ncpus(void);
 /* Monotonic time in seconds. */

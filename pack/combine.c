@@ -134,19 +134,10 @@ static char *combined_install_sh(const struct pk_packset *s)
 /* SOURCE_DATE_EPOCH, or the newest pack's own time: the same packs give the same ISO. */
 static int pick_epoch(const struct pk_packset *s, long long *epoch)
 {
-	const char *env = getenv("SOURCE_DATE_EPOCH");
-	*epoch = pk_packset_epoch(s);
-	if (!env)
-		return 0;
-	char *end;
-	errno = 0;
-	long long v = strtoll(env, &end, 10);
-	if (!*env || *end || errno || v < 0 || !isdigit((unsigned char)*env)) {
-		kp_err("SOURCE_DATE_EPOCH='%s' is not a number of seconds since 1970", env);
-		return -KP_EINPUT;
-	}
-	*epoch = v;
-	return 0;
+	int r = kp_env_source_date_epoch(epoch);
+	if (r == 0 && *epoch < 0)
+		*epoch = pk_packset_epoch(s);
+	return r;
 }
 
 /* Write to a temp file beside out, then rename: out is replaced whole or not at all. */

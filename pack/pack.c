@@ -157,18 +157,9 @@ static void free_rpms(struct pk_rpm **rpms, size_t n)
  */
 static int pick_epoch(struct pk_rpm *const *rpms, size_t n, long long builds, long long *out)
 {
-	const char *env = getenv("SOURCE_DATE_EPOCH");
-	if (env && *env) {
-		char *end;
-		errno = 0;
-		long long e = strtoll(env, &end, 10);
-		if (errno || *end || e < 0) {
-			kp_err("SOURCE_DATE_EPOCH='%s' is not a number of seconds since 1970", env);
-			return -KP_EINPUT;
-		}
-		*out = e;
-		return 0;
-	}
+	int r = kp_env_source_date_epoch(out);
+	if (r < 0 || *out >= 0)
+		return r;
 	*out = builds > 0 ? builds : 0;
 	for (size_t i = 0; i < n; i++)
 		if (rpms[i]->buildtime > *out)
