@@ -148,6 +148,35 @@ static void add_opt(struct kp_kv **opts, size_t *n, const char *key, const char 
 	(*opts)[(*n)++] = (struct kp_kv){.key = (char *)key, .value = (char *)value};
 }
 
+static void print_json(const struct pk_pack_result *res)
+{
+	json_object *j = report(res);
+	puts(json_object_to_json_string_ext(j, JSON_C_TO_STRING_PRETTY |
+						   JSON_C_TO_STRING_NOSLASHESCAPE));
+	json_object_put(j);
+}
+
+/* The install order and EULAs on stderr (unless -q), the written files on stdout. */
+static void print_text(const struct pk_pack_result *res, double seconds)
+{
+	if (!cli_quiet) {
+		fprintf(stderr, "kmodpack: packed %zu packages in %.1fs, install order:\n",
+			res->nentries, seconds);
+		for (size_t i = 0; i < res->nentries; i++)
+			fprintf(stderr, "  %zu. %s%s%s\n", i + 1, res->entries[i].rpm->filename,
+				res->entries[i].kind.kernel ? " kernel=" : "",
+				res->entries[i].kind.kernel ? res->entries[i].kind.kernel : "");
+		for (size_t i = 0; i < res->neulas; i++)
+			fprintf(stderr, "kmodpack: EULA shown at install: %s in %s\n",
+				res->eulas[i].path, res->eulas[i].rpm);
+		fprintf(stderr, "kmodpack: metadata md5 %s\n", res->metadata_md5_hex);
+	}
+	printf("%s/%s\n%s/%s\n%s/%s\n", res->outdir, res->iso, res->outdir, res->metadata_md5,
+	       res->outdir, res->iso_md5);
+	if (res->bundle)
+		printf("%s/%s\n", res->outdir, res->bundle);
+}
+
 int cmd_pack(int argc, char **argv)
 {
 	enum { O_JSON = 256, O_NOREORDER, O_REORDER, O_HOMOGENEOUS, O_META, O_BUNDLE };
@@ -237,30 +266,10 @@ int cmd_pack(int argc, char **argv)
 		pk_pack_result_release(&res);
 		return kp_exit_status(r);
 	}
-	if (json) {
-		json_object *j = report(&res);
-		puts(json_object_to_json_string_ext(j, JSON_C_TO_STRING_PRETTY |
-							   JSON_C_TO_STRING_NOSLASHESCAPE));
-		json_object_put(j);
-	} else {
-		if (!cli_quiet) {
-			fprintf(stderr, "kmodpack: packed %zu packages in %.1fs, install order:\n",
-				res.nentries, kp_now() - t0);
-			for (size_t i = 0; i < res.nentries; i++)
-				fprintf(
-				    stderr, "  %zu. %s%s%s\n", i + 1, res.entries[i].rpm->filename,
-				    res.entries[i].kind.kernel ? " kernel=" : "",
-				    res.entries[i].kind.kernel ? res.entries[i].kind.kernel : "");
-			for (size_t i = 0; i < res.neulas; i++)
-				fprintf(stderr, "kmodpack: EULA shown at install: %s in %s\n",
-					res.eulas[i].path, res.eulas[i].rpm);
-			fprintf(stderr, "kmodpack: metadata md5 %s\n", res.metadata_md5_hex);
-		}
-		printf("%s/%s\n%s/%s\n%s/%s\n", res.outdir, res.iso, res.outdir, res.metadata_md5,
-		       res.outdir, res.iso_md5);
-		if (res.bundle)
-			printf("%s/%s\n", res.outdir, res.bundle);
-	}
+	if (json)
+		print_json(&res);
+	else
+		print_text(&res, kp_now() - t0);
 	pk_pack_result_release(&res);
 	return 0;
 }

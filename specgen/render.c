@@ -173,6 +173,46 @@ static int render_nested(struct renderer *r, const char *at, const char *p, cons
 	return rc;
 }
 
+/*
+ * The body of @for NAME@ or @if NAME@ (its text starts at p, the directive
+ * at at): rendered once, per item, or only parsed; *end is past its @end@.
+ */
+static int render_directive(struct renderer *r, const char *at, const char *p,
+			    const struct scope *v, bool emit, bool is_if, const char *arg,
+			    size_t alen, const char **end)
+{
+	const struct var *x = emit ? lookup(v, arg, alen) : NULL;
+	if (!emit)
+		return render_nested(r, at, p, v, false, end);
+	if (!x) {
+		kp_err("%s:%d: '%.*s' is not known to the template", r->name, line_of(r, at),
+		       (int)alen, arg);
+		return -KP_EINPUT;
+	}
+	if (is_if) {
+		bool on = x->value ? x->value[0] != '\0' : x->nitems > 0;
+		return render_nested(r, at, p, v, on, end);
+	}
+	if (x->value) {
+		kp_err("%s:%d: '%.*s' is a value, not a list", r->name, line_of(r, at), (int)alen,
+		       arg);
+		return -KP_EINPUT;
+	}
+	/*
+	 * An empty list is parsed once so its errors show regardless; a full
+	 * one is parsed by its items, and parsing it on top of that made
+	 * nested blocks quadratic in their depth.
+	 */
+	int rc = 0;
+	if (!x->nitems)
+		rc = render_nested(r, at, p, v, false, end);
+	for (size_t i = 0; rc == 0 && i < x->nitems; i++) {
+		struct scope item = {.v = x->items[i], .up = v};
+		rc = render_nested(r, at, p, &item, true, end);
+	}
+	return rc;
+}
+
 static int render_block(struct renderer *r, const char *p, const struct scope *v, bool emit,
 			const char **endp)
 {
@@ -234,35 +274,8 @@ static int render_block(struct renderer *r, const char *p, const struct scope *v
 				kp_buf_adds(&r->out, x->value);
 			continue;
 		}
-		const struct var *x = emit ? lookup(v, arg, alen) : NULL;
 		const char *end = NULL;
-		int rc = 0;
-		if (!emit) {
-			rc = render_nested(r, at, p, v, false, &end);
-		} else if (!x) {
-			kp_err("%s:%d: '%.*s' is not known to the template", r->name,
-			       line_of(r, at), (int)alen, arg);
-			return -KP_EINPUT;
-		} else if (is_if) {
-			bool on = x->value ? x->value[0] != '\0' : x->nitems > 0;
-			rc = render_nested(r, at, p, v, on, &end);
-		} else if (x->value) {
-			kp_err("%s:%d: '%.*s' is a value, not a list", r->name, line_of(r, at),
-			       (int)alen, arg);
-			return -KP_EINPUT;
-		} else {
-			/*
-			 * An empty list is parsed once so its errors show regardless;
-			 * a full one is parsed by its items, and parsing it on top of
-			 * that made nested blocks quadratic in their depth.
-			 */
-			if (!x->nitems)
-				rc = render_nested(r, at, p, v, false, &end);
-			for (size_t i = 0; rc == 0 && i < x->nitems; i++) {
-				struct scope item = {.v = x->items[i], .up = v};
-				rc = render_nested(r, at, p, &item, true, &end);
-			}
-		}
+		int rc = render_directive(r, at, p, v, emit, is_if, arg, alen, &end);
 		if (rc < 0)
 			return rc;
 		if (!end) {
