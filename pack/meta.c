@@ -33,11 +33,18 @@ void pk_meta_release(struct pk_meta *m)
 	free(m->product);
 	free(m->version);
 	free(m->build);
+	pk_meta_clear_requires(m);
+	kp_strv_release(&m->warnings);
+	pk_meta_init(m);
+}
+
+void pk_meta_clear_requires(struct pk_meta *m)
+{
 	for (size_t i = 0; i < m->nreq; i++)
 		free_req(&m->req[i]);
 	free(m->req);
-	kp_strv_release(&m->warnings);
-	pk_meta_init(m);
+	m->req = NULL;
+	m->nreq = 0;
 }
 
 KP_PRINTF(3, 4) static void bad(struct pk_meta *m, const char *where, const char *fmt, ...)

@@ -55,6 +55,8 @@ void pk_meta_release(struct pk_meta *m);
  * line). A bad value is logged and counted in m->errors.
  */
 void pk_meta_set(struct pk_meta *m, const char *key, const char *value, const char *where);
+/* Forget the requires set so far: --requires on the command line replaces the manifest's. */
+void pk_meta_clear_requires(struct pk_meta *m);
 
 struct spec_manifest;
 /* Take [vendor] and [pack] from a driver manifest (kmodpack.ini). */

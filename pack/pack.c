@@ -97,6 +97,12 @@ static int load_meta(const struct pk_pack_opts *o, const char *manifest, struct 
 		pk_meta_from_manifest(m, man);
 		spec_manifest_free(man);
 	}
+	/* Options win: --requires replaces the manifest's list rather than adding to it. */
+	for (size_t i = 0; i < o->noptions; i++)
+		if (!strcmp(o->options[i].key, "requires")) {
+			pk_meta_clear_requires(m);
+			break;
+		}
 	for (size_t i = 0; i < o->noptions; i++) {
 		_cleanup_free_ char *where = kp_asprintf("--%s", o->options[i].key);
 		pk_meta_set(m, o->options[i].key, o->options[i].value, where);
