@@ -10,7 +10,11 @@ cd "$(dirname "$0")/.."
 # packages, kmod's modinfo/depmod, pci.ids, the compressors tests use, and
 # qemu plus a static busybox for verify's load check; libisofs for the pack's ISO,
 # the ISO, archive and XML tools the pack tests read it back with, and
-# isolinux for the bootable installer ISO the remaster test makes.
+# isolinux for the bootable installer ISO the remaster test makes;
+# createrepo_c and GPGME for XenServer 8 / XCP-ng update ISOs and driver
+# disks, gpg/gpgv and rpmlint to sign and check packages, dnf to read the
+# repositories back, distcc for the compile-farm test, and man-db plus
+# bash-completion so the installed man page and completion can be tried.
 packages=(
 	gcc make cmake pkg-config
 	libkmod-dev librpm-dev libelf-dev libxml2-dev libcmocka-dev libinih-dev
@@ -20,6 +24,8 @@ packages=(
 	xorriso genisoimage libarchive-tools libxml2-utils isolinux syslinux-common
 	qemu-system-x86 busybox-static
 	clang libclang-rt-14-dev
+	libcreaterepo-c-dev libgpgme-dev gnupg gpgv rpmlint dnf distcc
+	man-db bash-completion
 )
 missing=()
 for p in "${packages[@]}"; do
