@@ -3,7 +3,8 @@
  * Digests of files and buffers as lowercase hex: sha256 for the build
  * report and the no-op cache, md5 for the supplemental pack's metadata
  * (XS-PACKAGES, <label>.metadata.md5, <label>.iso.md5), which the
- * XenServer installer checks. OpenSSL's libcrypto sits behind digest.c.
+ * XenServer installer checks. OpenSSL's libcrypto sits behind crypto.c,
+ * the one file that includes it.
  */
 #ifndef KP_DIGEST_H
 #define KP_DIGEST_H
