@@ -151,12 +151,8 @@ int bld_build(const struct bld_build_opts *o, struct bld_build_result *res)
 	struct bld_run rn = {.o = o, .od = {.lock_fd = -1}};
 	*res = (struct bld_build_result){0};
 	int r = run_build(&rn);
-	if (r < 0 && rn.st) {
-		for (size_t i = 0; rn.t && i < rn.t->nflavours; i++)
-			if (rn.st[i].stage != BLD_COMPILED && rn.st[i].stage != BLD_DONE)
-				rn.st[i].stage = BLD_FAILED;
-		bld_progress_report(&rn);
-	}
+	if (r < 0 && rn.st)
+		bld_progress_end(&rn, r);
 	if (r == 0) {
 		res->report = TAKE_PTR(rn.report);
 		res->outdir = kp_strdup(rn.od.dir);

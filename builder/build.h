@@ -19,7 +19,9 @@ enum bld_stage {
 	BLD_PACKAGING,
 	BLD_VERIFYING,
 	BLD_DONE,
-	BLD_FAILED
+	BLD_FAILED,
+	BLD_INTERRUPTED, /* a signal stopped the run while this flavour was at work */
+	BLD_NOT_STARTED	 /* the run ended (failure or signal) before this flavour began */
 };
 
 struct bld_flavour_status {

@@ -82,6 +82,11 @@ struct bld_run {
 void bld_progress_report(struct bld_run *rn);
 void bld_progress_set(struct bld_run *rn, enum bld_stage s);
 void bld_progress_jobs(void *data, const struct kp_job *jobs, size_t n);
+/*
+ * The run ended with r < 0: flavours at work become failed, or interrupted
+ * when a signal ended it; queued ones never started. Reported once more.
+ */
+void bld_progress_end(struct bld_run *rn, int r);
 
 /* sources.c: step 5, and the copy step 6 builds in. */
 /*

@@ -2,7 +2,9 @@
 /* Progress of each flavour through the steps, for the CLI's callback. */
 #include "builder/internal.h"
 
+#include "common/log.h"
 #include "common/runner.h"
+#include "common/signals.h"
 #include "common/util.h"
 #include "kbuild/target.h"
 
@@ -36,6 +38,37 @@ void bld_progress_jobs(void *data, const struct kp_job *jobs, size_t n)
 							     : BLD_FAILED;
 		if (jobs[i].state == KP_JOB_FAILED || jobs[i].state == KP_JOB_DONE)
 			s->ended = jobs[i].ended;
+	}
+	bld_progress_report(rn);
+}
+
+void bld_progress_end(struct bld_run *rn, int r)
+{
+	bool intr = r <= -KP_EINTR_BASE || kp_check_interrupted() < 0;
+	double now = kp_now();
+	for (size_t i = 0; i < rn->t->nflavours; i++) {
+		struct bld_flavour_status *s = &rn->st[i];
+		switch (s->stage) {
+		case BLD_QUEUED:
+			s->stage = BLD_NOT_STARTED;
+			s->started = s->ended = 0;
+			break;
+		case BLD_COMPILING:
+		case BLD_PACKAGING:
+		case BLD_VERIFYING:
+			s->stage = intr ? BLD_INTERRUPTED : BLD_FAILED;
+			s->ended = now;
+			break;
+		case BLD_COMPILED:
+			/* Compiled, but the run ended before its package: it is not built. */
+			if (intr) {
+				s->stage = BLD_INTERRUPTED;
+				s->ended = now;
+			}
+			break;
+		default:
+			break;
+		}
 	}
 	bld_progress_report(rn);
 }

@@ -30,6 +30,17 @@ void cli_print_verify(FILE *out, const struct rp_verify *verdict);
 int cli_usage_error(const char *cmd, const char *fmt, ...) KP_PRINTF(2, 3);
 /* Parse a positive job count for -j; returns -1 when it is not one. */
 int cli_parse_jobs(const char *s);
+/*
+ * Standard error while a live block is on a terminal (term.c). Messages
+ * (the log callback's lines) print above the block, which is redrawn
+ * below them; cli_term_block() replaces the block's text (lines ending in
+ * '\n'); cli_term_end() leaves the block on the screen as it is and
+ * prints later messages under it.
+ */
+void cli_term_message(const char *text);
+void cli_term_block(const char *text);
+void cli_term_end(void);
+
 /* Verbosity: 0 normal, 1 -v; quiet hides info messages. */
 extern int cli_verbose;
 extern bool cli_quiet;

@@ -28,16 +28,42 @@ static const char usage_text[] =
     "Exit status: 0 built; 1 the build failed; 2 bad input; 3 a kernel tree or tool is\n"
     "missing; 128+N interrupted by signal N.\n";
 
-static const char *const stage_name[] = {"queued",    "compiling", "compiled", "packaging",
-					 "verifying", "done",	   "failed"};
+static const char *const stage_name[] = {
+    [BLD_QUEUED] = "queued",	     [BLD_COMPILING] = "compiling", [BLD_COMPILED] = "compiled",
+    [BLD_PACKAGING] = "packaging",   [BLD_VERIFYING] = "verifying", [BLD_DONE] = "done",
+    [BLD_FAILED] = "failed",	     [BLD_INTERRUPTED] = "interrupted",
+    [BLD_NOT_STARTED] = "not started"};
 
 struct progress {
 	bool tty;
-	bool drawn;
-	size_t nlines;
 	enum bld_stage *last; /* what the plain output last printed, per flavour */
 	double start;
 };
+
+/* A flavour's time so far, or in total once it ended; < 0: none to show. */
+static double seconds(const struct bld_flavour_status *s, double now)
+{
+	if (s->stage == BLD_QUEUED || s->stage == BLD_NOT_STARTED || !s->started)
+		return -1;
+	bool ended = s->stage == BLD_DONE || s->stage == BLD_FAILED ||
+		     s->stage == BLD_INTERRUPTED;
+	double t1 = ended && s->ended ? s->ended : now;
+	return t1 > s->started ? t1 - s->started : 0.0;
+}
+
+/* On a terminal: one line per flavour, redrawn below every message (cli/term.c). */
+static void show_tty(const struct bld_flavour_status *st, size_t n, double now)
+{
+	_cleanup_buf_ struct kp_buf b = {0};
+	for (size_t i = 0; i < n; i++) {
+		double sec = seconds(&st[i], now);
+		kp_buf_addf(&b, "  %-16s %-11s", st[i].name, stage_name[st[i].stage]);
+		if (sec >= 0)
+			kp_buf_addf(&b, " %6.1fs", sec);
+		kp_buf_adds(&b, "\n");
+	}
+	cli_term_block(b.s ? b.s : "");
+}
 
 static void show(void *data, const struct bld_flavour_status *st, size_t n)
 {
@@ -45,28 +71,14 @@ static void show(void *data, const struct bld_flavour_status *st, size_t n)
 	double now = kp_now();
 	if (cli_quiet)
 		return;
+	if (p->tty) {
+		show_tty(st, n, now);
+		return;
+	}
 	if (!p->last) {
 		p->last = calloc(n, sizeof(*p->last));
 		for (size_t i = 0; i < n; i++)
 			p->last[i] = (enum bld_stage) - 1;
-	}
-	if (p->tty) {
-		/* Redraw one line per flavour in place. */
-		if (p->drawn)
-			fprintf(stderr, "\033[%zuA", n);
-		for (size_t i = 0; i < n; i++) {
-			double t0 = st[i].started ? st[i].started : p->start;
-			double t1 = st[i].stage == BLD_DONE || st[i].stage == BLD_FAILED
-					? st[i].ended
-					: now;
-			if (st[i].stage == BLD_QUEUED)
-				t1 = t0;
-			fprintf(stderr, "\033[2K  %-16s %-10s %6.1fs\n", st[i].name,
-				stage_name[st[i].stage], t1 > t0 ? t1 - t0 : 0.0);
-		}
-		p->drawn = true;
-		fflush(stderr);
-		return;
 	}
 	for (size_t i = 0; i < n; i++) {
 		if (p->last[i] == st[i].stage)
@@ -74,8 +86,11 @@ static void show(void *data, const struct bld_flavour_status *st, size_t n)
 		p->last[i] = st[i].stage;
 		if (st[i].stage == BLD_QUEUED)
 			continue;
-		fprintf(stderr, "kmodpack: %s: %s (%.1fs)\n", st[i].name, stage_name[st[i].stage],
-			now - p->start);
+		if (st[i].stage == BLD_NOT_STARTED)
+			fprintf(stderr, "kmodpack: %s: not started\n", st[i].name);
+		else
+			fprintf(stderr, "kmodpack: %s: %s (%.1fs)\n", st[i].name,
+				stage_name[st[i].stage], now - p->start);
 	}
 }
 
@@ -138,6 +153,8 @@ int cmd_build(int argc, char **argv)
 
 	struct bld_build_result res;
 	int r = bld_build(&o, &res);
+	/* The flavours' last lines stay; what follows prints under them. */
+	cli_term_end();
 	free(p.last);
 	if (r < 0) {
 		if (r <= -KP_EINTR_BASE)

@@ -31,8 +31,9 @@ static void log_to_stderr(void *data, enum kp_log_prio prio, const char *msg)
 		return;
 	if (prio == KP_LOG_INFO && cli_quiet)
 		return;
-	fprintf(stderr, "kmodpack: %s%s%s", prefix[prio], msg,
-		msg[0] && msg[strlen(msg) - 1] == '\n' ? "" : "\n");
+	_cleanup_free_ char *line = kp_asprintf("kmodpack: %s%s%s", prefix[prio], msg,
+					       msg[0] && msg[strlen(msg) - 1] == '\n' ? "" : "\n");
+	cli_term_message(line);
 }
 
 int cli_usage_error(const char *cmd, const char *fmt, ...)
