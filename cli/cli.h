@@ -28,6 +28,20 @@ void cli_print_verify(FILE *out, const struct rp_verify *verdict);
 
 /* Print "kmodpack <cmd>: usage" text for argv[0] and return 2. */
 int cli_usage_error(const char *cmd, const char *fmt, ...) KP_PRINTF(2, 3);
+struct option;
+/*
+ * getopt_long for command cmd, with one clear usage error (exit 2) for an
+ * unknown option or a missing value, instead of getopt's own message plus
+ * the command's. With `kmodpack help --options COMMAND` (cli_list_options)
+ * it prints the table it was given, one option per line, and exits 0: the
+ * help/man test and the bash completion read the options from the binary.
+ */
+int cli_getopt(const char *cmd, int argc, char **argv, const char *shorts,
+	       const struct option *opts, int *idx);
+extern bool cli_list_options;
+/* Run by `kmodpack help`: a PACK.iso argument need not exist to show verify's pack help. */
+extern bool cli_help_command;
+
 /* Parse a positive job count for -j; returns -1 when it is not one. */
 int cli_parse_jobs(const char *s);
 /*

@@ -109,7 +109,7 @@ int cmd_build(int argc, char **argv)
 	bool json = false;
 	int c;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "t:o:j:qfh", opts, NULL)) != -1) {
+	while ((c = cli_getopt("build", argc, argv, "t:o:j:qfh", opts, NULL)) != -1) {
 		switch (c) {
 		case 't':
 			o.target_file = optarg;

@@ -182,7 +182,7 @@ static int parse_args(int argc, char **argv, struct args *a)
 	};
 	int c, nsources = 0;
 	optind = 0;
-	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+	while ((c = cli_getopt("hcl", argc, argv, "h", opts, NULL)) != -1) {
 		switch (c) {
 		case OPT_KERNEL:
 			a->src.kernel = optarg;

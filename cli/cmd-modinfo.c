@@ -161,7 +161,7 @@ int cmd_modinfo(int argc, char **argv)
 	int c, status = 0;
 
 	optind = 0;
-	while ((c = getopt_long(argc, argv, "+F:h", opts, NULL)) != -1) {
+	while ((c = cli_getopt("modinfo", argc, argv, "+F:h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'F':
 			field = optarg;

@@ -48,7 +48,7 @@ int cmd_pack_combine(int argc, char **argv)
 	struct pk_combine_opts o = {0};
 	int c;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "o:h", opts, NULL)) != -1) {
+	while ((c = cli_getopt("pack combine", argc, argv, "o:h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'o':
 			o.output = optarg;
@@ -89,7 +89,7 @@ int cmd_pack_remaster(int argc, char **argv)
 	_cleanup_free_ const char **inc = kp_calloc(argc, sizeof(char *));
 	int c;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+	while ((c = cli_getopt("pack remaster", argc, argv, "h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'a':
 			o.answerfile = optarg;

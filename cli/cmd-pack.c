@@ -40,6 +40,7 @@ static const char usage_text[] =
     "      --requires REQ   a pack this one needs, as 'originator=xs name=main test=ge\n"
     "                       version=6.5.0 [build=B] [product=P]'; repeat for more\n"
     "      --no-reorder     install in the order given, not by the packages' requires\n"
+    "      --reorder        order by the packages' requires (the default; the DDK's switch)\n"
     "      --bundle         also write <label>.zip: the ISO, both md5 files and the builds'\n"
     "                       SRPMs (the GPL sources) under sources/ (guide 5.6)\n"
     "      --json           print the pack report (JSON) on stdout\n"
@@ -210,7 +211,7 @@ int cmd_pack(int argc, char **argv)
 	bool json = false;
 	int c, idx = 0;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "o:m:qh", opts, &idx)) != -1) {
+	while ((c = cli_getopt("pack", argc, argv, "o:m:qh", opts, &idx)) != -1) {
 		switch (c) {
 		case 'o':
 			o.outdir = optarg;

@@ -21,7 +21,7 @@ int cmd_spec(int argc, char **argv)
 	const char *target = NULL;
 	int c;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "t:h", opts, NULL)) != -1) {
+	while ((c = cli_getopt("spec", argc, argv, "t:h", opts, NULL)) != -1) {
 		switch (c) {
 		case 't':
 			target = optarg;

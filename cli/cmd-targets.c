@@ -32,7 +32,7 @@ int cmd_targets(int argc, char **argv)
 	bool json = false;
 	int c;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "t:h", opts, NULL)) != -1) {
+	while ((c = cli_getopt("targets", argc, argv, "t:h", opts, NULL)) != -1) {
 		switch (c) {
 		case 't':
 			target = optarg;

@@ -109,7 +109,7 @@ int cmd_verify_pack(int argc, char **argv)
 	bool json = false;
 	int c;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "t:qh", opts, NULL)) != -1) {
+	while ((c = cli_getopt("verify", argc, argv, "t:qh", opts, NULL)) != -1) {
 		switch (c) {
 		case 't':
 			target = optarg;
@@ -160,7 +160,8 @@ int cmd_verify_pack(int argc, char **argv)
 bool cli_verify_is_pack(int argc, char **argv)
 {
 	for (int i = 1; i < argc; i++)
-		if (argv[i][0] != '-' && kp_endswith(argv[i], ".iso") && kp_is_file(argv[i]))
+		if (argv[i][0] != '-' && kp_endswith(argv[i], ".iso") &&
+		    (kp_is_file(argv[i]) || cli_help_command))
 			return true;
 	return false;
 }

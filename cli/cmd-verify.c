@@ -101,7 +101,7 @@ int cmd_verify(int argc, char **argv)
 	bool json = false;
 	int c;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "t:o:j:qh", opts, NULL)) != -1) {
+	while ((c = cli_getopt("verify", argc, argv, "t:o:j:qh", opts, NULL)) != -1) {
 		switch (c) {
 		case 't':
 			vo.target_file = optarg;
