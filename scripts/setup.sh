@@ -45,6 +45,13 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 
 build=${KMODPACK_BUILD_DIR:-build}
-cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo ${KMODPACK_CMAKE_ARGS:-} >/dev/null
-cmake --build "$build" -j"$(nproc)" >/dev/null
-echo "setup: built $build/kmodpack" >&2
+mkdir -p "$build"
+# cmake's output is kept in a log; when it fails, its end is shown with the log's path.
+log=$build/setup.log
+if ! { cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo ${KMODPACK_CMAKE_ARGS:-} &&
+	cmake --build "$build" -j"$(nproc)"; } >"$log" 2>&1; then
+	tail -n 40 "$log" >&2
+	echo "setup: building kmodpack failed; the whole output is in $log" >&2
+	exit 1
+fi
+echo "setup: built $build/kmodpack (cmake's output: $log)" >&2
