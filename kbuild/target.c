@@ -10,6 +10,7 @@
 #include "common/fs.h"
 #include "common/ini.h"
 #include "common/log.h"
+#include "common/suggest.h"
 
 /* ---- trees ---- */
 
@@ -307,6 +308,29 @@ static int complete_flavours(struct kb_target *t)
 	return 0;
 }
 
+/* The section meant by an unknown header: [flavor x] is [flavour x], [targets] is [target]. */
+static char *suggest_section(const char *sec)
+{
+	const char *sp = strchr(sec, ' ');
+	_cleanup_free_ char *word = sp ? kp_strndup(sec, sp - sec) : kp_strdup(sec);
+	static const char *const known[] = {"target", "flavour"};
+	int k = kp_suggest(word, known, KP_ARRAY_SIZE(known));
+	if (k == 0 && !sp)
+		return kp_strdup("target");
+	while (sp && *sp == ' ')
+		sp++;
+	if (k == 1)
+		return kp_asprintf("flavour %s", sp && *sp ? sp : "NAME");
+	return NULL;
+}
+
+/* ", did you mean 'x'?" for an unknown key, or "". */
+static char *suggest_key(const char *key, const char *const *known, size_t n)
+{
+	int k = kp_suggest(key, known, n);
+	return k < 0 ? kp_strdup("") : kp_asprintf(": did you mean '%s'?", known[k]);
+}
+
 /* [flavour NAME] headers become flavours in file order; an empty or repeated one is an error too.
  */
 static int add_file_flavours(const char *path, const struct kp_ini *ini, struct kb_target *t)
@@ -317,8 +341,10 @@ static int add_file_flavours(const char *path, const struct kp_ini *ini, struct 
 		if (!strcmp(sec, "target"))
 			continue;
 		if (!kp_startswith(sec, "flavour ")) {
-			kp_err("%s:%d: unknown section [%s] (known: [target], [flavour NAME])",
-			       path, line, sec);
+			_cleanup_free_ char *meant = suggest_section(sec);
+			kp_err("%s:%d: unknown section [%s]%s%s%s (known: [target], [flavour NAME])",
+			       path, line, sec, meant ? ": did you mean [" : "", meant ? meant : "",
+			       meant ? "]?" : "");
 			return -KP_EINPUT;
 		}
 		const char *fname = sec + strlen("flavour ");
@@ -349,8 +375,10 @@ static int set_target_key(const char *path, const struct kp_kv *kv, struct kb_ta
 		      : !strcmp(kv->key, "module_dir") ? &t->module_dir
 						       : NULL;
 	if (!slot) {
-		kp_err("%s:%d: target.%s: unknown key (known: name, arch, module_dir)", path,
-		       kv->line, kv->key);
+		static const char *const known[] = {"name", "arch", "module_dir"};
+		_cleanup_free_ char *meant = suggest_key(kv->key, known, KP_ARRAY_SIZE(known));
+		kp_err("%s:%d: target.%s: unknown key%s (known: name, arch, module_dir)", path,
+		       kv->line, kv->key, meant);
 		return -KP_EINPUT;
 	}
 	if (!name_ok(kv->value)) {
@@ -379,9 +407,12 @@ static int set_flavour_key(const char *path, const char *dir, const char *fname,
 		      : !strcmp(kv->key, "image")	? &f->image
 							: NULL;
 	if (!slot) {
-		kp_err("%s:%d: flavour %s: unknown key '%s' (known: tree, release, kver, "
+		static const char *const known[] = {"tree", "release", "kver", "modules_dir",
+						    "image"};
+		_cleanup_free_ char *meant = suggest_key(kv->key, known, KP_ARRAY_SIZE(known));
+		kp_err("%s:%d: flavour %s: unknown key '%s'%s (known: tree, release, kver, "
 		       "modules_dir, image)",
-		       path, kv->line, fname, kv->key);
+		       path, kv->line, fname, kv->key, meant);
 		return -KP_EINPUT;
 	}
 	bool is_path = slot == &f->tree || slot == &f->modules_dir || slot == &f->image;

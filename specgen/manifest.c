@@ -8,6 +8,7 @@
 #include "common/fs.h"
 #include "common/ini.h"
 #include "common/log.h"
+#include "common/suggest.h"
 
 bool spec_is_package_name(const char *s)
 {
@@ -77,6 +78,7 @@ struct loader {
 	int errors;
 	const char *section;
 	struct kp_strv refused; /* section.key already reported: not "missing" as well */
+	struct kp_strv given;	/* section.key of every key of a known section */
 };
 
 KP_PRINTF(3, 4) static void bad(struct loader *l, const struct kp_kv *kv, const char *fmt, ...)
@@ -96,107 +98,225 @@ static void set(char **slot, const char *value)
 	*slot = kp_strdup(value);
 }
 
-static void on_driver(struct loader *l, const struct kp_kv *kv)
+static void set_name(struct loader *l, const struct kp_kv *kv)
+{
+	if (!spec_is_package_name(kv->value))
+		return bad(l, kv,
+			   "'%s' must be lowercase letters, digits, '-' and '_' "
+			   "(it names the package and the module directory)",
+			   kv->value);
+	set(&l->m->name, kv->value);
+}
+
+static void set_version(struct loader *l, const struct kp_kv *kv)
+{
+	const char *k = kv->key, *v = kv->value;
+	if (!spec_is_rpm_version(v))
+		return bad(l, kv,
+			   "'%s' is not usable as an RPM %s: use letters, digits "
+			   "and . _ + ~ ^, starting with a letter or digit (no '-')",
+			   v, k);
+	set(!strcmp(k, "version") ? &l->m->version : &l->m->release, v);
+}
+
+/* summary, license, url: one non-empty line. */
+static void set_line(struct loader *l, const struct kp_kv *kv)
+{
+	const char *k = kv->key, *v = kv->value;
+	struct spec_manifest *m = l->m;
+	if (!one_line(v))
+		return bad(l, kv, "must be one line (continuation lines are not allowed here)");
+	if (!*v)
+		return bad(l, kv, "is empty");
+	set(!strcmp(k, "summary") ? &m->summary : !strcmp(k, "license") ? &m->license : &m->url,
+	    v);
+}
+
+static void set_description(struct loader *l, const struct kp_kv *kv)
+{
+	set(&l->m->description, kv->value);
+}
+
+static void set_changelog(struct loader *l, const struct kp_kv *kv)
+{
+	if (spec_changelog_epoch(kv->value) < 0)
+		return bad(l, kv,
+			   "must start with an rpm changelog heading such as "
+			   "'* Wed Nov 25 2026 Name <mail> - 1.0-1'");
+	set(&l->m->changelog, kv->value);
+}
+
+static void set_source(struct loader *l, const struct kp_kv *kv)
+{
+	set(&l->m->source, kv->value);
+	l->m->source_line = kv->line;
+}
+
+static void set_subdir(struct loader *l, const struct kp_kv *kv)
+{
+	const char *v = kv->value;
+	if (v[0] == '/' || strstr(v, "..") || !one_line(v))
+		return bad(l, kv, "'%s' must be a relative path inside the source", v);
+	set(&l->m->subdir, v);
+}
+
+static void set_modules(struct loader *l, const struct kp_kv *kv)
 {
 	struct spec_manifest *m = l->m;
-	const char *k = kv->key, *v = kv->value;
-
-	if (!strcmp(k, "name")) {
-		if (!spec_is_package_name(v))
-			return bad(l, kv,
-				   "'%s' must be lowercase letters, digits, '-' and '_' "
-				   "(it names the package and the module directory)",
-				   v);
-		set(&m->name, v);
-	} else if (!strcmp(k, "version") || !strcmp(k, "release")) {
-		if (!spec_is_rpm_version(v))
-			return bad(l, kv,
-				   "'%s' is not usable as an RPM %s: use letters, digits "
-				   "and . _ + ~ ^, starting with a letter or digit (no '-')",
-				   v, k);
-		set(!strcmp(k, "version") ? &m->version : &m->release, v);
-	} else if (!strcmp(k, "summary") || !strcmp(k, "license") || !strcmp(k, "url")) {
-		if (!one_line(v))
-			return bad(l, kv,
-				   "must be one line (continuation lines are not allowed "
-				   "here)");
-		if (!*v)
-			return bad(l, kv, "is empty");
-		set(!strcmp(k, "summary")   ? &m->summary
-		    : !strcmp(k, "license") ? &m->license
-					    : &m->url,
-		    v);
-	} else if (!strcmp(k, "description")) {
-		set(&m->description, v);
-	} else if (!strcmp(k, "changelog")) {
-		if (spec_changelog_epoch(v) < 0)
-			return bad(l, kv,
-				   "must start with an rpm changelog heading such as "
-				   "'* Wed Nov 25 2026 Name <mail> - 1.0-1'");
-		set(&m->changelog, v);
-	} else if (!strcmp(k, "source")) {
-		set(&m->source, v);
-		m->source_line = kv->line;
-	} else if (!strcmp(k, "subdir")) {
-		if (v[0] == '/' || strstr(v, "..") || !one_line(v))
-			return bad(l, kv, "'%s' must be a relative path inside the source", v);
-		set(&m->subdir, v);
-	} else if (!strcmp(k, "modules")) {
-		kp_strv_release(&m->modules);
-		kp_strv_split(&m->modules, v);
-		for (size_t i = 0; i < m->modules.n; i++) {
-			char *mod = m->modules.v[i];
-			if (kp_endswith(mod, ".ko"))
-				mod[strlen(mod) - 3] = '\0';
-			for (char *p = mod; *p; p++)
-				if (!isalnum((unsigned char)*p) && *p != '_' && *p != '-')
-					return bad(l, kv, "'%s' is not a module name", mod);
-		}
-	} else if (!strcmp(k, "make_args")) {
-		kp_strv_release(&m->make_args);
-		kp_strv_split_on(&m->make_args, v, " \t\r\n");
-		for (size_t i = 0; i < m->make_args.n; i++)
-			if (!make_arg_ok(m->make_args.v[i]))
-				return bad(l, kv,
-					   "'%s' must be NAME=VALUE with a value of letters, "
-					   "digits and ._,/:+=- only",
-					   m->make_args.v[i]);
-	} else if (!strcmp(k, "source_date_epoch")) {
-		char *end;
-		errno = 0;
-		long long e = strtoll(v, &end, 10);
-		if (errno || !*v || *end || e < 0)
-			return bad(l, kv, "'%s' is not a number of seconds since 1970", v);
-		m->source_date_epoch = e;
-	} else {
-		bad(l, kv,
-		    "unknown key in [driver] (known: name, version, release, summary, "
-		    "license, description, url, source, subdir, modules, make_args, "
-		    "changelog, source_date_epoch)");
+	kp_strv_release(&m->modules);
+	kp_strv_split(&m->modules, kv->value);
+	for (size_t i = 0; i < m->modules.n; i++) {
+		char *mod = m->modules.v[i];
+		if (kp_endswith(mod, ".ko"))
+			mod[strlen(mod) - 3] = '\0';
+		for (char *p = mod; *p; p++)
+			if (!isalnum((unsigned char)*p) && *p != '_' && *p != '-')
+				return bad(l, kv, "'%s' is not a module name", mod);
 	}
 }
 
-static void on_vendor(struct loader *l, const struct kp_kv *kv)
+static void set_make_args(struct loader *l, const struct kp_kv *kv)
 {
 	struct spec_manifest *m = l->m;
-	if (!strcmp(kv->key, "code")) {
-		if (!spec_is_package_name(kv->value))
+	kp_strv_release(&m->make_args);
+	kp_strv_split_on(&m->make_args, kv->value, " \t\r\n");
+	for (size_t i = 0; i < m->make_args.n; i++)
+		if (!make_arg_ok(m->make_args.v[i]))
 			return bad(l, kv,
-				   "'%s' must be one lowercase word: letters, digits, '-' "
-				   "and '_' (guide 6.1.1)",
-				   kv->value);
-		if (!strcmp(kv->value, "xs"))
-			return bad(l, kv,
-				   "'xs' is reserved for the product's own packs: use a "
-				   "code that names your organisation");
-		set(&m->vendor_code, kv->value);
-	} else if (!strcmp(kv->key, "name")) {
-		if (!one_line(kv->value) || !*kv->value)
-			return bad(l, kv, "must be one non-empty line");
-		set(&m->vendor_name, kv->value);
-	} else {
-		bad(l, kv, "unknown key in [vendor] (known: code, name)");
+				   "'%s' must be NAME=VALUE with a value of letters, "
+				   "digits and ._,/:+=- only",
+				   m->make_args.v[i]);
+}
+
+static void set_source_date_epoch(struct loader *l, const struct kp_kv *kv)
+{
+	const char *v = kv->value;
+	char *end;
+	errno = 0;
+	long long e = strtoll(v, &end, 10);
+	if (errno || !*v || *end || e < 0)
+		return bad(l, kv, "'%s' is not a number of seconds since 1970", v);
+	l->m->source_date_epoch = e;
+}
+
+static void set_vendor_code(struct loader *l, const struct kp_kv *kv)
+{
+	if (!spec_is_package_name(kv->value))
+		return bad(l, kv,
+			   "'%s' must be one lowercase word: letters, digits, '-' "
+			   "and '_' (guide 6.1.1)",
+			   kv->value);
+	if (!strcmp(kv->value, "xs"))
+		return bad(l, kv,
+			   "'xs' is reserved for the product's own packs: use a "
+			   "code that names your organisation");
+	set(&l->m->vendor_code, kv->value);
+}
+
+static void set_vendor_name(struct loader *l, const struct kp_kv *kv)
+{
+	if (!one_line(kv->value) || !*kv->value)
+		return bad(l, kv, "must be one non-empty line");
+	set(&l->m->vendor_name, kv->value);
+}
+
+/*
+ * The keys of [driver] and [vendor], one row each, in the order the docs
+ * list them. A new key is a row here (and a line in docs/manifest.md):
+ * "unknown key" messages, their did-you-mean and the "missing" checks all
+ * come from this table.
+ */
+static const struct key_rule {
+	const char *section, *key;
+	bool required;
+	void (*set)(struct loader *l, const struct kp_kv *kv);
+} key_rules[] = {
+    {"driver", "name", true, set_name},
+    {"driver", "version", true, set_version},
+    {"driver", "release", false, set_version},
+    {"driver", "summary", true, set_line},
+    {"driver", "license", true, set_line},
+    {"driver", "description", false, set_description},
+    {"driver", "url", false, set_line},
+    {"driver", "source", false, set_source},
+    {"driver", "subdir", false, set_subdir},
+    {"driver", "modules", false, set_modules},
+    {"driver", "make_args", false, set_make_args},
+    {"driver", "changelog", false, set_changelog},
+    {"driver", "source_date_epoch", false, set_source_date_epoch},
+    {"vendor", "code", true, set_vendor_code},
+    {"vendor", "name", true, set_vendor_name},
+};
+
+static void keep_data(struct loader *l, const struct kp_kv *kv);
+static void keep_pack(struct loader *l, const struct kp_kv *kv);
+
+/*
+ * The manifest's sections. keep: a section another module validates, kept
+ * raw with its lines; NULL: its keys are the rows of key_rules.
+ */
+static const struct section_rule {
+	const char *name;
+	void (*keep)(struct loader *l, const struct kp_kv *kv);
+} section_rules[] = {
+    {"driver", NULL},
+    {"vendor", NULL},
+    {"data", keep_data},
+    {"pack", keep_pack},
+};
+
+static const struct section_rule *find_section(const char *name)
+{
+	for (size_t i = 0; i < KP_ARRAY_SIZE(section_rules); i++)
+		if (!strcmp(section_rules[i].name, name))
+			return &section_rules[i];
+	return NULL;
+}
+
+/* The closest known section name to name, or NULL. */
+static const char *suggest_section(const char *name)
+{
+	const char *known[KP_ARRAY_SIZE(section_rules)];
+	for (size_t i = 0; i < KP_ARRAY_SIZE(section_rules); i++)
+		known[i] = section_rules[i].name;
+	int k = kp_suggest(name, known, KP_ARRAY_SIZE(known));
+	return k < 0 ? NULL : known[k];
+}
+
+/* "name, version, ..." of a section, and the row closest to key (or -1). */
+static char *known_keys(const char *section, const char *key, int *closest)
+{
+	const char *names[KP_ARRAY_SIZE(key_rules)] = {0};
+	struct kp_buf b = {0};
+	for (size_t i = 0; i < KP_ARRAY_SIZE(key_rules); i++) {
+		if (strcmp(key_rules[i].section, section))
+			continue;
+		names[i] = key_rules[i].key;
+		kp_buf_adds(&b, b.len ? ", " : "");
+		kp_buf_adds(&b, key_rules[i].key);
 	}
+	*closest = key ? kp_suggest(key, names, KP_ARRAY_SIZE(names)) : -1;
+	return kp_buf_steal(&b);
+}
+
+static const struct key_rule *find_key(const char *section, const char *key)
+{
+	for (size_t i = 0; i < KP_ARRAY_SIZE(key_rules); i++)
+		if (!strcmp(key_rules[i].section, section) && !strcmp(key_rules[i].key, key))
+			return &key_rules[i];
+	return NULL;
+}
+
+static void unknown_key(struct loader *l, const struct kp_kv *kv)
+{
+	int closest;
+	_cleanup_free_ char *known = known_keys(l->section, kv->key, &closest);
+	if (closest < 0)
+		return bad(l, kv, "unknown key in [%s] (known: %s)", l->section, known);
+	/* What was meant is reported here, not also as missing. */
+	kp_strv_pushf(&l->refused, "%s.%s", l->section, key_rules[closest].key);
+	bad(l, kv, "unknown key in [%s]: did you mean '%s'? (known: %s)", l->section,
+	    key_rules[closest].key, known);
 }
 
 /* Sections another module validates: kept as read, with their lines. */
@@ -214,14 +334,6 @@ static void free_raw(struct kp_kv *v, size_t n)
 		free(v[i].value);
 	}
 	free(v);
-}
-
-static void require(struct loader *l, const char *what, const char *key, const char *value)
-{
-	if (value || kp_strv_contains(&l->refused, key))
-		return;
-	kp_err("%s: %s is missing", l->path, what);
-	l->errors++;
 }
 
 /* Read the manifest's INI file; every way it can be missing or unreadable is bad input. */
@@ -258,52 +370,109 @@ static void set_manifest_paths(struct spec_manifest *m, const char *path)
 	m->path = kp_path_join(m->dir, slash ? slash + 1 : path);
 }
 
-static void add_data_entry(struct spec_manifest *m, const struct kp_kv *kv)
+static void keep_data(struct loader *l, const struct kp_kv *kv)
 {
-	if (!m->data_line)
-		m->data_line = kv->line;
-	keep_raw(&m->data, &m->ndata, kv);
+	if (!l->m->data_line)
+		l->m->data_line = kv->line;
+	keep_raw(&l->m->data, &l->m->ndata, kv);
+}
+
+static void keep_pack(struct loader *l, const struct kp_kv *kv)
+{
+	keep_raw(&l->m->pack, &l->m->npack, kv);
+}
+
+/*
+ * An unknown [section] is reported once, at its header, with the closest
+ * known name; its keys are not reported again, and the keys it gives of
+ * the section meant are not reported as missing.
+ */
+static void unknown_sections(struct loader *l, const struct kp_ini *ini)
+{
+	_cleanup_strv_ struct kp_strv told = {0};
+	for (size_t i = 0; i < ini->nsections; i++) {
+		const char *sec = ini->sections[i].name;
+		if (find_section(sec) || kp_strv_contains(&told, sec))
+			continue;
+		kp_strv_push(&told, sec);
+		const char *meant = suggest_section(sec);
+		if (meant)
+			kp_err("%s:%d: unknown section [%s]: did you mean [%s]? (known: [driver], "
+			       "[vendor], [data], [pack])",
+			       l->path, ini->sections[i].line, sec, meant);
+		else
+			kp_err("%s:%d: unknown section [%s] (known: [driver], [vendor], [data], "
+			       "[pack])",
+			       l->path, ini->sections[i].line, sec);
+		l->errors++;
+		for (size_t k = 0; meant && k < ini->n; k++) {
+			int c = -1;
+			if (strcmp(ini->e[k].section, sec))
+				continue;
+			free(known_keys(meant, ini->e[k].kv.key, &c));
+			if (c >= 0)
+				kp_strv_pushf(&l->refused, "%s.%s", meant, key_rules[c].key);
+		}
+	}
+}
+
+/* A key before any [section]: name the section it belongs in when it is a known key. */
+static void outside_section(struct loader *l, const struct kp_kv *kv)
+{
+	for (size_t i = 0; i < KP_ARRAY_SIZE(key_rules); i++)
+		if (!strcmp(key_rules[i].key, kv->key)) {
+			kp_strv_pushf(&l->refused, "%s.%s", key_rules[i].section, kv->key);
+			return bad(l, kv, "is outside any section: put it under [%s]",
+				   key_rules[i].section);
+		}
+	bad(l, kv, "is outside any section: put it under [driver], [vendor], [data] or [pack]");
 }
 
 static void read_sections(struct loader *l, const struct kp_ini *ini)
 {
-	_cleanup_strv_ struct kp_strv seen = {0};
+	unknown_sections(l, ini);
 	for (size_t i = 0; i < ini->n; i++) {
 		const char *sec = ini->e[i].section;
 		const struct kp_kv *kv = &ini->e[i].kv;
+		const struct section_rule *sr = find_section(sec);
+		l->section = sec;
+		if (!*sec) {
+			outside_section(l, kv);
+			continue;
+		}
+		if (!sr)
+			continue; /* reported once at its header */
 		_cleanup_free_ char *id = kp_asprintf("%s.%s", sec, kv->key);
-		if (kp_strv_contains(&seen, id)) {
+		if (kp_strv_contains(&l->given, id)) {
 			bad(l, kv, "given twice in [%s]", sec);
 			continue;
 		}
-		kp_strv_push(&seen, id);
-		l->section = sec;
-		if (!strcmp(sec, "driver")) {
-			on_driver(l, kv);
-		} else if (!strcmp(sec, "vendor")) {
-			on_vendor(l, kv);
-		} else if (!strcmp(sec, "data")) {
-			add_data_entry(l->m, kv);
-		} else if (!strcmp(sec, "pack")) {
-			keep_raw(&l->m->pack, &l->m->npack, kv);
-		} else {
-			kp_err("%s:%d: unknown section [%s] (known: [driver], [vendor], [data], "
-			       "[pack])",
-			       l->path, kv->line, sec);
-			l->errors++;
+		kp_strv_push(&l->given, id);
+		if (sr->keep) {
+			sr->keep(l, kv);
+			continue;
 		}
+		const struct key_rule *kr = find_key(sec, kv->key);
+		if (kr)
+			kr->set(l, kv);
+		else
+			unknown_key(l, kv);
 	}
 }
 
 static void require_keys_and_defaults(struct loader *l)
 {
 	struct spec_manifest *m = l->m;
-	require(l, "[driver] name", "driver.name", m->name);
-	require(l, "[driver] version", "driver.version", m->version);
-	require(l, "[driver] summary", "driver.summary", m->summary);
-	require(l, "[driver] license", "driver.license", m->license);
-	require(l, "[vendor] code", "vendor.code", m->vendor_code);
-	require(l, "[vendor] name", "vendor.name", m->vendor_name);
+	for (size_t i = 0; i < KP_ARRAY_SIZE(key_rules); i++) {
+		const struct key_rule *kr = &key_rules[i];
+		if (!kr->required)
+			continue;
+		_cleanup_free_ char *id = kp_asprintf("%s.%s", kr->section, kr->key);
+		if (kp_strv_contains(&l->given, id) || kp_strv_contains(&l->refused, id))
+			continue;
+		kp_err("%s: [%s] %s is missing", l->path, kr->section, kr->key);
+		l->errors++;
+	}
 	if (!m->release)
 		m->release = kp_strdup("1");
 	if (!m->description && m->summary)
@@ -361,6 +530,7 @@ int spec_manifest_load(const char *dir_or_file, struct spec_manifest **out)
 	require_keys_and_defaults(&l);
 	resolve_source(&l);
 	kp_strv_release(&l.refused);
+	kp_strv_release(&l.given);
 	if (l.errors)
 		return -KP_EINPUT;
 	*out = TAKE_PTR(m);

@@ -346,7 +346,21 @@ static void test_target_unknown_key(void **state)
 			   xen, xen);
 	path = write_target(fx->dir, text);
 	expect_target_error(path, -KP_EINPUT, 5,
-			    (const char *const[]){"flavour xen", "unknown key 'trees'", NULL});
+			    (const char *const[]){"flavour xen", "unknown key 'trees'",
+						  "did you mean 'tree'?", NULL});
+
+	free(text);
+	free(path);
+	text = kp_asprintf("[target]\n"
+			   "name = t\n"
+			   "Module_Dir = extra\n"
+			   "[flavour xen]\n"
+			   "tree = %s\n",
+			   xen);
+	path = write_target(fx->dir, text);
+	expect_target_error(path, -KP_EINPUT, 3,
+			    (const char *const[]){"target.Module_Dir", "did you mean 'module_dir'?",
+						  NULL});
 }
 
 static void test_target_unknown_section(void **state)
@@ -360,7 +374,20 @@ static void test_target_unknown_section(void **state)
 						xen);
 	_cleanup_free_ char *path = write_target(fx->dir, text);
 	expect_target_error(path, -KP_EINPUT, 3,
-			    (const char *const[]){"unknown section [flavor xen]", NULL});
+			    (const char *const[]){"unknown section [flavor xen]",
+						  "did you mean [flavour xen]?", NULL});
+
+	free(text);
+	free(path);
+	text = kp_asprintf("[targets]\n"
+			   "name = t\n"
+			   "[flavour xen]\n"
+			   "tree = %s\n",
+			   xen);
+	path = write_target(fx->dir, text);
+	expect_target_error(path, -KP_EINPUT, 1,
+			    (const char *const[]){"unknown section [targets]",
+						  "did you mean [target]?", NULL});
 }
 
 static void test_target_missing_tree(void **state)

@@ -321,8 +321,67 @@ static void test_duplicate_key(void **state)
 static void test_unknown_section(void **state)
 {
 	struct fixture *fx = *state;
-	expect_bad(fx, DRIVER VENDOR "[drivers]\nname = x\n", 11, NULL,
+	expect_bad(fx, DRIVER VENDOR "[drivers]\nname = x\n", 10, NULL,
 		   "unknown section [drivers]");
+}
+
+/* How many lines of the log hold s. */
+static int log_count(const char *s)
+{
+	int n = 0;
+	for (const char *p = tl_log_text(); (p = strstr(p, s)); p += strlen(s))
+		n++;
+	return n;
+}
+
+/*
+ * A misspelt section is one error, at its header line, with the name
+ * meant; its keys are neither reported again nor as missing from [driver].
+ */
+static void test_misspelt_section_once(void **state)
+{
+	struct fixture *fx = *state;
+	expect_bad(fx,
+		   "[drivers]\n"		   /* 1 */
+		   "name = hello\n"	   /* 2 */
+		   "Version = 1.0\n"	   /* 3 */
+		   "summary = Hello driver\n" /* 4 */
+		   "license = GPL-2.0-only\n" /* 5 */
+		   "source = src\n" VENDOR,
+		   1, NULL, "unknown section [drivers]: did you mean [driver]?");
+	assert_int_equal(log_count("unknown section"), 1);
+	assert_int_equal(log_count("is missing"), 0);
+	assert_int_equal(log_count("\n"), 1);
+	/* Nothing close: no suggestion, still one line. */
+	expect_bad(fx, DRIVER VENDOR "[zebra]\nname = x\n", 10, NULL, "unknown section [zebra] (known");
+	assert_int_equal(log_count("\n"), 1);
+}
+
+/* A misspelt key gets the key meant (case first), and is not also "missing". */
+static void test_misspelt_key_suggestion(void **state)
+{
+	struct fixture *fx = *state;
+	static const char *const cases[][2] = {
+	    {"Version", "version"}, {"NAME", "name"},	{"licence", "license"},
+	    {"sumary", "summary"},  {"sourse", "source"},
+	};
+	for (size_t i = 0; i < KP_ARRAY_SIZE(cases); i++) {
+		_cleanup_free_ char *to = kp_asprintf("\n%s = ", cases[i][0]);
+		_cleanup_free_ char *from = kp_asprintf("\n%s = ", cases[i][1]);
+		_cleanup_free_ char *text = tl_replace(DRIVER VENDOR, from, to);
+		_cleanup_free_ char *want = kp_asprintf("did you mean '%s'?", cases[i][1]);
+		tl_write(fx->dir, SPEC_MANIFEST_NAME, text);
+		struct spec_manifest *m = NULL;
+		tl_log_reset();
+		assert_int_equal(spec_manifest_load(fx->dir, &m), -KP_EINPUT);
+		if (!strstr(tl_log_text(), want) || log_count("is missing"))
+			fail_msg("%s: %s", cases[i][0], tl_log_text());
+	}
+	expect_bad(fx, DRIVER "uri = x\n" VENDOR, 7, "uri", "did you mean 'url'?");
+	expect_bad(fx, DRIVER "make_arg = V=1\n" VENDOR, 7, "make_arg", "did you mean 'make_args'?");
+	expect_bad(fx, DRIVER "[vendor]\ncode = acme\nnmae = Acme\n", 9, "nmae",
+		   "did you mean 'name'?");
+	assert_int_equal(log_count("is missing"), 0);
 }
 
 static void test_missing_required(void **state)
@@ -501,6 +560,8 @@ int main(void)
 	    T(test_duplicate_key),
 	    T(test_unknown_section),
 	    T(test_missing_required),
+	    T(test_misspelt_section_once),
+	    T(test_misspelt_key_suggestion),
 	    T(test_several_errors_reported),
 	    T(test_make_args),
 	    T(test_bad_modules_and_subdir),
