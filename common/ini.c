@@ -7,8 +7,13 @@
 
 #include "common/log.h"
 
-/* Lines longer than this are refused rather than silently split by inih. */
-#define KP_INI_MAX_LINE 8192
+/*
+ * inih's line buffer, in bytes: a line (with its CR LF and inih's NUL) must
+ * fit, so the longest line kmodpack reads is 3 bytes shorter: 1 MiB, far
+ * beyond any line a person writes. Longer lines are refused rather than
+ * silently split by inih.
+ */
+#define KP_INI_MAX_LINE (1 << 20)
 /*
  * Debian's inih keeps section names in a 50-byte buffer and truncates
  * longer ones without a word, so a key would land in a section no header
@@ -70,8 +75,13 @@ static char *read_line(char *str, int num, void *stream)
 	if (len < 0)
 		return NULL;
 	rd->line++;
-	if (len > num - 1)
-		return refuse_line(rd, kp_asprintf("line longer than %d bytes", num - 3));
+	ssize_t text = len;
+	while (text > 0 && (rd->buf[text - 1] == '\n' || rd->buf[text - 1] == '\r'))
+		text--;
+	if (text > num - 3)
+		return refuse_line(rd, kp_asprintf("line is %zd bytes long: kmodpack reads lines of "
+						   "at most %d bytes",
+						   text, num - 3));
 	unsigned char c;
 	if (control_byte(rd->buf, len, &c))
 		return refuse_line(rd, kp_asprintf("%s byte 0x%02x: kmodpack reads only text a "
@@ -143,6 +153,8 @@ int kp_ini_load(const char *path, struct kp_ini **out)
 	/* Debian's inih reads these at run time; a heap buffer lets us raise the limit. */
 	ini_use_stack = false;
 	ini_allow_realloc = false;
+	/* With a fixed heap buffer, its size is ini_initial_alloc (200 by default). */
+	ini_initial_alloc = KP_INI_MAX_LINE;
 	ini_max_line = KP_INI_MAX_LINE;
 	ini_allow_multiline = true;
 

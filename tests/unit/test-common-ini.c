@@ -73,13 +73,40 @@ static void test_no_silent_split(void **state)
 	/* Too long without a NUL: refused at its line too, never split. */
 	tl_log_reset();
 	kp_buf_adds(&b, "[package]\nsummary = ");
-	for (int i = 0; i < 9000; i++)
+	for (int i = 0; i < 1100000; i++)
 		kp_buf_addc(&b, 'y');
 	kp_buf_adds(&b, "\n");
 	_cleanup_(kp_ini_freep) struct kp_ini *ini2 = NULL;
 	assert_int_equal(load_bytes(fx->dir, b.s, b.len, &ini2), -KP_EINPUT);
-	assert_non_null(strstr(tl_log_text(), "x.ini:2: line longer than"));
+	/* The message states the true limit and the line's length. */
+	assert_non_null(strstr(tl_log_text(), "x.ini:2: line is 1100010 bytes long: kmodpack reads "
+					      "lines of at most 1048573 bytes"));
 	kp_buf_release(&b);
+}
+
+/* Lines as long as people write them (and far longer) are read whole. */
+static void test_long_lines_read(void **state)
+{
+	struct tl_fixture *fx = *state;
+	static const int lengths[] = {199, 200, 201, 8189, 8190, 100000, 1048573, 1048573};
+	for (size_t i = 0; i < KP_ARRAY_SIZE(lengths); i++) {
+		struct kp_buf b = {0};
+		kp_buf_adds(&b, "[driver]\nsummary = ");
+		/* the whole line "summary = yyy..." is lengths[i] bytes */
+		for (int k = 0; k < lengths[i] - 10; k++)
+			kp_buf_addc(&b, 'y');
+		kp_buf_adds(&b, i % 2 ? "\r\n" : "\n");
+		kp_buf_adds(&b, "name = after\n");
+		_cleanup_(kp_ini_freep) struct kp_ini *ini = NULL;
+		tl_log_reset();
+		if (load_bytes(fx->dir, b.s, b.len, &ini) != 0)
+			fail_msg("%d bytes: %s", lengths[i], tl_log_text());
+		assert_int_equal(ini->n, 2);
+		assert_int_equal(strlen(ini->e[0].kv.value), (size_t)(lengths[i] - 10));
+		assert_string_equal(ini->e[1].kv.value, "after");
+		assert_int_equal(ini->e[1].kv.line, 3);
+		kp_buf_release(&b);
+	}
 }
 
 static void test_long_section_refused(void **state)
@@ -157,6 +184,8 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_tabs_and_crlf_accepted, tl_setup_tmpdir,
 					    tl_teardown_tmpdir),
 	    cmocka_unit_test_setup_teardown(test_no_silent_split, tl_setup_tmpdir,
+					    tl_teardown_tmpdir),
+	    cmocka_unit_test_setup_teardown(test_long_lines_read, tl_setup_tmpdir,
 					    tl_teardown_tmpdir),
 	    cmocka_unit_test_setup_teardown(test_long_section_refused, tl_setup_tmpdir,
 					    tl_teardown_tmpdir),
