@@ -31,6 +31,7 @@ put xml tests/fixtures/firmware/*.xml drivers/**/*.xml
 put lspci tests/fixtures/hcl/lspci*
 put alias tests/fixtures/hcl/modules.*
 put report tests/fixtures/report/*.json
+put dkms tests/fuzz/regressions/dkms/* tests/fixtures/dkms/*/dkms.conf tests/fixtures/dkms/*/debian/*.dkms
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 

@@ -1,0 +1,24 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* dkms/conf.c: any bytes as a dkms.conf, then its MAKE and CLEAN split into words. */
+#include "dkms/conf.h"
+#include "tests/fuzz/fuzz.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	if (size > FZ_MAX_INPUT)
+		return 0;
+	fz_init();
+	struct dk_conf *c = NULL;
+	if (dk_conf_parse("dkms.conf", (const char *)data, size, &c) < 0)
+		return 0;
+	static const char *const split[] = {"MAKE", "CLEAN"};
+	for (size_t i = 0; i < KP_ARRAY_SIZE(split); i++) {
+		const struct dk_var *v = dk_conf_get(c, split[i], 0);
+		struct kp_strv words = {0};
+		if (v)
+			dk_conf_words(c, v->value, v->line, &words);
+		kp_strv_release(&words);
+	}
+	dk_conf_free(c);
+	return 0;
+}
