@@ -139,12 +139,28 @@ static int on_entry(void *user, const char *section, const char *name, const cha
 	return 1;
 }
 
+static int load_stream(FILE *f, const char *path, struct kp_ini **out);
+
 int kp_ini_load(const char *path, struct kp_ini **out)
 {
 	FILE *f = fopen(path, "re");
 	if (!f)
 		return -errno;
+	return load_stream(f, path, out);
+}
 
+int kp_ini_parse(const char *name, const char *text, struct kp_ini **out)
+{
+	/* the same reader as a file's, so text and file cannot be read differently */
+	FILE *f = fmemopen((void *)text, strlen(text), "r");
+	if (!f)
+		return -errno;
+	return load_stream(f, name, out);
+}
+
+/* Read f (closed here) as the INI file path. */
+static int load_stream(FILE *f, const char *path, struct kp_ini **out)
+{
 	_cleanup_(kp_ini_freep) struct kp_ini *ini = kp_calloc(1, sizeof(*ini));
 	ini->path = kp_strdup(path);
 	struct reader rd = {.f = f, .ini = ini};

@@ -38,6 +38,8 @@ struct kp_ini {
 
 /* Returns 0, -errno (open/read), or -KP_EINPUT after logging "path:line: why". */
 int kp_ini_load(const char *path, struct kp_ini **out);
+/* The same for INI text held in memory; name stands for the path in messages. */
+int kp_ini_parse(const char *name, const char *text, struct kp_ini **out);
 void kp_ini_free(struct kp_ini *ini);
 KP_DEFINE_TRIVIAL_CLEANUP_FUNC(struct kp_ini *, kp_ini_free);
 
