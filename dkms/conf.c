@@ -464,6 +464,11 @@ static bool assignment_head(struct lexer *lx, char **name, int *index, bool *app
  */
 static bool job_cap(struct lexer *lx)
 {
+	const char *q = lx->p;
+	while (q < lx->end && (*q == ' ' || *q == '\t'))
+		q++;
+	if (q >= lx->end || *q != '[')
+		return false;
 	const char *eol = memchr(lx->p, '\n', lx->end - lx->p);
 	_cleanup_free_ char *line =
 	    kp_strndup(lx->p, eol ? (size_t)(eol - lx->p) : (size_t)(lx->end - lx->p));

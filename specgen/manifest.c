@@ -9,6 +9,7 @@
 #include "common/ini.h"
 #include "common/log.h"
 #include "common/suggest.h"
+#include "dkms/derive.h"
 
 bool spec_is_package_name(const char *s)
 {
@@ -345,8 +346,8 @@ static int read_manifest_ini(const char *dir_or_file, const char *path, struct k
 		return -KP_EINPUT;
 	}
 	if (r == -ENOENT) {
-		kp_err("no manifest '%s': a driver directory needs a kmodpack.ini (see "
-		       "'man kmodpack' or docs/manifest.md)",
+		kp_err("no manifest '%s': a driver directory needs a kmodpack.ini, or a "
+		       "dkms.conf to derive one from (see 'man kmodpack' or docs/manifest.md)",
 		       path);
 		return -KP_EINPUT;
 	}
@@ -512,11 +513,84 @@ static void resolve_source(struct loader *l)
 	}
 }
 
+/* The model from a read INI file; m->path and m->dir are set. */
+static int load_ini(struct spec_manifest *m, const struct kp_ini *ini, const char *where)
+{
+	struct loader l = {.m = m, .path = where};
+	read_sections(&l, ini);
+	require_keys_and_defaults(&l);
+	resolve_source(&l);
+	kp_strv_release(&l.refused);
+	kp_strv_release(&l.given);
+	return l.errors ? -KP_EINPUT : 0;
+}
+
+/*
+ * A DKMS driver without a kmodpack.ini: the manifest derived from its
+ * dkms.conf, read by the same reader as a written one. Messages name the
+ * derived text as `kmodpack init` would write it.
+ */
+int spec_manifest_from_derived(const struct dk_derived *d, struct spec_manifest **out)
+{
+	_cleanup_free_ char *dir = kp_strdup(d->conf);
+	*strrchr(dir, '/') = '\0';
+	if (kp_endswith(d->conf, ".dkms") && kp_endswith(dir, "/debian"))
+		*strrchr(dir, '/') = '\0';
+	const char *rel = d->conf + strlen(dir) + 1;
+	_cleanup_free_ char *where =
+	    kp_asprintf("%s/%s (derived from %s)", dir, SPEC_MANIFEST_NAME, rel);
+	_cleanup_(kp_ini_freep) struct kp_ini *ini = NULL;
+	int r = kp_ini_parse(where, d->ini, &ini);
+	if (r < 0)
+		return r == -KP_EINPUT ? r : -KP_EINPUT;
+	_cleanup_(spec_manifest_freep) struct spec_manifest *m = kp_calloc(1, sizeof(*m));
+	m->source_date_epoch = -1;
+	m->dir = TAKE_PTR(dir);
+	m->path = kp_strdup(d->conf);
+	m->derived = true;
+	if ((r = load_ini(m, ini, where)) < 0) {
+		kp_err("%s: 'kmodpack init %s' writes the derived kmodpack.ini, with the lines "
+		       "named above, to fix",
+		       m->path, m->dir);
+		return r;
+	}
+	*out = TAKE_PTR(m);
+	return 0;
+}
+
+static int load_derived(const char *conf, struct spec_manifest **out)
+{
+	_cleanup_(dk_derived_freep) struct dk_derived *d = NULL;
+	int r = dk_derive(conf, &d);
+	if (r < 0)
+		return r;
+	if ((r = spec_manifest_from_derived(d, out)) < 0)
+		return r;
+	kp_info("no %s in %s: using the one derived from %s%s%s ('kmodpack init' writes it for "
+		"review)",
+		SPEC_MANIFEST_NAME, (*out)->dir, d->conf + strlen((*out)->dir) + 1,
+		*d->mapped ? ", with " : "", d->mapped);
+	return 0;
+}
+
+static bool is_dkms_conf(const char *path)
+{
+	const char *base = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
+	return !strcmp(base, "dkms.conf") || kp_endswith(base, ".dkms");
+}
+
 int spec_manifest_load(const char *dir_or_file, struct spec_manifest **out)
 {
-	_cleanup_free_ char *path = kp_is_dir(dir_or_file)
-					? kp_path_join(dir_or_file, SPEC_MANIFEST_NAME)
-					: kp_strdup(dir_or_file);
+	bool is_dir = kp_is_dir(dir_or_file);
+	_cleanup_free_ char *path =
+	    is_dir ? kp_path_join(dir_or_file, SPEC_MANIFEST_NAME) : kp_strdup(dir_or_file);
+	if (!is_dir && is_dkms_conf(path) && kp_is_file(path))
+		return load_derived(path, out);
+	if (is_dir && !kp_is_file(path)) {
+		_cleanup_free_ char *conf = dk_find_conf(dir_or_file);
+		if (conf)
+			return load_derived(conf, out);
+	}
 	_cleanup_(kp_ini_freep) struct kp_ini *ini = NULL;
 	int r = read_manifest_ini(dir_or_file, path, &ini);
 	if (r < 0)
@@ -525,14 +599,8 @@ int spec_manifest_load(const char *dir_or_file, struct spec_manifest **out)
 	_cleanup_(spec_manifest_freep) struct spec_manifest *m = kp_calloc(1, sizeof(*m));
 	m->source_date_epoch = -1;
 	set_manifest_paths(m, path);
-	struct loader l = {.m = m, .path = m->path};
-	read_sections(&l, ini);
-	require_keys_and_defaults(&l);
-	resolve_source(&l);
-	kp_strv_release(&l.refused);
-	kp_strv_release(&l.given);
-	if (l.errors)
-		return -KP_EINPUT;
+	if ((r = load_ini(m, ini, m->path)) < 0)
+		return r;
 	*out = TAKE_PTR(m);
 	return 0;
 }

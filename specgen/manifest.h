@@ -16,8 +16,9 @@
 #define SPEC_MANIFEST_NAME "kmodpack.ini"
 
 struct spec_manifest {
-	char *path; /* the manifest file */
-	char *dir;  /* its directory, absolute */
+	char *path;   /* the manifest file (a dkms.conf when derived) */
+	char *dir;    /* the driver's directory, absolute */
+	bool derived; /* no kmodpack.ini: derived from path, a dkms.conf (dkms/derive.h) */
 
 	/* [driver] */
 	char *name;    /* package and module base name */
@@ -51,10 +52,19 @@ struct spec_manifest {
 };
 
 /*
- * Load DIR/kmodpack.ini (or a manifest file path). Returns 0, or
+ * Load DIR/kmodpack.ini (or a manifest file path). A DIR without one but
+ * with a dkms.conf (or debian/<pkg>.dkms), or the path of such a file,
+ * gives the manifest derived from it (docs/from-dkms.md). Returns 0, or
  * -KP_EINPUT after logging every problem found.
  */
 int spec_manifest_load(const char *dir_or_file, struct spec_manifest **out);
+/*
+ * The manifest of derived INI text (dkms/derive.h), read as a written
+ * kmodpack.ini is; messages name it "DIR/kmodpack.ini (derived from
+ * dkms.conf)". Logs nothing on success.
+ */
+struct dk_derived;
+int spec_manifest_from_derived(const struct dk_derived *d, struct spec_manifest **out);
 void spec_manifest_free(struct spec_manifest *m);
 KP_DEFINE_TRIVIAL_CLEANUP_FUNC(struct spec_manifest *, spec_manifest_free);
 
