@@ -10,6 +10,7 @@
 
 int cmd_build(int argc, char **argv);
 int cmd_spec(int argc, char **argv);
+int cmd_init(int argc, char **argv);
 int cmd_targets(int argc, char **argv);
 int cmd_hcl(int argc, char **argv);
 int cmd_modinfo(int argc, char **argv);

@@ -22,6 +22,7 @@ static int cmd_help(int argc, char **argv);
 static const struct kp_cmd commands[] = {
     {"build", cmd_build, "build a driver for every flavour of a target and package it as RPMs"},
     {"spec", cmd_spec, "print the spec file a build would use, without building"},
+    {"init", cmd_init, "write a driver's kmodpack.ini, derived from its dkms.conf"},
     {"targets", cmd_targets, "list targets and their flavours"},
     {"hcl", cmd_hcl, "check whether a kernel already claims a module's or device's PCI IDs"},
     {"modinfo", cmd_modinfo, "print the .modinfo fields of kernel modules"},
