@@ -47,18 +47,18 @@ static int write_manifest(const char *dir, const struct dk_derived *d, bool forc
 int cmd_init(int argc, char **argv)
 {
 	static const struct option opts[] = {{"force", no_argument, NULL, 'f'},
-					     {"stdout", no_argument, NULL, 'S'},
+					     {"stdout", no_argument, NULL, 256},
 					     {"help", no_argument, NULL, 'h'},
 					     {0}};
 	bool force = false, to_stdout = false;
 	int c;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "fh", opts, NULL)) != -1) {
+	while ((c = cli_getopt("init", argc, argv, "fh", opts, NULL)) != -1) {
 		switch (c) {
 		case 'f':
 			force = true;
 			break;
-		case 'S':
+		case 256:
 			to_stdout = true;
 			break;
 		case 'h':
