@@ -499,29 +499,50 @@ static void derive_modules(struct deriv *d, char **location)
 		put(d, "modules", mods.s, "%s:%s BUILT_MODULE_NAME", d->conf_rel, lines.s);
 }
 
-static void derive_subdir(struct deriv *d, const char *location)
+/* The Kbuild dir, relative to the driver dir ("" for the top), or NULL (reported). */
+static const char *derive_subdir(struct deriv *d, const char *location)
 {
 	if (d->make_subdir) {
 		if (*d->make_subdir)
 			put(d, "subdir", d->make_subdir, "%s:%d MAKE's directory", d->conf_rel,
 			    d->make_line);
-		return;
+		return d->make_subdir;
 	}
 	if (dk_declares_modules(d->dir, ""))
-		return; /* the top: the default */
+		return ""; /* the top: the default */
 	if (location && *location && dk_declares_modules(d->dir, location)) {
 		put(d, "subdir", location,
 		    "%s BUILT_MODULE_LOCATION, whose Makefile declares obj-m", d->conf_rel);
-		return;
+		return location;
 	}
 	if (d->src.kbuild_dir.value) {
 		put(d, "subdir", d->src.kbuild_dir.value, "%s", d->src.kbuild_dir.origin);
-		return;
+		return d->src.kbuild_dir.value;
 	}
 	bad(d, 0,
 	    "no Makefile or Kbuild file in '%s' or below declares obj-m: write a kmodpack.ini "
 	    "with [driver] subdir",
 	    d->dir);
+	return NULL;
+}
+
+/* CONFIG_X=m for a Makefile that sets it only outside Kbuild (dk_obj_config). */
+static void derive_obj_config(struct deriv *d, const char *subdir)
+{
+	struct dk_fact f = {0};
+	if (subdir)
+		dk_obj_config(d->dir, subdir, &f);
+	if (f.value) {
+		size_t n = strchr(f.value, '=') - f.value + 1;
+		bool given = false;
+		for (size_t i = 0; i < d->make_args.n; i++)
+			given |= !strncmp(d->make_args.v[i], f.value, n);
+		if (!given) {
+			kp_strv_push(&d->make_args, f.value);
+			kp_strv_pushf(&d->top, "%s: make argument '%s' added", f.origin, f.value);
+		}
+	}
+	dk_fact_release(&f);
 }
 
 /* ---- directives kmodpack does not need ---- */
@@ -689,13 +710,17 @@ static void derive_ini(struct deriv *d)
 	derive_make(d);
 	_cleanup_free_ char *location = NULL;
 	derive_modules(d, &location);
-	derive_subdir(d, location);
+	derive_obj_config(d, derive_subdir(d, location));
 	if (d->make_args.n) {
 		_cleanup_buf_ struct kp_buf b = {0};
 		for (size_t i = 0; i < d->make_args.n; i++)
 			kp_buf_addf(&b, "%s%s", i ? " " : "", d->make_args.v[i]);
-		put(d, "make_args", b.s, "%s:%d MAKE (see the notes at the top)", d->conf_rel,
-		    d->make_line ? d->make_line : dk_conf_get(d->c, "MAKE", 0)->line);
+		const struct dk_var *make = dk_conf_get(d->c, "MAKE", 0);
+		if (make)
+			put(d, "make_args", b.s, "%s:%d MAKE (see the notes at the top)",
+			    d->conf_rel, make->line);
+		else
+			put(d, "make_args", b.s, "the notes at the top");
 	}
 	if (d->cl.rpm)
 		put(d, "changelog", d->cl.rpm,

@@ -433,6 +433,38 @@ bool dk_declares_modules(const char *dir, const char *rel)
 	return found;
 }
 
+void dk_obj_config(const char *dir, const char *rel, struct dk_fact *f)
+{
+	_cleanup_free_ char *mk = kp_path_join(rel, "Makefile");
+	_cleanup_free_ char *path = kp_path_join(dir, *rel ? mk : "Makefile");
+	_cleanup_free_ char *text = NULL;
+	size_t len;
+	if (kp_read_file(path, &text, &len) < 0 || memchr(text, '\0', len))
+		return;
+	regex_t obj, set;
+	if (regcomp(&obj,
+		    "(^|\n)[ \t]*obj-\\$\\((CONFIG_[A-Za-z0-9_]+)\\)[ \t]*[:+]?=", REG_EXTENDED))
+		return;
+	regmatch_t m[3];
+	bool found = !regexec(&obj, text, 3, m, 0);
+	regfree(&obj);
+	if (!found)
+		return;
+	_cleanup_free_ char *name = kp_strndup(text + m[2].rm_so, m[2].rm_eo - m[2].rm_so);
+	_cleanup_free_ char *re =
+	    kp_asprintf("(^|\n)[ \t]*(export[ \t]+)?%s[ \t]*[:?]?=[ \t]*m[ \t]*(\n|$)", name);
+	if (regcomp(&set, re, REG_EXTENDED))
+		return;
+	found = !regexec(&set, text, 1, m, 0);
+	regfree(&set);
+	if (found)
+		dk_fact_set(f, kp_asprintf("%s=m", name),
+			    "%s:%d sets %s = m for the make it runs itself, not for Kbuild, which "
+			    "kmodpack runs directly",
+			    *rel ? mk : "Makefile",
+			    line_of(text, text + m[0].rm_so + (text[m[0].rm_so] == '\n')), name);
+}
+
 static bool skipped(const char *rel)
 {
 	return kp_startswith(rel, ".git/") || strstr(rel, "/.git/") ||

@@ -43,6 +43,12 @@ void dk_sources_read(const char *dir, struct dk_sources *s);
 void dk_sources_release(struct dk_sources *s);
 /* Whether dir/rel holds a Makefile or Kbuild that declares modules (obj-m, obj-$(CONFIG_X)). */
 bool dk_declares_modules(const char *dir, const char *rel);
+/*
+ * 'obj-$(CONFIG_X) := x.o' in dir/rel's Makefile, where the same Makefile
+ * sets CONFIG_X = m only when make runs it (Realtek's 'export CONFIG_X = m'
+ * outside the Kbuild branch): "CONFIG_X=m" for make_args, with its line.
+ */
+void dk_obj_config(const char *dir, const char *rel, struct dk_fact *f);
 /* An SPDX expression for a Debian copyright or SPDX license name, or NULL. */
 char *dk_spdx(const char *name);
 

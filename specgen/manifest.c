@@ -129,8 +129,7 @@ static void set_line(struct loader *l, const struct kp_kv *kv)
 		return bad(l, kv, "must be one line (continuation lines are not allowed here)");
 	if (!*v)
 		return bad(l, kv, "is empty");
-	set(!strcmp(k, "summary") ? &m->summary : !strcmp(k, "license") ? &m->license : &m->url,
-	    v);
+	set(!strcmp(k, "summary") ? &m->summary : !strcmp(k, "license") ? &m->license : &m->url, v);
 }
 
 static void set_description(struct loader *l, const struct kp_kv *kv)
@@ -548,12 +547,8 @@ int spec_manifest_from_derived(const struct dk_derived *d, struct spec_manifest 
 	m->dir = TAKE_PTR(dir);
 	m->path = kp_strdup(d->conf);
 	m->derived = true;
-	if ((r = load_ini(m, ini, where)) < 0) {
-		kp_err("%s: 'kmodpack init %s' writes the derived kmodpack.ini, with the lines "
-		       "named above, to fix",
-		       m->path, m->dir);
+	if ((r = load_ini(m, ini, where)) < 0)
 		return r;
-	}
 	*out = TAKE_PTR(m);
 	return 0;
 }
@@ -564,8 +559,12 @@ static int load_derived(const char *conf, struct spec_manifest **out)
 	int r = dk_derive(conf, &d);
 	if (r < 0)
 		return r;
-	if ((r = spec_manifest_from_derived(d, out)) < 0)
+	if ((r = spec_manifest_from_derived(d, out)) < 0) {
+		kp_err("%s: 'kmodpack init' writes the derived kmodpack.ini, with the lines named "
+		       "above, to fix",
+		       d->conf);
 		return r;
+	}
 	kp_info("no %s in %s: using the one derived from %s%s%s ('kmodpack init' writes it for "
 		"review)",
 		SPEC_MANIFEST_NAME, (*out)->dir, d->conf + strlen((*out)->dir) + 1,

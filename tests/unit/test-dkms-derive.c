@@ -131,6 +131,33 @@ static void test_refused(void **state)
 	}
 }
 
+/* Realtek's Makefile sets CONFIG_X = m only for the make it runs; Kbuild needs it given. */
+static void test_obj_config(void **state)
+{
+	struct tl_fixture *fx = *state;
+	tl_write(fx->dir, "drv/dkms.conf",
+		 "PACKAGE_NAME=rtl\nPACKAGE_VERSION=1\nBUILT_MODULE_NAME[0]=88XXau\n");
+	tl_write(fx->dir, "drv/Makefile",
+		 "ifneq ($(KERNELRELEASE),)\n"
+		 "obj-$(CONFIG_88XXAU) := 88XXau.o\n"
+		 "else\n"
+		 "export CONFIG_88XXAU = m\n"
+		 "all:\n\t$(MAKE) -C $(KSRC) M=$(PWD) modules\n"
+		 "endif\n");
+	tl_write(fx->dir, "drv/os.c", module_c);
+	_cleanup_free_ char *dir = kp_path_join(fx->dir, "drv");
+	_cleanup_(spec_manifest_freep) struct spec_manifest *m = manifest(dir);
+	assert_int_equal(m->make_args.n, 1);
+	assert_string_equal(m->make_args.v[0], "CONFIG_88XXAU=m");
+	_cleanup_(dk_derived_freep) struct dk_derived *d = derive(dir);
+	assert_non_null(strstr(d->ini, "; Makefile:4 sets CONFIG_88XXAU = m for the make it runs "
+				       "itself, not for Kbuild"));
+	/* a kernel option the Makefile does not set is the kernel's business */
+	tl_write(fx->dir, "drv/Makefile", "obj-$(CONFIG_88XXAU) := 88XXau.o\n");
+	_cleanup_(spec_manifest_freep) struct spec_manifest *m2 = manifest(dir);
+	assert_int_equal(m2->make_args.n, 0);
+}
+
 /* debian/<pkg>.dkms, changelog, control and copyright, through the manifest reader. */
 static void test_debian(void **state)
 {
@@ -186,6 +213,7 @@ int main(void)
 	    cmocka_unit_test(test_rpm_version),
 	    cmocka_unit_test_setup_teardown(test_make_idioms, tl_setup_tmpdir, tl_teardown_tmpdir),
 	    cmocka_unit_test_setup_teardown(test_refused, tl_setup_tmpdir, tl_teardown_tmpdir),
+	    cmocka_unit_test_setup_teardown(test_obj_config, tl_setup_tmpdir, tl_teardown_tmpdir),
 	    cmocka_unit_test_setup_teardown(test_debian, tl_setup_tmpdir, tl_teardown_tmpdir),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
