@@ -440,13 +440,15 @@ static bool assignment_head(struct lexer *lx, char **name, int *index, bool *app
 	size_t nlen = q - lx->p;
 	*index = -1;
 	if (q < lx->end && *q == '[') {
-		char *endp;
-		errno = 0;
-		long i = strtol(q + 1, &endp, 10);
-		if (endp == q + 1 || *endp != ']' || errno || i < 0 || i > 1023)
+		/* digits within the text: it need not end in a NUL */
+		int i = 0;
+		const char *d = q + 1;
+		for (; d < lx->end && isdigit((unsigned char)*d) && i <= 1023; d++)
+			i = i * 10 + (*d - '0');
+		if (d == q + 1 || d >= lx->end || *d != ']' || i > 1023)
 			return false;
-		*index = (int)i;
-		q = endp + 1;
+		*index = i;
+		q = d + 1;
 	}
 	*append = q < lx->end && *q == '+';
 	q += *append;

@@ -466,9 +466,13 @@ static void derive_modules(struct deriv *d, char **location)
 		const char *name = conf_value(d, "BUILT_MODULE_NAME", i, &line);
 		if (!name && max <= 0)
 			name = conf_value(d, "PACKAGE_NAME", -1, &line);
-		if (!name || !module_name_ok(name)) {
-			bad(d, line, "BUILT_MODULE_NAME[%d]: '%s' is not a module name", i,
-			    name ? name : "");
+		if (!name) {
+			bad(d, 0, "BUILT_MODULE_NAME[%d] is missing (DKMS numbers modules from 0)",
+			    i);
+			continue;
+		}
+		if (!module_name_ok(name)) {
+			bad(d, line, "BUILT_MODULE_NAME[%d]: '%s' is not a module name", i, name);
 			continue;
 		}
 		int dl;
@@ -486,7 +490,7 @@ static void derive_modules(struct deriv *d, char **location)
 			l[strlen(l) - 1] = '\0';
 		if (i == 0)
 			*location = kp_strdup(l);
-		else if (strcmp(*location, l))
+		else if (!*location || strcmp(*location, l))
 			same_location = false;
 		kp_buf_addf(&mods, "%s%s", mods.len ? " " : "", name);
 		kp_buf_addf(&lines, "%s%d", lines.len ? "," : "", line);

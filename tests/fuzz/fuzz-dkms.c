@@ -1,6 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-/* dkms/conf.c: any bytes as a dkms.conf, then its MAKE and CLEAN split into words. */
+/*
+ * dkms/: any bytes as a dkms.conf. The parser with its MAKE and CLEAN split
+ * into words, then the whole derivation (MAKE's mapping, versions, the
+ * INI text) from the file in a temp dir of its own.
+ */
 #include "dkms/conf.h"
+#include "dkms/derive.h"
 #include "tests/fuzz/fuzz.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -20,5 +25,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		kp_strv_release(&words);
 	}
 	dk_conf_free(c);
+	struct dk_derived *d = NULL;
+	if (dk_derive(fz_file("dkms.conf", data, size), &d) == 0)
+		dk_derived_free(d);
 	return 0;
 }

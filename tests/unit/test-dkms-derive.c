@@ -115,6 +115,9 @@ static void test_refused(void **state)
 	    {"PACKAGE_NAME=x\nPACKAGE_VERSION=1\nMAKE[1]=\"make\"\nMAKE_MATCH[1]=\"^4\"\n",
 	     "dkms.conf:3: MAKE[1] with MAKE_MATCH[1]"},
 	    {"PACKAGE_VERSION=1\n", "dkms.conf: no PACKAGE_NAME"},
+	    /* found by fuzz-dkms: [1] without [0] once read a NULL location */
+	    {"PACKAGE_NAME=x\nPACKAGE_VERSION=1\nBUILT_MODULE_NAME[1]=y\n",
+	     "dkms.conf: BUILT_MODULE_NAME[0] is missing (DKMS numbers modules from 0)"},
 	};
 	for (size_t i = 0; i < KP_ARRAY_SIZE(cases); i++) {
 		tl_log_reset();
