@@ -131,10 +131,11 @@ int bld_compile(struct bld_run *rn)
 			continue;
 		_cleanup_free_ char *errs = first_errors(rn, i);
 		const char *log = bld_keep_log(rn, i);
-		kp_err("flavour %s (%s): compiling failed (make exited with %d):\n%s    full "
-		       "log: %s",
-		       rn->t->flavours[i].name, rn->t->flavours[i].release, rn->jobs[i].exit_status,
-		       errs, log);
+		kp_err_at(&(struct kp_log_where){.flavour = rn->t->flavours[i].name, .log = log},
+			  "flavour %s (%s): compiling failed (make exited with %d):\n%s    full "
+			  "log: %s",
+			  rn->t->flavours[i].name, rn->t->flavours[i].release,
+			  rn->jobs[i].exit_status, errs, log);
 		r = -KP_EFAILED;
 	}
 	return r;

@@ -96,8 +96,9 @@ static int check_named(struct bld_run *rn, size_t i, const struct kp_strv *names
 		_cleanup_buf_ struct kp_buf built = {0};
 		for (size_t j = 0; j < names->n; j++)
 			kp_buf_addf(&built, "%s%s", j ? ", " : "", names->v[j]);
-		kp_err("%s: modules: '%s' was not built for flavour %s (built: %s)", m->path,
-		       m->modules.v[k], rn->t->flavours[i].name, built.s ? built.s : "");
+		kp_err_at(&(struct kp_log_where){.file = m->path, .flavour = rn->t->flavours[i].name},
+			  "modules: '%s' was not built for flavour %s (built: %s)", m->modules.v[k],
+			  rn->t->flavours[i].name, built.s ? built.s : "");
 		r = -KP_EFAILED;
 	}
 	return r;
@@ -118,9 +119,10 @@ static int stage_one(struct bld_run *rn, size_t i, const char *path, const char 
 	size_t rl = strlen(f->release);
 	if (!vermagic || strncmp(vermagic, f->release, rl) ||
 	    (vermagic[rl] != ' ' && vermagic[rl] != '\0')) {
-		kp_err("flavour %s: module '%s' has vermagic '%s', not release %s: the "
-		       "tree '%s' does not build modules for this kernel",
-		       f->name, path, vermagic ? vermagic : "(none)", f->release, f->tree);
+		kp_err_at(&(struct kp_log_where){.flavour = f->name},
+			  "flavour %s: module '%s' has vermagic '%s', not release %s: the "
+			  "tree '%s' does not build modules for this kernel",
+			  f->name, path, vermagic ? vermagic : "(none)", f->release, f->tree);
 		return -KP_EFAILED;
 	}
 	struct spec_flavour *sf = &rn->sf[i];
@@ -159,9 +161,11 @@ int bld_modules_stage(struct bld_run *rn, size_t i)
 	_cleanup_strv_ struct kp_strv names = {0};
 	built_modules(mdir, &kos);
 	if (kos.n == 0) {
-		kp_err("flavour %s: make succeeded but built no module (.ko) in '%s': does the "
-		       "Makefile set obj-m? see %s",
-		       f->name, mdir, bld_keep_log(rn, i));
+		const char *log = bld_keep_log(rn, i);
+		kp_err_at(&(struct kp_log_where){.flavour = f->name, .log = log},
+			  "flavour %s: make succeeded but built no module (.ko) in '%s': does the "
+			  "Makefile set obj-m? see %s",
+			  f->name, mdir, log);
 		return -KP_EFAILED;
 	}
 	for (size_t k = 0; k < kos.n; k++)

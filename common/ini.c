@@ -79,9 +79,10 @@ static char *read_line(char *str, int num, void *stream)
 	while (text > 0 && (rd->buf[text - 1] == '\n' || rd->buf[text - 1] == '\r'))
 		text--;
 	if (text > num - 3)
-		return refuse_line(rd, kp_asprintf("line is %zd bytes long: kmodpack reads lines of "
-						   "at most %d bytes",
-						   text, num - 3));
+		return refuse_line(rd,
+				   kp_asprintf("line is %zd bytes long: kmodpack reads lines of "
+					       "at most %d bytes",
+					       text, num - 3));
 	unsigned char c;
 	if (control_byte(rd->buf, len, &c))
 		return refuse_line(rd, kp_asprintf("%s byte 0x%02x: kmodpack reads only text a "
@@ -180,7 +181,7 @@ static int load_stream(FILE *f, const char *path, struct kp_ini **out)
 	free(rd.buf);
 	fclose(f);
 	if (rd.bad_line) {
-		kp_err("%s:%d: %s", path, rd.bad_line, rd.why);
+		kp_err_at(&(struct kp_log_where){.file = path, .line = rd.bad_line}, "%s", rd.why);
 		free(rd.why);
 		return -KP_EINPUT;
 	}
@@ -188,7 +189,8 @@ static int load_stream(FILE *f, const char *path, struct kp_ini **out)
 		if (r < 0)
 			kp_err("%s: cannot parse (out of memory?)", path);
 		else
-			kp_err("%s:%d: not a '[section]' or 'key = value' line", path, r);
+			kp_err_at(&(struct kp_log_where){.file = path, .line = r},
+				  "not a '[section]' or 'key = value' line");
 		return -KP_EINPUT;
 	}
 	*out = TAKE_PTR(ini);

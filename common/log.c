@@ -12,15 +12,46 @@ void kp_log_set(kp_log_fn fn, void *data)
 	log_data = data;
 }
 
+static kp_log_observer_fn observer_fn;
+static void *observer_data;
+
+void kp_log_set_observer(kp_log_observer_fn fn, void *data)
+{
+	observer_fn = fn;
+	observer_data = data;
+}
+
 void kp_log(enum kp_log_prio prio, const char *fmt, ...)
 {
 	va_list ap;
-	if (!log_fn)
+	if (!log_fn && !observer_fn)
 		return;
 	va_start(ap, fmt);
 	_cleanup_free_ char *msg = kp_vasprintf(fmt, ap);
 	va_end(ap);
-	log_fn(log_data, prio, msg);
+	if (log_fn)
+		log_fn(log_data, prio, msg);
+	if (observer_fn)
+		observer_fn(observer_data, prio, NULL, msg);
+}
+
+void kp_log_at(enum kp_log_prio prio, const struct kp_log_where *w, const char *fmt, ...)
+{
+	va_list ap;
+	if (!log_fn && !observer_fn)
+		return;
+	va_start(ap, fmt);
+	_cleanup_free_ char *msg = kp_vasprintf(fmt, ap);
+	va_end(ap);
+	if (log_fn) {
+		_cleanup_free_ char *text = !w || !w->file ? kp_strdup(msg)
+					    : w->line
+						? kp_asprintf("%s:%d: %s", w->file, w->line, msg)
+						: kp_asprintf("%s: %s", w->file, msg);
+		log_fn(log_data, prio, text);
+	}
+	if (observer_fn)
+		observer_fn(observer_data, prio, w, msg);
 }
 
 int kp_exit_status(int err)

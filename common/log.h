@@ -15,6 +15,36 @@ typedef void (*kp_log_fn)(void *data, enum kp_log_prio prio, const char *msg);
 void kp_log_set(kp_log_fn fn, void *data);
 void kp_log(enum kp_log_prio prio, const char *fmt, ...) KP_PRINTF(2, 3);
 
+/*
+ * Where a message is about, for readers that want it as data (the CLI's
+ * --json error document, docs/json.md): a file and line of the user's
+ * input, a flavour, a log file. Any of them may be NULL/0.
+ */
+struct kp_log_where {
+	const char *file;
+	int line;
+	const char *flavour;
+	const char *log;
+};
+
+/*
+ * kp_log with where it is about: the text the log callback gets is
+ * "file:line: msg" (or "file: msg" without a line), as kp_log("%s:%d: ...")
+ * gave before; observers get msg and w apart.
+ */
+void kp_log_at(enum kp_log_prio prio, const struct kp_log_where *w, const char *fmt, ...)
+    KP_PRINTF(3, 4);
+#define kp_err_at(w, ...) kp_log_at(KP_LOG_ERR, w, __VA_ARGS__)
+
+/*
+ * A second receiver of every message, besides the log callback: gets the
+ * message without the "file:line: " that kp_log_at adds, and w (NULL from
+ * plain kp_log). The CLI installs one for --json.
+ */
+typedef void (*kp_log_observer_fn)(void *data, enum kp_log_prio prio, const struct kp_log_where *w,
+				   const char *msg);
+void kp_log_set_observer(kp_log_observer_fn fn, void *data);
+
 #define kp_err(...)  kp_log(KP_LOG_ERR, __VA_ARGS__)
 #define kp_warn(...) kp_log(KP_LOG_WARN, __VA_ARGS__)
 #define kp_info(...) kp_log(KP_LOG_INFO, __VA_ARGS__)

@@ -342,23 +342,25 @@ static int add_file_flavours(const char *path, const struct kp_ini *ini, struct 
 			continue;
 		if (!kp_startswith(sec, "flavour ")) {
 			_cleanup_free_ char *meant = suggest_section(sec);
-			kp_err("%s:%d: unknown section [%s]%s%s%s (known: [target], [flavour NAME])",
-			       path, line, sec, meant ? ": did you mean [" : "", meant ? meant : "",
-			       meant ? "]?" : "");
+			kp_err_at(&(struct kp_log_where){.file = path, .line = line},
+				  "unknown section [%s]%s%s%s (known: [target], [flavour NAME])",
+				  sec, meant ? ": did you mean [" : "", meant ? meant : "",
+				  meant ? "]?" : "");
 			return -KP_EINPUT;
 		}
 		const char *fname = sec + strlen("flavour ");
 		if (!name_ok(fname)) {
-			kp_err(
-			    "%s:%d: flavour name '%s' must be lowercase letters, digits, '-', '_' "
-			    "or '.'",
-			    path, line, fname);
+			kp_err_at(&(struct kp_log_where){.file = path, .line = line},
+				  "flavour name '%s' must be lowercase letters, digits, '-', '_' "
+				  "or '.'",
+				  fname);
 			return -KP_EINPUT;
 		}
 		const struct kb_flavour *first = kb_target_find(t, fname);
 		if (first) {
-			kp_err("%s:%d: [flavour %s] given twice (first at line %d)", path, line,
-			       fname, first->line);
+			kp_err_at(&(struct kp_log_where){.file = path, .line = line},
+				  "[flavour %s] given twice (first at line %d)", fname,
+				  first->line);
 			return -KP_EINPUT;
 		}
 		struct kb_flavour *f = add_flavour(t);
@@ -377,13 +379,15 @@ static int set_target_key(const char *path, const struct kp_kv *kv, struct kb_ta
 	if (!slot) {
 		static const char *const known[] = {"name", "arch", "module_dir"};
 		_cleanup_free_ char *meant = suggest_key(kv->key, known, KP_ARRAY_SIZE(known));
-		kp_err("%s:%d: target.%s: unknown key%s (known: name, arch, module_dir)", path,
-		       kv->line, kv->key, meant);
+		kp_err_at(&(struct kp_log_where){.file = path, .line = kv->line},
+			  "target.%s: unknown key%s (known: name, arch, module_dir)", kv->key,
+			  meant);
 		return -KP_EINPUT;
 	}
 	if (!name_ok(kv->value)) {
-		kp_err("%s:%d: target.%s: '%s' must be lowercase letters, digits, '-', '_' or '.'",
-		       path, kv->line, kv->key, kv->value);
+		kp_err_at(&(struct kp_log_where){.file = path, .line = kv->line},
+			  "target.%s: '%s' must be lowercase letters, digits, '-', '_' or '.'",
+			  kv->key, kv->value);
 		return -KP_EINPUT;
 	}
 	free(*slot);
@@ -410,16 +414,18 @@ static int set_flavour_key(const char *path, const char *dir, const char *fname,
 		static const char *const known[] = {"tree", "release", "kver", "modules_dir",
 						    "image"};
 		_cleanup_free_ char *meant = suggest_key(kv->key, known, KP_ARRAY_SIZE(known));
-		kp_err("%s:%d: flavour %s: unknown key '%s'%s (known: tree, release, kver, "
-		       "modules_dir, image)",
-		       path, kv->line, fname, kv->key, meant);
+		kp_err_at(&(struct kp_log_where){.file = path, .line = kv->line},
+			  "flavour %s: unknown key '%s'%s (known: tree, release, kver, "
+			  "modules_dir, image)",
+			  fname, kv->key, meant);
 		return -KP_EINPUT;
 	}
 	bool is_path = slot == &f->tree || slot == &f->modules_dir || slot == &f->image;
 	if (is_path ? !path_ok(kv->value) : !release_ok(kv->value)) {
-		kp_err("%s:%d: flavour %s: %s '%s' has characters kmodpack does not accept "
-		       "(letters, digits and /._-+~ only)",
-		       path, kv->line, fname, kv->key, kv->value);
+		kp_err_at(&(struct kp_log_where){.file = path, .line = kv->line},
+			  "flavour %s: %s '%s' has characters kmodpack does not accept "
+			  "(letters, digits and /._-+~ only)",
+			  fname, kv->key, kv->value);
 		return -KP_EINPUT;
 	}
 	free(*slot);
@@ -445,9 +451,10 @@ static int set_file_keys(const char *path, const struct kp_ini *ini, struct kb_t
 		} else if (kp_startswith(sec, "flavour ")) {
 			r = set_flavour_key(path, dir, sec + strlen("flavour "), kv, t);
 		} else {
-			kp_err("%s:%d: '%s' is outside any section: put it under [target] or "
-			       "[flavour NAME]",
-			       path, kv->line, kv->key);
+			kp_err_at(&(struct kp_log_where){.file = path, .line = kv->line},
+				  "'%s' is outside any section: put it under [target] or "
+				  "[flavour NAME]",
+				  kv->key);
 			r = -KP_EINPUT;
 		}
 		if (r < 0)
@@ -470,7 +477,8 @@ static int check_file_target(const char *path, const struct kb_target *t)
 	for (size_t i = 0; i < t->nflavours; i++) {
 		const struct kb_flavour *f = &t->flavours[i];
 		if (!f->tree) {
-			kp_err("%s:%d: flavour %s: 'tree' is missing", path, f->line, f->name);
+			kp_err_at(&(struct kp_log_where){.file = path, .line = f->line},
+				  "flavour %s: 'tree' is missing", f->name);
 			return -KP_EINPUT;
 		}
 	}

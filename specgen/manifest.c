@@ -88,7 +88,8 @@ KP_PRINTF(3, 4) static void bad(struct loader *l, const struct kp_kv *kv, const 
 	va_start(ap, fmt);
 	_cleanup_free_ char *why = kp_vasprintf(fmt, ap);
 	va_end(ap);
-	kp_err("%s:%d: %s: %s", l->path, kv->line, kv->key, why);
+	kp_err_at(&(struct kp_log_where){.file = l->path, .line = kv->line}, "%s: %s", kv->key,
+		  why);
 	l->errors++;
 	kp_strv_pushf(&l->refused, "%s.%s", l->section, kv->key);
 }
@@ -396,14 +397,16 @@ static void unknown_sections(struct loader *l, const struct kp_ini *ini)
 			continue;
 		kp_strv_push(&told, sec);
 		const char *meant = suggest_section(sec);
+		struct kp_log_where at = {.file = l->path, .line = ini->sections[i].line};
 		if (meant)
-			kp_err("%s:%d: unknown section [%s]: did you mean [%s]? (known: [driver], "
-			       "[vendor], [data], [pack])",
-			       l->path, ini->sections[i].line, sec, meant);
+			kp_err_at(&at,
+				  "unknown section [%s]: did you mean [%s]? (known: [driver], "
+				  "[vendor], [data], [pack])",
+				  sec, meant);
 		else
-			kp_err("%s:%d: unknown section [%s] (known: [driver], [vendor], [data], "
-			       "[pack])",
-			       l->path, ini->sections[i].line, sec);
+			kp_err_at(
+			    &at, "unknown section [%s] (known: [driver], [vendor], [data], [pack])",
+			    sec);
 		l->errors++;
 		for (size_t k = 0; meant && k < ini->n; k++) {
 			int c = -1;
@@ -470,7 +473,8 @@ static void require_keys_and_defaults(struct loader *l)
 		_cleanup_free_ char *id = kp_asprintf("%s.%s", kr->section, kr->key);
 		if (kp_strv_contains(&l->given, id) || kp_strv_contains(&l->refused, id))
 			continue;
-		kp_err("%s: [%s] %s is missing", l->path, kr->section, kr->key);
+		kp_err_at(&(struct kp_log_where){.file = l->path}, "[%s] %s is missing",
+			  kr->section, kr->key);
 		l->errors++;
 	}
 	if (!m->release)
@@ -490,13 +494,13 @@ static void resolve_source(struct loader *l)
 	_cleanup_free_ char *src = kp_path_join(m->dir, m->source ? m->source : ".");
 	free(m->source);
 	m->source = realpath(src, NULL);
-	_cleanup_free_ char *where = m->source_line
-					 ? kp_asprintf("%s:%d: source", m->path, m->source_line)
-					 : kp_asprintf("%s: source (default '.')", m->path);
+	struct kp_log_where at = {.file = m->path, .line = m->source_line};
+	const char *where = m->source_line ? "source" : "source (default '.')";
 	if (!m->source) {
-		kp_err("%s: '%s' does not exist: set [driver] source to the driver's source "
-		       "directory or tarball",
-		       where, src);
+		kp_err_at(&at,
+			  "%s: '%s' does not exist: set [driver] source to the driver's source "
+			  "directory or tarball",
+			  where, src);
 		l->errors++;
 	} else if (!kp_is_dir(m->source)) {
 		static const char *const exts[] = {".tar", ".tar.gz", ".tgz", ".tar.bz2",
@@ -504,9 +508,10 @@ static void resolve_source(struct loader *l)
 		for (size_t i = 0; i < KP_ARRAY_SIZE(exts); i++)
 			m->source_is_archive |= kp_endswith(m->source, exts[i]);
 		if (!m->source_is_archive) {
-			kp_err("%s: '%s' is neither a directory nor a .tar, .tar.gz, .tar.bz2 "
-			       "or .tar.xz archive",
-			       where, m->source);
+			kp_err_at(&at,
+				  "%s: '%s' is neither a directory nor a .tar, .tar.gz, .tar.bz2 "
+				  "or .tar.xz archive",
+				  where, m->source);
 			l->errors++;
 		}
 	}

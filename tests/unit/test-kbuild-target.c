@@ -358,9 +358,9 @@ static void test_target_unknown_key(void **state)
 			   "tree = %s\n",
 			   xen);
 	path = write_target(fx->dir, text);
-	expect_target_error(path, -KP_EINPUT, 3,
-			    (const char *const[]){"target.Module_Dir", "did you mean 'module_dir'?",
-						  NULL});
+	expect_target_error(
+	    path, -KP_EINPUT, 3,
+	    (const char *const[]){"target.Module_Dir", "did you mean 'module_dir'?", NULL});
 }
 
 static void test_target_unknown_section(void **state)
@@ -385,9 +385,9 @@ static void test_target_unknown_section(void **state)
 			   "tree = %s\n",
 			   xen);
 	path = write_target(fx->dir, text);
-	expect_target_error(path, -KP_EINPUT, 1,
-			    (const char *const[]){"unknown section [targets]",
-						  "did you mean [target]?", NULL});
+	expect_target_error(
+	    path, -KP_EINPUT, 1,
+	    (const char *const[]){"unknown section [targets]", "did you mean [target]?", NULL});
 }
 
 static void test_target_missing_tree(void **state)

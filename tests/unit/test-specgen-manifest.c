@@ -342,9 +342,9 @@ static void test_misspelt_section_once(void **state)
 {
 	struct fixture *fx = *state;
 	expect_bad(fx,
-		   "[drivers]\n"		   /* 1 */
-		   "name = hello\n"	   /* 2 */
-		   "Version = 1.0\n"	   /* 3 */
+		   "[drivers]\n"	      /* 1 */
+		   "name = hello\n"	      /* 2 */
+		   "Version = 1.0\n"	      /* 3 */
 		   "summary = Hello driver\n" /* 4 */
 		   "license = GPL-2.0-only\n" /* 5 */
 		   "source = src\n" VENDOR,
@@ -353,7 +353,8 @@ static void test_misspelt_section_once(void **state)
 	assert_int_equal(log_count("is missing"), 0);
 	assert_int_equal(log_count("\n"), 1);
 	/* Nothing close: no suggestion, still one line. */
-	expect_bad(fx, DRIVER VENDOR "[zebra]\nname = x\n", 10, NULL, "unknown section [zebra] (known");
+	expect_bad(fx, DRIVER VENDOR "[zebra]\nname = x\n", 10, NULL,
+		   "unknown section [zebra] (known");
 	assert_int_equal(log_count("\n"), 1);
 }
 
@@ -362,7 +363,7 @@ static void test_misspelt_key_suggestion(void **state)
 {
 	struct fixture *fx = *state;
 	static const char *const cases[][2] = {
-	    {"Version", "version"}, {"NAME", "name"},	{"licence", "license"},
+	    {"Version", "version"}, {"NAME", "name"},	  {"licence", "license"},
 	    {"sumary", "summary"},  {"sourse", "source"},
 	};
 	for (size_t i = 0; i < KP_ARRAY_SIZE(cases); i++) {
@@ -378,7 +379,8 @@ static void test_misspelt_key_suggestion(void **state)
 			fail_msg("%s: %s", cases[i][0], tl_log_text());
 	}
 	expect_bad(fx, DRIVER "uri = x\n" VENDOR, 7, "uri", "did you mean 'url'?");
-	expect_bad(fx, DRIVER "make_arg = V=1\n" VENDOR, 7, "make_arg", "did you mean 'make_args'?");
+	expect_bad(fx, DRIVER "make_arg = V=1\n" VENDOR, 7, "make_arg",
+		   "did you mean 'make_args'?");
 	expect_bad(fx, DRIVER "[vendor]\ncode = acme\nnmae = Acme\n", 9, "nmae",
 		   "did you mean 'name'?");
 	assert_int_equal(log_count("is missing"), 0);
