@@ -27,6 +27,17 @@ struct rp_verify;
 /* The verify verdict as a table (cmd-verify.c; build --verify prints it too). */
 void cli_print_verify(FILE *out, const struct rp_verify *verdict);
 
+struct json_object;
+/*
+ * --json (cli/json.c, docs/json.md): cli_json_collect() starts collecting
+ * the command's errors; cli_json_exit(r) returns the exit status for r and,
+ * when r < 0 after cli_json_collect(), first prints the error document on
+ * stdout. cli_json_print() prints a document and releases it.
+ */
+void cli_json_collect(const char *command);
+int cli_json_exit(int r);
+void cli_json_print(struct json_object *o);
+
 /* Print "kmodpack <cmd>: usage" text for argv[0] and return 2. */
 int cli_usage_error(const char *cmd, const char *fmt, ...) KP_PRINTF(2, 3);
 struct option;

@@ -6,6 +6,7 @@
 #include "builder/build.h"
 #include "cli/cli.h"
 #include "common/signals.h"
+#include "report/json.h"
 #include "report/report.h"
 
 static const char usage_text[] =
@@ -145,6 +146,8 @@ int cmd_build(int argc, char **argv)
 		return cli_usage_error("build", optind == argc ? "DRIVER_DIR is missing"
 							       : "only one DRIVER_DIR, please");
 	o.driver_dir = argv[optind];
+	if (json)
+		cli_json_collect("build");
 
 	struct progress p = {.tty = isatty(2) && !getenv("KMODPACK_PLAIN"), .start = kp_now()};
 	o.progress = show;
@@ -161,11 +164,11 @@ int cmd_build(int argc, char **argv)
 			kp_err("interrupted: the output dir is as it was");
 		else if (kp_exit_status(r) == 1)
 			kp_err("build failed: the output dir '%s' is as it was", o.outdir);
-		return kp_exit_status(r);
+		return cli_json_exit(r);
 	}
 	if (json) {
-		_cleanup_free_ char *text = rp_build_to_text(res.report);
-		puts(text);
+		cli_json_print(rp_build_to_json(res.report, res.outdir, res.up_to_date));
+		cli_json_exit(0);
 	} else if (!cli_quiet) {
 		if (res.up_to_date)
 			fprintf(stderr,

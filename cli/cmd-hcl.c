@@ -302,16 +302,17 @@ static int check_inputs(const struct args *a, const struct inputs *in, struct hc
 	return 0;
 }
 
-static void print_json(const struct hcl_check *check, const char *label)
+/* modules_dir: the kernel's dir checked against; index: the file given instead of one. */
+static void print_json(const struct hcl_check *check, const struct source *src, const char *label)
 {
 	struct rp_coverage cov;
 	hcl_check_coverage(check, &cov);
-	json_object *top = rp_coverage_to_json(&cov);
+	json_object *top = rp_coverage_to_json(&cov, true);
 	rp_coverage_release(&cov);
-	json_object_object_add(top, "kernel", json_object_new_string(label));
-	puts(json_object_to_json_string_ext(top, JSON_C_TO_STRING_PRETTY |
-						     JSON_C_TO_STRING_NOSLASHESCAPE));
-	json_object_put(top);
+	bool file = src->alias || src->pcimap;
+	json_object_object_add(top, "modules_dir", file ? NULL : rp_json_path(label));
+	json_object_object_add(top, "index", file ? rp_json_path(label) : NULL);
+	cli_json_print(top);
 }
 
 static void print_text(const struct hcl_check *check, const char *label)
@@ -338,6 +339,8 @@ int cmd_hcl(int argc, char **argv)
 		kp_strv_release(&a.devices);
 		return st < 0 ? 0 : st;
 	}
+	if (a.json)
+		cli_json_collect("hcl");
 	/* Inputs first: a typo in an ID should not wait for the index to load. */
 	int r = read_inputs(&a, argv + optind, argc - optind, &in);
 	if (r == 0)
@@ -345,9 +348,10 @@ int cmd_hcl(int argc, char **argv)
 	inputs_release(&in);
 	kp_strv_release(&a.devices);
 	if (r < 0)
-		return kp_exit_status(r);
+		return cli_json_exit(r);
+	cli_json_exit(0);
 	if (a.json)
-		print_json(check, label);
+		print_json(check, &a.src, label);
 	else
 		print_text(check, label);
 	size_t sup = hcl_check_count_verdict(check, HCL_VERDICT_SUPPORTED);

@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "modinfo/ko.h"
+#include "report/json.h"
 
 static const char usage_text[] =
     "usage: kmodpack modinfo [-F FIELD] [--json] FILE.ko...\n"
@@ -23,8 +24,8 @@ static const char usage_text[] =
     "Print the .modinfo fields of kernel modules (.ko, .ko.xz, .ko.gz, .ko.zst).\n"
     "\n"
     "  -F, --field FIELD  print only FIELD's values, one per line (filename: the path)\n"
-    "      --json         print {\"modules\": [{\"filename\", \"name\", \"fields\": {KEY: "
-    "[VALUES]}}]}\n"
+    "      --json         print {\"modules\": [{\"path\", \"name\", ..., \"fields\": {KEY: "
+    "[VALUES]}}]} (docs/json.md)\n"
     "  -h, --help         show this help\n"
     "\n"
     "Exit status: 0 all modules read, 2 a file is missing or not a valid module.\n";
@@ -125,24 +126,49 @@ static void print_text(const struct mi_ko *ko, const char *field)
 		print_parms(ko, "parm:");
 }
 
+/* The values of one .modinfo key as a list; depends= is one comma-separated value. */
+static json_object *values_json(const struct mi_ko *ko, const char *key)
+{
+	json_object *a = json_object_new_array();
+	for (size_t i = 0; i < mi_ko_nfields(ko); i++) {
+		const struct mi_field *f = mi_ko_field(ko, i);
+		if (strcmp(f->key, key))
+			continue;
+		_cleanup_strv_ struct kp_strv parts = {0};
+		if (!strcmp(key, "depends"))
+			kp_strv_split_on(&parts, f->value, ",");
+		else if (*f->value)
+			kp_strv_push(&parts, f->value);
+		for (size_t k = 0; k < parts.n; k++)
+			if (*parts.v[k])
+				json_object_array_add(a, json_object_new_string(parts.v[k]));
+	}
+	return a;
+}
+
+/*
+ * One module: the fields every module document has (docs/json.md), then
+ * "fields", every .modinfo key with its values (an empty value, as
+ * "depends=" of a module without dependencies, is no value).
+ */
 static json_object *to_json(const struct mi_ko *ko, const char *field)
 {
 	json_object *o = json_object_new_object();
 	json_object *fields = json_object_new_object();
-	_cleanup_free_ char *abs = absolute(mi_ko_path(ko));
 
-	json_object_object_add(o, "filename", json_object_new_string(abs));
+	json_object_object_add(o, "path", rp_json_path(mi_ko_path(ko)));
 	json_object_object_add(o, "name", json_object_new_string(mi_ko_name(ko)));
+	json_object_object_add(o, "vermagic", rp_json_str(mi_ko_get(ko, "vermagic")));
+	json_object_object_add(o, "srcversion", rp_json_str(mi_ko_get(ko, "srcversion")));
+	json_object_object_add(o, "aliases", values_json(ko, "alias"));
+	json_object_object_add(o, "firmware", values_json(ko, "firmware"));
+	json_object_object_add(o, "depends", values_json(ko, "depends"));
 	for (size_t i = 0; i < mi_ko_nfields(ko); i++) {
 		const struct mi_field *f = mi_ko_field(ko, i);
-		json_object *values;
-		if (field && strcmp(field, f->key) != 0)
+		if ((field && strcmp(field, f->key) != 0) ||
+		    json_object_object_get_ex(fields, f->key, NULL))
 			continue;
-		if (!json_object_object_get_ex(fields, f->key, &values)) {
-			values = json_object_new_array();
-			json_object_object_add(fields, f->key, values);
-		}
-		json_object_array_add(values, json_object_new_string(f->value));
+		json_object_object_add(fields, f->key, values_json(ko, f->key));
 	}
 	json_object_object_add(o, "fields", fields);
 	return o;
@@ -179,14 +205,19 @@ int cmd_modinfo(int argc, char **argv)
 	if (optind >= argc)
 		return cli_usage_error("modinfo", "no module given");
 
+	if (json)
+		cli_json_collect("modinfo");
 	json_object *modules = json ? json_object_new_array() : NULL;
+	int err = 0;
 	for (int i = optind; i < argc; i++) {
 		struct mi_ko *ko;
 		int r = mi_ko_open(argv[i], &ko);
 		if (r < 0) {
 			int s = kp_exit_status(r);
-			if (s > status)
+			if (s > status) {
 				status = s;
+				err = r;
+			}
 			continue;
 		}
 		if (json)
@@ -195,12 +226,15 @@ int cmd_modinfo(int argc, char **argv)
 			print_text(ko, field);
 		mi_ko_free(ko);
 	}
-	if (json) {
-		json_object *top = json_object_new_object();
+	if (json && !err) {
+		json_object *top = rp_json_document("modinfo", 1);
 		json_object_object_add(top, "modules", modules);
-		puts(json_object_to_json_string_ext(top, JSON_C_TO_STRING_PRETTY |
-							     JSON_C_TO_STRING_NOSLASHESCAPE));
-		json_object_put(top);
+		cli_json_print(top);
+	} else if (json) {
+		/* A module that could not be read: the error document names it. */
+		json_object_put(modules);
 	}
+	if (json)
+		cli_json_exit(err);
 	return status;
 }

@@ -4,8 +4,10 @@
 #include <json-c/json.h>
 
 #include "cli/cli.h"
+#include "common/fs.h"
 #include "common/signals.h"
 #include "pack/pack.h"
+#include "report/json.h"
 
 static const char usage_text[] =
     "usage: kmodpack pack [-o OUTDIR] [-m MANIFEST] [--vendor-code CODE] [--vendor-name NAME]\n"
@@ -51,17 +53,27 @@ static const char usage_text[] =
 
 static json_object *jstr(const char *s)
 {
-	return s ? json_object_new_string(s) : NULL;
+	return rp_json_str(s);
+}
+
+/* A file pack published into outdir: {"path": absolute}, or null. */
+static json_object *published(const char *outdir, const char *rel)
+{
+	if (!rel)
+		return NULL;
+	json_object *o = json_object_new_object();
+	_cleanup_free_ char *abs = kp_path_join(outdir, rel);
+	json_object_object_add(o, "path", rp_json_path(abs));
+	return o;
 }
 
 static json_object *report(const struct pk_pack_result *res)
 {
 	const struct pk_meta *m = &res->meta;
-	json_object *root = json_object_new_object();
+	json_object *root = rp_json_document("pack", 1);
 	json_object_object_add(root, "kmodpack_version", jstr(KMODPACK_VERSION));
-	json_object_object_add(root, "outdir", jstr(res->outdir));
-	json_object *iso = json_object_new_object();
-	json_object_object_add(iso, "path", jstr(res->iso));
+	json_object_object_add(root, "outdir", rp_json_path(res->outdir));
+	json_object *iso = published(res->outdir, res->iso);
 	json_object_object_add(iso, "size", json_object_new_int64((int64_t)res->iso_size));
 	json_object_object_add(iso, "md5", jstr(res->iso_md5_hex));
 	json_object_object_add(iso, "sha256", jstr(res->iso_sha256));
@@ -69,15 +81,14 @@ static json_object *report(const struct pk_pack_result *res)
 	json_object_object_add(iso, "application_id", jstr(m->vendor_name));
 	json_object_object_add(iso, "source_date_epoch", json_object_new_int64(res->epoch));
 	json_object_object_add(root, "iso", iso);
-	json_object *md5 = json_object_new_object();
-	json_object_object_add(md5, "path", jstr(res->metadata_md5));
+	json_object *md5 = published(res->outdir, res->metadata_md5);
 	json_object_object_add(md5, "md5", jstr(res->metadata_md5_hex));
 	json_object_object_add(root, "metadata_md5", md5);
-	json_object_object_add(root, "iso_md5", jstr(res->iso_md5));
-	json_object_object_add(root, "bundle", jstr(res->bundle));
+	json_object_object_add(root, "iso_md5", published(res->outdir, res->iso_md5));
+	json_object_object_add(root, "bundle", published(res->outdir, res->bundle));
 	json_object *src = json_object_new_array();
 	for (size_t i = 0; i < res->sources.n; i++)
-		json_object_array_add(src, jstr(res->sources.v[i]));
+		json_object_array_add(src, rp_json_path(res->sources.v[i]));
 	json_object_object_add(root, "sources", src);
 
 	json_object *repo = json_object_new_object();
@@ -111,12 +122,12 @@ static json_object *report(const struct pk_pack_result *res)
 		const struct pk_rpm *r = res->entries[i].rpm;
 		const struct pk_kind *k = &res->entries[i].kind;
 		json_object *p = json_object_new_object();
-		json_object_object_add(p, "file", jstr(r->filename));
-		json_object_object_add(p, "source", jstr(r->path));
-		json_object_object_add(p, "label", jstr(r->name));
+		json_object_object_add(p, "name", jstr(r->name));
+		json_object_object_add(p, "path", rp_json_path(r->path));
+		json_object_object_add(p, "file_name", jstr(r->filename));
 		json_object_object_add(p, "type",
 				       jstr(k->type == PK_PKG_DRIVER_RPM ? "driver-rpm" : "rpm"));
-		json_object_object_add(p, "kernel", jstr(k->kernel));
+		json_object_object_add(p, "kernel_release", jstr(k->kernel));
 		json_object_object_add(p, "options", jstr(k->options));
 		json_object_object_add(p, "version", jstr(r->version));
 		json_object_object_add(p, "release", jstr(r->release));
@@ -151,10 +162,7 @@ static void add_opt(struct kp_kv **opts, size_t *n, const char *key, const char 
 
 static void print_json(const struct pk_pack_result *res)
 {
-	json_object *j = report(res);
-	puts(json_object_to_json_string_ext(j, JSON_C_TO_STRING_PRETTY |
-						   JSON_C_TO_STRING_NOSLASHESCAPE));
-	json_object_put(j);
+	cli_json_print(report(res));
 }
 
 /* The install order and EULAs on stderr (unless -q), the written files on stdout. */
@@ -254,6 +262,8 @@ int cmd_pack(int argc, char **argv)
 	o.options = meta;
 	o.noptions = nmeta;
 	kp_signals_install();
+	if (json)
+		cli_json_collect("pack");
 
 	double t0 = kp_now();
 	struct pk_pack_result res;
@@ -265,8 +275,9 @@ int cmd_pack(int argc, char **argv)
 		else if (kp_exit_status(r) != 2)
 			kp_err("pack failed: the output dir '%s' is as it was", o.outdir);
 		pk_pack_result_release(&res);
-		return kp_exit_status(r);
+		return cli_json_exit(r);
 	}
+	cli_json_exit(0);
 	if (json)
 		print_json(&res);
 	else

@@ -6,6 +6,7 @@
 
 #include "cli/cli.h"
 #include "kbuild/target.h"
+#include "report/json.h"
 
 static const char usage_text[] =
     "usage: kmodpack targets [-t TARGET] [--json]\n"
@@ -15,12 +16,6 @@ static const char usage_text[] =
     "\n"
     "  -t, --target FILE   target file (INI)\n"
     "      --json          machine-readable output\n";
-
-/* A string, or JSON null for NULL. */
-static json_object *json_str(const char *s)
-{
-	return s ? json_object_new_string(s) : NULL;
-}
 
 int cmd_targets(int argc, char **argv)
 {
@@ -50,39 +45,40 @@ int cmd_targets(int argc, char **argv)
 	if (optind < argc)
 		return cli_usage_error("targets", "unexpected argument '%s'", argv[optind]);
 
+	if (json)
+		cli_json_collect("targets");
 	struct kb_target *t = NULL;
 	int r = kb_target_load(target, &t);
 	if (r < 0)
-		return kp_exit_status(r);
+		return cli_json_exit(r);
 
 	if (json) {
-		json_object *o = json_object_new_object();
-		json_object_object_add(o, "name", json_str(t->name));
-		json_object_object_add(o, "file", json_str(t->file));
-		json_object_object_add(o, "arch", json_str(t->arch));
-		json_object_object_add(o, "module_dir", json_str(t->module_dir));
+		json_object *o = rp_json_document("targets", 1);
+		json_object_object_add(o, "name", rp_json_str(t->name));
+		json_object_object_add(o, "path", rp_json_path(t->file));
+		json_object_object_add(o, "arch", rp_json_str(t->arch));
+		json_object_object_add(o, "module_dir", rp_json_str(t->module_dir));
 		json_object *fl = json_object_new_array();
 		for (size_t i = 0; i < t->nflavours; i++) {
 			const struct kb_flavour *f = &t->flavours[i];
 			json_object *j = json_object_new_object();
-			json_object_object_add(j, "name", json_str(f->name));
-			json_object_object_add(j, "release", json_str(f->release));
-			json_object_object_add(j, "kver", json_str(f->kver));
+			json_object_object_add(j, "name", rp_json_str(f->name));
+			json_object_object_add(j, "release", rp_json_str(f->release));
+			json_object_object_add(j, "kver", rp_json_str(f->kver));
 			/* The packages' arch; the tree's own .config may say i686 for i386. */
-			json_object_object_add(j, "arch", json_str(t->arch));
-			json_object_object_add(j, "tree", json_str(f->tree));
-			json_object_object_add(j, "modules_dir", json_str(f->modules_dir));
-			json_object_object_add(j, "image", json_str(f->image));
+			json_object_object_add(j, "arch", rp_json_str(t->arch));
+			json_object_object_add(j, "tree", rp_json_path(f->tree));
+			json_object_object_add(j, "modules_dir", rp_json_path(f->modules_dir));
+			json_object_object_add(j, "image", rp_json_path(f->image));
 			json_object_array_add(fl, j);
 		}
 		json_object_object_add(o, "flavours", fl);
 		json_object *sk = json_object_new_array();
 		for (size_t i = 0; i < t->nskipped; i++)
-			json_object_array_add(sk, json_str(t->skipped[i]));
+			json_object_array_add(sk, rp_json_str(t->skipped[i]));
 		json_object_object_add(o, "skipped", sk);
-		puts(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY |
-							   JSON_C_TO_STRING_NOSLASHESCAPE));
-		json_object_put(o);
+		cli_json_print(o);
+		cli_json_exit(0);
 	} else {
 		printf("target %s (arch %s, modules in /lib/modules/<release>/%s)\n", t->name,
 		       t->arch, t->module_dir);

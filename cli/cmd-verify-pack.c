@@ -9,6 +9,7 @@
 #include "common/fs.h"
 #include "common/signals.h"
 #include "kbuild/target.h"
+#include "report/json.h"
 #include "verify/pack.h"
 
 static const char usage_text[] =
@@ -43,11 +44,10 @@ static const char *status_word(enum vf_pack_status s)
 
 static void print_json(const struct vf_pack_result *res, const char *iso)
 {
-	json_object *o = json_object_new_object();
-	json_object_object_add(o, "iso", json_object_new_string(iso));
-	json_object_object_add(o, "label", json_object_new_string(res->label ? res->label : ""));
-	json_object_object_add(o, "originator",
-			       json_object_new_string(res->originator ? res->originator : ""));
+	json_object *o = rp_json_document("verify-pack", 1);
+	json_object_object_add(o, "path", rp_json_path(iso));
+	json_object_object_add(o, "label", rp_json_str(res->label));
+	json_object_object_add(o, "originator", rp_json_str(res->originator));
 	json_object *pk = json_object_new_array();
 	for (size_t i = 0; i < res->packages.n; i++)
 		json_object_array_add(pk, json_object_new_string(res->packages.v[i]));
@@ -76,9 +76,7 @@ static void print_json(const struct vf_pack_result *res, const char *iso)
 	}
 	json_object_object_add(o, "checks", checks);
 	json_object_object_add(o, "passed", json_object_new_boolean(passed));
-	puts(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY |
-						   JSON_C_TO_STRING_NOSLASHESCAPE));
-	json_object_put(o);
+	cli_json_print(o);
 }
 
 static void print_text(const struct vf_pack_result *res)
@@ -134,11 +132,13 @@ int cmd_verify_pack(int argc, char **argv)
 		return cli_usage_error("verify", optind == argc ? "PACK.iso is missing"
 								: "only one PACK.iso, please");
 	const char *iso = argv[optind];
+	if (json)
+		cli_json_collect("verify");
 	kp_signals_install();
 	_cleanup_(kb_target_freep) struct kb_target *t = NULL;
 	int r = kb_target_load(target, &t);
 	if (r < 0)
-		return kp_exit_status(r);
+		return cli_json_exit(r);
 	double t0 = kp_now();
 	struct vf_pack_opts o = {.iso = iso, .target = t, .logdir = logdir};
 	struct vf_pack_result res;
@@ -152,8 +152,11 @@ int cmd_verify_pack(int argc, char **argv)
 			kp_now() - t0);
 	else if (r == -KP_EFAILED)
 		kp_err("'%s': verification failed (%.1fs)", iso, kp_now() - t0);
+	/* A verdict, even "failed", is the document; without one, the error is. */
+	int status = cli_json_exit(res.label ? 0 : r);
+	bool verdict = res.label != NULL;
 	vf_pack_result_release(&res);
-	return kp_exit_status(r);
+	return verdict ? kp_exit_status(r) : status;
 }
 
 /* verify takes an OUTDIR, a DRIVER_DIR or a PACK.iso: the last is a file. */

@@ -143,16 +143,15 @@ int cmd_verify(int argc, char **argv)
 						     ? "OUTDIR or DRIVER_DIR is missing"
 						     : "only one OUTDIR or DRIVER_DIR, please");
 	vo.dir = argv[optind];
+	if (json)
+		cli_json_collect("verify");
 	kp_signals_install();
 	double t0 = kp_now();
 	struct rp_verify *res = NULL;
 	int r = bld_verify_dir(&vo, &res);
-	if (res && json) {
-		json_object *j = rp_verify_to_json(res);
-		puts(json_object_to_json_string_ext(j, JSON_C_TO_STRING_PRETTY |
-							   JSON_C_TO_STRING_NOSLASHESCAPE));
-		json_object_put(j);
-	} else if (res)
+	if (res && json)
+		cli_json_print(rp_verify_to_json(res, true));
+	else if (res)
 		cli_print_verify(stdout, res);
 	if (r <= -KP_EINTR_BASE)
 		kp_err("interrupted");
@@ -160,6 +159,8 @@ int cmd_verify(int argc, char **argv)
 		fprintf(stderr, "kmodpack: verified in %.1fs: every check passed\n", kp_now() - t0);
 	else if (kp_exit_status(r) == 1 && res)
 		kp_err("verification failed (%.1fs)", kp_now() - t0);
+	/* A verdict, even "failed", is the document; without one, the error is. */
+	int status = cli_json_exit(res ? 0 : r);
 	rp_verify_free(res);
-	return kp_exit_status(r);
+	return res ? kp_exit_status(r) : status;
 }

@@ -11,15 +11,58 @@
 #include <json-c/json.h>
 #include <stdarg.h>
 #include <stdint.h>
+#include <stdio.h>
+#include <unistd.h>
 
 #include "common/fs.h"
 #include "common/log.h"
 
 /* ---- writing ---- */
 
-static json_object *jstr(const char *s)
+json_object *rp_json_str(const char *s)
 {
 	return s ? json_object_new_string(s) : NULL;
+}
+
+json_object *rp_json_document(const char *name, int version)
+{
+	json_object *o = json_object_new_object();
+	_cleanup_free_ char *schema = kp_asprintf("kmodpack.%s/%d", name, version);
+	json_object_object_add(o, "schema", json_object_new_string(schema));
+	return o;
+}
+
+json_object *rp_json_seconds(double seconds)
+{
+	/* Written as "%.3f", read back as the same number: a report read and written stays the same. */
+	double ms = (double)(long long)(seconds * 1000 + (seconds < 0 ? -0.5 : 0.5)) / 1000;
+	char text[64];
+	snprintf(text, sizeof(text), "%.3f", ms);
+	return json_object_new_double_s(ms, text);
+}
+
+json_object *rp_json_path(const char *path)
+{
+	if (!path)
+		return NULL;
+	if (path[0] == '/')
+		return json_object_new_string(path);
+	_cleanup_free_ char *cwd = getcwd(NULL, 0);
+	if (!cwd)
+		return json_object_new_string(path);
+	_cleanup_free_ char *abs = kp_path_join(cwd, path);
+	return json_object_new_string(abs);
+}
+
+char *rp_json_text(json_object *o)
+{
+	return kp_strdup(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY |
+							       JSON_C_TO_STRING_NOSLASHESCAPE));
+}
+
+static json_object *jstr(const char *s)
+{
+	return rp_json_str(s);
 }
 
 static json_object *jstrv(const struct kp_strv *sv)
@@ -67,19 +110,20 @@ static json_object *hcl_id_json(const struct rp_hcl_id *id)
 	return o;
 }
 
-json_object *rp_coverage_to_json(const struct rp_coverage *c)
+json_object *rp_coverage_to_json(const struct rp_coverage *c, bool document)
 {
-	json_object *top = json_object_new_object();
+	json_object *top = document ? rp_json_document("hcl", RP_SCHEMA_HCL)
+				    : json_object_new_object();
 	json_object *ids = json_object_new_array();
 	json_object *summary = json_object_new_object();
 	for (size_t i = 0; i < c->nids; i++)
 		json_object_array_add(ids, hcl_id_json(&c->ids[i]));
+	add(top, "modules_dir", rp_json_path(c->modules_dir));
+	add(top, "index", NULL); /* kmodpack hcl names a --modules-alias/--pcimap file here */
 	add(top, "ids", ids);
 	for (enum rp_verdict v = RP_VERDICT_NEW; v < RP_VERDICT_COUNT; v++)
 		add(summary, rp_verdict_name(v), json_object_new_int64((int64_t)c->summary[v]));
 	add(top, "summary", summary);
-	if (c->modules_dir)
-		add(top, "modules_dir", json_object_new_string(c->modules_dir));
 	return top;
 }
 
@@ -99,10 +143,8 @@ static json_object *verify_module_json(const struct rp_verify_module *m)
 	add(o, "install", check_json(&m->install));
 	add(o, "symbols", check_json(&m->symbols));
 	json_object *l = check_json(&m->load);
-	if (m->load_error)
-		add(l, "error", json_object_new_string(m->load_error));
-	if (m->load_errno)
-		add(l, "errno", json_object_new_string(m->load_errno));
+	add(l, "error", jstr(m->load_error));
+	add(l, "errno", jstr(m->load_errno));
 	add(l, "kernel", jstrv(&m->kernel));
 	add(o, "load", l);
 	return o;
@@ -113,21 +155,17 @@ static json_object *verify_flavour_json(const struct rp_verify_flavour *f)
 	json_object *jf = json_object_new_object();
 	add(jf, "name", jstr(f->name));
 	add(jf, "release", jstr(f->release));
-	add(jf, "image", jstr(f->image));
+	add(jf, "image", rp_json_path(f->image));
 	json_object *ji = check_json(&f->install);
 	add(ji, "scripts", json_object_new_boolean(f->scripts));
-	add(ji, "seconds", json_object_new_double(f->install_seconds));
+	add(ji, "seconds", rp_json_seconds(f->install_seconds));
 	add(jf, "install", ji);
 	add(jf, "symbols", check_json(&f->symbols));
 	json_object *jl = check_json(&f->load);
-	if (f->load_reason)
-		add(jl, "reason", json_object_new_string(f->load_reason));
-	if (f->accel) {
-		add(jl, "accel", json_object_new_string(f->accel));
-		add(jl, "seconds", json_object_new_double(f->load_seconds));
-	}
-	if (f->console)
-		add(jl, "console", json_object_new_string(f->console));
+	add(jl, "reason", jstr(f->load_reason));
+	add(jl, "accel", jstr(f->accel));
+	add(jl, "seconds", f->accel ? rp_json_seconds(f->load_seconds) : NULL);
+	add(jl, "log", rp_json_path(f->console));
 	add(jf, "load", jl);
 	json_object *jm = json_object_new_array();
 	for (size_t k = 0; k < f->nmods; k++)
@@ -137,9 +175,10 @@ static json_object *verify_flavour_json(const struct rp_verify_flavour *f)
 	return jf;
 }
 
-json_object *rp_verify_to_json(const struct rp_verify *v)
+json_object *rp_verify_to_json(const struct rp_verify *v, bool document)
 {
-	json_object *res = json_object_new_object();
+	json_object *res = document ? rp_json_document("verify", RP_SCHEMA_VERIFY)
+				    : json_object_new_object();
 	json_object *jfl = json_object_new_array();
 	for (size_t i = 0; i < v->nflavours; i++)
 		json_object_array_add(jfl, verify_flavour_json(&v->flavours[i]));
@@ -148,49 +187,64 @@ json_object *rp_verify_to_json(const struct rp_verify *v)
 	return res;
 }
 
-static json_object *flavour_json(const struct rp_flavour *f)
+/* A file of the output dir: relative in the report file, absolute on stdout. */
+static json_object *outdir_path(const char *outdir, const char *rel)
+{
+	if (!outdir || !rel)
+		return jstr(rel);
+	_cleanup_free_ char *abs = kp_path_join(outdir, rel);
+	return json_object_new_string(abs);
+}
+
+static json_object *module_json(const struct rp_module *m)
+{
+	json_object *jm = json_object_new_object();
+	add(jm, "name", jstr(m->name));
+	add(jm, "path", jstr(m->path));
+	add(jm, "vermagic", jstr(m->vermagic));
+	add(jm, "srcversion", jstr(m->srcversion));
+	add(jm, "aliases", jstrv(&m->aliases));
+	add(jm, "firmware", jstrv(&m->firmware));
+	return jm;
+}
+
+static json_object *flavour_json(const struct rp_flavour *f, const char *outdir)
 {
 	json_object *jf = json_object_new_object();
 	add(jf, "name", jstr(f->name));
 	add(jf, "release", jstr(f->release));
 	add(jf, "kver", jstr(f->kver));
 	add(jf, "tree", jstr(f->tree));
-	add(jf, "log", jstr(f->log));
-	add(jf, "compile_seconds", json_object_new_double(f->compile_seconds));
+	add(jf, "log", outdir_path(outdir, f->log));
+	add(jf, "seconds", rp_json_seconds(f->compile_seconds));
 	json_object *jmods = json_object_new_array();
-	for (size_t k = 0; k < f->nmods; k++) {
-		const struct rp_module *m = &f->mods[k];
-		json_object *jm = json_object_new_object();
-		add(jm, "name", jstr(m->name));
-		add(jm, "path", jstr(m->path));
-		add(jm, "vermagic", jstr(m->vermagic));
-		add(jm, "srcversion", jstr(m->srcversion));
-		add(jm, "aliases", jstrv(&m->aliases));
-		add(jm, "firmware", jstrv(&m->firmware));
-		json_object_array_add(jmods, jm);
-	}
+	for (size_t k = 0; k < f->nmods; k++)
+		json_object_array_add(jmods, module_json(&f->mods[k]));
 	add(jf, "modules", jmods);
-	if (f->hcl)
-		add(jf, "hcl", rp_coverage_to_json(f->hcl));
+	add(jf, "hcl", f->hcl ? rp_coverage_to_json(f->hcl, false) : NULL);
 	return jf;
 }
 
-static json_object *artifact_json(const struct rp_artifact *a)
+static json_object *artifact_json(const struct rp_artifact *a, const char *outdir)
 {
 	json_object *o = json_object_new_object();
-	add(o, "path", jstr(a->path));
+	add(o, "path", outdir_path(outdir, a->path));
 	add(o, "kind", json_object_new_string(rp_artifact_kind_name(a->kind)));
-	if (a->flavour)
-		add(o, "flavour", json_object_new_string(a->flavour));
+	add(o, "flavour", jstr(a->flavour));
 	add(o, "size", json_object_new_int64(a->size));
 	add(o, "sha256", json_object_new_string(a->sha256));
 	return o;
 }
 
-static json_object *build_json(const struct rp_build *b)
+/* outdir NULL: build-report.json, the file; else the stdout document. */
+static json_object *build_json(const struct rp_build *b, const char *outdir, bool up_to_date)
 {
-	json_object *o = json_object_new_object();
+	json_object *o = rp_json_document("build", RP_SCHEMA_BUILD);
 	add(o, "kmodpack_version", jstr(b->kmodpack_version));
+	if (outdir) {
+		add(o, "outdir", json_object_new_string(outdir));
+		add(o, "up_to_date", json_object_new_boolean(up_to_date));
+	}
 	json_object *d = json_object_new_object();
 	add(d, "name", jstr(b->driver_name));
 	add(d, "version", jstr(b->driver_version));
@@ -209,26 +263,27 @@ static json_object *build_json(const struct rp_build *b)
 	add(o, "source_date_epoch", json_object_new_int64(b->source_date_epoch));
 	json_object *fl = json_object_new_array();
 	for (size_t i = 0; i < b->nflavours; i++)
-		json_object_array_add(fl, flavour_json(&b->flavours[i]));
+		json_object_array_add(fl, flavour_json(&b->flavours[i], outdir));
 	add(o, "flavours", fl);
 	json_object *arts = json_object_new_array();
 	for (size_t i = 0; i < b->nartifacts; i++)
-		json_object_array_add(arts, artifact_json(&b->artifacts[i]));
+		json_object_array_add(arts, artifact_json(&b->artifacts[i], outdir));
 	add(o, "artifacts", arts);
-	if (b->has_data) {
-		add(o, "eulas", jstrv(&b->eulas));
-		add(o, "firmware_external", jstrv(&b->firmware_external));
-	}
-	if (b->verify)
-		add(o, "verify", rp_verify_to_json(b->verify));
+	add(o, "eulas", b->has_data ? jstrv(&b->eulas) : NULL);
+	add(o, "firmware_external", b->has_data ? jstrv(&b->firmware_external) : NULL);
+	add(o, "verify", b->verify ? rp_verify_to_json(b->verify, false) : NULL);
 	return o;
+}
+
+json_object *rp_build_to_json(const struct rp_build *b, const char *outdir, bool up_to_date)
+{
+	return build_json(b, outdir, up_to_date);
 }
 
 char *rp_build_to_text(const struct rp_build *b)
 {
-	json_object *o = build_json(b);
-	char *text = kp_strdup(json_object_to_json_string_ext(
-	    o, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE));
+	json_object *o = build_json(b, NULL, false);
+	char *text = rp_json_text(o);
 	json_object_put(o);
 	return text;
 }
@@ -249,6 +304,7 @@ struct rd {
 	const char *path;
 	bool quiet;
 	int err;
+	int version; /* of the build schema: 1 had no "schema" key */
 };
 
 static void bad(struct rd *rd, const char *where, const char *key, const char *what)
@@ -463,7 +519,7 @@ static void read_verify_flavour(struct rd *rd, json_object *o, const char *where
 	f->load_reason = get_str(rd, lo, wl, "reason", false);
 	f->accel = get_str(rd, lo, wl, "accel", false);
 	f->load_seconds = get_double(rd, lo, wl, "seconds", f->accel != NULL);
-	f->console = get_str(rd, lo, wl, "console", false);
+	f->console = get_str(rd, lo, wl, rd->version >= 2 ? "log" : "console", false);
 	json_object *arr;
 	size_t n = get_objects(rd, o, where, "modules", &arr);
 	f->mods = kp_calloc(n, sizeof(*f->mods));
@@ -495,7 +551,8 @@ static void read_flavour(struct rd *rd, json_object *o, const char *where, struc
 	f->kver = get_str(rd, o, where, "kver", true);
 	f->tree = get_str(rd, o, where, "tree", true);
 	f->log = get_str(rd, o, where, "log", true);
-	f->compile_seconds = get_double(rd, o, where, "compile_seconds", true);
+	f->compile_seconds =
+	    get_double(rd, o, where, rd->version >= 2 ? "seconds" : "compile_seconds", true);
 	json_object *arr;
 	size_t n = get_objects(rd, o, where, "modules", &arr);
 	f->mods = kp_calloc(n, sizeof(*f->mods));
@@ -538,8 +595,38 @@ static void read_artifact(struct rd *rd, json_object *o, const char *where, stru
 		bad(rd, where, "path", "is not a path below the output dir");
 }
 
+/*
+ * Which build schema the report follows: reports of kmodpack 0.1 have no
+ * "schema" (version 1: compile_seconds, load.console); newer versions
+ * than this reader knows are refused rather than misread.
+ */
+static void read_schema(struct rd *rd, json_object *o)
+{
+	_cleanup_free_ char *schema = get_str(rd, o, "", "schema", false);
+	rd->version = 1;
+	if (!schema)
+		return;
+	char *end = "";
+	long v = kp_startswith(schema, "kmodpack.build/")
+		     ? strtol(schema + strlen("kmodpack.build/"), &end, 10)
+		     : 0;
+	if (v < 2 || *end) {
+		bad(rd, "", "schema", "is not kmodpack.build/N");
+	} else if (v > RP_SCHEMA_BUILD) {
+		if (!rd->quiet)
+			kp_err("'%s': written by a newer kmodpack (schema %s; this one reads "
+			       "kmodpack.build/%d and older): rebuild, or use that kmodpack",
+			       rd->path, schema, RP_SCHEMA_BUILD);
+		rd->err = -KP_EINPUT;
+	}
+	rd->version = (int)v;
+}
+
 static void read_build(struct rd *rd, json_object *o, struct rp_build *b)
 {
+	read_schema(rd, o);
+	if (rd->err < 0)
+		return;
 	b->kmodpack_version = get_str(rd, o, "", "kmodpack_version", true);
 	json_object *d = get(rd, o, "", "driver", json_type_object, true);
 	json_object *v = get(rd, o, "", "vendor", json_type_object, true);

@@ -37,14 +37,14 @@ cp "$TMP/out" "$TMP/report.json"
 python3 - "$TMP/report.json" <<'PY'
 import json, sys
 r = json.load(open(sys.argv[1]))
-order = [p["file"] for p in r["packages"]]
+order = [p["file_name"] for p in r["packages"]]
 def before(a, b):
     assert order.index(a) < order.index(b), (a, b, order)
 before("acme-tools-1.0-1.noarch.rpm", "acme-modules-amd64-1.0-1.x86_64.rpm")
 before("helloworld-data-1.0-1.noarch.rpm", [f for f in order if f.startswith("helloworld-modules-amd64")][0])
 assert r["eulas"] == [{"package": "acme-tools-1.0-1.noarch.rpm",
                        "path": "/usr/share/doc/acme-tools/acme-EULA"}], r["eulas"]
-kinds = {p["label"]: (p["type"], p["kernel"]) for p in r["packages"]}
+kinds = {p["name"]: (p["type"], p["kernel_release"]) for p in r["packages"]}
 assert kinds["acme-tools"] == ("rpm", None)
 assert kinds["helloworld-data"] == ("rpm", None)
 for p in r["packages"]:
@@ -91,13 +91,13 @@ kernels = {"helloworld-modules-amd64": amd64, "helloworld-modules-cloud-amd64": 
            "acme-modules-amd64": amd64}
 print("<packages>")
 for p in r["packages"]:
-    data = open(os.path.join(iso, p["file"]), "rb").read()
-    k = [v for n, v in kernels.items() if p["label"].startswith(n)]
+    data = open(os.path.join(iso, p["file_name"]), "rb").read()
+    k = [v for n, v in kernels.items() if p["name"].startswith(n)]
     attrs = 'label="%s" type="%s" size="%d" md5="%s"' % (
-        p["label"], "driver-rpm" if k else "rpm", len(data), hashlib.md5(data).hexdigest())
+        p["name"], "driver-rpm" if k else "rpm", len(data), hashlib.md5(data).hexdigest())
     if k:
         attrs += ' kernel="%s"' % k[0]
-    print('  <package %s>%s</package>' % (attrs, p["file"]))
+    print('  <package %s>%s</package>' % (attrs, p["file_name"]))
 print("</packages>")
 PY
 cmp "$TMP/want-pkgs" "$TMP/iso/XS-PACKAGES" || {
@@ -203,7 +203,7 @@ assert_contains "$TMP/err" "in a cycle (yin requires yang requires yin)"
 # --no-reorder keeps the order given, with a warning.
 pack 0 "$TMP/out5" --json --no-reorder "$ACME" "$TOOLS"
 assert_contains "$TMP/err" "acme-modules-amd64-1.0-1.x86_64.rpm requires acme-tools"
-python3 -c 'import json,sys; r=json.load(open(sys.argv[1])); assert [p["label"] for p in r["packages"]]==["acme-modules-amd64","acme-tools"]' "$TMP/out"
+python3 -c 'import json,sys; r=json.load(open(sys.argv[1])); assert [p["name"] for p in r["packages"]]==["acme-modules-amd64","acme-tools"]' "$TMP/out"
 
 # A driver RPM for two kernels, a damaged RPM, a directory (not yet), an SRPM.
 TWO=$("$MKRPM" "$TMP/rpms" two -g "System Environment/Kernel" -a x86_64 \

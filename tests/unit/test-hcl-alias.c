@@ -276,7 +276,7 @@ static void test_index_and_verdicts(void **state)
 	/* JSON shape the CLI contract promises */
 	struct rp_coverage cov;
 	hcl_check_coverage(c, &cov);
-	json_object *j = rp_coverage_to_json(&cov), *ids, *e, *v;
+	json_object *j = rp_coverage_to_json(&cov, false), *ids, *e, *v;
 	rp_coverage_release(&cov);
 	assert_true(json_object_object_get_ex(j, "ids", &ids));
 	e = json_object_array_get_idx(ids, 0);

@@ -15,27 +15,47 @@
 #include "common/log.h"
 #include "report/report.h"
 
-static char *fixture_text(void)
+/* A report of kmodpack 0.1 (build schema 1, no "schema" key) and the same in schema 2. */
+#define V1 "tests/fixtures/report/build-report.json"
+#define V2 "tests/expected/report/build-report-v2.json"
+
+static char *read_text(const char *rel)
 {
-	_cleanup_free_ char *p = tl_src("tests/fixtures/report/build-report.json");
+	_cleanup_free_ char *p = tl_src(rel);
 	char *text = NULL;
 	assert_int_equal(kp_read_file(p, &text, NULL), 0);
 	return text;
 }
 
+static char *fixture_text(void)
+{
+	return read_text(V2);
+}
+
+/* An old report is read and written in the new schema, losing nothing. */
+static void test_upgrade(void **state)
+{
+	_cleanup_free_ char *p = tl_src(V1);
+	_cleanup_(rp_build_freep) struct rp_build *b = NULL;
+	assert_int_equal(rp_build_read(p, &b), 0);
+	_cleanup_free_ char *got = rp_build_to_text(b);
+	tl_expect_file(V2, got);
+}
+
 static void test_round_trip(void **state)
 {
-	_cleanup_free_ char *p = tl_src("tests/fixtures/report/build-report.json");
-	_cleanup_free_ char *want = fixture_text();
+	_cleanup_free_ char *p = tl_src(V2);
+	_cleanup_free_ char *want = read_text(V2);
 	_cleanup_(rp_build_freep) struct rp_build *b = NULL;
 	assert_int_equal(rp_build_read(p, &b), 0);
 	_cleanup_free_ char *got = rp_build_to_text(b);
 	assert_string_equal(got, want);
+	assert_non_null(strstr(got, "{\n  \"schema\":\"kmodpack.build/2\","));
 }
 
-static void test_typed_values(void **state)
+static void typed_values(const char *rel)
 {
-	_cleanup_free_ char *p = tl_src("tests/fixtures/report/build-report.json");
+	_cleanup_free_ char *p = tl_src(rel);
 	_cleanup_(rp_build_freep) struct rp_build *b = NULL;
 	assert_int_equal(rp_build_read(p, &b), 0);
 	assert_string_equal(b->driver_name, "helloworld");
@@ -59,6 +79,14 @@ static void test_typed_values(void **state)
 	assert_non_null(b->verify);
 	assert_true(b->verify->passed);
 	assert_int_equal(b->verify->flavours[1].mods[0].load.status, RP_PASS);
+	assert_true(f->compile_seconds > 0);
+	assert_non_null(b->verify->flavours[0].console);
+}
+
+static void test_typed_values(void **state)
+{
+	typed_values(V1);
+	typed_values(V2);
 }
 
 /* Each broken report is refused with the file's path and what is wrong. */
@@ -93,8 +121,11 @@ static void test_refused(void **state)
 	expect_refused("\"source_date_epoch\":1700000000,", "", "source_date_epoch is missing");
 	expect_refused("\"path\":\"SRPMS/", "\"path\":\"../SRPMS/",
 		       "is not a path below the output dir");
-	expect_refused("{\n  \"kmodpack_version\"", "[\n  \"kmodpack_version\"",
-		       "not a JSON build report");
+	expect_refused("{\n  \"schema\"", "[\n  \"schema\"", "not a JSON build report");
+	/* A newer schema is refused, not misread. */
+	expect_refused("\"kmodpack.build/2\"", "\"kmodpack.build/3\"",
+		       "written by a newer kmodpack (schema kmodpack.build/3");
+	expect_refused("\"kmodpack.build/2\"", "\"something\"", "schema is not kmodpack.build/N");
 }
 
 static void test_missing_file(void **state)
@@ -109,6 +140,7 @@ int main(void)
 {
 	tl_log_capture();
 	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_upgrade),
 	    cmocka_unit_test(test_round_trip),
 	    cmocka_unit_test(test_typed_values),
 	    cmocka_unit_test(test_refused),
