@@ -35,12 +35,16 @@ static int write_manifest(const char *dir, const struct dk_derived *d, bool forc
 		kp_err("cannot write '%s': %s", path, strerror(-r));
 		return -KP_EENV;
 	}
-	size_t guessed = 0;
+	size_t guessed = 0, review = 0;
 	for (const char *p = strstr(d->ini, "; GUESSED"); p; p = strstr(p + 1, "; GUESSED"))
 		guessed++;
-	kp_info("wrote %s from %s%s%s%s; %zu value%s guessed: review the comments, then commit it",
+	for (const char *p = strstr(d->ini, "; REVIEW"); p; p = strstr(p + 1, "; REVIEW"))
+		review++;
+	kp_info("wrote %s from %s%s%s%s; %zu value%s guessed%s: review the comments, then commit "
+		"it",
 		path, d->conf, *d->mapped ? " (" : "", d->mapped, *d->mapped ? ")" : "", guessed,
-		guessed == 1 ? "" : "s");
+		guessed == 1 ? "" : "s",
+		review ? ", and REVIEW marks what kmodpack could not map" : "");
 	return 0;
 }
 
@@ -83,7 +87,7 @@ int cmd_init(int argc, char **argv)
 		return kp_exit_status(-KP_EINPUT);
 	}
 	_cleanup_(dk_derived_freep) struct dk_derived *d = NULL;
-	int r = dk_derive(conf, &d);
+	int r = dk_derive(conf, DK_DERIVE_FOR_REVIEW, &d);
 	if (r < 0)
 		return kp_exit_status(r);
 	/*

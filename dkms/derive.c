@@ -16,6 +16,7 @@
 #include "dkms/internal.h"
 
 struct deriv {
+	unsigned flags;	      /* DK_DERIVE_* */
 	const char *dir;      /* the driver dir, absolute */
 	const char *conf_rel; /* dkms.conf as a path relative to dir */
 	struct dk_conf *c;
@@ -421,14 +422,23 @@ static void derive_make(struct deriv *d)
 		d->errors++;
 		return;
 	}
-	size_t i = 0;
-	if (i < w.n && !strcmp(w.v[i], "env"))
+	size_t first = w.n && !strcmp(w.v[0], "env"), i = first;
+	while (i < w.n && is_assignment(w.v[i]))
 		i++;
-	for (; i < w.n && is_assignment(w.v[i]); i++)
-		make_assignment(d, w.v[i], line,
+	bool is_make = i < w.n && (!strcmp(w.v[i], "make") || !strcmp(w.v[i], "/usr/bin/make") ||
+				   !strcmp(w.v[i], "$(MAKE)"));
+	if (!is_make && (d->flags & DK_DERIVE_FOR_REVIEW)) {
+		kp_strv_pushf(&d->top,
+			      "REVIEW: %s:%d MAKE runs '%s', not make, and kmodpack runs nothing "
+			      "but make: set [driver] make_args to the arguments it passes to make",
+			      d->conf_rel, line, i < w.n ? w.v[i] : "");
+		kp_strv_pushf(&d->mapped, "MAKE's '%s' left to review", i < w.n ? w.v[i] : "");
+		return;
+	}
+	for (size_t a = first; is_make && a < i; a++)
+		make_assignment(d, w.v[a], line,
 				" (an environment variable of make, passed as a make argument)");
-	if (i >= w.n || (strcmp(w.v[i], "make") && strcmp(w.v[i], "/usr/bin/make") &&
-			 strcmp(w.v[i], "$(MAKE)")))
+	if (!is_make)
 		return bad(d, line,
 			   "MAKE runs '%s', not make: kmodpack runs make itself and runs nothing "
 			   "else; write a kmodpack.ini with [driver] make_args for what that "
@@ -758,7 +768,7 @@ char *dk_find_conf(const char *dir)
 	return NULL;
 }
 
-int dk_derive(const char *conf, struct dk_derived **out)
+int dk_derive(const char *conf, unsigned flags, struct dk_derived **out)
 {
 	_cleanup_free_ char *abs = realpath(conf, NULL);
 	if (!abs) {
@@ -770,7 +780,7 @@ int dk_derive(const char *conf, struct dk_derived **out)
 	*strrchr(dir, '/') = '\0';
 	if (kp_endswith(abs, ".dkms") && kp_endswith(dir, "/debian"))
 		*strrchr(dir, '/') = '\0';
-	struct deriv d = {.dir = dir, .conf_rel = abs + strlen(dir) + 1};
+	struct deriv d = {.flags = flags, .dir = dir, .conf_rel = abs + strlen(dir) + 1};
 	int r = dk_conf_load(abs, &d.c);
 	if (r < 0)
 		return r == -KP_EINPUT ? r : -KP_EINPUT;

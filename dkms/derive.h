@@ -32,7 +32,14 @@ char *dk_find_conf(const char *dir);
  * dkms.conf, or the parent of debian/ for a debian/<pkg>.dkms). Returns 0,
  * or -KP_EINPUT after logging every problem as file:line.
  */
-int dk_derive(const char *conf, struct dk_derived **out);
+int dk_derive(const char *conf, unsigned flags, struct dk_derived **out);
+/*
+ * For `kmodpack init`: a MAKE that runs another program (a script such as
+ * ./dkms-make.sh) is left to the reviewer with a "; REVIEW:" comment
+ * instead of refused; build and spec, which would build without review,
+ * refuse it.
+ */
+#define DK_DERIVE_FOR_REVIEW 1u
 void dk_derived_free(struct dk_derived *d);
 KP_DEFINE_TRIVIAL_CLEANUP_FUNC(struct dk_derived *, dk_derived_free);
 

@@ -561,7 +561,7 @@ int spec_manifest_from_derived(const struct dk_derived *d, struct spec_manifest 
 static int load_derived(const char *conf, struct spec_manifest **out)
 {
 	_cleanup_(dk_derived_freep) struct dk_derived *d = NULL;
-	int r = dk_derive(conf, &d);
+	int r = dk_derive(conf, 0, &d);
 	if (r < 0)
 		return r;
 	if ((r = spec_manifest_from_derived(d, out)) < 0) {

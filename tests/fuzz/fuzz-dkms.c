@@ -26,7 +26,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	dk_conf_free(c);
 	struct dk_derived *d = NULL;
-	if (dk_derive(fz_file("dkms.conf", data, size), &d) == 0)
+	if (dk_derive(fz_file("dkms.conf", data, size),
+		      size && (data[0] & 1) ? DK_DERIVE_FOR_REVIEW : 0, &d) == 0)
 		dk_derived_free(d);
 	return 0;
 }

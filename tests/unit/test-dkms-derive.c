@@ -24,7 +24,7 @@ static struct dk_derived *derive(const char *dir)
 	_cleanup_free_ char *conf = dk_find_conf(dir);
 	assert_non_null(conf);
 	struct dk_derived *d = NULL;
-	if (dk_derive(conf, &d) < 0)
+	if (dk_derive(conf, 0, &d) < 0)
 		return NULL;
 	return d;
 }
@@ -161,6 +161,29 @@ static void test_obj_config(void **state)
 	assert_int_equal(m2->make_args.n, 0);
 }
 
+/* morrownr's MAKE="kernelver=$kernelver ./dkms-make.sh": refused for build, left to review by init.
+ */
+static void test_make_script_for_review(void **state)
+{
+	struct tl_fixture *fx = *state;
+	tl_write(fx->dir, "drv/dkms.conf",
+		 "PACKAGE_NAME=\"rtl88x2bu\"\nPACKAGE_VERSION=\"5.13.1\"\n"
+		 "BUILT_MODULE_NAME[0]=\"88x2bu\"\nMAKE=\"kernelver=$kernelver ./dkms-make.sh\"\n");
+	tl_write(fx->dir, "drv/Makefile", "obj-m := 88x2bu.o\n");
+	tl_write(fx->dir, "drv/os.c", module_c);
+	_cleanup_free_ char *dir = kp_path_join(fx->dir, "drv");
+	_cleanup_free_ char *conf = kp_path_join(dir, "dkms.conf");
+	struct dk_derived *refused = NULL;
+	assert_int_equal(dk_derive(conf, 0, &refused), -KP_EINPUT);
+	_cleanup_(dk_derived_freep) struct dk_derived *d = NULL;
+	assert_int_equal(dk_derive(conf, DK_DERIVE_FOR_REVIEW, &d), 0);
+	assert_non_null(
+	    strstr(d->ini, "; REVIEW: dkms.conf:4 MAKE runs './dkms-make.sh', not make"));
+	assert_null(strstr(d->ini, "\nmake_args ="));
+	/* an assignment before the script is not passed on either: it was the script's */
+	assert_null(strstr(d->ini, "kernelver={release}"));
+}
+
 /* debian/<pkg>.dkms, changelog, control and copyright, through the manifest reader. */
 static void test_debian(void **state)
 {
@@ -216,6 +239,8 @@ int main(void)
 	    cmocka_unit_test(test_rpm_version),
 	    cmocka_unit_test_setup_teardown(test_make_idioms, tl_setup_tmpdir, tl_teardown_tmpdir),
 	    cmocka_unit_test_setup_teardown(test_refused, tl_setup_tmpdir, tl_teardown_tmpdir),
+	    cmocka_unit_test_setup_teardown(test_make_script_for_review, tl_setup_tmpdir,
+					    tl_teardown_tmpdir),
 	    cmocka_unit_test_setup_teardown(test_obj_config, tl_setup_tmpdir, tl_teardown_tmpdir),
 	    cmocka_unit_test_setup_teardown(test_debian, tl_setup_tmpdir, tl_teardown_tmpdir),
 	};
