@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * kmodpack hcl: does the target kernel already claim these PCI IDs?
+ * kmodpack hcl: does the target kernel already claim these PCI or USB IDs?
  * (guide 7.10, done by a tool instead of by hand). See docs/hcl.md.
  */
 #include "cli/cli.h"
@@ -17,12 +17,13 @@
 
 static const char usage_text[] =
     "usage: kmodpack hcl [--kernel MODDIR | --modules-alias FILE | --pcimap FILE]\n"
-    "                    [--pci-ids FILE] [--json] [--fail-on=none|overlap|supported]\n"
+    "                    [--pci-ids FILE] [--usb-ids FILE] [--json]\n"
+    "                    [--fail-on=none|overlap|supported]\n"
     "                    (FILE.ko... | DRIVER_DIR | --device VVVV:DDDD[:SVVV:SDDD]... |\n"
-    "                     --lspci FILE|-)\n"
+    "                     --device usb:VVVV:PPPP... | --lspci FILE|- | --lsusb FILE|-)\n"
     "\n"
-    "For each PCI ID a module claims (or each device given), show its names from\n"
-    "pci.ids, the in-kernel modules that already claim it, and a verdict:\n"
+    "For each PCI or USB ID a module claims (or each device given), show its names\n"
+    "from pci.ids/usb.ids, the in-kernel modules that already claim it, and a verdict:\n"
     "  new        no in-kernel module claims it\n"
     "  supported  an in-kernel module claims every device the ID matches\n"
     "  overlap    in-kernel modules claim some of its devices\n"
@@ -32,9 +33,14 @@ static const char usage_text[] =
     "  --modules-alias FILE   a modules.alias file instead\n"
     "  --pcimap FILE          a legacy modules.pcimap file instead\n"
     "  --pci-ids FILE         the PCI ID database (default " HCL_PCIIDS_DEFAULT ")\n"
-    "  --device ID            VVVV:DDDD or VVVV:DDDD:SVVV:SDDD (hex); repeatable\n"
+    "  --usb-ids FILE         the USB ID database (default " HCL_USBIDS_DEFAULT ",\n"
+    "                         names left out when it is missing)\n"
+    "  --device ID            VVVV:DDDD or VVVV:DDDD:SVVV:SDDD (hex, PCI), or\n"
+    "                         usb:VVVV:PPPP; repeatable\n"
     "  --lspci FILE|-         output of 'lspci -n' or 'lspci -nn' (with -v: class\n"
     "                         prog-if and Subsystem are used too)\n"
+    "  --lsusb FILE|-         output of 'lsusb' (with -v: bcdDevice, classes and\n"
+    "                         each interface are used too)\n"
     "  DRIVER_DIR             every *.ko (.xz, .gz, .zst) below it, e.g. after a build\n"
     "  --json                 print {\"ids\": [...], \"summary\": {...}}\n"
     "  --fail-on=WHAT         exit 1 when an ID is: overlap or supported (overlap, the\n"
@@ -82,7 +88,7 @@ static void print_result(const struct hcl_result *r)
 	if (vn || dn)
 		printf("%s%s%s", vn ? vn : "(unknown vendor)", dn ? " " : "", dn ? dn : "");
 	else
-		printf("(not in pci.ids)");
+		printf("(not in %s)", r->id.bus == HCL_BUS_USB ? "usb.ids" : "pci.ids");
 	if (r->subsystem_name)
 		printf(" [%s]", r->subsystem_name);
 	printf("\n");
@@ -91,6 +97,17 @@ static void print_result(const struct hcl_result *r)
 		for (size_t i = 0; i < r->claimed_by.n; i++)
 			printf(" %s", r->claimed_by.v[i]);
 		printf("\n");
+	}
+	/* USB entries for this product that also name descriptor bytes the ID leaves open. */
+	for (size_t i = 0; i < r->nhits; i++) {
+		bool cond;
+		const struct hcl_claim *cl = r->hits[i].claim;
+		if (hcl_match_is_class_claim(&cl->match))
+			continue;
+		hcl_match_relate_assuming(&r->id, &cl->match, &cond);
+		if (cond)
+			printf("    %s: if the device's descriptors match %s\n", cl->module,
+			       cl->match.alias);
 	}
 	/*
 	 * Without a known class every class driver (xhci_pci, nvme, ...) might
@@ -117,11 +134,13 @@ static void print_result(const struct hcl_result *r)
 	}
 	if (generic)
 		printf("    %zu generic class driver alias%s may match too (class not known; see "
-		       "--json, or give --lspci)\n",
-		       generic, generic == 1 ? "" : "es");
+		       "--json, or give %s)\n",
+		       generic, generic == 1 ? "" : "es",
+		       r->id.bus == HCL_BUS_USB ? "lsusb -v output with --lsusb" : "--lspci");
 	kp_strv_release(&vendor_class);
 }
 
+/* lspci or lsusb output, from a file or "-" (stdin). */
 static int read_lspci(const char *path, char **text)
 {
 	if (!strcmp(path, "-")) {
@@ -132,7 +151,7 @@ static int read_lspci(const char *path, char **text)
 			kp_buf_add(&b, chunk, n);
 		if (ferror(stdin)) {
 			kp_buf_release(&b);
-			kp_err("cannot read lspci output from standard input");
+			kp_err("cannot read from standard input");
 			return -KP_EINPUT;
 		}
 		*text = kp_buf_steal(&b);
@@ -149,7 +168,7 @@ static int read_lspci(const char *path, char **text)
 /* What the command line asks for. */
 struct args {
 	struct source src;
-	const char *pci_ids, *lspci;
+	const char *pci_ids, *usb_ids, *lspci, *lsusb;
 	struct kp_strv devices; /* --device, as given */
 	enum fail_on fail_on;
 	bool json;
@@ -166,7 +185,9 @@ static int parse_args(int argc, char **argv, struct args *a)
 		OPT_JSON,
 		OPT_FAIL,
 		OPT_DEVICE,
-		OPT_LSPCI
+		OPT_LSPCI,
+		OPT_LSUSB,
+		OPT_USBIDS
 	};
 	static const struct option opts[] = {
 	    {"kernel", required_argument, NULL, OPT_KERNEL},
@@ -177,6 +198,8 @@ static int parse_args(int argc, char **argv, struct args *a)
 	    {"fail-on", required_argument, NULL, OPT_FAIL},
 	    {"device", required_argument, NULL, OPT_DEVICE},
 	    {"lspci", required_argument, NULL, OPT_LSPCI},
+	    {"lsusb", required_argument, NULL, OPT_LSUSB},
+	    {"usb-ids", required_argument, NULL, OPT_USBIDS},
 	    {"help", no_argument, NULL, 'h'},
 	    {0},
 	};
@@ -221,6 +244,12 @@ static int parse_args(int argc, char **argv, struct args *a)
 		case OPT_LSPCI:
 			a->lspci = optarg;
 			break;
+		case OPT_LSUSB:
+			a->lsusb = optarg;
+			break;
+		case OPT_USBIDS:
+			a->usb_ids = optarg;
+			break;
 		case 'h':
 			fputs(usage_text, stdout);
 			return -1;
@@ -230,16 +259,18 @@ static int parse_args(int argc, char **argv, struct args *a)
 	}
 	if (nsources > 1)
 		return cli_usage_error("hcl", "give one of --kernel, --modules-alias, --pcimap");
-	if (optind >= argc && !a->devices.n && !a->lspci)
+	if (a->lspci && a->lsusb && !strcmp(a->lspci, "-") && !strcmp(a->lsusb, "-"))
+		return cli_usage_error("hcl", "--lspci - and --lsusb - cannot both read stdin");
+	if (optind >= argc && !a->devices.n && !a->lspci && !a->lsusb)
 		return cli_usage_error("hcl", "nothing to check: give modules, a driver dir, "
-					      "--device or --lspci");
+					      "--device, --lspci or --lsusb");
 	return 0;
 }
 
-/* The IDs to check: devices, modules (a dir means every .ko below it), lspci output. */
+/* The IDs to check: devices, modules (a dir means every .ko below it), lspci/lsusb output. */
 struct inputs {
-	struct hcl_match *devs, *lsdevs;
-	size_t ndevs, nlsdevs;
+	struct hcl_match *devs, *lsdevs, *usbdevs;
+	size_t ndevs, nlsdevs, nusbdevs;
 	struct kp_strv modules;
 };
 
@@ -247,6 +278,7 @@ static void inputs_release(struct inputs *in)
 {
 	hcl_matches_free(in->devs, in->ndevs);
 	hcl_matches_free(in->lsdevs, in->nlsdevs);
+	hcl_matches_free(in->usbdevs, in->nusbdevs);
 	kp_strv_release(&in->modules);
 }
 
@@ -275,6 +307,10 @@ static int read_inputs(const struct args *a, char **names, int n, struct inputs 
 	if (r == 0 && a->lspci && (r = read_lspci(a->lspci, &lstext)) == 0)
 		r = hcl_parse_lspci(strcmp(a->lspci, "-") ? a->lspci : "<stdin>", lstext,
 				    &in->lsdevs, &in->nlsdevs);
+	_cleanup_free_ char *ustext = NULL;
+	if (r == 0 && a->lsusb && (r = read_lspci(a->lsusb, &ustext)) == 0)
+		r = hcl_parse_lsusb(strcmp(a->lsusb, "-") ? a->lsusb : "<stdin>", ustext,
+				    &in->usbdevs, &in->nusbdevs);
 	return r;
 }
 
@@ -284,14 +320,19 @@ static int check_inputs(const struct args *a, const struct inputs *in, struct hc
 {
 	int r = load_index(&a->src, idx, label);
 	if (r == 0)
-		r = hcl_pciids_open(a->pci_ids, ids);
+		r = hcl_pciids_open(a->pci_ids, &ids[0]);
+	/* usb.ids: required when named, else used when installed (package usb.ids). */
+	if (r == 0 && (a->usb_ids || kp_is_file(HCL_USBIDS_DEFAULT)))
+		r = hcl_pciids_open(a->usb_ids ? a->usb_ids : HCL_USBIDS_DEFAULT, &ids[1]);
 	if (r < 0)
 		return r;
-	*check = hcl_check_new(idx, *ids);
+	*check = hcl_check_new(idx, ids[0]);
+	hcl_check_set_usb_ids(*check, ids[1]);
 	for (size_t i = 0; i < in->modules.n && r >= 0; i++) {
 		r = hcl_check_add_ko(*check, in->modules.v[i]);
 		if (r == 0)
-			kp_warn("'%s': no PCI IDs (not a PCI driver?)", in->modules.v[i]);
+			kp_warn("'%s': no PCI or USB IDs (no MODULE_DEVICE_TABLE(pci|usb, ...))",
+				in->modules.v[i]);
 	}
 	if (r < 0)
 		return r;
@@ -299,6 +340,16 @@ static int check_inputs(const struct args *a, const struct inputs *in, struct hc
 		hcl_check_add(*check, &in->devs[i], NULL, "--device");
 	for (size_t i = 0; i < in->nlsdevs; i++)
 		hcl_check_add(*check, &in->lsdevs[i], NULL, a->lspci);
+	for (size_t i = 0; i < in->nusbdevs; i++)
+		hcl_check_add(*check, &in->usbdevs[i], NULL, a->lsusb);
+	if (!ids[1])
+		for (size_t i = 0; i < hcl_check_count(*check); i++)
+			if (hcl_check_result(*check, i)->id.bus == HCL_BUS_USB) {
+				kp_warn("'%s': no such file; USB names left out (install the "
+					"usb.ids package or pass --usb-ids FILE)",
+					HCL_USBIDS_DEFAULT);
+				break;
+			}
 	return 0;
 }
 
@@ -329,7 +380,7 @@ static void print_text(const struct hcl_check *check, const char *label)
 int cmd_hcl(int argc, char **argv)
 {
 	_cleanup_(hcl_index_freep) struct hcl_index *idx = hcl_index_new();
-	_cleanup_(hcl_pciids_freep) struct hcl_pciids *ids = NULL;
+	struct hcl_pciids *ids[2] = {NULL, NULL}; /* pci.ids, usb.ids */
 	_cleanup_(hcl_check_freep) struct hcl_check *check = NULL;
 	_cleanup_free_ char *label = NULL;
 	struct args a = {.pci_ids = HCL_PCIIDS_DEFAULT, .fail_on = FAIL_OVERLAP};
@@ -344,16 +395,22 @@ int cmd_hcl(int argc, char **argv)
 	/* Inputs first: a typo in an ID should not wait for the index to load. */
 	int r = read_inputs(&a, argv + optind, argc - optind, &in);
 	if (r == 0)
-		r = check_inputs(&a, &in, idx, &ids, &check, &label);
+		r = check_inputs(&a, &in, idx, ids, &check, &label);
 	inputs_release(&in);
 	kp_strv_release(&a.devices);
-	if (r < 0)
+	if (r < 0) {
+		hcl_pciids_free(ids[0]);
+		hcl_pciids_free(ids[1]);
 		return cli_json_exit(r);
+	}
 	cli_json_exit(0);
 	if (a.json)
 		print_json(check, &a.src, label);
 	else
 		print_text(check, label);
+	/* The check borrows the names; it is freed after them but does not read them. */
+	hcl_pciids_free(ids[0]);
+	hcl_pciids_free(ids[1]);
 	size_t sup = hcl_check_count_verdict(check, HCL_VERDICT_SUPPORTED);
 	size_t ovl = hcl_check_count_verdict(check, HCL_VERDICT_OVERLAP);
 	/* Conflicts per --fail-on: the check's work found what the user asked to fail on. */

@@ -3,12 +3,13 @@
 
 #include <string.h>
 
+#include "common/fs.h"
 #include "common/log.h"
 #include "modinfo/ko.h"
 
 struct hcl_check {
 	struct hcl_index *idx;
-	const struct hcl_pciids *ids;
+	const struct hcl_pciids *ids, *usb_ids;
 	struct hcl_result *results;
 	size_t n, alloc;
 };
@@ -24,6 +25,11 @@ struct hcl_check *hcl_check_new(struct hcl_index *idx, const struct hcl_pciids *
 	c->idx = idx;
 	c->ids = ids;
 	return c;
+}
+
+void hcl_check_set_usb_ids(struct hcl_check *c, const struct hcl_pciids *usb_ids)
+{
+	c->usb_ids = usb_ids;
 }
 
 void hcl_check_free(struct hcl_check *c)
@@ -52,13 +58,14 @@ static void push_unique(struct kp_strv *sv, const char *s)
 static void name_it(const struct hcl_check *c, struct hcl_result *r)
 {
 	uint32_t v, d, sv, sd;
-	if (!c->ids || !hcl_match_fixed(&r->id, HCL_VENDOR, &v) || v > 0xffff)
+	const struct hcl_pciids *ids = r->id.bus == HCL_BUS_USB ? c->usb_ids : c->ids;
+	if (!ids || !hcl_match_fixed(&r->id, HCL_VENDOR, &v) || v > 0xffff)
 		return;
-	r->vendor_name = hcl_pciids_vendor(c->ids, v);
+	r->vendor_name = hcl_pciids_vendor(ids, v);
 	if (!hcl_match_fixed(&r->id, HCL_DEVICE, &d) || d > 0xffff)
 		return;
-	r->device_name = hcl_pciids_device(c->ids, v, d);
-	if (hcl_match_fixed(&r->id, HCL_SUBVENDOR, &sv) &&
+	r->device_name = hcl_pciids_device(ids, v, d);
+	if (r->id.bus == HCL_BUS_PCI && hcl_match_fixed(&r->id, HCL_SUBVENDOR, &sv) &&
 	    hcl_match_fixed(&r->id, HCL_SUBDEVICE, &sd) && sv <= 0xffff && sd <= 0xffff)
 		r->subsystem_name = hcl_pciids_subsystem(c->ids, v, d, sv, sd);
 }
@@ -91,7 +98,10 @@ const struct hcl_result *hcl_check_add(struct hcl_check *c, const struct hcl_mat
 			continue;
 		}
 		push_unique(&r->claimed_by, h->claim->module);
-		if (h->rel == HCL_SAME || h->rel == HCL_COVERED)
+		/* USB: descriptor bytes the ID does not state are the product's, not a range. */
+		bool cond;
+		enum hcl_rel rel = hcl_match_relate_assuming(id, claim, &cond);
+		if (rel == HCL_SAME || rel == HCL_COVERED)
 			full = true;
 	}
 	kp_strv_sort(&r->claimed_by);
@@ -148,6 +158,7 @@ size_t hcl_check_count_verdict(const struct hcl_check *c, enum hcl_verdict v)
 
 static void coverage_id(const struct hcl_result *r, struct rp_hcl_id *id)
 {
+	id->bus = kp_strdup(hcl_bus_name(r->id.bus));
 	id->vendor = hcl_match_format_field(&r->id, HCL_VENDOR);
 	id->device = hcl_match_format_field(&r->id, HCL_DEVICE);
 	id->subvendor = hcl_match_format_field(&r->id, HCL_SUBVENDOR);
@@ -191,7 +202,7 @@ int hcl_check_modules(const char *modules_dir, const char *pci_ids, const char *
 		      size_t n, struct rp_coverage **coverage, struct kp_strv *warnings)
 {
 	_cleanup_(hcl_index_freep) struct hcl_index *idx = hcl_index_new();
-	_cleanup_(hcl_pciids_freep) struct hcl_pciids *ids = NULL;
+	_cleanup_(hcl_pciids_freep) struct hcl_pciids *ids = NULL, *usb_ids = NULL;
 	_cleanup_(hcl_check_freep) struct hcl_check *c = NULL;
 	int r;
 
@@ -205,6 +216,9 @@ int hcl_check_modules(const char *modules_dir, const char *pci_ids, const char *
 		kp_warn("PCI device names left out of the hcl report");
 	}
 	c = hcl_check_new(idx, ids);
+	/* USB names only when the database is there: most modules are PCI. */
+	if (kp_is_file(HCL_USBIDS_DEFAULT) && hcl_pciids_open(HCL_USBIDS_DEFAULT, &usb_ids) == 0)
+		hcl_check_set_usb_ids(c, usb_ids);
 	for (size_t i = 0; i < n; i++) {
 		size_t first = hcl_check_count(c);
 		r = hcl_check_add_ko(c, ko_paths[i]);
@@ -222,16 +236,17 @@ int hcl_check_modules(const char *modules_dir, const char *pci_ids, const char *
 			for (size_t k = 0; k < res->claimed_by.n; k++)
 				kp_buf_addf(&b, "%s%s", k ? ", " : "", res->claimed_by.v[k]);
 			by = kp_buf_steal(&b);
+			/* USB ids format as "usb:0bda:8179"; PCI ones get their bus named. */
+			const char *bus = res->id.bus == HCL_BUS_USB ? "" : "pci ";
 			if (res->vendor_name || res->device_name)
 				kp_strv_pushf(
-				    warnings,
-				    "'%s': pci %s (%s %s) is already supported by in-kernel %s",
-				    base, id, res->vendor_name ? res->vendor_name : "?",
+				    warnings, "'%s': %s%s (%s %s) is already supported by in-kernel %s",
+				    base, bus, id, res->vendor_name ? res->vendor_name : "?",
 				    res->device_name ? res->device_name : "?", by);
 			else
 				kp_strv_pushf(warnings,
-					      "'%s': pci %s is already supported by in-kernel %s",
-					      base, id, by);
+					      "'%s': %s%s is already supported by in-kernel %s", base,
+					      bus, id, by);
 		}
 	}
 	struct rp_coverage *cov = kp_calloc(1, sizeof(*cov));

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * The coverage check: for each PCI ID a module claims or a user names,
+ * The coverage check: for each PCI or USB ID a module claims or a user names,
  * which in-kernel modules already claim it and a verdict.
  *
  *   new        no in-kernel claim shares a device with the ID
@@ -51,13 +51,15 @@ struct hcl_check;
 /* ids may be NULL (no names). Both are borrowed and must outlive the check. */
 struct hcl_check *hcl_check_new(struct hcl_index *idx, const struct hcl_pciids *ids);
 void hcl_check_free(struct hcl_check *c);
+/* Names for USB IDs (a usb.ids file read with hcl_pciids_open); borrowed. */
+void hcl_check_set_usb_ids(struct hcl_check *c, const struct hcl_pciids *usb_ids);
 KP_DEFINE_TRIVIAL_CLEANUP_FUNC(struct hcl_check *, hcl_check_free);
 
 const struct hcl_result *hcl_check_add(struct hcl_check *c, const struct hcl_match *id,
 				       const char *module, const char *source);
 /*
- * Every "pci:" alias of a module. Returns the number of IDs added (0 for a
- * module with no PCI table), or a negative code after logging.
+ * Every "pci:" and "usb:" alias of a module. Returns the number of IDs added
+ * (0 for a module with no PCI or USB table), or a negative code after logging.
  */
 int hcl_check_add_ko(struct hcl_check *c, const char *path);
 
@@ -72,7 +74,10 @@ size_t hcl_check_count_verdict(const struct hcl_check *c, enum hcl_verdict v);
  */
 void hcl_check_coverage(const struct hcl_check *c, struct rp_coverage *out);
 
-/* "VVVV:DDDD[:SVVV:SDDD]", hex. Returns 0 or -KP_EINPUT after logging. */
+/*
+ * "VVVV:DDDD[:SVVV:SDDD]" or "pci:" and that (PCI), "usb:VVVV:PPPP" (USB), hex.
+ * Returns 0 or -KP_EINPUT after logging.
+ */
 int hcl_parse_device(const char *spec, struct hcl_match *m);
 /*
  * `lspci -n`, `-nn`, with or without -v (class, prog-if and Subsystem are
@@ -81,6 +86,13 @@ int hcl_parse_device(const char *spec, struct hcl_match *m);
  * line was found.
  */
 int hcl_parse_lspci(const char *name, const char *text, struct hcl_match **out, size_t *n);
+/*
+ * `lsusb` (one "Bus 001 Device 002: ID 0bda:8179 Name" line per device) or
+ * `lsusb -v` (then bcdDevice, the device class triple and each interface's
+ * class triple and number are used: one match per interface, as the kernel
+ * matches interfaces). Same contract as hcl_parse_lspci.
+ */
+int hcl_parse_lsusb(const char *name, const char *text, struct hcl_match **out, size_t *n);
 void hcl_matches_free(struct hcl_match *m, size_t n);
 
 /*

@@ -128,7 +128,7 @@ int hcl_index_add_modules_alias(struct hcl_index *idx, const char *path)
 		}
 		struct hcl_match m;
 		if (hcl_match_from_alias(words[1], &m) < 0)
-			continue; /* usb:, acpi*:, ... are not ours */
+			continue; /* acpi*:, of:, hid:, ... are not compared */
 		add_take(idx, &m, words[2], false);
 	}
 	warn_bad(path, bad, first_bad);
@@ -246,19 +246,29 @@ int hcl_index_add_kernel(struct hcl_index *idx, const char *moddir)
 	return r;
 }
 
+/* (bus, vendor, device): PCI IDs may use 32 bits, so the bus is compared apart. */
 static uint64_t exact_key(const struct hcl_claim *c)
 {
 	return (uint64_t)c->match.value[HCL_VENDOR] << 32 | c->match.value[HCL_DEVICE];
+}
+
+static int cmp_key(const struct hcl_claim *c, enum hcl_bus bus, uint64_t key)
+{
+	if (c->match.bus != bus)
+		return c->match.bus < bus ? -1 : 1;
+	uint64_t k = exact_key(c);
+	return k < key ? -1 : k > key;
 }
 
 static struct hcl_index *sort_ctx;
 
 static int cmp_exact(const void *a, const void *b)
 {
-	uint64_t x = exact_key(&sort_ctx->claims[*(const size_t *)a]);
-	uint64_t y = exact_key(&sort_ctx->claims[*(const size_t *)b]);
-	if (x != y)
-		return x < y ? -1 : 1;
+	const struct hcl_claim *ca = &sort_ctx->claims[*(const size_t *)a];
+	const struct hcl_claim *cb = &sort_ctx->claims[*(const size_t *)b];
+	int c = cmp_key(ca, cb->match.bus, exact_key(cb));
+	if (c)
+		return c;
 	/* Keep load order within one key so results are stable. */
 	return *(const size_t *)a < *(const size_t *)b ? -1 : 1;
 }
@@ -316,13 +326,13 @@ size_t hcl_index_query(struct hcl_index *idx, const struct hcl_match *m, struct 
 		size_t lo = 0, hi = idx->nexact;
 		while (lo < hi) {
 			size_t mid = lo + (hi - lo) / 2;
-			if (exact_key(&idx->claims[idx->exact[mid]]) < key)
+			if (cmp_key(&idx->claims[idx->exact[mid]], m->bus, key) < 0)
 				lo = mid + 1;
 			else
 				hi = mid;
 		}
 		for (size_t i = lo;
-		     i < idx->nexact && exact_key(&idx->claims[idx->exact[i]]) == key; i++)
+		     i < idx->nexact && !cmp_key(&idx->claims[idx->exact[i]], m->bus, key); i++)
 			consider(idx, m, idx->exact[i], hits, &n, &alloc);
 	} else {
 		for (size_t i = 0; i < idx->nexact; i++)

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * The kernel's own PCI claims: every "pci:" alias of its modules (from
+ * The kernel's own PCI and USB claims: every "pci:" and "usb:" alias of its modules (from
  * modules.alias, modules.builtin.modinfo or a legacy modules.pcimap), indexed
  * so that one query costs a binary search plus the few claims that leave the
  * device open.

@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-/* What a user hands hcl: device IDs, lspci output, a driver dir. */
+/* What a user hands hcl: device IDs, lspci or lsusb output, a driver dir. */
 #include "hcl/hcl.h"
 
 #include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "common/fs.h"
@@ -26,11 +28,29 @@ static const char *hex16(const char *s, uint32_t *out)
 	return s + n;
 }
 
+static int parse_usb_device(const char *spec, struct hcl_match *m)
+{
+	uint32_t v, p;
+	const char *s = hex16(spec + 4, &v);
+	if (!s || *s != ':' || !(s = hex16(s + 1, &p)) || *s) {
+		kp_err("'%s': not a USB ID (expected usb:VVVV:PPPP in hex, e.g. usb:0bda:8179)",
+		       spec);
+		return -KP_EINPUT;
+	}
+	hcl_usb_from_ids(m, v, p, HCL_ANY, NULL);
+	return 0;
+}
+
 int hcl_parse_device(const char *spec, struct hcl_match *m)
 {
 	uint32_t id[4] = {HCL_ANY, HCL_ANY, HCL_ANY, HCL_ANY};
 	const char *s = spec;
 	int i;
+
+	if (kp_startswith(spec, "usb:"))
+		return parse_usb_device(spec, m);
+	if (kp_startswith(spec, "pci:"))
+		s += 4;
 
 	for (i = 0; i < 4; i++) {
 		s = hex16(s, &id[i]);
@@ -45,7 +65,7 @@ int hcl_parse_device(const char *spec, struct hcl_match *m)
 	}
 	if (!s || *s || (i != 1 && i != 3)) {
 		kp_err("'%s': not a PCI ID (expected VVVV:DDDD or VVVV:DDDD:SVVV:SDDD in hex, "
-		       "e.g. 8086:10fb)",
+		       "e.g. 8086:10fb; a USB ID is usb:VVVV:PPPP)",
 		       spec);
 		return -KP_EINPUT;
 	}
@@ -175,6 +195,188 @@ int hcl_parse_lspci(const char *name, const char *text, struct hcl_match **out, 
 	if (!count) {
 		kp_err("'%s': no devices found (give the output of 'lspci -n' or 'lspci -nn')",
 		       name);
+		return -KP_EINPUT;
+	}
+	*out = TAKE_PTR(v);
+	*n = count;
+	return 0;
+}
+
+/* ---- lsusb ---- */
+
+/* The fields of lsusb -v we use, as HCL_ANY until seen. */
+struct usb_dev {
+	uint32_t vendor, product, bcd;
+	uint32_t dev[3];      /* bDeviceClass, SubClass, Protocol */
+	uint32_t (*ifs)[4];   /* per interface: class, subclass, protocol, number */
+	size_t nifs;
+	bool in_device;       /* inside "Device Descriptor:" (not the Qualifier) */
+	bool in_iface;        /* inside an Interface Descriptor */
+	bool cur;             /* ifs[nifs - 1] is that descriptor's (setting 0, not capped) */
+};
+
+static void usb_dev_reset(struct usb_dev *d, uint32_t v, uint32_t p)
+{
+	free(d->ifs);
+	*d = (struct usb_dev){v, p, HCL_ANY, {HCL_ANY, HCL_ANY, HCL_ANY}, NULL, 0, false, false,
+			      false};
+}
+
+/* "bcdDevice            2.00": lsusb prints it as %2x.%02x. */
+static bool parse_bcd(const char *s, uint32_t *out)
+{
+	uint32_t hi, lo;
+	const char *q = hex16(s, &hi);
+	if (!q || *q != '.' || hi > 0xff || !(q = hex16(q + 1, &lo)) || q - s < 4 || lo > 0xff)
+		return false;
+	*out = hi << 8 | lo;
+	return true;
+}
+
+/* A decimal byte, then blank, end, or a description. */
+static bool parse_byte(const char *s, uint32_t *out)
+{
+	char *end;
+	if (!isdigit((unsigned char)*s))
+		return false;
+	errno = 0;
+	unsigned long v = strtoul(s, &end, 10);
+	if (errno || v > 255 || (*end && *end != ' ' && *end != '\t'))
+		return false;
+	*out = (uint32_t)v;
+	return true;
+}
+
+/* "  key   value": value of key when the line's first word is key. */
+static const char *field(const char *t, const char *key)
+{
+	size_t n = strlen(key);
+	if (strncmp(t, key, n) != 0 || (t[n] != ' ' && t[n] != '\t'))
+		return NULL;
+	return t + n + strspn(t + n, " \t");
+}
+
+static void usb_dev_line(struct usb_dev *d, const char *t)
+{
+	static const char *const dkeys[3] = {"bDeviceClass", "bDeviceSubClass", "bDeviceProtocol"};
+	static const char *const ikeys[4] = {"bInterfaceClass", "bInterfaceSubClass",
+					     "bInterfaceProtocol", "bInterfaceNumber"};
+	const char *v;
+	uint32_t x;
+
+	if (!strcmp(t, "Interface Descriptor:")) {
+		d->in_iface = true;
+		d->cur = d->in_device && d->nifs < 256;
+		if (d->cur) {
+			d->ifs = kp_reallocarray(d->ifs, d->nifs + 1, sizeof(*d->ifs));
+			for (int i = 0; i < 4; i++)
+				d->ifs[d->nifs][i] = HCL_ANY;
+			d->nifs++;
+		}
+		return;
+	}
+	if (!d->in_device)
+		return;
+	if ((v = field(t, "bcdDevice")) && parse_bcd(v, &x)) {
+		d->bcd = x;
+		return;
+	}
+	if (!d->in_iface) {
+		for (int i = 0; i < 3; i++)
+			if ((v = field(t, dkeys[i])) && parse_byte(v, &x))
+				d->dev[i] = x;
+		return;
+	}
+	if (!d->cur)
+		return;
+	if ((v = field(t, "bAlternateSetting")) && parse_byte(v, &x) && x != 0) {
+		/* Another setting of the same interface: the kernel matches setting 0. */
+		d->cur = false;
+		d->nifs--;
+		return;
+	}
+	for (int i = 0; i < 4; i++)
+		if ((v = field(t, ikeys[i])) && parse_byte(v, &x))
+			d->ifs[d->nifs - 1][i] = x;
+}
+
+static void usb_dev_emit(struct usb_dev *d, struct hcl_match **v, size_t *count)
+{
+	size_t n = d->nifs ? d->nifs : 1;
+	*v = kp_reallocarray(*v, *count + n, sizeof(**v));
+	for (size_t i = 0; i < n; i++) {
+		uint32_t cls[7] = {d->dev[0], d->dev[1], d->dev[2], HCL_ANY, HCL_ANY, HCL_ANY,
+				   HCL_ANY};
+		if (d->nifs)
+			for (int k = 0; k < 4; k++)
+				cls[3 + k] = d->ifs[i][k];
+		hcl_usb_from_ids(&(*v)[(*count)++], d->vendor, d->product, d->bcd, cls);
+	}
+}
+
+/* "Bus 001 Device 002: ID 0bda:8179 ..." */
+static bool bus_line(const char *l, uint32_t *vendor, uint32_t *product)
+{
+	unsigned bus, dev;
+	int pos = -1;
+	const char *q;
+	if (sscanf(l, "Bus %3u Device %3u: ID %n", &bus, &dev, &pos) != 2 || pos < 0)
+		return false;
+	q = hex16(l + pos, vendor);
+	if (!q || q != l + pos + 4 || *q != ':')
+		return false;
+	const char *e = hex16(q + 1, product);
+	return e && e == q + 5 && (*e == '\0' || *e == ' ');
+}
+
+int hcl_parse_lsusb(const char *name, const char *text, struct hcl_match **out, size_t *n)
+{
+	_cleanup_free_ struct hcl_match *v = NULL;
+	size_t count = 0, lineno = 0, bad = 0;
+	struct usb_dev d = {0};
+	bool open = false;
+
+	*out = NULL;
+	*n = 0;
+	for (const char *line = text; line && *line; lineno++) {
+		const char *nl = strchr(line, '\n');
+		const char *e = nl ? nl : line + strlen(line);
+		_cleanup_free_ char *l = kp_strndup(line, e - line);
+		uint32_t a, b;
+		line = nl ? nl + 1 : NULL;
+
+		bool indented = l[0] == ' ' || l[0] == '\t';
+		char *t = kp_strstrip(l);
+		if (!*t)
+			continue;
+		if (bus_line(t, &a, &b)) {
+			if (open)
+				usb_dev_emit(&d, &v, &count);
+			usb_dev_reset(&d, a, b);
+			open = true;
+			continue;
+		}
+		if (open && indented) {
+			usb_dev_line(&d, t);
+			continue;
+		}
+		if (open) {
+			/* -v's sections: "Device Descriptor:", "Device Qualifier (...):",
+			 * "Device Status: 0x0000", "Couldn't open device, ...": only the
+			 * first describes what the kernel matches. */
+			d.in_device = !strcmp(t, "Device Descriptor:");
+			continue;
+		}
+		if (!bad++)
+			kp_warn("'%s:%zu': not an 'lsusb' device line; skipped", name, lineno + 1);
+	}
+	if (open)
+		usb_dev_emit(&d, &v, &count);
+	usb_dev_reset(&d, 0, 0);
+	if (bad > 1)
+		kp_warn("'%s': %zu lines skipped in all", name, bad);
+	if (!count) {
+		kp_err("'%s': no devices found (give the output of 'lsusb' or 'lsusb -v')", name);
 		return -KP_EINPUT;
 	}
 	*out = TAKE_PTR(v);

@@ -16,8 +16,15 @@ static const struct {
     {"v", 8}, {"d", 8}, {"sv", 8}, {"sd", 8}, {"bc", 2}, {"sc", 2}, {"i", 2},
 };
 
-static uint32_t full_mask(enum hcl_field f)
+const char *hcl_bus_name(enum hcl_bus bus)
 {
+	return bus == HCL_BUS_USB ? "usb" : "pci";
+}
+
+static uint32_t full_mask(const struct hcl_match *m, int f)
+{
+	if (m->bus == HCL_BUS_USB)
+		return f <= HCL_USB_PRODUCT ? 0xffffu : f == HCL_USB_BCD ? 0 : 0xffu;
 	return fields[f].digits == 8 ? 0xffffffffu : 0xffu;
 }
 
@@ -76,6 +83,8 @@ static bool parse_structured(const char *s, struct hcl_match *m)
 
 int hcl_match_from_alias(const char *alias, struct hcl_match *m)
 {
+	if (kp_startswith(alias, "usb:"))
+		return hcl_usb_from_alias(alias, m);
 	if (!kp_startswith(alias, "pci:"))
 		return -KP_EINPUT;
 	*m = (struct hcl_match){0};
@@ -164,9 +173,19 @@ enum hcl_rel hcl_match_relate(const struct hcl_match *a, const struct hcl_match 
 {
 	bool a_in_b = true, b_in_a = true;
 
+	if (a->bus != b->bus)
+		return HCL_DISJOINT;
 	if (a->glob || b->glob)
 		return relate_glob(a, b);
-	for (int f = 0; f < HCL_NFIELDS; f++) {
+	if (a->bus == HCL_BUS_USB) {
+		if (a->bcd_hi < b->bcd_lo || b->bcd_hi < a->bcd_lo)
+			return HCL_DISJOINT;
+		if (a->bcd_lo < b->bcd_lo || a->bcd_hi > b->bcd_hi)
+			a_in_b = false;
+		if (b->bcd_lo < a->bcd_lo || b->bcd_hi > a->bcd_hi)
+			b_in_a = false;
+	}
+	for (int f = 0; f < HCL_MAXFIELDS; f++) {
 		if ((a->value[f] ^ b->value[f]) & a->mask[f] & b->mask[f])
 			return HCL_DISJOINT;
 		/* A bit only b fixes: a also matches devices b rejects. */
@@ -192,33 +211,67 @@ const char *hcl_rel_name(enum hcl_rel rel)
 
 bool hcl_match_fixed(const struct hcl_match *m, enum hcl_field f, uint32_t *value)
 {
-	if (m->glob || m->mask[f] != full_mask(f))
+	if (m->glob || !full_mask(m, f) || m->mask[f] != full_mask(m, f))
 		return false;
 	if (value)
 		*value = m->value[f];
 	return true;
 }
 
+/* The class fields of a bus: PCI base class..interface, USB the descriptor bytes. */
+static int class_first(const struct hcl_match *m)
+{
+	return m->bus == HCL_BUS_USB ? HCL_USB_DCLASS : HCL_BASECLASS;
+}
+
+static int class_last(const struct hcl_match *m)
+{
+	return m->bus == HCL_BUS_USB ? HCL_USB_INUMBER : HCL_INTERFACE;
+}
+
 bool hcl_match_is_class_claim(const struct hcl_match *m)
 {
-	return !m->glob && m->mask[HCL_DEVICE] == 0 &&
-	       (m->mask[HCL_BASECLASS] | m->mask[HCL_SUBCLASS] | m->mask[HCL_INTERFACE]) != 0;
+	uint32_t any = 0;
+	if (m->glob || m->mask[HCL_DEVICE] != 0)
+		return false;
+	for (int f = class_first(m); f <= class_last(m); f++)
+		any |= m->mask[f];
+	return any != 0;
 }
 
 bool hcl_match_class_known(const struct hcl_match *m, const struct hcl_match *claim)
 {
-	if (m->glob)
+	if (m->glob || m->bus != claim->bus)
 		return false;
-	for (int f = HCL_BASECLASS; f <= HCL_INTERFACE; f++)
+	for (int f = class_first(claim); f <= class_last(claim); f++)
 		if (claim->mask[f] & ~m->mask[f])
 			return false;
 	return true;
+}
+
+enum hcl_rel hcl_match_relate_assuming(const struct hcl_match *id, const struct hcl_match *claim,
+				       bool *conditional)
+{
+	*conditional = false;
+	if (id->bus != HCL_BUS_USB || claim->bus != HCL_BUS_USB || id->glob || claim->glob ||
+	    !hcl_match_fixed(id, HCL_VENDOR, NULL) || !hcl_match_fixed(id, HCL_DEVICE, NULL) ||
+	    hcl_match_is_class_claim(claim))
+		return hcl_match_relate(id, claim);
+	struct hcl_match c = *claim;
+	for (int f = HCL_USB_DCLASS; f <= HCL_USB_INUMBER; f++)
+		if (!id->mask[f] && c.mask[f]) {
+			c.mask[f] = c.value[f] = 0;
+			*conditional = true;
+		}
+	return hcl_match_relate(id, &c);
 }
 
 char *hcl_match_format_field(const struct hcl_match *m, enum hcl_field f)
 {
 	if (m->glob || !m->mask[f])
 		return NULL;
+	if (m->bus == HCL_BUS_USB)
+		return hcl_usb_format_field(m, (int)f);
 	/* IDs are 16 bits in practice; show 4 digits when the top half is fixed zero. */
 	if (fields[f].digits == 8 && (m->mask[f] & 0xffff0000u) == 0xffff0000u &&
 	    !(m->value[f] & 0xffff0000u)) {
@@ -239,7 +292,7 @@ char *hcl_match_format_field(const struct hcl_match *m, enum hcl_field f)
 
 char *hcl_match_format_class(const struct hcl_match *m)
 {
-	if (m->glob || !(m->mask[HCL_BASECLASS] | m->mask[HCL_SUBCLASS] | m->mask[HCL_INTERFACE]))
+	if (m->glob || m->bus != HCL_BUS_PCI || !(m->mask[HCL_BASECLASS] | m->mask[HCL_SUBCLASS] | m->mask[HCL_INTERFACE]))
 		return NULL;
 	struct kp_buf b = {0};
 	for (int f = HCL_BASECLASS; f <= HCL_INTERFACE; f++) {
@@ -255,6 +308,8 @@ char *hcl_match_format_id(const struct hcl_match *m)
 {
 	if (m->glob)
 		return kp_strdup(m->alias);
+	if (m->bus == HCL_BUS_USB)
+		return hcl_usb_format_id(m);
 	struct kp_buf b = {0};
 	int last = m->mask[HCL_SUBVENDOR] || m->mask[HCL_SUBDEVICE] ? HCL_SUBDEVICE : HCL_DEVICE;
 	for (int f = HCL_VENDOR; f <= last; f++) {

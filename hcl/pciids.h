@@ -1,5 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* Vendor, device and subsystem names from the PCI ID database (pci.ids). */
+/*
+ * Vendor, device and subsystem names from the PCI ID database (pci.ids).
+ * usb.ids has the same vendor/device layout and is read by the same code.
+ */
 #ifndef HCL_PCIIDS_H
 #define HCL_PCIIDS_H
 
@@ -8,6 +11,7 @@
 #include "common/util.h"
 
 #define HCL_PCIIDS_DEFAULT "/usr/share/misc/pci.ids"
+#define HCL_USBIDS_DEFAULT "/usr/share/misc/usb.ids" /* Debian's usb.ids package */
 
 struct hcl_pciids;
 

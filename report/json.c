@@ -81,6 +81,7 @@ static void add(json_object *o, const char *key, json_object *v)
 static json_object *hcl_id_json(const struct rp_hcl_id *id)
 {
 	json_object *o = json_object_new_object();
+	add(o, "bus", jstr(id->bus ? id->bus : "pci"));
 	add(o, "vendor", jstr(id->vendor));
 	add(o, "device", jstr(id->device));
 	add(o, "subvendor", jstr(id->subvendor));
@@ -418,6 +419,7 @@ static const char *kind_name(unsigned v)
 
 static void read_hcl_id(struct rd *rd, json_object *o, const char *where, struct rp_hcl_id *id)
 {
+	id->bus = get_str(rd, o, where, "bus", false); /* absent in reports before USB */
 	id->vendor = get_str(rd, o, where, "vendor", false);
 	id->device = get_str(rd, o, where, "device", false);
 	id->subvendor = get_str(rd, o, where, "subvendor", false);

@@ -42,6 +42,7 @@ void rp_coverage_release(struct rp_coverage *c)
 {
 	for (size_t i = 0; i < c->nids; i++) {
 		struct rp_hcl_id *id = &c->ids[i];
+		free(id->bus);
 		free(id->vendor);
 		free(id->device);
 		free(id->subvendor);

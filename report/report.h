@@ -40,7 +40,8 @@ struct rp_hcl_claim {
 };
 
 struct rp_hcl_id {
-	/* the fields as hex text ("8086"), NULL when open */
+	char *bus; /* "pci" or "usb" */
+	/* the fields as hex text ("8086"), NULL when open; for USB device is the product */
 	char *vendor, *device, *subvendor, *subdevice, *class;
 	char *alias;
 	char *module; /* ours; NULL for a device given by ID */

@@ -28,8 +28,8 @@ put manifest drivers/*/kmodpack.ini
 put render templates/*.spec.in
 put bugtool tests/fixtures/firmware/*.xml drivers/**/*.xml
 put xml tests/fixtures/firmware/*.xml drivers/**/*.xml
-put lspci tests/fixtures/hcl/lspci*
-put alias tests/fixtures/hcl/modules.*
+put lspci tests/fixtures/hcl/lspci* tests/fixtures/hcl/lsusb*
+put alias tests/fixtures/hcl/modules.* tests/fixtures/hcl/usb.alias
 put report tests/fixtures/report/*.json
 put dkms tests/fuzz/regressions/dkms/* tests/fixtures/dkms/*/dkms.conf tests/fixtures/dkms/*/debian/*.dkms
 tmp=$(mktemp -d)

@@ -7,7 +7,8 @@ cd "$(dirname "$0")/.."
 
 # Build tools, the libraries kmodpack links, two real kernel flavours to
 # build against (Debian's amd64 and cloud-amd64 headers), rpm to inspect
-# packages, kmod's modinfo/depmod, pci.ids, the compressors tests use, and
+# packages, kmod's modinfo/depmod, pci.ids and usb.ids (hcl's device names),
+# the compressors tests use, and
 # qemu plus a static busybox for verify's load check; libisofs for the pack's ISO,
 # the ISO, archive and XML tools the pack tests read it back with, and
 # isolinux for the bootable installer ISO the remaster test makes;
@@ -20,7 +21,7 @@ packages=(
 	libkmod-dev librpm-dev libelf-dev libxml2-dev libcmocka-dev libinih-dev
 	libarchive-dev libjson-c-dev libssl-dev libisofs-dev
 	linux-headers-amd64 linux-headers-cloud-amd64
-	rpm rpm2cpio cpio kmod pci.ids xz-utils bzip2 zstd gzip procps python3
+	rpm rpm2cpio cpio kmod pci.ids usb.ids xz-utils bzip2 zstd gzip procps python3
 	xorriso genisoimage libarchive-tools libxml2-utils isolinux syslinux-common
 	qemu-system-x86 busybox-static
 	clang libclang-rt-14-dev

@@ -42,6 +42,26 @@ ixgbe=$(find "$moddir" -name 'ixgbe.ko*' | head -1)
 n=$(grep -c '^ixgbe ' "$tmp/o")
 [ "$n" -gt 30 ] && [ "$(grep -c '^ixgbe .*  supported  ' "$tmp/o")" = "$n" ] || fail "ixgbe self-check"
 
+# USB: each interface lsusb -v shows gets the modules libkmod resolves for its
+# modalias (modprobe -R, the lookup udev does on hotplug), and the issue's
+# example of an out-of-tree Wi-Fi driver's IDs the kernel claims itself.
+root=${moddir%/lib/modules/*}
+release=${moddir##*/}
+"$KMODPACK" hcl --kernel "$moddir" --json --fail-on=none --lsusb "$src/tests/fixtures/hcl/lsusb-v.txt" >"$tmp/j"
+python3 - "$tmp/j" >"$tmp/pairs" <<'PY'
+import json, sys
+for e in json.load(open(sys.argv[1]))["ids"]:
+    print(e["alias"].rstrip("*"), " ".join(e["claimed_by"]))
+PY
+[ "$(wc -l <"$tmp/pairs")" = 4 ] || fail "lsusb -v interfaces: $(cat "$tmp/pairs")"
+while read -r modalias ours; do
+	theirs=$(modprobe -d "$root" -S "$release" -R "$modalias" 2>/dev/null | sort -u | tr '\n' ' ' | sed 's/ $//')
+	[ "$ours" = "$theirs" ] || fail "$modalias: hcl says '$ours', modprobe -R says '$theirs'"
+done <"$tmp/pairs"
+"$KMODPACK" hcl --kernel "$moddir" --device usb:0bda:8179 --device usb:0e8d:7961 >"$tmp/o" && fail "claimed USB IDs exit 0"
+grep -A1 '^usb:0bda:8179  supported' "$tmp/o" | grep -q 'claimed by: r8188eu' || fail "0bda:8179"
+grep -A1 '^usb:0e8d:7961  supported' "$tmp/o" | grep -q 'claimed by: mt7921u' || fail "0e8d:7961"
+
 # modinfo agrees with kmod on a spread of real modules.
 strip_sig() { awk '/^(sig_id|signer|sig_key|sig_hashalgo|signature):/ {s=1; next} s && /^\t/ {next} {s=0; print}'; }
 find "$moddir" -name '*.ko*' | sort | awk 'NR % 20 == 1' >"$tmp/sample"

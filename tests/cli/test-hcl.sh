@@ -99,6 +99,56 @@ mkdir -p "$tmp/lib/modules/9.9.9"
 cp "$fx/modules.alias" "$tmp/lib/modules/9.9.9/"
 expect_status 1 "$KMODPACK" hcl --kernel "$tmp/lib/modules/9.9.9" --device 8086:10fb
 
+# USB: a usb_driver built with real Kbuild, against an excerpt of Debian's
+# modules.alias. Each USB_DEVICE_VER range is split by modpost into digit
+# patterns ("d01*", "d0200"); each gets its verdict.
+cp -r "$fx/usbdrv" "$tmp/usbdrv"
+make -s -C "$kdir" M="$tmp/usbdrv" modules >"$tmp/build.log" 2>&1 || { cat "$tmp/build.log"; fail "Kbuild of the USB test module"; }
+uko=$tmp/usbdrv/hclusb.ko
+expect_status 1 "$KMODPACK" hcl --modules-alias "$fx/usb.alias" "$uko"
+grep -q "no PCI or USB IDs" "$tmp/err" && fail "USB module reported without IDs"
+grep -A1 '^hclusb usb:0bda:8179  supported  Realtek' "$tmp/out" | grep -q 'claimed by: r8188eu' || fail "0bda:8179 not claimed by r8188eu: $(cat "$tmp/out")"
+grep -A2 '^hclusb usb:0e8d:7961  supported' "$tmp/out" | grep -q 'mt7921u: if the device.s descriptors match usb:v0E8Dp7961d\*dc\*dsc\*dp\*icFFiscFFipFFin\*' || fail "mt7921u condition"
+grep -q '^hclusb usb:13fd:3940 bcd 0100-01ff  supported' "$tmp/out" || fail "bcd 01xx in uas' d0[0-2]*"
+grep -q '^hclusb usb:13fd:3940 bcd 0200  supported' "$tmp/out" || fail "bcd 0200"
+grep -q '^hclusb usb:13fd:3940 bcd 0300-03ff  overlap' "$tmp/out" || fail "bcd 03xx only partly in d030*"
+grep -q '^hclusb usb:13fd:3940 bcd 0400  new' "$tmp/out" || fail "bcd 0400 claimed by nobody"
+grep -A1 '^hclusb usb:\*:\* if 08/06/50  supported' "$tmp/out" | grep -q 'claimed by: uas usb_storage' || fail "mass storage class entry"
+grep -q '^hclusb usb:1d6b:0104  new  Linux Foundation' "$tmp/out" || fail "1d6b:0104 new"
+grep -q '^8 IDs: 2 new, 5 supported, 1 overlap' "$tmp/out" || fail "USB summary"
+expect_status 1 "$KMODPACK" hcl --modules-alias "$fx/usb.alias" --json "$uko"
+python3 - "$tmp/out" <<'PY' || fail "USB --json content"
+import json, sys
+d = json.load(open(sys.argv[1]))
+e = [i for i in d["ids"] if i["vendor"] == "0bda"][0]
+assert e["bus"] == "usb" and e["device"] == "8179" and e["verdict"] == "supported", e
+assert e["claimed_by"] == ["r8188eu"] and e["alias"] == "usb:v0BDAp8179d*dc*dsc*dp*ic*isc*ip*in*", e
+assert e["class"] is None and e["device_name"].startswith("RTL8188EUS"), e
+PY
+# A driver with both tables: PCI and USB IDs in one run.
+expect_status 1 "$KMODPACK" hcl --modules-alias "$fx/usb.alias" --device usb:0BDA:8179 --device 8086:10fb
+grep -q '^usb:0bda:8179  supported' "$tmp/out" && grep -q '^8086:10fb  supported' "$tmp/out" || fail "--device usb: and pci"
+expect_status 0 "$KMODPACK" hcl --modules-alias "$fx/usb.alias" --device usb:1d6b:0104
+expect_status 2 "$KMODPACK" hcl --modules-alias "$fx/usb.alias" --device usb:0bda
+grep -q "'usb:0bda': not a USB ID" "$tmp/err" || fail "bad USB ID message"
+
+# lsusb: vid:pid only; lsusb -v: bcdDevice, the device class and one ID per
+# interface, so the Bluetooth interfaces go to btusb and the Wi-Fi one to mt7921u.
+expect_status 1 "$KMODPACK" hcl --modules-alias "$fx/usb.alias" --lsusb "$fx/lsusb.txt"
+grep -q '^usb:1d6b:0002  new  Linux Foundation 2.0 root hub' "$tmp/out" || fail "lsusb root hub"
+grep -q '^usb:13fd:3940  overlap' "$tmp/out" || fail "lsusb without bcdDevice"
+grep -q '^5 IDs: 2 new, 2 supported, 1 overlap' "$tmp/out" || fail "lsusb summary"
+expect_status 1 "$KMODPACK" hcl --modules-alias "$fx/usb.alias" --lsusb - <"$fx/lsusb-v.txt"
+grep -A1 '^usb:0e8d:7961 bcd 0100 dev ef/02/01 if e0/01/01 in 00  supported' "$tmp/out" | grep -q 'claimed by: btusb' || fail "lsusb -v bluetooth interface"
+grep -A1 '^usb:0e8d:7961 bcd 0100 dev ef/02/01 if ff/ff/ff in 03  supported' "$tmp/out" | grep -q 'claimed by: mt7921u$' || fail "lsusb -v wifi interface"
+grep -q 'in 01' "$tmp/out" && [ "$(grep -c ' in 01 ' "$tmp/out")" = 1 ] || fail "alternate setting counted as an interface"
+grep -q '^usb:13fd:3940 bcd 0309 dev 00/00/00 if 08/06/50 in 00  supported' "$tmp/out" || fail "lsusb -v bcdDevice"
+grep -q '^4 IDs: 0 new, 4 supported, 0 overlap' "$tmp/out" || fail "lsusb -v summary"
+printf 'hello\n' >"$tmp/notlsusb"
+expect_status 2 "$KMODPACK" hcl --modules-alias "$fx/usb.alias" --lsusb "$tmp/notlsusb"
+grep -q "no devices found (give the output of 'lsusb'" "$tmp/err" || fail "not lsusb output message"
+expect_status 3 "$KMODPACK" hcl --modules-alias "$fx/usb.alias" --usb-ids "$tmp/none" --device usb:0bda:8179
+
 # Bad input: 2; missing environment: 3.
 expect_status 2 "$KMODPACK" hcl --modules-alias "$fx/modules.alias" --device 8086
 grep -q "'8086': not a PCI ID" "$tmp/err" || fail "bad device message"

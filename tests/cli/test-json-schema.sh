@@ -87,9 +87,9 @@ run 2 "$KMODPACK" modinfo --json "$TMP/nothing.ko"
 cp "$TMP/out" "$TMP/modinfo-err.json"
 valid "$TMP/modinfo-err.json"
 
-# hcl: a module and a device against a modules.alias file.
+# hcl: a module and a PCI and a USB device against a modules.alias file.
 run 0 "$KMODPACK" hcl --json --fail-on=none --modules-alias "$SRCDIR/tests/fixtures/hcl/modules.alias" \
-	--device 8086:10fb "$ko"
+	--device 8086:10fb --device usb:0bda:8179 "$ko"
 cp "$TMP/out" "$TMP/hcl.json"
 valid "$TMP/hcl.json"
 assert_eq "$(field "$TMP/hcl.json" 'd["modules_dir"], d["index"][0]')" "(None, '/')" "hcl's index"

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * hcl/index.c and hcl/pci.c: any bytes as modules.alias, modules.pcimap
- * and modules.builtin.modinfo, then the PCI match model queried with each
- * claim the index took in and with a device of the input's own.
+ * and modules.builtin.modinfo, then the PCI and USB match model queried
+ * with each alias of the input (pci: and usb: lines, the kernel's form or not).
  */
 #include <stdlib.h>
 
@@ -28,8 +28,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (hcl_match_from_alias(l, &m) < 0)
 			continue;
 		struct hcl_hit *hits = NULL;
-		hcl_index_query(idx, &m, &hits);
+		size_t nh = hcl_index_query(idx, &m, &hits);
+		for (size_t i = 0; i < nh; i++) {
+			bool cond;
+			hcl_match_relate_assuming(&m, &hits[i].claim->match, &cond);
+		}
 		free(hits);
+		free(hcl_match_format_id(&m));
 		hcl_match_release(&m);
 	}
 	free(text);

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-/* hcl/input.c: any bytes as lspci output, and as one device given with --device. */
+/* hcl/input.c: any bytes as lspci or lsusb output, and as one device given with --device. */
 #include <stdlib.h>
 
 #include "hcl/hcl.h"
@@ -16,6 +16,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	size_t n = 0;
 	if (hcl_parse_lspci("lspci", text, &m, &n) == 0)
 		hcl_matches_free(m, n);
+	if (hcl_parse_lsusb("lsusb", text, &m, &n) == 0) {
+		for (size_t i = 0; i < n; i++)
+			free(hcl_match_format_id(&m[i]));
+		hcl_matches_free(m, n);
+	}
 	struct hcl_match one = {0};
 	if (hcl_parse_device(text, &one) == 0)
 		hcl_match_release(&one);

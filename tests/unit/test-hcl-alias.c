@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * The PCI match model and the verdicts built on it: alias and pcimap
+ * The PCI and USB match model and the verdicts built on it: alias and pcimap
  * parsing, the relation between two matches, class claims, subsystem IDs,
  * lowercase and malformed input.
  */
@@ -94,8 +94,9 @@ static void test_parse_short_and_odd(void **state)
 		assert_string_equal(m.alias, odd[i]);
 		hcl_match_release(&m);
 	}
-	/* not a PCI alias at all */
-	assert_int_equal(hcl_match_from_alias("usb:v1234p5678d*", &m), -KP_EINPUT);
+	/* neither a PCI nor a USB alias */
+	assert_int_equal(hcl_match_from_alias("acpi*:PNP0C14:*", &m), -KP_EINPUT);
+	assert_int_equal(hcl_match_from_alias("hid:b0003g*v0000046Dp0000C52B", &m), -KP_EINPUT);
 }
 
 static void test_relation(void **state)
@@ -223,8 +224,8 @@ static void test_index_and_verdicts(void **state)
 	tl_log_capture();
 	tl_log_reset();
 	struct hcl_index *idx = load(alias_file);
-	/* 6 pci lines; usb/acpi ignored; 2 malformed lines reported once */
-	assert_int_equal(hcl_index_count(idx), 6);
+	/* 6 pci lines and 1 usb; acpi ignored; 2 malformed lines reported once */
+	assert_int_equal(hcl_index_count(idx), 7);
 	assert_non_null(strstr(tl_log_text(), "skipped 2 malformed lines"));
 	struct hcl_check *c = hcl_check_new(idx, NULL);
 
@@ -360,6 +361,163 @@ static void test_lspci(void **state)
 	tl_log_reset();
 }
 
+
+/* ---- USB ---- */
+
+static void bcd_of(const char *a, unsigned lo, unsigned hi)
+{
+	struct hcl_match m = alias(a);
+	assert_false(m.glob);
+	assert_int_equal(m.bus, HCL_BUS_USB);
+	assert_int_equal(m.bcd_lo, lo);
+	assert_int_equal(m.bcd_hi, hi);
+	hcl_match_release(&m);
+}
+
+static void test_usb_parse(void **state)
+{
+	(void)state;
+	struct hcl_match m = alias("usb:v0BDAp8179d*dc*dsc*dp*icFFiscFFipFFin*");
+	uint32_t v;
+	assert_false(m.glob);
+	assert_true(hcl_match_fixed(&m, HCL_VENDOR, &v));
+	assert_int_equal(v, 0x0bda);
+	assert_true(hcl_match_fixed(&m, HCL_DEVICE, &v));
+	assert_int_equal(v, 0x8179);
+	assert_int_equal(m.mask[HCL_USB_ICLASS], 0xff);
+	assert_int_equal(m.value[HCL_USB_IPROTOCOL], 0xff);
+	assert_int_equal(m.mask[HCL_USB_DCLASS], 0);
+	assert_false(hcl_match_is_class_claim(&m));
+	char *id = hcl_match_format_id(&m);
+	assert_string_equal(id, "usb:0bda:8179 if ff/ff/ff");
+	free(id);
+	hcl_match_release(&m);
+
+	/* file2alias's bcdDevice ranges (do_usb_entry_multi), as in Debian's modules.alias */
+	bcd_of("usb:v13FDp3940d0[0-2]*dc*dsc*dp*ic*isc*ip*in*", 0x0000, 0x02ff);
+	bcd_of("usb:v13FDp3940d030*dc*dsc*dp*ic*isc*ip*in*", 0x0300, 0x030f);
+	bcd_of("usb:v1645p0007d013[0-3]dc*dsc*dp*ic*isc*ip*in*", 0x0130, 0x0133);
+	bcd_of("usb:v0D96p410Ad[1-9]*dc*dsc*dp*ic*isc*ip*in*", 0x1000, 0x9fff);
+	bcd_of("usb:v0D96p5200d00[1-9]*dc*dsc*dp*ic*isc*ip*in*", 0x0010, 0x009f);
+	bcd_of("usb:v0000p0000d0[7-9A-C]*dc*", 0x0700, 0x0cff);
+	bcd_of("usb:v0000p0000d01[9A]*dc*", 0x0190, 0x01af);
+	bcd_of("usb:v0000p0000d0100dc*dsc*dp*ic*isc*ip*in*", 0x0100, 0x0100);
+	bcd_of("usb:v0000p0000d*dc*dsc*dp*ic*isc*ip*in*", 0, 0xffff);
+	/* an older kernel without "in", and a bare trailing '*' */
+	bcd_of("usb:v05ACp1402d*dc*dsc*dp*ic*isc*ip*", 0, 0xffff);
+	bcd_of("usb:v05ACp1402*", 0, 0xffff);
+
+	/* a class claim: product open, interface class fixed */
+	m = alias("usb:v*p*d*dc*dsc*dp*ic08isc06ip50in*");
+	assert_true(hcl_match_is_class_claim(&m));
+	hcl_match_release(&m);
+
+	/* not the kernel's form: a glob, never dropped */
+	const char *odd[] = {"usb:v0bdap8179d*", "usb:v0BDAp8179d0[3-1]*dc*", "usb:v0BDAp8179d01dc*",
+			     "usb:v0BDAp8179d[0-2][0-9]*dc*", "usb:", "usb:v0BDA", "usb:v*p*d*dcX"};
+	for (size_t i = 0; i < KP_ARRAY_SIZE(odd); i++) {
+		m = alias(odd[i]);
+		assert_true(m.glob);
+		assert_int_equal(m.bus, HCL_BUS_USB);
+		assert_string_equal(m.alias, odd[i]);
+		hcl_match_release(&m);
+	}
+}
+
+static void test_usb_relation(void **state)
+{
+	(void)state;
+	const char *any = "usb:v13FDp3940d*dc*dsc*dp*ic*isc*ip*in*";
+	const char *low = "usb:v13FDp3940d0[0-2]*dc*dsc*dp*ic*isc*ip*in*";
+	const char *v3 = "usb:v13FDp3940d030*dc*dsc*dp*ic*isc*ip*in*";
+	const char *v03 = "usb:v13FDp3940d03*dc*dsc*dp*ic*isc*ip*in*";
+	assert_int_equal(rel(any, low), HCL_COVERS);
+	assert_int_equal(rel(low, any), HCL_COVERED);
+	assert_int_equal(rel(low, v3), HCL_DISJOINT);
+	assert_int_equal(rel(v03, v3), HCL_COVERS);
+	assert_int_equal(rel(low, low), HCL_SAME);
+	/* never related across buses, even with the same numbers */
+	assert_int_equal(rel("usb:v8086p10FBd*dc*dsc*dp*ic*isc*ip*in*", "pci:v00008086d000010FBsv*sd*bc*sc*i*"),
+			 HCL_DISJOINT);
+	/* a device's modalias against a claim */
+	assert_int_equal(rel("usb:v0E8Dp7961d0100dcEFdsc02dp01icFFiscFFipFFin03",
+			     "usb:v0E8Dp7961d*dc*dsc*dp*icFFiscFFipFFin*"),
+			 HCL_COVERED);
+	assert_int_equal(rel("usb:v0E8Dp7961d0100dcEFdsc02dp01icE0isc01ip01in00",
+			     "usb:v0E8Dp7961d*dc*dsc*dp*icFFiscFFipFFin*"),
+			 HCL_DISJOINT);
+
+	/* vid:pid alone: the interface the kernel's entry names is assumed met */
+	struct hcl_match id, claim;
+	bool cond;
+	hcl_usb_from_ids(&id, 0x0e8d, 0x7961, HCL_ANY, NULL);
+	assert_string_equal(id.alias, "usb:v0E8Dp7961d*dc*dsc*dp*ic*isc*ip*in*");
+	claim = alias("usb:v0E8Dp7961d*dc*dsc*dp*icFFiscFFipFFin*");
+	assert_int_equal(hcl_match_relate(&id, &claim), HCL_COVERS);
+	assert_int_equal(hcl_match_relate_assuming(&id, &claim, &cond), HCL_SAME);
+	assert_true(cond);
+	hcl_match_release(&claim);
+	/* but not the bcdDevice range: a revision is part of what the ID names */
+	claim = alias("usb:v0E8Dp7961d0[0-2]*dc*dsc*dp*ic*isc*ip*in*");
+	assert_int_equal(hcl_match_relate_assuming(&id, &claim, &cond), HCL_COVERS);
+	assert_false(cond);
+	hcl_match_release(&claim);
+	hcl_match_release(&id);
+
+	/* a fully known interface renders as the kernel's modalias */
+	const uint32_t cls[7] = {0xef, 0x02, 0x01, 0xff, 0xff, 0xff, 0x03};
+	hcl_usb_from_ids(&id, 0x0e8d, 0x7961, 0x0100, cls);
+	assert_string_equal(id.alias, "usb:v0E8Dp7961d0100dcEFdsc02dp01icFFiscFFipFFin03*");
+	hcl_match_release(&id);
+}
+
+static void test_usb_device_and_lsusb(void **state)
+{
+	(void)state;
+	struct hcl_match m;
+	assert_int_equal(hcl_parse_device("usb:0bda:8179", &m), 0);
+	assert_int_equal(m.bus, HCL_BUS_USB);
+	hcl_match_release(&m);
+	assert_int_equal(hcl_parse_device("pci:8086:10fb", &m), 0);
+	assert_int_equal(m.bus, HCL_BUS_PCI);
+	hcl_match_release(&m);
+	tl_log_capture();
+	assert_int_equal(hcl_parse_device("usb:0bda", &m), -KP_EINPUT);
+	assert_int_equal(hcl_parse_device("usb:0bda:8179:1", &m), -KP_EINPUT);
+	assert_int_equal(hcl_parse_device("usb:0bdaa:8179", &m), -KP_EINPUT);
+
+	struct hcl_match *v;
+	size_t n;
+	const char *plain = "Bus 001 Device 003: ID 0bda:8179 Realtek Semiconductor Corp. RTL8188EUS\n"
+			    "Bus 001 Device 001: ID 1d6b:0002\n";
+	assert_int_equal(hcl_parse_lsusb("t", plain, &v, &n), 0);
+	assert_int_equal(n, 2);
+	assert_string_equal(v[0].alias, "usb:v0BDAp8179d*dc*dsc*dp*ic*isc*ip*in*");
+	assert_string_equal(v[1].alias, "usb:v1D6Bp0002d*dc*dsc*dp*ic*isc*ip*in*");
+	hcl_matches_free(v, n);
+	/* -v: bcdDevice and device class from the Device Descriptor, not the Qualifier */
+	const char *verbose = "Bus 001 Device 002: ID 13fd:3940 Initio\n"
+			      "Device Descriptor:\n"
+			      "  bDeviceClass            0 \n"
+			      "  bDeviceSubClass         0 \n"
+			      "  bDeviceProtocol         0 \n"
+			      "  bcdDevice            3.09\n"
+			      "    Interface Descriptor:\n"
+			      "      bInterfaceNumber        0\n"
+			      "      bAlternateSetting       0\n"
+			      "      bInterfaceClass         8 Mass Storage\n"
+			      "      bInterfaceSubClass      6 SCSI\n"
+			      "      bInterfaceProtocol     80 Bulk-Only\n"
+			      "Device Qualifier (for other device speed):\n"
+			      "  bDeviceClass          239 Miscellaneous Device\n";
+	assert_int_equal(hcl_parse_lsusb("t", verbose, &v, &n), 0);
+	assert_int_equal(n, 1);
+	assert_string_equal(v[0].alias, "usb:v13FDp3940d0309dc00dsc00dp00ic08isc06ip50in00*");
+	hcl_matches_free(v, n);
+	assert_int_equal(hcl_parse_lsusb("t", "Bus 1 Device: ID x\nnothing\n", &v, &n), -KP_EINPUT);
+	assert_int_equal(hcl_parse_lsusb("t", "", &v, &n), -KP_EINPUT);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -372,6 +530,9 @@ int main(void)
 	    cmocka_unit_test(test_index_and_verdicts),
 	    cmocka_unit_test(test_pcimap),
 	    cmocka_unit_test(test_lspci),
+	    cmocka_unit_test(test_usb_parse),
+	    cmocka_unit_test(test_usb_relation),
+	    cmocka_unit_test(test_usb_device_and_lsusb),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
