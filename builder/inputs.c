@@ -37,6 +37,7 @@ int bld_inputs_load(const char *driver_dir, const char *target_file, bool warn_u
 	if (in->m->ndata) {
 		struct fw_data_opts fo = {.manifest = in->m->path,
 					  .driver_dir = in->m->dir,
+					  .source_dir = in->m->source_is_archive ? NULL : in->m->source,
 					  .name = in->m->name,
 					  .version = in->m->version,
 					  .release = in->m->release};

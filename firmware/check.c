@@ -18,6 +18,19 @@ static bool shipped(const struct fw_data *d, const char *name)
 	return f && !f->is_dir && f->kind == FW_KIND_FIRMWARE;
 }
 
+/* A shipped firmware file with name's file name, at another path; NULL if none. */
+static const struct fw_file *shipped_elsewhere(const struct fw_data *d, const char *name)
+{
+	const char *base = strrchr(name, '/') ? strrchr(name, '/') + 1 : name;
+	for (size_t i = 0; i < d->n_files; i++) {
+		const struct fw_file *f = &d->files[i];
+		if (f->kind == FW_KIND_FIRMWARE && !f->is_dir && kp_endswith(f->dest, base) &&
+		    f->dest[strlen(f->dest) - strlen(base) - 1] == '/')
+			return f;
+	}
+	return NULL;
+}
+
 static bool declared(const struct fw_module_firmware *mods, size_t n_mods, const char *name)
 {
 	for (size_t i = 0; i < n_mods; i++)
@@ -41,10 +54,23 @@ int fw_data_check_firmware(const struct fw_data *d, const struct fw_module_firmw
 			if (repeat || shipped(d, name) ||
 			    kp_strv_contains(&d->firmware_external, name))
 				continue;
+			const struct fw_file *f = shipped_elsewhere(d, name);
+			missing++;
+			if (f) {
+				/* The kernel looks in exactly one place: the one it asked for. */
+				_cleanup_free_ char *dir = kp_strdup(name);
+				char *slash = strrchr(dir, '/');
+				if (slash)
+					slash[1] = '\0';
+				kp_err("firmware '%s' wanted by module '%s' would be installed at "
+				       "'%s', but the kernel loads '" FIRMWARE_PREFIX "%s': give it "
+				       "a destination (firmware = SRC -> " FIRMWARE_PREFIX "%s)",
+				       name, mods[i].module, f->dest, name, slash ? dir : "");
+				continue;
+			}
 			kp_err("firmware '%s' wanted by module '%s' is not shipped: add it to "
 			       "[data] firmware or list it in firmware_external",
 			       name, mods[i].module);
-			missing++;
 		}
 	}
 

@@ -14,6 +14,16 @@
  *    without a glob is placed by its root element instead, so that
  *    `bugtool = x/mycat/stuff.xml` lands in mycat/.
  *
+ * An item may give a destination, "SRC -> DEST": DEST is absolute under the
+ * key's root of guide 7.2 (/lib/firmware, /etc/udev/rules.d, /etc/modprobe.d,
+ * /etc, /usr/share/doc) or relative to the key's base; ending in '/' (or for a
+ * directory or glob source) it is a directory the items go into, else the new
+ * name of a single file. The items are then placed relative to the root, so
+ * the package owns the directories between the root and the file.
+ *
+ * Sources may be anywhere inside the manifest's dir or the driver's source
+ * dir (DKMS drivers keep their debian/NAME.udev there), never outside both.
+ *
  * Every problem is reported (not just the first) so that a vendor fixes
  * the manifest in one round.
  */
@@ -66,6 +76,7 @@ struct resolver {
 	const struct fw_data_opts *o;
 	char *mdir;  /* the manifest's directory, as given (for display and joining) */
 	char *droot; /* realpath of the driver dir */
+	char *sroot; /* realpath of the source dir, or NULL */
 	struct fw_data *d;
 	size_t alloc;
 	int n_bad;
@@ -75,6 +86,7 @@ static void resolver_release(struct resolver *r)
 {
 	free(r->mdir);
 	free(r->droot);
+	free(r->sroot);
 	fw_data_free(r->d);
 	*r = (struct resolver){0};
 }
@@ -112,25 +124,51 @@ static void add(struct resolver *r, const struct kp_kv *kv, enum fw_kind kind, c
 struct token {
 	char *s;
 	bool quoted; /* "..." is a literal name: no glob, may hold spaces and commas */
+	char *dest;  /* "SRC -> DEST": where it goes, or NULL */
 };
 
 static void tokens_free(struct token *t, size_t n)
 {
-	for (size_t i = 0; i < n; i++)
+	for (size_t i = 0; i < n; i++) {
 		free(t[i].s);
+		free(t[i].dest);
+	}
 	free(t);
 }
 
-/* White space or commas separate items; double quotes keep one literally. */
+/* Length of an unquoted word: up to a separator, a quote or "->". */
+static size_t word_len(const char *s)
+{
+	size_t n = 0;
+	while (s[n] && !strchr(" \t\r\n,\"", s[n]) && !(s[n] == '-' && s[n + 1] == '>'))
+		n++;
+	return n;
+}
+
+/*
+ * White space or commas separate items; double quotes keep one literally;
+ * "->" gives the item before it the destination after it.
+ */
 static int split_value(struct resolver *r, const struct kp_kv *kv, struct token **out, size_t *n)
 {
 	struct token *v = NULL;
 	size_t cnt = 0;
+	bool arrow = false; /* the next word is the destination of v[cnt - 1] */
 	const char *s = kv->value ? kv->value : "";
 	while (*s) {
 		s += strspn(s, " \t\r\n,");
 		if (!*s)
 			break;
+		if (s[0] == '-' && s[1] == '>') {
+			if (!cnt || arrow || v[cnt - 1].dest) {
+				bad(r, kv, "'->' must stand between a file and its destination");
+				tokens_free(v, cnt);
+				return -KP_EINPUT;
+			}
+			arrow = true;
+			s += 2;
+			continue;
+		}
 		struct token t = {0};
 		if (*s == '"') {
 			const char *e = strchr(s + 1, '"');
@@ -143,12 +181,22 @@ static int split_value(struct resolver *r, const struct kp_kv *kv, struct token 
 			t.quoted = true;
 			s = e + 1;
 		} else {
-			size_t len = strcspn(s, " \t\r\n,\"");
+			size_t len = word_len(s);
 			t.s = kp_strndup(s, len);
 			s += len;
 		}
+		if (arrow) {
+			v[cnt - 1].dest = t.s;
+			arrow = false;
+			continue;
+		}
 		v = kp_reallocarray(v, cnt + 1, sizeof(*v));
 		v[cnt++] = t;
+	}
+	if (arrow) {
+		bad(r, kv, "'->' at the end: give the destination after it");
+		tokens_free(v, cnt);
+		return -KP_EINPUT;
 	}
 	*out = v;
 	*n = cnt;
@@ -228,8 +276,14 @@ static char *inside(struct resolver *r, const struct kp_kv *kv, const char *show
 	}
 	_cleanup_free_ char *lex = lexical_abs(shown);
 	_cleanup_free_ char *lexroot = lexical_abs(r->o->driver_dir);
-	if (!under(lex, lexroot) && !under(lex, r->droot)) {
-		bad(r, kv, "'%s' leaves the driver dir '%s'", shown, r->o->driver_dir);
+	_cleanup_free_ char *lexsrc = r->o->source_dir ? lexical_abs(r->o->source_dir) : NULL;
+	bool in_src = r->sroot && (under(lex, lexsrc) || under(lex, r->sroot));
+	if (!under(lex, lexroot) && !under(lex, r->droot) && !in_src) {
+		if (r->sroot)
+			bad(r, kv, "'%s' is neither in the driver dir '%s' nor in the source '%s'",
+			    shown, r->o->driver_dir, r->o->source_dir);
+		else
+			bad(r, kv, "'%s' leaves the driver dir '%s'", shown, r->o->driver_dir);
 		return NULL;
 	}
 	_cleanup_free_ char *real = realpath(shown, NULL);
@@ -240,9 +294,9 @@ static char *inside(struct resolver *r, const struct kp_kv *kv, const char *show
 			bad(r, kv, "cannot resolve '%s': %s", shown, strerror(errno));
 		return NULL;
 	}
-	if (!under(real, r->droot)) {
-		bad(r, kv, "'%s' is a symlink pointing outside the driver dir (to '%s')", shown,
-		    real);
+	if (!under(real, r->droot) && !(r->sroot && under(real, r->sroot))) {
+		bad(r, kv, "'%s' is a symlink pointing outside the driver dir%s (to '%s')", shown,
+		    r->sroot ? " and the source" : "", real);
 		return NULL;
 	}
 	return TAKE_PTR(real);
@@ -288,20 +342,33 @@ static bool owns_dir(enum fw_kind k, const char *rel)
 	return true;
 }
 
-/* Add a %dir entry for every directory between BASE and BASE/rel (exclusive). */
-static void add_parents(struct resolver *r, const struct kp_kv *kv, enum fw_kind k, const char *rel)
+/* The directory guide 7.2 allows a key's destinations under. */
+static const char *root_of(enum fw_kind k)
+{
+	switch (k) {
+	case FW_KIND_DOC:
+	case FW_KIND_EULA:
+		return "/usr/share/doc";
+	default:
+		return NULL; /* the base itself */
+	}
+}
+
+/* Add a %dir entry for every directory between base and base/rel (exclusive). */
+static void add_parents(struct resolver *r, const struct kp_kv *kv, enum fw_kind k,
+			const char *base, const char *rel)
 {
 	_cleanup_free_ char *p = kp_strdup(rel);
 	for (char *s = strchr(p, '/'); s; s = strchr(s + 1, '/')) {
 		*s = '\0';
 		if (owns_dir(k, p))
-			add(r, kv, k, NULL, kp_asprintf("%s/%s", base_of(r, k), p), true);
+			add(r, kv, k, NULL, kp_asprintf("%s/%s", base, p), true);
 		*s = '/';
 	}
 }
 
 static void place_file(struct resolver *r, const struct kp_kv *kv, enum fw_kind k,
-		       const char *shown, const char *real, const char *rel)
+		       const char *shown, const char *real, const char *base, const char *rel)
 {
 	const char *name = strrchr(rel, '/') ? strrchr(rel, '/') + 1 : rel;
 	switch (k) {
@@ -331,20 +398,20 @@ static void place_file(struct resolver *r, const struct kp_kv *kv, enum fw_kind 
 	default:
 		break;
 	}
-	_cleanup_free_ char *dest = kp_asprintf("%s/%s", base_of(r, k), rel);
+	_cleanup_free_ char *dest = kp_asprintf("%s/%s", base, rel);
 	const char *why = spec_files_path_problem(dest);
 	if (why) {
 		bad(r, kv, "'%s' cannot be packaged: its install path %s", shown, why);
 		return;
 	}
-	if (is_tree_kind(k))
-		add_parents(r, kv, k, rel);
+	if (is_tree_kind(k) || strcmp(base, base_of(r, k)) != 0)
+		add_parents(r, kv, k, base, rel);
 	add(r, kv, k, real, TAKE_PTR(dest), false);
 }
 
-/* Walk a directory; rel is where it lands under the kind's base ("" for the base itself). */
+/* Walk a directory; rel is where it lands under base ("" for base itself). */
 static void place_dir(struct resolver *r, const struct kp_kv *kv, enum fw_kind k, const char *shown,
-		      const char *real, const char *rel, int depth)
+		      const char *real, const char *base, const char *rel, int depth)
 {
 	if (!is_tree_kind(k) && depth > 0) {
 		bad(r, kv, "'%s': %s files are installed flat; subdirectories are not allowed",
@@ -353,8 +420,8 @@ static void place_dir(struct resolver *r, const struct kp_kv *kv, enum fw_kind k
 	}
 	if (*rel) {
 		if (is_tree_kind(k) && owns_dir(k, rel)) {
-			add_parents(r, kv, k, rel);
-			add(r, kv, k, real, kp_asprintf("%s/%s", base_of(r, k), rel), true);
+			add_parents(r, kv, k, base, rel);
+			add(r, kv, k, real, kp_asprintf("%s/%s", base, rel), true);
 		}
 	}
 
@@ -394,9 +461,9 @@ static void place_dir(struct resolver *r, const struct kp_kv *kv, enum fw_kind k
 			if (S_ISLNK(lst.st_mode))
 				bad(r, kv, "'%s' is a symlink to a directory: not supported", s);
 			else
-				place_dir(r, kv, k, s, rs, sub, depth + 1);
+				place_dir(r, kv, k, s, rs, base, sub, depth + 1);
 		} else if (S_ISREG(st.st_mode)) {
-			place_file(r, kv, k, s, rs, sub);
+			place_file(r, kv, k, s, rs, base, sub);
 		} else {
 			bad(r, kv, "'%s' is not a regular file or directory", s);
 		}
@@ -430,15 +497,115 @@ static bool has_glob_magic(const char *s)
 	return strpbrk(s, "*?[") != NULL;
 }
 
-/* One item of a file-list key: a name, or a glob. */
+/* Where "SRC -> DEST" puts things (see resolve_dest). */
+struct dest {
+	const char *base; /* the key's root (or base): items are placed relative to it */
+	char *prefix;	  /* DEST below base: a directory ("" for base itself) or a new name */
+	bool is_dir;
+};
+
+/*
+ * DEST absolute under the key's root (guide 7.2), or relative to its base.
+ * Ending in '/' it is a directory, else a single file's new name. Flat
+ * kinds take no subdirectory. Returns false after logging.
+ */
+static bool resolve_dest(struct resolver *r, const struct kp_kv *kv, enum fw_kind k,
+			 const char *dest, struct dest *out)
+{
+	const char *root = root_of(k) ? root_of(k) : base_of(r, k);
+	if (k == FW_KIND_BUGTOOL) {
+		bad(r, kv, "'-> %s': bugtool files take no destination: they are placed by "
+			   "category (guide 6.5)",
+		    dest);
+		return false;
+	}
+	if (!*dest) {
+		bad(r, kv, "an empty destination after '->'");
+		return false;
+	}
+	_cleanup_free_ char *copy = kp_strdup(dest);
+	for (char *save = NULL, *c = strtok_r(copy, "/", &save); c;
+	     c = strtok_r(NULL, "/", &save))
+		if (!strcmp(c, ".") || !strcmp(c, "..")) {
+			bad(r, kv, "destination '%s': no '.' or '..' components", dest);
+			return false;
+		}
+	_cleanup_free_ char *full =
+	    dest[0] == '/' ? lexical_abs(dest) : kp_asprintf("%s/%s", base_of(r, k), dest);
+	if (dest[0] != '/') {
+		char *norm = lexical_abs(full);
+		free(full);
+		full = norm;
+	}
+	if (!under(full, root)) {
+		bad(r, kv,
+		    "destination '%s' is outside %s: guide 7.2 puts %s files there (allowed "
+		    "roots: /lib/firmware, /etc/udev/rules.d, /etc/modprobe.d, /etc, "
+		    "/usr/share/doc)",
+		    dest, root, kv->key);
+		return false;
+	}
+	out->base = root;
+	out->prefix = kp_strdup(full[strlen(root)] ? full + strlen(root) + 1 : "");
+	out->is_dir = kp_endswith(dest, "/") || !*out->prefix;
+	if (!is_tree_kind(k)) {
+		/* Flat: the base itself, or a new name directly in it. */
+		const char *flat = base_of(r, k);
+		_cleanup_free_ char *parent = kp_strdup(full);
+		char *slash = strrchr(parent, '/');
+		if (slash)
+			*slash = '\0';
+		if (out->is_dir ? strcmp(full, flat) != 0 : strcmp(parent, flat) != 0) {
+			bad(r, kv,
+			    "destination '%s': %s files are installed flat in %s (give a new "
+			    "name, or %s/)",
+			    dest, kv->key, flat, flat);
+			free(out->prefix);
+			return false;
+		}
+	}
+	return true;
+}
+
+/* rel below the destination's directory. */
+static char *under_prefix(const struct dest *d, const char *rel)
+{
+	if (!*d->prefix)
+		return kp_strdup(rel);
+	if (!*rel)
+		return kp_strdup(d->prefix);
+	return kp_asprintf("%s/%s", d->prefix, rel);
+}
+
+/* A path as written: relative to the manifest dir, or absolute inside it or the source. */
+static char *shown_path(struct resolver *r, const struct kp_kv *kv, const char *s)
+{
+	if (s[0] != '/')
+		return kp_path_join(r->mdir, s);
+	_cleanup_free_ char *lex = lexical_abs(s);
+	_cleanup_free_ char *lexroot = lexical_abs(r->o->driver_dir);
+	_cleanup_free_ char *lexsrc = r->o->source_dir ? lexical_abs(r->o->source_dir) : NULL;
+	if (under(lex, lexroot) || (lexsrc && under(lex, lexsrc)))
+		return kp_strdup(s);
+	bad(r, kv, "'%s' is an absolute path outside the driver dir%s: give it relative to the "
+		   "manifest",
+	    s, lexsrc ? " and the source" : "");
+	return NULL;
+}
+
+/* One item of a file-list key: a name, or a glob, with its destination if any. */
 static void place_token(struct resolver *r, const struct kp_kv *kv, enum fw_kind k,
 			const struct token *t)
 {
-	if (t->s[0] == '/') {
-		bad(r, kv, "'%s' is an absolute path: give it relative to the manifest", t->s);
+	_cleanup_free_ char *shown = shown_path(r, kv, t->s);
+	if (!shown)
 		return;
-	}
-	_cleanup_free_ char *shown = kp_path_join(r->mdir, t->s);
+	struct dest dst = {.base = base_of(r, k), .prefix = NULL};
+	if (t->dest && !resolve_dest(r, kv, k, t->dest, &dst))
+		return;
+	_cleanup_free_ char *prefix = dst.prefix;
+	if (!prefix)
+		dst.prefix = prefix = kp_strdup("");
 	bool globbed = !t->quoted && has_glob_magic(t->s);
 
 	_cleanup_strv_ struct kp_strv matches = {0};
@@ -470,7 +637,7 @@ static void place_token(struct resolver *r, const struct kp_kv *kv, enum fw_kind
 	if (globbed && base_len) {
 		free(base_shown);
 		_cleanup_free_ char *b = kp_strndup(t->s, base_len);
-		base_shown = kp_path_join(r->mdir, b);
+		base_shown = t->s[0] == '/' ? kp_strdup(b) : kp_path_join(r->mdir, b);
 	}
 
 	for (size_t i = 0; i < matches.n; i++) {
@@ -481,6 +648,11 @@ static void place_token(struct resolver *r, const struct kp_kv *kv, enum fw_kind
 		struct stat st;
 		if (stat(real, &st) < 0) {
 			bad(r, kv, "cannot read '%s': %s", m, strerror(errno));
+			continue;
+		}
+		/* A new name for one file: exactly there. */
+		if (t->dest && !dst.is_dir && !globbed && S_ISREG(st.st_mode)) {
+			place_file(r, kv, k, m, real, dst.base, dst.prefix);
 			continue;
 		}
 		_cleanup_free_ char *rel = NULL;
@@ -497,11 +669,12 @@ static void place_token(struct resolver *r, const struct kp_kv *kv, enum fw_kind
 			_cleanup_free_ char *a = kp_strdup(m);
 			rel = kp_strdup(basename(a));
 		}
+		_cleanup_free_ char *placed = under_prefix(&dst, rel);
 
 		if (S_ISDIR(st.st_mode))
-			place_dir(r, kv, k, m, real, rel, *rel ? 1 : 0);
+			place_dir(r, kv, k, m, real, dst.base, placed, *rel ? 1 : 0);
 		else if (S_ISREG(st.st_mode))
-			place_file(r, kv, k, m, real, rel);
+			place_file(r, kv, k, m, real, dst.base, placed);
 		else
 			bad(r, kv, "'%s' is not a regular file or directory", m);
 	}
@@ -699,6 +872,8 @@ int fw_data_load(const struct fw_data_opts *o, const struct kp_kv *kv, size_t n_
 	r.d->release = kp_strdup(o->release);
 	_cleanup_free_ char *m = kp_strdup(o->manifest);
 	r.mdir = kp_strdup(dirname(m));
+	if (o->source_dir)
+		r.sroot = realpath(o->source_dir, NULL); /* missing: the build says so */
 	r.droot = realpath(o->driver_dir, NULL);
 	if (!r.droot) {
 		int e = errno;
@@ -743,11 +918,16 @@ int fw_data_load(const struct fw_data_opts *o, const struct kp_kv *kv, size_t n_
 			resolve_external(&r, &kv[i], t, n);
 		} else {
 			enum fw_kind kind = keys[k].kind;
-			/* The doc dir belongs to the package whenever something goes there. */
-			if ((kind == FW_KIND_DOC || kind == FW_KIND_EULA) && n > 0)
-				add(&r, &kv[i], kind, NULL, kp_strdup(r.d->docdir), true);
+			size_t before = r.d->n_files;
 			for (size_t j = 0; j < n; j++)
 				place_token(&r, &kv[i], kind, &t[j]);
+			/* The doc dir belongs to the package whenever something goes there. */
+			for (size_t j = before; j < r.d->n_files; j++)
+				if (under(r.d->files[j].dest, r.d->docdir) &&
+				    strcmp(r.d->files[j].dest, r.d->docdir) != 0) {
+					add(&r, &kv[i], kind, NULL, kp_strdup(r.d->docdir), true);
+					break;
+				}
 		}
 		tokens_free(t, n);
 	}

@@ -70,7 +70,8 @@ struct fw_data {
 struct fw_data_opts {
 	const char
 	    *manifest; /* the kmodpack.ini path, for messages; paths are relative to its dir */
-	const char *driver_dir; /* no path may leave it */
+	const char *driver_dir; /* no path may leave it and the source dir */
+	const char *source_dir; /* the driver's source when a directory, else NULL */
 	const char *name;	/* package base name: <name>-data */
 	const char *version;	/* defaults for [data] version/release: the driver's */
 	const char *release;

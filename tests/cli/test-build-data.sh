@@ -57,6 +57,20 @@ echo "x" >"$TMP/nofw/data/firmware/helloworld/other.fw"
 run 1 "$KMODPACK" build -q -t "$TMP/target.ini" -o "$OUT" "$TMP/nofw"
 assert_contains "$TMP/err" "firmware 'helloworld/hello.fw' wanted by module 'helloworld' is not shipped"
 
+# Firmware shipped at another path than the module asks for: both paths named.
+cp -r "$TMP/drv" "$TMP/wrongpath"
+mkdir -p "$TMP/wrongpath/data/fw"
+mv "$TMP/wrongpath/data/firmware/helloworld/hello.fw" "$TMP/wrongpath/data/fw/"
+sed -i 's|^firmware = .*|firmware = data/fw|' "$TMP/wrongpath/kmodpack.ini"
+run 1 "$KMODPACK" build -q -t "$TMP/target.ini" -o "$OUT" "$TMP/wrongpath"
+assert_contains "$TMP/err" "firmware 'helloworld/hello.fw' wanted by module 'helloworld' would be installed at '/lib/firmware/hello.fw', but the kernel loads '/lib/firmware/helloworld/hello.fw'"
+
+# A destination outside the key's root is refused before compiling, with its line.
+cp -r "$TMP/drv" "$TMP/badroot"
+sed -i 's|^udev = .*|udev = data/udev/99-helloworld.rules -> /usr/lib/udev/rules.d/|' "$TMP/badroot/kmodpack.ini"
+run 2 "$KMODPACK" build -q -t "$TMP/target.ini" -o "$OUT" "$TMP/badroot"
+assert_contains "$TMP/err" "kmodpack.ini:$(grep -n '^udev' "$TMP/badroot/kmodpack.ini" | cut -d: -f1): data.udev: destination '/usr/lib/udev/rules.d/' is outside /etc/udev/rules.d"
+
 cp -r "$TMP/drv" "$TMP/escape"
 sed -i 's|^udev = .*|udev = ../../etc/passwd|' "$TMP/escape/kmodpack.ini"
 run 2 "$KMODPACK" build -q -t "$TMP/target.ini" -o "$OUT" "$TMP/escape"
@@ -70,4 +84,36 @@ assert_contains "$TMP/err" "helloworld.xml:"
 assert_contains "$TMP/err" "pii"
 snapshot "$OUT" >"$TMP/after"
 diff "$TMP/before" "$TMP/after" || fail "a refused build changed the output dir"
+
+# Destinations, as a DKMS-style driver needs them: the source dir outside the
+# manifest's dir holds debian/helloworld.udev (dh_installudev would install it
+# as 60-helloworld.rules), and the firmware goes to the directory the module
+# asks for, from a flat directory.
+mkdir -p "$TMP/dkmsish"
+cp -r "$EXAMPLE/src" "$TMP/dkmsish/helloworld-src"
+mkdir -p "$TMP/dkmsish/helloworld-src/debian" "$TMP/dkmsish/pkg/fw"
+printf 'ACTION=="add", SUBSYSTEM=="pci", ATTR{vendor}=="0x1b36", RUN+="/bin/true"\n' \
+	>"$TMP/dkmsish/helloworld-src/debian/helloworld.udev"
+cp "$EXAMPLE/data/firmware/helloworld/hello.fw" "$TMP/dkmsish/pkg/fw/"
+sed -e 's|^source = .*|source = ../helloworld-src|' -e '/^\[data\]/,$d' "$EXAMPLE/kmodpack.ini" >"$TMP/dkmsish/pkg/kmodpack.ini"
+cat >>"$TMP/dkmsish/pkg/kmodpack.ini" <<'EOT'
+[data]
+firmware = fw/hello.fw -> /lib/firmware/helloworld/
+udev = ../helloworld-src/debian/helloworld.udev -> 60-helloworld.rules
+doc = "../helloworld-src/debian/helloworld.udev" -> /usr/share/doc/helloworld/udev-example
+EOT
+OUT2=$TMP/out-dkmsish
+run 0 "$KMODPACK" build -q -t "$TMP/target.ini" -o "$OUT2" "$TMP/dkmsish/pkg"
+rpm -qp --qf '[%{FILEMODES:octal} %{FILEFLAGS:fflags} %{FILENAMES}\n]' \
+	"$OUT2/RPMS/noarch/helloworld-data-1.0-1.noarch.rpm" >"$TMP/files2"
+cat >"$TMP/want2" <<'EOT'
+100644 cn /etc/udev/rules.d/60-helloworld.rules
+40755  /lib/firmware/helloworld
+100644  /lib/firmware/helloworld/hello.fw
+40755  /usr/share/doc/helloworld
+100644 d /usr/share/doc/helloworld/udev-example
+EOT
+diff "$TMP/want2" "$TMP/files2" || fail "destinations in the data RPM"
+assert_eq "$(rpm_cat "$OUT2/RPMS/noarch/helloworld-data-1.0-1.noarch.rpm" /etc/udev/rules.d/60-helloworld.rules)" \
+	"$(cat "$TMP/dkmsish/helloworld-src/debian/helloworld.udev")" "renamed udev rule content"
 echo ok

@@ -72,6 +72,20 @@ static void test_missing_names_module(void **state)
 			    "to [data] firmware or list it in firmware_external\n");
 }
 
+static void test_wrong_path_names_both(void **state)
+{
+	struct env *e = *state;
+	/* shipped at /lib/firmware/spare.bin; the module asks for rtlwifi/spare.bin */
+	const char *a[] = {"rtlwifi/spare.bin"};
+	struct fw_module_firmware mods[] = {{"r8188eu", a, 1}};
+	assert_int_equal(fw_data_check_firmware(e->d, mods, 1), -KP_EFAILED);
+	assert_non_null(strstr(tl_log_text(),
+			       "firmware 'rtlwifi/spare.bin' wanted by module 'r8188eu' would be "
+			       "installed at '/lib/firmware/spare.bin', but the kernel loads "
+			       "'/lib/firmware/rtlwifi/spare.bin': give it a destination "
+			       "(firmware = SRC -> /lib/firmware/rtlwifi/)"));
+}
+
 static void test_directory_is_not_firmware(void **state)
 {
 	struct env *e = *state;
@@ -97,6 +111,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test_setup_teardown(test_all_shipped, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_missing_names_module, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_wrong_path_names_both, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_directory_is_not_firmware, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_unused_is_warning, setup, teardown),
 	};

@@ -45,6 +45,21 @@ static int teardown(void **state)
 	return 0;
 }
 
+static int resolve_src(struct env *e, const char *source, const struct kp_kv *kv, size_t n,
+		       struct fw_data **out)
+{
+	struct fw_data_opts o = {
+	    .manifest = e->manifest,
+	    .driver_dir = e->drv,
+	    .source_dir = source,
+	    .name = "helloworld",
+	    .version = "1.0",
+	    .release = "1",
+	};
+	*out = NULL;
+	return fw_data_load(&o, kv, n, out);
+}
+
 static int resolve(struct env *e, const struct kp_kv *kv, size_t n, struct fw_data **out)
 {
 	struct fw_data_opts o = {
@@ -475,6 +490,136 @@ static void test_example_driver(void **state)
 	assert_int_equal(fw_data_check_firmware(d, &mod, 1), 0);
 }
 
+
+/* ---- destinations: "SRC -> DEST" ---- */
+
+static void test_dest_firmware_dir_and_rename(void **state)
+{
+	struct env *e = *state;
+	tl_write(e->drv, "fw/rtl8188efw.bin", "f");
+	tl_write(e->drv, "fw/tree/a/b.bin", "b");
+	tl_write(e->drv, "fw/x1.bin", "1");
+	tl_write(e->drv, "fw/x2.bin", "2");
+	struct kp_kv kv[] = {
+	    KV("firmware",
+	       "fw/rtl8188efw.bin -> /lib/firmware/rtlwifi/, fw/tree->vendor/ "
+	       "fw/x*.bin -> /lib/firmware/acme/x/ \"fw/x1.bin\" -> acme/renamed.bin",
+	       2),
+	};
+	_cleanup_(fw_data_freep) struct fw_data *d = NULL;
+	assert_int_equal(resolve(e, kv, 1, &d), 0);
+	assert_string_equal(tl_log_text(), "");
+	find(d, "/lib/firmware/rtlwifi/rtl8188efw.bin");
+	assert_true(find(d, "/lib/firmware/rtlwifi")->is_dir);
+	find(d, "/lib/firmware/vendor/a/b.bin");
+	assert_true(find(d, "/lib/firmware/vendor/a")->is_dir);
+	find(d, "/lib/firmware/acme/x/x1.bin");
+	find(d, "/lib/firmware/acme/x/x2.bin");
+	find(d, "/lib/firmware/acme/renamed.bin");
+	assert_true(find(d, "/lib/firmware/acme")->is_dir);
+	assert_null(fw_data_find(d, "/lib/firmware/rtl8188efw.bin"));
+	assert_null(fw_data_find(d, "/lib/firmware"));
+}
+
+static void test_dest_debian_udev_from_source(void **state)
+{
+	struct env *e = *state;
+	_cleanup_free_ char *src = kp_path_join(e->tmp, "src");
+	tl_write(src, "debian/r8188eu.udev", "# rules\n");
+	tl_write(src, "debian/r8188eu.modprobe", "options r8188eu x=1\n");
+	tl_write(src, "debian/copyright", "c\n");
+	tl_write(src, "LICENSE", "terms\n");
+	struct kp_kv kv[] = {
+	    KV("udev", "../src/debian/r8188eu.udev -> /etc/udev/rules.d/60-r8188eu.rules", 2),
+	    KV("modprobe", "../src/debian/r8188eu.modprobe -> r8188eu.conf", 3),
+	    KV("doc", "../src/debian/copyright -> /usr/share/doc/r8188eu/", 4),
+	    KV("eula", "../src/LICENSE -> r8188eu-EULA", 5),
+	    KV("config", "../src/debian/copyright -> /etc/default/r8188eu", 6),
+	};
+	_cleanup_(fw_data_freep) struct fw_data *d = NULL;
+	assert_int_equal(resolve_src(e, src, kv, KP_ARRAY_SIZE(kv), &d), 0);
+	find(d, "/etc/udev/rules.d/60-r8188eu.rules");
+	find(d, "/etc/modprobe.d/r8188eu.conf");
+	find(d, "/usr/share/doc/r8188eu/copyright");
+	assert_true(find(d, "/usr/share/doc/r8188eu")->is_dir);
+	find(d, "/usr/share/doc/helloworld-data-1.0/r8188eu-EULA");
+	assert_int_equal(d->eulas.n, 1);
+	find(d, "/etc/default/r8188eu");
+	/* /etc/default belongs to the system */
+	assert_null(fw_data_find(d, "/etc/default"));
+	fw_data_free(TAKE_PTR(d));
+
+	/* without the source dir, the same paths leave the driver dir */
+	tl_log_reset();
+	assert_int_equal(resolve(e, kv, 1, &d), -KP_EINPUT);
+	assert_logged(e, 2, "udev", "leaves the driver dir");
+	/* and with it, nothing outside both */
+	tl_write(e->tmp, "elsewhere/x.rules", "x");
+	struct kp_kv out[] = {KV("udev", "../elsewhere/x.rules", 7)};
+	tl_log_reset();
+	assert_int_equal(resolve_src(e, src, out, 1, &d), -KP_EINPUT);
+	assert_logged(e, 7, "udev", "is neither in the driver dir");
+}
+
+static void test_dest_refused(void **state)
+{
+	struct env *e = *state;
+	tl_write(e->drv, "fw/a.bin", "a");
+	tl_write(e->drv, "x.udev", "u");
+	tl_write(e->drv, "b/helloworld.xml", "<capability/>");
+	struct kp_kv kv[] = {
+	    KV("firmware", "fw/a.bin -> /opt/fw/", 2),
+	    KV("udev", "x.udev -> /etc/udev/rules.d/sub/70-x.rules", 3),
+	    KV("udev", "x.udev -> 70-x.udev", 4),
+	    KV("doc", "fw/a.bin -> /etc/doc/", 5),
+	    KV("config", "fw/a.bin -> ../../../root/.ssh/authorized_keys", 6),
+	    KV("modprobe", "-> x.conf", 7),
+	    KV("eula", "fw/a.bin ->", 8),
+	    KV("bugtool", "b/helloworld.xml -> cat/", 9),
+	};
+	for (size_t i = 0; i < KP_ARRAY_SIZE(kv); i++) {
+		struct fw_data *d;
+		tl_log_reset();
+		assert_int_equal(resolve(e, &kv[i], 1, &d), -KP_EINPUT);
+	}
+	struct fw_data *d;
+	tl_log_reset();
+	assert_int_equal(resolve(e, &kv[0], 1, &d), -KP_EINPUT);
+	assert_logged(e, 2, "firmware", "destination '/opt/fw/' is outside /lib/firmware");
+	tl_log_reset();
+	assert_int_equal(resolve(e, &kv[1], 1, &d), -KP_EINPUT);
+	assert_logged(e, 3, "udev", "udev files are installed flat in /etc/udev/rules.d");
+	tl_log_reset();
+	assert_int_equal(resolve(e, &kv[2], 1, &d), -KP_EINPUT);
+	assert_logged(e, 4, "udev", "udev only reads files whose name ends in .rules");
+	tl_log_reset();
+	assert_int_equal(resolve(e, &kv[3], 1, &d), -KP_EINPUT);
+	assert_logged(e, 5, "doc", "is outside /usr/share/doc");
+	tl_log_reset();
+	assert_int_equal(resolve(e, &kv[4], 1, &d), -KP_EINPUT);
+	assert_logged(e, 6, "config", "no '.' or '..' components");
+	tl_log_reset();
+	assert_int_equal(resolve(e, &kv[5], 1, &d), -KP_EINPUT);
+	assert_logged(e, 7, "modprobe", "'->' must stand between a file and its destination");
+	tl_log_reset();
+	assert_int_equal(resolve(e, &kv[6], 1, &d), -KP_EINPUT);
+	assert_logged(e, 8, "eula", "'->' at the end");
+	tl_log_reset();
+	assert_int_equal(resolve(e, &kv[7], 1, &d), -KP_EINPUT);
+	assert_logged(e, 9, "bugtool", "take no destination");
+}
+
+static void test_dest_two_on_one_path(void **state)
+{
+	struct env *e = *state;
+	tl_write(e->drv, "a.bin", "a");
+	tl_write(e->drv, "b.bin", "b");
+	struct kp_kv kv[] = {KV("firmware", "a.bin -> x/fw.bin b.bin -> /lib/firmware/x/fw.bin", 2)};
+	struct fw_data *d;
+	assert_int_equal(resolve(e, kv, 1, &d), -KP_EINPUT);
+	assert_logged(e, 2, "firmware", "'/lib/firmware/x/fw.bin' is installed twice");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -502,6 +647,10 @@ int main(void)
 					    teardown),
 	    cmocka_unit_test_setup_teardown(test_firmware_external_names, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_example_driver, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_dest_firmware_dir_and_rename, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_dest_debian_udev_from_source, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_dest_refused, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_dest_two_on_one_path, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
