@@ -625,6 +625,8 @@ static void note_directives(struct deriv *d)
 	}
 }
 
+static void note_data_file(struct deriv *d, const char *rel);
+
 /* ---- the rest of [driver], [vendor] ---- */
 
 static char *slug(const char *s)
@@ -742,13 +744,27 @@ static void derive_ini(struct deriv *d)
 	derive_vendor(d);
 	note_directives(d);
 	for (size_t i = 0; i < d->src.data.n; i++)
+		note_data_file(d, d->src.data.v[i]);
+}
+
+/* debian/<pkg>.udev and .modprobe: where Debian's helpers install them, as a [data] line. */
+static void note_data_file(struct deriv *d, const char *rel)
+{
+	const char *base = strrchr(rel, '/') ? strrchr(rel, '/') + 1 : rel;
+	bool udev = kp_endswith(base, ".udev");
+	_cleanup_free_ char *pkg = kp_strndup(base, strrchr(base, '.') - base);
+	if (udev)
+		kp_strv_pushf(
+		    &d->top,
+		    "%s: udev rules dh_installudev installs as 60-%s.rules; to ship them: "
+		    "[data] udev = %s -> 60-%s.rules",
+		    rel, pkg, rel, pkg);
+	else
 		kp_strv_pushf(&d->top,
-			      "%s: a %s file for [data] (%s = %s): kmodpack does not ship it "
-			      "unless you add it",
-			      d->src.data.v[i],
-			      kp_endswith(d->src.data.v[i], ".udev") ? "udev rules" : "modprobe",
-			      kp_endswith(d->src.data.v[i], ".udev") ? "udev" : "modprobe",
-			      d->src.data.v[i]);
+			      "%s: modprobe options dh_installmodules installs as "
+			      "/etc/modprobe.d/%s.conf; to ship them: [data] modprobe = %s -> "
+			      "/etc/modprobe.d/%s.conf",
+			      rel, pkg, rel, pkg);
 }
 
 char *dk_find_conf(const char *dir)

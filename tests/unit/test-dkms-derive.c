@@ -230,7 +230,10 @@ static void test_debian(void **state)
 	_cleanup_(spec_manifest_freep) struct spec_manifest *again = manifest(conf);
 	assert_string_equal(again->version, "2.0~rc1");
 	_cleanup_(dk_derived_freep) struct dk_derived *d = derive(dir);
-	assert_non_null(strstr(d->ini, "; debian/foo-dkms.modprobe: a modprobe file for [data]"));
+	assert_non_null(strstr(
+	    d->ini, "; debian/foo-dkms.modprobe: modprobe options dh_installmodules installs as "
+		    "/etc/modprobe.d/foo-dkms.conf; to ship them: [data] modprobe = "
+		    "debian/foo-dkms.modprobe -> /etc/modprobe.d/foo-dkms.conf"));
 }
 
 int main(void)
