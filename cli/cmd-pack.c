@@ -14,6 +14,8 @@ static const char usage_text[] =
     "                     [--label LABEL] [--text TEXT] [--version X.Y] [--build B] [--mem MB]\n"
     "                     [--homogeneous] [--product P] [--requires REQ]... [--no-reorder] "
     "[--bundle]\n"
+    "                     [--format legacy|update|driver-disk] [--gpg-key ID] [--uuid UUID]\n"
+    "                     [--after-apply GUIDANCE]\n"
     "                     [--json] [-q] (BUILD_OUTDIR | RPM)...\n"
     "       kmodpack pack combine --output FILE.iso [--vol NAME] PACK.iso...\n"
     "       kmodpack pack remaster [--answerfile F] [--include P]... [--label L] IN.iso OUT.iso "
@@ -45,6 +47,16 @@ static const char usage_text[] =
     "      --reorder        order by the packages' requires (the default; the DDK's switch)\n"
     "      --bundle         also write <label>.zip: the ISO, both md5 files and the builds'\n"
     "                       SRPMs (the GPL sources) under sources/ (guide 5.6)\n"
+    "      --format F       legacy (default): XS-REPOSITORY pack for XenServer 6.x/7.0;\n"
+    "                       update: XenServer 8 update ISO; driver-disk: XCP-ng 8.3\n"
+    "                       driver disk (update.xml and a yum repo with comps groups)\n"
+    "      --gpg-key ID     sign update.xml and repomd.xml (detached, armoured) with this\n"
+    "                       key of your keyring and ship its public key; the passphrase\n"
+    "                       is asked by gpg-agent. Without it: unsigned, with a warning\n"
+    "      --uuid UUID      the update's uuid (default: derived from vendor code, label,\n"
+    "                       version and build, the same for the same values)\n"
+    "      --after-apply G  update.xml's after-apply-guidance: restartHost, restartXAPI,\n"
+    "                       restartPV or restartHVM\n"
     "      --json           print the pack report (JSON) on stdout\n"
     "  -q, --quiet          no progress, only errors and the result\n"
     "\n"
@@ -82,10 +94,30 @@ static json_object *report(const struct pk_pack_result *res)
 	json_object_object_add(iso, "source_date_epoch", json_object_new_int64(res->epoch));
 	json_object_object_add(root, "iso", iso);
 	json_object *md5 = published(res->outdir, res->metadata_md5);
-	json_object_object_add(md5, "md5", jstr(res->metadata_md5_hex));
+	if (md5)
+		json_object_object_add(md5, "md5", jstr(res->metadata_md5_hex));
 	json_object_object_add(root, "metadata_md5", md5);
 	json_object_object_add(root, "iso_md5", published(res->outdir, res->iso_md5));
 	json_object_object_add(root, "bundle", published(res->outdir, res->bundle));
+	json_object_object_add(root, "format", jstr(pk_format_name(res->format)));
+	json_object *up = NULL;
+	if (res->format != PK_FORMAT_LEGACY) {
+		const struct pk_update_result *u = &res->update;
+		up = json_object_new_object();
+		json_object_object_add(up, "uuid", jstr(u->uuid));
+		json_object_object_add(up, "update_rpm", jstr(u->update_rpm));
+		json_object_object_add(up, "installation_size",
+				       json_object_new_int64((int64_t)u->inst_size));
+		json_object_object_add(up, "signed", json_object_new_boolean(u->key_fpr != NULL));
+		json_object_object_add(up, "key_fingerprint", jstr(u->key_fpr));
+		json_object_object_add(up, "key_uid", jstr(u->key_uid));
+		json_object_object_add(up, "key_file", jstr(u->key_file));
+		json_object *files = json_object_new_array();
+		for (size_t i = 0; i < u->iso_names.n; i++)
+			json_object_array_add(files, jstr(u->iso_names.v[i]));
+		json_object_object_add(up, "files", files);
+	}
+	json_object_object_add(root, "update", up);
 	json_object *src = json_object_new_array();
 	for (size_t i = 0; i < res->sources.n; i++)
 		json_object_array_add(src, rp_json_path(res->sources.v[i]));
@@ -178,17 +210,36 @@ static void print_text(const struct pk_pack_result *res, double seconds)
 		for (size_t i = 0; i < res->neulas; i++)
 			fprintf(stderr, "kmodpack: EULA shown at install: %s in %s\n",
 				res->eulas[i].path, res->eulas[i].rpm);
-		fprintf(stderr, "kmodpack: metadata md5 %s\n", res->metadata_md5_hex);
+		if (res->metadata_md5)
+			fprintf(stderr, "kmodpack: metadata md5 %s\n", res->metadata_md5_hex);
+		else
+			fprintf(stderr, "kmodpack: %s %s, uuid %s, %s%s\n",
+				pk_format_name(res->format), res->update.update_rpm,
+				res->update.uuid, res->update.key_fpr ? "signed by " : "UNSIGNED",
+				res->update.key_fpr ? res->update.key_fpr : "");
 	}
-	printf("%s/%s\n%s/%s\n%s/%s\n", res->outdir, res->iso, res->outdir, res->metadata_md5,
-	       res->outdir, res->iso_md5);
+	printf("%s/%s\n", res->outdir, res->iso);
+	if (res->metadata_md5)
+		printf("%s/%s\n", res->outdir, res->metadata_md5);
+	printf("%s/%s\n", res->outdir, res->iso_md5);
 	if (res->bundle)
 		printf("%s/%s\n", res->outdir, res->bundle);
 }
 
 int cmd_pack(int argc, char **argv)
 {
-	enum { O_JSON = 256, O_NOREORDER, O_REORDER, O_HOMOGENEOUS, O_META, O_BUNDLE };
+	enum {
+		O_JSON = 256,
+		O_NOREORDER,
+		O_REORDER,
+		O_HOMOGENEOUS,
+		O_META,
+		O_BUNDLE,
+		O_FORMAT,
+		O_GPGKEY,
+		O_UUID,
+		O_AFTER
+	};
 	static const struct option opts[] = {{"output", required_argument, NULL, 'o'},
 					     {"manifest", required_argument, NULL, 'm'},
 					     {"vendor-code", required_argument, NULL, O_META},
@@ -203,6 +254,10 @@ int cmd_pack(int argc, char **argv)
 					     {"homogeneous", no_argument, NULL, O_HOMOGENEOUS},
 					     {"no-reorder", no_argument, NULL, O_NOREORDER},
 					     {"bundle", no_argument, NULL, O_BUNDLE},
+					     {"format", required_argument, NULL, O_FORMAT},
+					     {"gpg-key", required_argument, NULL, O_GPGKEY},
+					     {"uuid", required_argument, NULL, O_UUID},
+					     {"after-apply", required_argument, NULL, O_AFTER},
 					     {"reorder", no_argument, NULL, O_REORDER},
 					     {"json", no_argument, NULL, O_JSON},
 					     {"quiet", no_argument, NULL, 'q'},
@@ -235,6 +290,21 @@ int cmd_pack(int argc, char **argv)
 			break;
 		case O_BUNDLE:
 			o.bundle = true;
+			break;
+		case O_FORMAT:
+			if (pk_format_parse(optarg, &o.update.format) < 0) {
+				free(meta);
+				return 2;
+			}
+			break;
+		case O_GPGKEY:
+			o.update.gpg_key = optarg;
+			break;
+		case O_UUID:
+			o.update.uuid = optarg;
+			break;
+		case O_AFTER:
+			o.update.guidance = optarg;
 			break;
 		case O_NOREORDER:
 			o.no_reorder = true;

@@ -182,13 +182,12 @@ static int write_text(const char *dir, const char *name, const char *text)
 	return r;
 }
 
-/* Write the ISO and the two md5 files into the staging dir. */
-static int stage(const char *dir, struct pk_pack_result *res, const char *repo, const char *pkgs,
-		 const char *install)
+/* The legacy pack's files: XS-REPOSITORY, XS-PACKAGES, install.sh and the RPMs. */
+static struct pk_iso_file *legacy_files(const struct pk_pack_result *res, const char *repo,
+					const char *pkgs, const char *install, size_t *nfiles)
 {
-	const struct pk_meta *m = &res->meta;
-	size_t nfiles = res->nentries + 3;
-	struct pk_iso_file *files = kp_calloc(nfiles, sizeof(*files));
+	*nfiles = res->nentries + 3;
+	struct pk_iso_file *files = kp_calloc(*nfiles, sizeof(*files));
 	files[0] = (struct pk_iso_file){
 	    .name = "XS-REPOSITORY", .data = repo, .len = strlen(repo), .mode = 0444};
 	files[1] = (struct pk_iso_file){
@@ -199,23 +198,64 @@ static int stage(const char *dir, struct pk_pack_result *res, const char *repo, 
 		files[3 + i] = (struct pk_iso_file){.name = res->entries[i].rpm->filename,
 						    .path = res->entries[i].rpm->path,
 						    .mode = 0444};
+	return files;
+}
+
+/* An update ISO's or driver disk's files, made in dir/.update (update.c). */
+static int update_files(const struct pk_pack_opts *o, const char *dir, struct pk_pack_result *res,
+			struct pk_iso_file **files, size_t *nfiles)
+{
+	_cleanup_free_ char *work = kp_path_join(dir, ".update");
+	int r = pk_update_build(&o->update, &res->meta, res->entries, res->nentries, res->epoch,
+				work, &res->update);
+	for (size_t i = 0; i < res->update.warnings.n; i++) {
+		kp_warn("%s", res->update.warnings.v[i]);
+		kp_strv_push(&res->warnings, res->update.warnings.v[i]);
+	}
+	if (r < 0)
+		return r;
+	*nfiles = res->update.iso_names.n;
+	*files = kp_calloc(*nfiles + 1, sizeof(**files));
+	for (size_t i = 0; i < *nfiles; i++)
+		(*files)[i] = (struct pk_iso_file){.name = res->update.iso_names.v[i],
+						   .path = res->update.iso_paths.v[i],
+						   .mode = 0444};
+	return 0;
+}
+
+/* Write the ISO and the md5 files into the staging dir. */
+static int stage(const struct pk_pack_opts *o, const char *dir, struct pk_pack_result *res,
+		 const char *repo, const char *pkgs, const char *install)
+{
+	const struct pk_meta *m = &res->meta;
+	size_t nfiles = 0;
+	struct pk_iso_file *files = NULL;
+	int r = 0;
+	if (res->format == PK_FORMAT_LEGACY)
+		files = legacy_files(res, repo, pkgs, install, &nfiles);
+	else if ((r = update_files(o, dir, res, &files, &nfiles)) < 0)
+		return r;
 	struct pk_iso_opts io = {
 	    .volume_id = m->text, .application_id = m->vendor_name, .epoch = res->epoch};
 	_cleanup_free_ char *iso_path = kp_path_join(dir, res->iso);
-	kp_info("writing %s (%zu packages)", res->iso, res->nentries);
+	kp_info("writing %s (%s, %zu packages)", res->iso, pk_format_name(res->format),
+		res->nentries + (res->format != PK_FORMAT_LEGACY));
 	struct pk_iso_sums sums;
-	int r = pk_iso_write(&io, files, nfiles, iso_path, &sums);
+	r = pk_iso_write(&io, files, nfiles, iso_path, &sums);
 	free(files);
 	if (r < 0 || (r = kp_check_interrupted()) < 0)
 		return r;
 	res->iso_size = sums.size;
 	memcpy(res->iso_md5_hex, sums.md5, sizeof(res->iso_md5_hex));
 	memcpy(res->iso_sha256, sums.sha256, sizeof(res->iso_sha256));
-	_cleanup_free_ char *meta_md5 = pk_metadata_md5(repo, pkgs);
-	memcpy(res->metadata_md5_hex, meta_md5, 32);
 	_cleanup_free_ char *iso_md5 = kp_asprintf("%s  %s\n", res->iso_md5_hex, res->iso);
-	if ((r = write_text(dir, res->metadata_md5, meta_md5)) < 0 ||
-	    (r = write_text(dir, res->iso_md5, iso_md5)) < 0)
+	if (res->metadata_md5) {
+		_cleanup_free_ char *meta_md5 = pk_metadata_md5(repo, pkgs);
+		memcpy(res->metadata_md5_hex, meta_md5, 32);
+		if ((r = write_text(dir, res->metadata_md5, meta_md5)) < 0)
+			return r;
+	}
+	if ((r = write_text(dir, res->iso_md5, iso_md5)) < 0)
 		return r;
 	return kp_check_interrupted();
 }
@@ -223,18 +263,20 @@ static int stage(const char *dir, struct pk_pack_result *res, const char *repo, 
 /* <label>.zip: what a vendor releases (guide 5.6), from the staged files and the SRPMs. */
 static int stage_bundle(const char *dir, const struct pk_pack_result *res)
 {
-	size_t n = 3 + res->sources.n;
-	struct kp_zip_member *m = kp_calloc(n, sizeof(*m));
+	size_t n = 0;
+	struct kp_zip_member *m = kp_calloc(3 + res->sources.n, sizeof(*m));
 	_cleanup_strv_ struct kp_strv owned = {0};
 	const char *staged[] = {res->iso, res->metadata_md5, res->iso_md5};
 	for (size_t i = 0; i < 3; i++) {
+		if (!staged[i])
+			continue; /* no metadata md5 for an update ISO */
 		kp_strv_push_take(&owned, kp_path_join(dir, staged[i]));
-		m[i] = (struct kp_zip_member){.name = staged[i], .path = owned.v[owned.n - 1]};
+		m[n++] = (struct kp_zip_member){.name = staged[i], .path = owned.v[owned.n - 1]};
 	}
 	for (size_t i = 0; i < res->sources.n; i++) {
 		const char *base = strrchr(res->sources.v[i], '/');
 		kp_strv_pushf(&owned, "sources/%s", base ? base + 1 : res->sources.v[i]);
-		m[3 + i] =
+		m[n++] =
 		    (struct kp_zip_member){.name = owned.v[owned.n - 1], .path = res->sources.v[i]};
 	}
 	_cleanup_free_ char *path = kp_path_join(dir, res->bundle);
@@ -255,9 +297,15 @@ static int write_outputs(const struct pk_pack_opts *o, struct pk_pack_result *re
 		return r;
 	res->outdir = kp_strdup(od.dir);
 	if ((r = kp_outdir_stage(&od)) == 0 &&
-	    (r = stage(od.stage, res, repo, pkgs, install)) == 0 &&
+	    (r = stage(o, od.stage, res, repo, pkgs, install)) == 0 &&
 	    (!res->bundle || (r = stage_bundle(od.stage, res)) == 0)) {
-		const char *top[] = {res->iso, res->metadata_md5, res->iso_md5, res->bundle, NULL};
+		/* No metadata md5 for an update ISO: the list stops at the first NULL. */
+		const char *top[5] = {res->iso, res->iso_md5};
+		size_t k = 2;
+		if (res->metadata_md5)
+			top[k++] = res->metadata_md5;
+		if (res->bundle)
+			top[k++] = res->bundle;
 		r = kp_outdir_publish(&od, top);
 	}
 	kp_outdir_close(&od);
@@ -299,6 +347,16 @@ int pk_pack(const struct pk_pack_opts *o, struct pk_pack_result *res)
 	int r = load_meta(o, o->manifest ? o->manifest : in.manifest, &res->meta);
 	if (r == 0 || (ri < 0 && ri != -KP_EINPUT))
 		r = ri;
+	if (o->update.format == PK_FORMAT_LEGACY &&
+	    (o->update.gpg_key || o->update.uuid || o->update.guidance)) {
+		kp_err("--gpg-key, --uuid and --after-apply are for --format=update or "
+		       "--format=driver-disk: a legacy pack has no update.xml and no signatures");
+		r = r < 0 ? r : -KP_EINPUT;
+	} else if (o->update.format != PK_FORMAT_LEGACY) {
+		int ru = pk_update_check(&o->update);
+		if (r == 0 || (ru < 0 && ru != -KP_EINPUT))
+			r = ru;
+	}
 	if (o->ninputs == 0) {
 		kp_err("no packages: give 'kmodpack build' output dirs or RPM files to pack");
 		r = r < 0 ? r : -KP_EINPUT;
@@ -356,13 +414,17 @@ int pk_pack(const struct pk_pack_opts *o, struct pk_pack_result *res)
 		kp_strv_push(&res->warnings, res->meta.warnings.v[i]);
 
 	res->iso = kp_asprintf("%s.iso", res->meta.label);
-	res->metadata_md5 = kp_asprintf("%s.metadata.md5", res->meta.label);
+	res->format = o->update.format;
+	res->metadata_md5 = res->format == PK_FORMAT_LEGACY
+				? kp_asprintf("%s.metadata.md5", res->meta.label)
+				: NULL;
 	res->iso_md5 = kp_asprintf("%s.iso.md5", res->meta.label);
 	res->bundle = o->bundle ? kp_asprintf("%s.zip", res->meta.label) : NULL;
 	_cleanup_free_ char *repo = pk_xs_repository(&res->meta);
 	_cleanup_free_ char *pkgs = pk_xs_packages(res->entries, n);
 	_cleanup_free_ char *install = NULL;
-	if ((r = pk_install_sh(&res->meta, res->entries, n, &install)) < 0)
+	if (res->format == PK_FORMAT_LEGACY &&
+	    (r = pk_install_sh(&res->meta, res->entries, n, &install)) < 0)
 		return r;
 	return write_outputs(o, res, repo, pkgs, install);
 }
@@ -382,6 +444,7 @@ void pk_pack_result_release(struct pk_pack_result *res)
 	free(res->outdir);
 	free(res->iso);
 	free(res->metadata_md5);
+	pk_update_result_release(&res->update);
 	free(res->iso_md5);
 	free(res->bundle);
 	kp_strv_release(&res->sources);

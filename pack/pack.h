@@ -19,6 +19,7 @@
 #include "common/kv.h"
 #include "common/util.h"
 #include "pack/meta.h"
+#include "pack/update.h"
 
 struct pk_pack_opts {
 	const char *outdir;	   /* default "out" */
@@ -33,6 +34,12 @@ struct pk_pack_opts {
 	 * SRPMs of the builds given (the GPL sources), under sources/.
 	 */
 	bool bundle;
+	/*
+	 * legacy (the default): XS-REPOSITORY, XS-PACKAGES and install.sh, as
+	 * the guide's 6.x hosts install; update / driver-disk: update.xml and a
+	 * yum repository (update.h), with the options given there.
+	 */
+	struct pk_update_opts update;
 };
 
 struct pk_eula {
@@ -48,9 +55,12 @@ struct pk_pack_result {
 	size_t neulas;
 	struct kp_strv warnings;
 	char *outdir;			    /* absolute */
-	char *iso, *metadata_md5, *iso_md5; /* the published files' names in outdir */
-	char *bundle;			    /* <label>.zip with --bundle, else NULL */
-	struct kp_strv sources;		    /* the SRPMs in the bundle (paths as read) */
+	char *iso, *metadata_md5, *iso_md5; /* the published files' names in outdir;
+					       metadata_md5: NULL for update formats */
+	enum pk_format format;
+	struct pk_update_result update; /* update / driver-disk: what went on the ISO */
+	char *bundle;			/* <label>.zip with --bundle, else NULL */
+	struct kp_strv sources;		/* the SRPMs in the bundle (paths as read) */
 	char iso_md5_hex[33], iso_sha256[65], metadata_md5_hex[33];
 	unsigned long long iso_size;
 	long long epoch; /* the ISO's timestamps */

@@ -1,0 +1,167 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+# kmodpack pack --format=update|driver-disk end to end: the example driver
+# built by kmodpack, packed as a XenServer 8 update ISO and as an XCP-ng 8.3
+# driver disk; the ISO read back with xorriso and isoinfo; the yum repo read
+# by Debian's dnf (packages, groups, the signed repomd checked by dnf with
+# repo_gpgcheck); both signatures checked by gpgv with the shipped key; the
+# update RPM read by rpm; two packs compared byte for byte.
+. "$(dirname "$0")/lib.sh"
+need_trees
+for t in xorriso isoinfo dnf gpg gpgv rpm; do
+	command -v $t >/dev/null || skip "$t is not installed (run scripts/setup.sh)"
+done
+debian_target "$TMP/target.ini"
+run 0 "$KMODPACK" build -q -t "$TMP/target.ini" -o "$TMP/build" "$EXAMPLE"
+EX_RPMS=("$TMP"/build/RPMS/noarch/*.rpm "$TMP"/build/RPMS/x86_64/*.rpm)
+
+pack() { # STATUS OUTDIR ARGS...
+	local st=$1 out=$2
+	shift 2
+	run "$st" env SOURCE_DATE_EPOCH=1795564800 "$KMODPACK" pack -o "$out" -m "$EXAMPLE" \
+		--label hwpack --text "Hello & <world> drivers" --version 1.0 --build 7 "$@"
+}
+extract() { # ISO DIR: with xorriso, as a host mounting it would see the Rock Ridge tree
+	mkdir -p "$2"
+	xorriso -osirrox on -indev "$1" -extract / "$2" 2>/dev/null
+	chmod -R u+w "$2"
+}
+DNFROOT=$TMP/dnfroot
+dnf_repo() { # DIR ARGS...: dnf on the extracted ISO only, never the host's repos or cache
+	local dir=$1
+	shift
+	dnf -q -y --releasever=8 --installroot="$DNFROOT" --setopt=cachedir="$TMP/dnfcache" \
+		--setopt=reposdir=/dev/null --repofrompath="x,$dir" --repo=x "$@"
+}
+
+# --- an unsigned update ISO: a warning, and everything but the signatures
+pack 0 "$TMP/up" --format=update --after-apply restartHost --json "$TMP/build"
+cp "$TMP/out" "$TMP/up.json"
+assert_contains "$TMP/err" "unsigned (no --gpg-key): xapi refuses"
+[ -f "$TMP/up/hwpack.iso" ] && [ -f "$TMP/up/hwpack.iso.md5" ] || fail "no ISO and md5"
+[ ! -e "$TMP/up/hwpack.metadata.md5" ] || fail "an update ISO has no XS metadata md5"
+(cd "$TMP/up" && md5sum -c --quiet hwpack.iso.md5) || fail "hwpack.iso.md5 does not match"
+isoinfo -d -i "$TMP/up/hwpack.iso" >"$TMP/pvd"
+assert_contains "$TMP/pvd" "Volume id: Hello & <world> drivers"
+assert_contains "$TMP/pvd" "Rock Ridge signatures"
+extract "$TMP/up/hwpack.iso" "$TMP/upx"
+(cd "$TMP/upx" && find . -type f | sort) >"$TMP/files"
+UPDATE_RPM=update-hwpack-1.0-7.noarch.rpm
+for f in ./update.xml ./README.txt "./Packages/$UPDATE_RPM" ./repodata/repomd.xml; do
+	grep -qx "$f" "$TMP/files" || fail "$f is not on the ISO"
+done
+for f in "${EX_RPMS[@]}"; do
+	cmp "$f" "$TMP/upx/Packages/$(basename "$f")" || fail "$(basename "$f") differs on the ISO"
+done
+! grep -q '\.asc$\|RPM-GPG-KEY\|XS-PACKAGES\|install.sh' "$TMP/files" || fail "unsigned ISO has signatures or XS files"
+grep -q sqlite "$TMP/files" && fail "sqlite databases are not reproducible and not written"
+
+# update.xml as xapi reads it; the uuid is the same for the same vendor/label/version/build
+python3 - "$TMP/upx/update.xml" "$TMP/up.json" "${EX_RPMS[@]}" <<'PY'
+import json, re, subprocess, sys
+import xml.etree.ElementTree as ET
+u = ET.parse(sys.argv[1]).getroot()
+r = json.load(open(sys.argv[2]))
+assert u.tag == "update", u.tag
+a = u.attrib
+assert a["name-label"] == "hwpack" and a["version"] == "1.0", a
+assert re.fullmatch(r"[0-9a-f]{8}-[0-9a-f]{4}-8[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}", a["uuid"]), a
+assert a["uuid"] == r["update"]["uuid"] and r["format"] == "update", r
+assert a["after-apply-guidance"] == "restartHost", a
+assert "key" not in a and not r["update"]["signed"]
+size = sum(int(subprocess.check_output(["rpm", "-qp", "--qf", "%{SIZE}", p])) for p in sys.argv[3:])
+assert int(a["installation-size"]) == size, (a["installation-size"], size)
+assert u.find("name-description").text == "Hello & <world> drivers"
+PY
+UUID=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["update"]["uuid"])' "$TMP/up.json")
+
+# the update RPM: requires each payload at its version-release, records update.xml for xapi
+rpm -qp --requires "$TMP/upx/Packages/$UPDATE_RPM" >"$TMP/req"
+for f in "${EX_RPMS[@]}"; do
+	nvr=$(rpm -qp --qf '%{NAME} = %{VERSION}-%{RELEASE}' "$f")
+	grep -qxF "$nvr" "$TMP/req" || fail "update RPM does not require '$nvr'"
+done
+rpm_cat "$TMP/upx/Packages/$UPDATE_RPM" "/var/update/applied/$UUID" >"$TMP/applied"
+cmp "$TMP/applied" "$TMP/upx/update.xml" || fail "/var/update/applied/$UUID is not update.xml"
+
+# dnf reads the repo: every package, and the group xapi applies
+dnf_repo "$TMP/upx" --setopt=x.gpgcheck=0 list --available >"$TMP/list"
+for n in helloworld-data "helloworld-modules-amd64-$KVER" "helloworld-modules-cloud-amd64-$KVER" update-hwpack; do
+	grep -q "^$n\." "$TMP/list" || { cat "$TMP/list"; fail "dnf does not list $n"; }
+done
+dnf_repo "$TMP/upx" --setopt=x.gpgcheck=0 group list -v >"$TMP/groups"
+assert_contains "$TMP/groups" "(update)"
+assert_not_contains "$TMP/groups" "(drivers)"
+dnf_repo "$TMP/upx" --setopt=x.gpgcheck=0 group info update >"$TMP/ginfo"
+assert_contains "$TMP/ginfo" "update-hwpack"
+
+# --- the same inputs from copies give the same bytes
+cp -r "$TMP/build" "$TMP/build2"
+pack 0 "$TMP/up2" --format=update --after-apply restartHost "$TMP/build2"
+cmp "$TMP/up/hwpack.iso" "$TMP/up2/hwpack.iso" || fail "two update ISOs of the same input differ"
+
+# --- a signed driver disk, with a test key made here
+export GNUPGHOME=$TMP/gnupg
+mkdir -m 700 "$GNUPGHOME"
+cat >"$TMP/keyspec" <<'KEY'
+%no-protection
+Key-Type: RSA
+Key-Length: 2048
+Key-Usage: sign
+Name-Real: Example Updates
+Name-Email: updates@example.com
+Expire-Date: 0
+%commit
+KEY
+gpg --batch --quiet --gen-key "$TMP/keyspec" 2>/dev/null
+FPR=$(gpg --with-colons --list-secret-keys | awk -F: '$1=="fpr" {print $10; exit}')
+pack 0 "$TMP/dd" --format=driver-disk --gpg-key updates@example.com --json "$TMP/build"
+assert_not_contains "$TMP/err" "unsigned"
+cp "$TMP/out" "$TMP/dd.json"
+extract "$TMP/dd/hwpack.iso" "$TMP/ddx"
+grep -q "key=\"RPM-GPG-KEY-example\"" "$TMP/ddx/update.xml" || fail "update.xml does not name the key"
+gpg --dearmor <"$TMP/ddx/RPM-GPG-KEY-example" >"$TMP/kr.gpg"
+gpgv --keyring "$TMP/kr.gpg" "$TMP/ddx/update.xml.asc" "$TMP/ddx/update.xml" 2>"$TMP/gpgv" ||
+	{ cat "$TMP/gpgv"; fail "gpgv refuses update.xml.asc"; }
+gpgv --keyring "$TMP/kr.gpg" "$TMP/ddx/repodata/repomd.xml.asc" "$TMP/ddx/repodata/repomd.xml" 2>"$TMP/gpgv" ||
+	{ cat "$TMP/gpgv"; fail "gpgv refuses repomd.xml.asc"; }
+assert_contains "$TMP/gpgv" "using RSA key $FPR"
+head -c 10 "$TMP/ddx/update.xml.asc" | grep -q -- "-----BEGIN" || fail "update.xml.asc is not ASCII-armoured"
+assert_contains "$TMP/ddx/README.txt" "Key fingerprint: $FPR"
+assert_contains "$TMP/ddx/README.txt" "/etc/pki/rpm-gpg/RPM-GPG-KEY-example"
+# dnf checks repomd.xml.asc with the shipped key (repo_gpgcheck), and sees both groups
+dnf_repo "$TMP/ddx" --setopt=x.gpgcheck=0 --setopt=x.repo_gpgcheck=1 \
+	--setopt=x.gpgkey="file://$TMP/ddx/RPM-GPG-KEY-example" group list -v >"$TMP/groups"
+assert_contains "$TMP/groups" "(drivers)"
+assert_contains "$TMP/groups" "(update)"
+dnf_repo "$TMP/ddx" --setopt=x.gpgcheck=0 group info drivers >"$TMP/ginfo"
+for n in update-hwpack "helloworld-modules-amd64-$KVER" "helloworld-modules-cloud-amd64-$KVER"; do
+	assert_contains "$TMP/ginfo" "$n"
+done
+# a changed repomd.xml: gpgv and dnf's repo_gpgcheck both refuse it
+cp -r "$TMP/ddx" "$TMP/ddt"
+sed -i 's|<revision>|<revision>9|' "$TMP/ddt/repodata/repomd.xml"
+! gpgv --keyring "$TMP/kr.gpg" "$TMP/ddt/repodata/repomd.xml.asc" "$TMP/ddt/repodata/repomd.xml" 2>/dev/null ||
+	fail "gpgv accepts a changed repomd.xml"
+
+# --- refused before anything is written: the output dir stays as it was
+snapshot "$TMP/dd" >"$TMP/before"
+pack 2 "$TMP/dd" --format=driver-disk --gpg-key nobody@example.com "$TMP/build"
+assert_contains "$TMP/err" "--gpg-key 'nobody@example.com': no such secret key"
+pack 2 "$TMP/dd" --format=update --uuid 12345 "$TMP/build"
+assert_contains "$TMP/err" "--uuid '12345': not a UUID"
+pack 2 "$TMP/dd" --format=update --after-apply reboot "$TMP/build"
+assert_contains "$TMP/err" "--after-apply 'reboot'"
+pack 2 "$TMP/dd" --gpg-key updates@example.com "$TMP/build"
+assert_contains "$TMP/err" "are for --format=update or --format=driver-disk"
+pack 2 "$TMP/dd" --format=xs8 "$TMP/build"
+assert_contains "$TMP/err" "--format 'xs8'"
+snapshot "$TMP/dd" >"$TMP/after"
+cmp -s "$TMP/before" "$TMP/after" || fail "a refused pack changed the output dir"
+
+# --- a given uuid is used as given
+pack 0 "$TMP/u3" --format=update --uuid 0f5e3c2a-1b2c-4d3e-8f4a-5b6c7d8e9f00 "$TMP/build"
+extract "$TMP/u3/hwpack.iso" "$TMP/u3x"
+assert_contains "$TMP/u3x/update.xml" 'uuid="0f5e3c2a-1b2c-4d3e-8f4a-5b6c7d8e9f00"'
+gpgconf --kill all 2>/dev/null || true
+echo "ok"
