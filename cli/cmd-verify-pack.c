@@ -13,7 +13,7 @@
 #include "verify/pack.h"
 
 static const char usage_text[] =
-    "usage: kmodpack verify [-t TARGET] [--logs DIR] [--json] [-q] PACK.iso\n"
+    "usage: kmodpack verify [-t TARGET] [--logs DIR] [--keyring FILE] [--json] [-q] PACK.iso\n"
     "\n"
     "Read a finished supplemental pack the way the host installer does:\n"
     "  metadata   XS-REPOSITORY and XS-PACKAGES parse; <label>.metadata.md5 and\n"
@@ -28,9 +28,22 @@ static const char usage_text[] =
     "  install    the pack's install.sh installs it into a scratch root (rpm\n"
     "             --root), a second run says it is installed already, and rpm -e\n"
     "             leaves no file behind (needs root and a static busybox).\n"
+    "An update ISO or driver disk (update.xml and a yum repo) is read as xapi and\n"
+    "the installer read it:\n"
+    "  metadata   update.xml has what xapi needs; repomd.xml and the primary list\n"
+    "             parse, with the checksums repomd.xml gives them;\n"
+    "  signatures update.xml.asc and repodata/repomd.xml.asc are good signatures by\n"
+    "             the key update.xml names (on the ISO), or by a key of --keyring;\n"
+    "  packages   every package of the primary list has that sha256 and size, no\n"
+    "             other RPM is on the ISO, update-<label> is there;\n"
+    "  groups     \"update\" (and \"drivers\" on a driver disk) name packages of the\n"
+    "             repo; then kinds, placement and flavours as above.\n"
     "\n"
     "  -t, --target FILE  the target the pack must serve (default: host)\n"
     "      --logs DIR     where install.sh's and rpm's logs go (default: ./logs)\n"
+    "      --keyring FILE public key(s) to check an update ISO's signatures against\n"
+    "                     (default: the key on the ISO, which proves the files\n"
+    "                     unchanged, not who signed them)\n"
     "      --json         print the verdict as JSON on stdout\n"
     "  -q, --quiet        print only failures\n"
     "\n"
@@ -48,6 +61,9 @@ static void print_json(const struct vf_pack_result *res, const char *iso)
 	json_object_object_add(o, "path", rp_json_path(iso));
 	json_object_object_add(o, "label", rp_json_str(res->label));
 	json_object_object_add(o, "originator", rp_json_str(res->originator));
+	json_object_object_add(o, "format", rp_json_str(res->format));
+	json_object_object_add(o, "uuid", rp_json_str(res->uuid));
+	json_object_object_add(o, "version", rp_json_str(res->version));
 	json_object *pk = json_object_new_array();
 	for (size_t i = 0; i < res->packages.n; i++)
 		json_object_array_add(pk, json_object_new_string(res->packages.v[i]));
@@ -60,6 +76,8 @@ static void print_json(const struct vf_pack_result *res, const char *iso)
 	bool passed = true;
 	for (size_t i = 0; i < VF_PACK_NCHECKS; i++) {
 		const struct vf_pack_check *c = &res->checks[i];
+		if (c->status == VF_PACK_NA)
+			continue;
 		json_object *jc = json_object_new_object();
 		json_object_object_add(jc, "name", json_object_new_string(c->name));
 		json_object_object_add(jc, "status",
@@ -81,7 +99,10 @@ static void print_json(const struct vf_pack_result *res, const char *iso)
 
 static void print_text(const struct vf_pack_result *res)
 {
-	if (res->packs.n == 1 && res->originator && *res->originator)
+	if (res->uuid)
+		printf("%s %s %s (uuid %s), %zu package%s\n", res->format, res->label, res->version,
+		       res->uuid, res->packages.n, res->packages.n == 1 ? "" : "s");
+	else if (res->packs.n == 1 && res->originator && *res->originator)
 		printf("pack %s, %zu package%s\n", res->packs.v[0], res->packages.n,
 		       res->packages.n == 1 ? "" : "s");
 	else
@@ -89,7 +110,7 @@ static void print_text(const struct vf_pack_result *res)
 		       res->packages.n);
 	for (size_t i = 0; i < VF_PACK_NCHECKS; i++) {
 		const struct vf_pack_check *c = &res->checks[i];
-		if (cli_quiet && c->status != VF_PACK_FAILED)
+		if (c->status == VF_PACK_NA || (cli_quiet && c->status != VF_PACK_FAILED))
 			continue;
 		printf("  %-10s %-8s %s\n", c->name, status_word(c->status), c->what);
 		for (size_t k = 0; k < c->lines.n; k++)
@@ -99,11 +120,14 @@ static void print_text(const struct vf_pack_result *res)
 
 int cmd_verify_pack(int argc, char **argv)
 {
-	static const struct option opts[] = {
-	    {"target", required_argument, NULL, 't'}, {"logs", required_argument, NULL, 'L'},
-	    {"json", no_argument, NULL, 'J'},	      {"quiet", no_argument, NULL, 'q'},
-	    {"help", no_argument, NULL, 'h'},	      {0}};
-	const char *target = NULL, *logdir = "logs";
+	static const struct option opts[] = {{"target", required_argument, NULL, 't'},
+					     {"logs", required_argument, NULL, 'L'},
+					     {"json", no_argument, NULL, 'J'},
+					     {"quiet", no_argument, NULL, 'q'},
+					     {"keyring", required_argument, NULL, 'K'},
+					     {"help", no_argument, NULL, 'h'},
+					     {0}};
+	const char *target = NULL, *logdir = "logs", *keyring = NULL;
 	bool json = false;
 	int c;
 	optind = 1;
@@ -117,6 +141,9 @@ int cmd_verify_pack(int argc, char **argv)
 			break;
 		case 'J':
 			json = true;
+			break;
+		case 'K':
+			keyring = optarg;
 			break;
 		case 'q':
 			cli_quiet = true;
@@ -140,7 +167,7 @@ int cmd_verify_pack(int argc, char **argv)
 	if (r < 0)
 		return cli_json_exit(r);
 	double t0 = kp_now();
-	struct vf_pack_opts o = {.iso = iso, .target = t, .logdir = logdir};
+	struct vf_pack_opts o = {.iso = iso, .target = t, .logdir = logdir, .keyring = keyring};
 	struct vf_pack_result res;
 	r = vf_pack_verify(&o, &res);
 	if (res.label && json)

@@ -27,44 +27,14 @@
 #include "pack/order.h"
 #include "pack/rpmhdr.h"
 #include "verify/internal.h"
-
-/* One pack on the ISO: the ISO's top, or packages.<name>/ of a combined ISO. */
-struct subpack {
-	char *dir;    /* where it is unpacked */
-	char *prefix; /* "" or "packages.<name>/": how its files are named in messages */
-	struct kp_xml_node *repo, *pkgs;
-	const char *originator, *label; /* borrowed from repo */
-	struct kp_strv listed;		/* the file names its XS-PACKAGES lists */
-};
-
-/* One package as XS-PACKAGES lists it, and its RPM read from the ISO. */
-struct listed {
-	const struct kp_xml_node *el;
-	char *file; /* prefix + the element's text, trimmed: for messages */
-	char *path; /* where it is unpacked */
-	const char *label, *type, *kernel, *md5, *size;
-	struct pk_rpm *rpm; /* NULL when missing or unreadable */
-	struct pk_kind kind;
-};
-
-struct pv {
-	const struct vf_pack_opts *o;
-	struct vf_pack_result *res;
-	char *work; /* temp dir: iso/ (the unpacked pack) and root/ (the scratch root) */
-	char *isodir;
-	struct subpack *sp; /* one, or one per line of XS-REPOSITORY-LIST */
-	size_t nsp;
-	struct subpack *cur; /* the one being read */
-	struct listed *l;
-	size_t n;
-};
+#include "verify/pack-internal.h"
 
 static struct vf_pack_check *check(struct pv *p, enum vf_pack_check_id id)
 {
 	return &p->res->checks[id];
 }
 
-KP_PRINTF(3, 4) static void fail(struct pv *p, enum vf_pack_check_id id, const char *fmt, ...)
+void vf_pack_fail(struct pv *p, enum vf_pack_check_id id, const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
@@ -74,7 +44,9 @@ KP_PRINTF(3, 4) static void fail(struct pv *p, enum vf_pack_check_id id, const c
 	c->status = VF_PACK_FAILED;
 }
 
-static void skip(struct pv *p, enum vf_pack_check_id id, const char *why)
+#define fail vf_pack_fail
+
+void vf_pack_skip(struct pv *p, enum vf_pack_check_id id, const char *why)
 {
 	struct vf_pack_check *c = check(p, id);
 	if (c->status == VF_PACK_PASSED && c->lines.n == 0) {
@@ -82,6 +54,8 @@ static void skip(struct pv *p, enum vf_pack_check_id id, const char *why)
 		kp_strv_push(&c->lines, why);
 	}
 }
+
+#define skip vf_pack_skip
 
 /* ---- metadata ---- */
 
@@ -316,7 +290,7 @@ static bool is_module(const char *path)
 }
 
 /* Guide 7.2: modules in the target's module dir, firmware, udev rules, docs, config. */
-static void check_placement(struct pv *p)
+void vf_pack_check_placement(struct pv *p)
 {
 	const char *mdir = p->o->target ? p->o->target->module_dir : "extra";
 	for (size_t i = 0; i < p->n; i++) {
@@ -362,7 +336,7 @@ static char *module_set(const struct pk_rpm *r)
 	return kp_buf_steal(&b);
 }
 
-static void check_flavours(struct pv *p)
+void vf_pack_check_flavours(struct pv *p)
 {
 	const struct kb_target *t = p->o->target;
 	if (!t) {
@@ -626,7 +600,10 @@ static const struct {
 	const char *name, *what;
 } check_names[VF_PACK_NCHECKS] = {
     [VF_PACK_METADATA] = {"metadata", "XS-REPOSITORY and XS-PACKAGES parse; the md5 files match"},
+    [VF_PACK_SIGNATURES] = {"signatures", "update.xml.asc and repomd.xml.asc are good signatures"},
     [VF_PACK_PACKAGES] = {"packages", "every listed package is in the ISO with its size and md5"},
+    [VF_PACK_GROUPS] = {"groups",
+			"the groups a host installs are there, with packages of the repo"},
     [VF_PACK_KINDS] = {"kinds", "type=, kernel= and label= are what the RPM headers say"},
     [VF_PACK_PLACEMENT] = {"placement",
 			   "modules, firmware, udev rules and docs where guide 7.2 puts them"},
@@ -654,16 +631,34 @@ int vf_pack_verify(const struct vf_pack_opts *o, struct vf_pack_result *res)
 	struct kp_extract_opts xo = {
 	    .what = "pack ISO", .formats = KP_ARCHIVE_ISO9660, .limits = &kp_iso_limits};
 	int r = kp_archive_extract(o->iso, p.isodir, &xo);
-	if (r == 0)
+	_cleanup_free_ char *update_xml = kp_path_join(p.isodir, "update.xml");
+	_cleanup_free_ char *xs_repo = kp_path_join(p.isodir, "XS-REPOSITORY");
+	_cleanup_free_ char *xs_list = kp_path_join(p.isodir, "XS-REPOSITORY-LIST");
+	bool update =
+	    r == 0 && kp_is_file(update_xml) && !kp_is_file(xs_repo) && !kp_is_file(xs_list);
+	res->format = "legacy";
+	if (update) {
+		/* xapi and the installer read update.xml and the yum repo (pack-update.c). */
+		r = vf_pack_update_read(&p);
+		if (r == 0) {
+			vf_pack_check_placement(&p);
+			vf_pack_check_flavours(&p);
+			skip(&p, VF_PACK_INSTALL, "not run here: no install.sh to run");
+		}
+	} else {
+		res->checks[VF_PACK_SIGNATURES].status = VF_PACK_NA;
+		res->checks[VF_PACK_GROUPS].status = VF_PACK_NA;
+	}
+	if (r == 0 && !update)
 		r = find_packs(&p);
-	if (r == 0) {
+	if (r == 0 && !update) {
 		for (size_t i = 0; i < p.nsp; i++) {
 			read_packages(&p, &p.sp[i]);
 			check_unlisted(&p, &p.sp[i]);
 		}
 		check_kinds(&p);
-		check_placement(&p);
-		check_flavours(&p);
+		vf_pack_check_placement(&p);
+		vf_pack_check_flavours(&p);
 		r = check_install(&p);
 	}
 	release_pv(&p);
@@ -677,6 +672,8 @@ int vf_pack_verify(const struct vf_pack_opts *o, struct vf_pack_result *res)
 
 void vf_pack_result_release(struct vf_pack_result *res)
 {
+	free(res->uuid);
+	free(res->version);
 	free(res->label);
 	free(res->originator);
 	kp_strv_release(&res->packages);

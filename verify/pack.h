@@ -14,7 +14,8 @@
 
 struct kb_target;
 
-enum vf_pack_status { VF_PACK_PASSED, VF_PACK_FAILED, VF_PACK_SKIPPED };
+/* VF_PACK_NA: the check does not apply to this kind of ISO; it is not shown. */
+enum vf_pack_status { VF_PACK_PASSED, VF_PACK_FAILED, VF_PACK_SKIPPED, VF_PACK_NA };
 
 /* One check of the pack: its verdict and one line per problem (or the skip reason). */
 struct vf_pack_check {
@@ -25,17 +26,21 @@ struct vf_pack_check {
 };
 
 enum vf_pack_check_id {
-	VF_PACK_METADATA,  /* XS-REPOSITORY/XS-PACKAGES well-formed, md5 files beside the ISO */
-	VF_PACK_PACKAGES,  /* every listed package present, size and md5 as listed, none unlisted */
-	VF_PACK_KINDS,	   /* type= and kernel= as the RPM headers say */
-	VF_PACK_PLACEMENT, /* every file where the guide puts it */
-	VF_PACK_FLAVOURS,  /* every driver built for every flavour of the target */
-	VF_PACK_INSTALL,   /* install.sh into a scratch root; again: already installed; erase */
+	VF_PACK_METADATA,   /* XS-REPOSITORY/XS-PACKAGES (update.xml, repomd) well-formed, md5s */
+	VF_PACK_SIGNATURES, /* update ISO: update.xml.asc and repomd.xml.asc good (GPGME) */
+	VF_PACK_PACKAGES,   /* every listed package present, size and md5 (sha256), none unlisted */
+	VF_PACK_GROUPS,	    /* update ISO: groups update (and drivers) with packages of the repo */
+	VF_PACK_KINDS,	    /* type= and kernel= as the RPM headers say */
+	VF_PACK_PLACEMENT,  /* every file where the guide puts it */
+	VF_PACK_FLAVOURS,   /* every driver built for every flavour of the target */
+	VF_PACK_INSTALL,    /* install.sh into a scratch root; again: already installed; erase */
 	VF_PACK_NCHECKS
 };
 
 struct vf_pack_result {
 	char *label, *originator; /* of a single pack; a combined ISO: its file name, "" */
+	const char *format;	  /* "legacy", "update" or "driver-disk" (static) */
+	char *uuid, *version;	  /* of an update ISO (update.xml), else NULL */
 	struct kp_strv packs;	  /* "originator:name" of each pack, in install order */
 	struct kp_strv packages;  /* file names, in XS-PACKAGES order (combined: dir/name) */
 	struct vf_pack_check checks[VF_PACK_NCHECKS];
@@ -45,6 +50,13 @@ struct vf_pack_opts {
 	const char *iso;
 	const struct kb_target *target; /* flavours and module dir the pack must serve */
 	const char *logdir;		/* install.sh and rpm logs go here */
+	/*
+	 * Update ISOs: check the signatures against the public keys in this
+	 * file (armoured or binary), not the key shipped on the ISO. NULL: the
+	 * ISO's own key, which proves the files unchanged since signing but
+	 * not who signed them.
+	 */
+	const char *keyring;
 };
 
 /*
