@@ -19,6 +19,24 @@
 #include "common/pathcheck.h"
 #include "common/util.h"
 
+/*
+ * createrepo_c reports through GLib's log (g_critical on malformed XML,
+ * straight to stderr by default). The library never prints: while repo.c
+ * calls into it, its domain goes to kp_log as debug messages; the error
+ * that matters comes back as a GError and is logged with its context.
+ */
+static void glib_log(const gchar *domain, GLogLevelFlags level, const gchar *msg, gpointer data)
+{
+	kp_dbg("createrepo_c: %s", msg);
+}
+
+static guint quiet_glib(void)
+{
+	return g_log_set_handler("C_CREATEREPOLIB",
+				 G_LOG_LEVEL_MASK | G_LOG_FLAG_FATAL | G_LOG_FLAG_RECURSION,
+				 glib_log, NULL);
+}
+
 /* A GError as a logged message; frees it. */
 static int gerr(GError **e, const char *what, const char *path)
 {
@@ -175,6 +193,7 @@ int pk_repo_write(const char *root, const char *const *hrefs, size_t n, const ch
 		kp_err("cannot create '%s': %s", repodata, strerror(-r));
 		return r;
 	}
+	guint h = quiet_glib();
 	cr_xml_dump_init();
 	cr_package_parser_init();
 	struct lists l = {0};
@@ -199,6 +218,7 @@ int pk_repo_write(const char *root, const char *const *hrefs, size_t n, const ch
 	lists_release(&l);
 	cr_package_parser_cleanup();
 	cr_xml_dump_cleanup();
+	g_log_remove_handler("C_CREATEREPOLIB", h);
 	return r;
 }
 
@@ -275,7 +295,17 @@ static int check_record(const char *path, const cr_RepomdRecord *rec)
 	return r;
 }
 
+static int repo_read(const char *root, struct pk_repo *out);
+
 int pk_repo_read(const char *root, struct pk_repo *out)
+{
+	guint h = quiet_glib();
+	int r = repo_read(root, out);
+	g_log_remove_handler("C_CREATEREPOLIB", h);
+	return r;
+}
+
+static int repo_read(const char *root, struct pk_repo *out)
 {
 	*out = (struct pk_repo){0};
 	_cleanup_free_ char *repomd = kp_path_join(root, "repodata/repomd.xml");

@@ -32,6 +32,11 @@ put lspci tests/fixtures/hcl/lspci* tests/fixtures/hcl/lsusb*
 put alias tests/fixtures/hcl/modules.* tests/fixtures/hcl/usb.alias
 put report tests/fixtures/report/*.json
 put dkms tests/fuzz/regressions/dkms/* tests/fixtures/dkms/*/dkms.conf tests/fixtures/dkms/*/debian/*.dkms
+put updatexml tests/fixtures/pack/update/update.xml tests/fixtures/pack/update/comps-*.xml
+tmpr=$(mktemp -d)
+{ printf '\0'; cat tests/fixtures/pack/update/primary.xml; } >"$tmpr/r0" && put repo "$tmpr/r0"
+{ printf '\1'; cat tests/fixtures/pack/update/repomd.xml; } >"$tmpr/r1" && put repo "$tmpr/r1"
+rm -rf "$tmpr"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
