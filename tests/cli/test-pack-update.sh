@@ -144,6 +144,63 @@ sed -i 's|<revision>|<revision>9|' "$TMP/ddt/repodata/repomd.xml"
 ! gpgv --keyring "$TMP/kr.gpg" "$TMP/ddt/repodata/repomd.xml.asc" "$TMP/ddt/repodata/repomd.xml" 2>/dev/null ||
 	fail "gpgv accepts a changed repomd.xml"
 
+# --- kmodpack verify reads them as xapi and the installer do
+run 0 "$KMODPACK" verify -t "$TMP/target.ini" --logs "$TMP/logs" --json "$TMP/dd/hwpack.iso"
+python3 - "$TMP/out" "$FPR" <<'PY'
+import json, sys
+v = json.load(open(sys.argv[1]))
+assert v["passed"] and v["format"] == "driver-disk" and v["label"] == "hwpack", v
+c = {x["name"]: x for x in v["checks"]}
+assert [x["name"] for x in v["checks"]] == ["metadata", "signatures", "packages", "groups", "kinds", "placement", "flavours", "install"], v
+for n in ("metadata", "signatures", "packages", "groups", "kinds", "placement", "flavours"):
+    assert c[n]["status"] == "passed", c[n]
+assert any(sys.argv[2] in l for l in c["signatures"]["lines"]), c["signatures"]
+assert any('"drivers"' in l for l in c["groups"]["lines"]), c["groups"]
+PY
+gpg --export "$FPR" >"$TMP/vendor.gpg"
+run 0 "$KMODPACK" verify -t "$TMP/target.ini" --logs "$TMP/logs" --keyring "$TMP/vendor.gpg" "$TMP/dd/hwpack.iso"
+assert_contains "$TMP/out" "good signature by $FPR (--keyring $TMP/vendor.gpg)"
+# the unsigned update ISO: xapi would refuse it, so verify fails and says why
+run 1 "$KMODPACK" verify -t "$TMP/target.ini" --logs "$TMP/logs" "$TMP/up/hwpack.iso"
+assert_contains "$TMP/out" "xapi refuses the update; pack it with --gpg-key"
+grep -qE "^  packages +passed" "$TMP/out" || fail "packages of the unsigned update did not pass"
+
+remaster() { # DIR ISO: an ISO of DIR, as anyone could make one from a changed copy
+	xorriso -as mkisofs -quiet -r -J -V changed -o "$2" "$1" 2>/dev/null
+}
+# a package changed after packing: named, with both sha256s
+cp -r "$TMP/ddx" "$TMP/t1"
+printf 'x' >>"$TMP/t1/Packages/helloworld-modules-amd64-$KVER-1.0-1.x86_64.rpm"
+remaster "$TMP/t1" "$TMP/t1.iso"
+run 1 "$KMODPACK" verify -t "$TMP/target.ini" --logs "$TMP/logs" "$TMP/t1.iso"
+assert_contains "$TMP/out" "Packages/helloworld-modules-amd64-$KVER-1.0-1.x86_64.rpm: sha256"
+assert_contains "$TMP/out" "the package was changed after the repo was made"
+grep -qE "^  signatures +passed" "$TMP/out" || fail "the signatures of the untouched files did not pass"
+# update.xml changed after signing, and a stray RPM the repo does not list
+cp -r "$TMP/ddx" "$TMP/t2"
+sed -i 's/installation-size="/installation-size="1/' "$TMP/t2/update.xml"
+cp "$TMP/ddx/Packages/$UPDATE_RPM" "$TMP/t2/Packages/stray-1-1.noarch.rpm"
+remaster "$TMP/t2" "$TMP/t2.iso"
+run 1 "$KMODPACK" verify -t "$TMP/target.ini" --logs "$TMP/logs" "$TMP/t2.iso"
+assert_contains "$TMP/out" "update.xml.asc: BAD signature"
+assert_contains "$TMP/out" "Packages/stray-1-1.noarch.rpm: on the ISO but not in the repo's primary list"
+# signed by another key than the vendor's
+GNUPGHOME=$TMP/gnupg2
+mkdir -m 700 "$GNUPGHOME"
+sed 's/Example Updates/Someone Else/; s/updates@/else@/' "$TMP/keyspec" >"$TMP/keyspec2"
+GNUPGHOME=$GNUPGHOME gpg --batch --quiet --gen-key "$TMP/keyspec2" 2>/dev/null
+GNUPGHOME=$GNUPGHOME gpg --export >"$TMP/other.gpg"
+GNUPGHOME=$GNUPGHOME gpgconf --kill all 2>/dev/null || true
+GNUPGHOME=$TMP/gnupg
+run 1 "$KMODPACK" verify -t "$TMP/target.ini" --logs "$TMP/logs" --keyring "$TMP/other.gpg" "$TMP/dd/hwpack.iso"
+assert_contains "$TMP/out" "which is not the key given"
+# no drivers group and a broken update.xml
+cp -r "$TMP/upx" "$TMP/t3"
+printf '<update name-label="hwpack" version="1.0"><name-description>x</name-description></update>\n' >"$TMP/t3/update.xml"
+remaster "$TMP/t3" "$TMP/t3.iso"
+run 2 "$KMODPACK" verify -t "$TMP/target.ini" --logs "$TMP/logs" "$TMP/t3.iso"
+assert_contains "$TMP/err" "update.xml:1: <update> has no uuid="
+
 # --- refused before anything is written: the output dir stays as it was
 snapshot "$TMP/dd" >"$TMP/before"
 pack 2 "$TMP/dd" --format=driver-disk --gpg-key nobody@example.com "$TMP/build"
