@@ -146,6 +146,10 @@ sed -i 's|<revision>|<revision>9|' "$TMP/ddt/repodata/repomd.xml"
 
 # --- kmodpack verify reads them as xapi and the installer do
 run 0 "$KMODPACK" verify -t "$TMP/target.ini" --logs "$TMP/logs" --json "$TMP/dd/hwpack.iso"
+# every --json document as docs/json.md describes it
+for j in "$TMP/up.json" "$TMP/dd.json" "$TMP/out"; do
+	python3 "$SRCDIR/tests/cli/json-schema.py" "$SRCDIR/docs/json.md" "$j" || fail "$j is not as docs/json.md says"
+done
 python3 - "$TMP/out" "$FPR" <<'PY'
 import json, sys
 v = json.load(open(sys.argv[1]))
