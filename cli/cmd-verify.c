@@ -65,6 +65,12 @@ static void print_flavour(FILE *out, const struct rp_verify_flavour *f)
 		fprintf(out, "  %-18s %-8s %s, %.1fs\n", "loaded", lo, f->accel, f->load_seconds);
 	else
 		fprintf(out, "  %-18s %s\n", "loaded", lo);
+	if (f->kernel_modules.n) {
+		fprintf(out, "  %-18s", "in-kernel deps");
+		for (size_t k = 0; k < f->kernel_modules.n; k++)
+			fprintf(out, " %s", f->kernel_modules.v[k]);
+		fprintf(out, " (loaded first)\n");
+	}
 	print_errors(out, "load", &f->load);
 	for (size_t k = 0; k < f->nmods; k++) {
 		const struct rp_verify_module *m = &f->mods[k];

@@ -167,6 +167,7 @@ static json_object *verify_flavour_json(const struct rp_verify_flavour *f)
 	add(jl, "accel", jstr(f->accel));
 	add(jl, "seconds", f->accel ? rp_json_seconds(f->load_seconds) : NULL);
 	add(jl, "log", rp_json_path(f->console));
+	add(jl, "kernel_modules", jstrv(&f->kernel_modules));
 	add(jf, "load", jl);
 	json_object *jm = json_object_new_array();
 	for (size_t k = 0; k < f->nmods; k++)
@@ -522,6 +523,8 @@ static void read_verify_flavour(struct rd *rd, json_object *o, const char *where
 	f->accel = get_str(rd, lo, wl, "accel", false);
 	f->load_seconds = get_double(rd, lo, wl, "seconds", f->accel != NULL);
 	f->console = get_str(rd, lo, wl, rd->version >= 2 ? "log" : "console", false);
+	if (json_object_object_get_ex(lo, "kernel_modules", NULL)) /* absent before issue 12 */
+		get_strv(rd, lo, wl, "kernel_modules", &f->kernel_modules);
 	json_object *arr;
 	size_t n = get_objects(rd, o, where, "modules", &arr);
 	f->mods = kp_calloc(n, sizeof(*f->mods));

@@ -95,6 +95,7 @@ void rp_verify_free(struct rp_verify *v)
 		free(f->load_reason);
 		free(f->accel);
 		free(f->console);
+		kp_strv_release(&f->kernel_modules);
 		for (size_t k = 0; k < f->nmods; k++)
 			verify_module_release(&f->mods[k]);
 		free(f->mods);

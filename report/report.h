@@ -95,6 +95,8 @@ struct rp_verify_flavour {
 	char *accel;	   /* qemu's accelerator when a VM ran, else NULL */
 	double load_seconds;
 	char *console; /* the VM console log, or NULL */
+	/* In-kernel modules the VM loaded first (the driver's dependency closure), in order. */
+	struct kp_strv kernel_modules;
 	struct rp_verify_module *mods;
 	size_t nmods;
 	bool passed;

@@ -22,6 +22,14 @@ struct vf_module {
 	char *load_errno;      /* "ENODEV", from that message */
 };
 
+/* An in-kernel module the driver's modules need, loaded before them. */
+struct vf_kernel_module {
+	char *name;
+	char *src;   /* its file in the kernel's modules dir (may be compressed) */
+	char *dest;  /* lib/modules/<release>/... in the initramfs, uncompressed */
+	bool loaded; /* the VM's insmod of it succeeded */
+};
+
 struct vf_flavour {
 	const char *name, *release, *tree; /* borrowed from the build report */
 	const char *image;		   /* borrowed from the target, or NULL */
@@ -29,6 +37,9 @@ struct vf_flavour {
 	struct vf_module *mods;
 	size_t nmods;
 	size_t *order; /* load order: indexes into mods, dependencies first */
+	char *kmoddir; /* the kernel's own /lib/modules/<release> (modules.dep), or NULL */
+	struct vf_kernel_module *kmods; /* dependency closure from kmoddir, load order */
+	size_t nkmods;
 	char *root;    /* scratch root */
 	char *initrd;
 	char *console; /* VM console log */

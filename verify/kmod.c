@@ -73,3 +73,15 @@ int vf_kmod_deps(struct vf_kmod *k, const char *name, struct kp_strv *out)
 	kmod_module_unref(mod);
 	return 0;
 }
+
+int vf_kmod_path(struct vf_kmod *k, const char *name, char **out)
+{
+	struct kmod_module *mod = NULL;
+	int r = kmod_module_new_from_name(k->ctx, name, &mod);
+	if (r < 0)
+		return r;
+	const char *path = kmod_module_get_path(mod);
+	*out = path ? kp_strdup(path) : NULL;
+	kmod_module_unref(mod);
+	return path ? 0 : -ENOENT;
+}

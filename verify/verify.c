@@ -68,6 +68,13 @@ static void run_release(struct vf_run *v)
 			kp_strv_release(&m->symbols.errors);
 			kp_strv_release(&m->load.errors);
 		}
+		for (size_t k = 0; k < f->nkmods; k++) {
+			free(f->kmods[k].name);
+			free(f->kmods[k].src);
+			free(f->kmods[k].dest);
+		}
+		free(f->kmods);
+		free(f->kmoddir);
 		free(f->mods);
 		free(f->order);
 		free(f->rpm);
@@ -108,6 +115,38 @@ static char *artifact(struct vf_run *v, const struct rp_artifact *a, struct vf_f
 	return p;
 }
 
+/*
+ * The flavour's own kernel modules, for the dependency closure the VM loads
+ * first: the target's modules_dir, else what scripts/fetch-kernel-images.sh
+ * (images/<release>/lib/modules/<release>) or scripts/fetch-linux-image.sh
+ * (linux-image-<release>/lib/modules/<release>) unpacked into kmodpack's
+ * cache, else the host's /lib/modules/<release>; the first with a modules.dep.
+ */
+static char *kernel_moddir(const struct kb_flavour *tf, const char *release)
+{
+	const char *cache = getenv("KMODPACK_CACHE");
+	const char *xdg = getenv("XDG_CACHE_HOME");
+	const char *home = getenv("HOME");
+	_cleanup_free_ char *dir = cache && *cache ? kp_strdup(cache)
+				   : xdg && *xdg   ? kp_asprintf("%s/kmodpack", xdg)
+				   : home	   ? kp_asprintf("%s/.cache/kmodpack", home)
+						   : NULL;
+	char *cand[4] = {
+	    tf && tf->modules_dir ? kp_strdup(tf->modules_dir) : NULL,
+	    dir ? kp_asprintf("%s/images/%s/lib/modules/%s", dir, release, release) : NULL,
+	    dir ? kp_asprintf("%s/linux-image-%s/lib/modules/%s", dir, release, release) : NULL,
+	    kp_asprintf("/lib/modules/%s", release),
+	};
+	char *found = NULL;
+	for (size_t i = 0; i < KP_ARRAY_SIZE(cand); i++) {
+		_cleanup_free_ char *dep = cand[i] ? kp_path_join(cand[i], "modules.dep") : NULL;
+		if (!found && dep && kp_is_file(dep))
+			found = TAKE_PTR(cand[i]);
+		free(cand[i]);
+	}
+	return found;
+}
+
 static int load_flavours(struct vf_run *v, const struct rp_build *report, const struct kb_target *t)
 {
 	if (!report->nflavours || !report->nartifacts) {
@@ -135,6 +174,8 @@ static int load_flavours(struct vf_run *v, const struct rp_build *report, const 
 			    "it",
 			    f->name, tf->release, f->release);
 		}
+		f->kmoddir = kernel_moddir(tf && !strcmp(tf->release, f->release) ? tf : NULL,
+					   f->release);
 		f->nmods = rf->nmods;
 		f->mods = kp_calloc(f->nmods, sizeof(*f->mods));
 		_cleanup_free_ char *prefix = kp_asprintf("/lib/modules/%s/", f->release);
@@ -316,6 +357,9 @@ static struct rp_verify *verdict(struct vf_run *v)
 		o->accel = dup_or_null(f->accel);
 		o->load_seconds = f->load_seconds;
 		o->console = dup_or_null(f->console);
+		for (size_t k = 0; k < f->nkmods; k++)
+			if (f->kmods[k].loaded)
+				kp_strv_push(&o->kernel_modules, f->kmods[k].name);
 		o->mods = kp_calloc(f->nmods, sizeof(*o->mods));
 		o->nmods = f->nmods;
 		for (size_t k = 0; k < f->nmods; k++)

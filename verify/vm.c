@@ -16,10 +16,12 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "common/archive.h"
 #include "common/fs.h"
 #include "common/log.h"
 #include "common/signals.h"
 #include "verify/internal.h"
+#include "verify/kmod.h"
 
 #define MARK "KMODPACK-"
 
@@ -113,6 +115,102 @@ static int cpio_tree(struct cpio *c, const char *src, const char *dst)
 	return r;
 }
 
+/* ---- in-kernel dependencies ---- */
+
+static bool is_build_module(const struct vf_flavour *f, const char *name)
+{
+	for (size_t i = 0; i < f->nmods; i++)
+		if (!strcmp(f->mods[i].name, name))
+			return true;
+	return false;
+}
+
+static bool have_kmod(const struct vf_flavour *f, const char *name)
+{
+	for (size_t i = 0; i < f->nkmods; i++)
+		if (!strcmp(f->kmods[i].name, name))
+			return true;
+	return false;
+}
+
+/* Depth first, dependencies before the module: modules.dep's order reversed, as modprobe loads. */
+static int add_closure(struct vf_kmod *k, struct vf_flavour *f, const char *given,
+		       struct kp_strv *visiting)
+{
+	/* depends= writes "crc-itu-t", the index "crc_itu_t": one name for both. */
+	_cleanup_free_ char *name = kp_strdup(given);
+	for (char *p = name; *p; p++)
+		if (*p == '-')
+			*p = '_';
+	if (have_kmod(f, name) || is_build_module(f, name) || kp_strv_contains(visiting, name))
+		return 0;
+	_cleanup_free_ char *path = NULL;
+	if (vf_kmod_path(k, name, &path) < 0)
+		return 0; /* exists nowhere: the symbol check names what is missing */
+	kp_strv_push(visiting, name);
+	_cleanup_strv_ struct kp_strv deps = {0};
+	vf_kmod_deps(k, name, &deps);
+	for (size_t i = deps.n; i-- > 0;)
+		add_closure(k, f, deps.v[i], visiting);
+	f->kmods = kp_reallocarray(f->kmods, f->nkmods + 1, sizeof(*f->kmods));
+	const char *rel = kp_startswith(path, f->kmoddir) ? path + strlen(f->kmoddir) + 1 : name;
+	_cleanup_free_ char *plain = kp_strdup(rel);
+	char *ko = strstr(plain, ".ko");
+	if (ko)
+		ko[3] = '\0'; /* .ko.xz, .ko.zst: written decompressed */
+	f->kmods[f->nkmods++] = (struct vf_kernel_module){
+	    .name = kp_strdup(name),
+	    .src = TAKE_PTR(path),
+	    .dest = kp_asprintf("lib/modules/%s/kernel-deps/%s", f->release, plain)};
+	return 0;
+}
+
+/*
+ * The in-kernel modules the driver's modules depend on (their modinfo
+ * depends= names, then modules.dep of the flavour's own kernel), in load
+ * order. Nothing without the kernel's modules dir.
+ */
+static int kernel_closure(struct vf_flavour *f)
+{
+	if (!f->kmoddir || f->nkmods)
+		return 0;
+	_cleanup_(vf_kmod_freep) struct vf_kmod *k = NULL;
+	int r = vf_kmod_open(f->kmoddir, &k);
+	if (r < 0) {
+		kp_warn("flavour %s: cannot read the kernel's module index in '%s': in-kernel "
+			"dependencies are not loaded",
+			f->name, f->kmoddir);
+		return 0;
+	}
+	_cleanup_strv_ struct kp_strv visiting = {0};
+	for (size_t i = 0; i < f->nmods; i++)
+		for (size_t d = 0; d < f->mods[i].depends.n; d++)
+			add_closure(k, f, f->mods[i].depends.v[d], &visiting);
+	return 0;
+}
+
+static int cpio_module(struct cpio *c, const struct vf_kernel_module *km)
+{
+	_cleanup_free_ char *data = NULL, *plain = NULL;
+	size_t len = 0, plen = 0;
+	int r = kp_read_file(km->src, &data, &len);
+	if (r < 0) {
+		kp_err("cannot read '%s': %s", km->src, strerror(-r));
+		return r;
+	}
+	if (!kp_endswith(km->src, ".ko")) {
+		/* 256 MiB: far above any module, far below what fits in the VM. */
+		if ((r = kp_archive_decompress(km->src, data, len, 256u << 20, &plain, &plen)) < 0)
+			return r;
+		free(data);
+		data = TAKE_PTR(plain);
+		len = plen;
+	}
+	cpio_dirs(c, km->dest);
+	cpio_entry(c, km->dest, S_IFREG | 0644, 0, 0, data, len);
+	return 0;
+}
+
 /* ---- the init ---- */
 
 /* Dependencies first; modules of a cycle (the kernel refuses those anyway) keep their order. */
@@ -170,7 +268,18 @@ static char *init_script(const struct vf_flavour *f)
 			"\t\techo \"" MARK "RESULT $1 failed $($B head -n1 /tmp/err)\"\n"
 			"\tfi\n"
 			"\t$B dmesg -c | while read -r l; do echo \"" MARK "DMESG $1 $l\"; done\n"
+			"}\n"
+			/* The kernel's own modules the driver needs: loaded first, reported apart. */
+			"kload() {\n"
+			"\tif $B insmod \"$2\" 2>/tmp/err; then\n"
+			"\t\techo \"" MARK "KERNEL $1 loaded\"\n"
+			"\telse\n"
+			"\t\techo \"" MARK "KERNEL $1 failed $($B head -n1 /tmp/err)\"\n"
+			"\tfi\n"
+			"\t$B dmesg -c >/dev/null\n"
 			"}\n");
+	for (size_t i = 0; i < f->nkmods; i++)
+		kp_buf_addf(&b, "kload %s /%s\n", f->kmods[i].name, f->kmods[i].dest);
 	for (size_t i = 0; i < f->nmods; i++) {
 		const struct vf_module *m = &f->mods[f->order[i]];
 		kp_buf_addf(&b, "load %s %s\n", m->name, m->path);
@@ -185,6 +294,14 @@ int vf_make_initramfs(struct vf_run *v, struct vf_flavour *f)
 	struct cpio c = {0};
 	int r = 0;
 	load_order(f);
+	kernel_closure(f);
+	for (size_t i = 0; i < f->nkmods; i++)
+		if (!shell_safe(f->kmods[i].name) || !shell_safe(f->kmods[i].dest)) {
+			kp_err("flavour %s: in-kernel module '%s' at '%s': unexpected characters for "
+			       "the VM's init",
+			       f->name, f->kmods[i].name, f->kmods[i].dest);
+			return -KP_EINPUT;
+		}
 	for (size_t i = 0; i < f->nmods; i++)
 		if (!shell_safe(f->mods[i].name) || !shell_safe(f->mods[i].path)) {
 			kp_err("flavour %s: module '%s' at '%s': unexpected characters for the "
@@ -208,6 +325,8 @@ int vf_make_initramfs(struct vf_run *v, struct vf_flavour *f)
 		if (kp_is_file(src))
 			r = cpio_file(&c, f->mods[i].path + 1, src, 0644);
 	}
+	for (size_t i = 0; i < f->nkmods && r == 0; i++)
+		r = cpio_module(&c, &f->kmods[i]);
 	_cleanup_free_ char *fw = kp_path_join(f->root, "lib/firmware");
 	if (r == 0)
 		r = cpio_tree(&c, fw, "lib/firmware");
@@ -341,6 +460,20 @@ static void parse_console(struct vf_flavour *f, const struct kp_job *job, double
 			booted = true;
 		} else if (!strcmp(p, "DONE")) {
 			done = true;
+		} else if (kp_startswith(p, "KERNEL ")) {
+			p += strlen("KERNEL ");
+			size_t nl = strcspn(p, " ");
+			const char *rest = p[nl] ? p + nl + 1 : "";
+			for (size_t i = 0; i < f->nkmods; i++) {
+				struct vf_kernel_module *km = &f->kmods[i];
+				if (strlen(km->name) != nl || strncmp(km->name, p, nl))
+					continue;
+				km->loaded = !strcmp(rest, "loaded");
+				if (!km->loaded)
+					rp_check_fail(&f->load, "in-kernel dependency %s: insmod: %s",
+						      km->name,
+						      kp_startswith(rest, "failed ") ? rest + 7 : rest);
+			}
 		} else if (kp_startswith(p, "RESULT ") || kp_startswith(p, "DMESG ")) {
 			bool result = p[0] == 'R';
 			p = strchr(p, ' ') + 1;
@@ -414,6 +547,8 @@ static void parse_console(struct vf_flavour *f, const struct kp_job *job, double
 static void reset_load(struct vf_flavour *f)
 {
 	f->load.status = RP_NOTRUN;
+	for (size_t i = 0; i < f->nkmods; i++)
+		f->kmods[i].loaded = false;
 	kp_strv_release(&f->load.errors);
 	for (size_t i = 0; i < f->nmods; i++) {
 		struct vf_module *m = &f->mods[i];
