@@ -43,7 +43,7 @@ static void add_tree(struct kp_buf *b, const char *dir, const char *rel, const c
 		if (S_ISDIR(st.st_mode)) {
 			add_tree(b, dir, sub, outdir);
 		} else if (S_ISREG(st.st_mode)) {
-			kp_buf_addf(b, "mode\t%s\t%o\n", sub, st.st_mode & 0777);
+			kp_buf_addf(b, "mode\t%s\t%o\n", sub, kp_normal_file_mode(st.st_mode));
 			add_file(b, "src", full);
 		} else if (S_ISLNK(st.st_mode)) {
 			char t[4096];

@@ -31,17 +31,46 @@ static bool junk_name(const char *name)
 	return false;
 }
 
-static bool same_content(const char *a, const char *b)
+/*
+ * Whether the build copy t of s holds the same bytes. Only content counts:
+ * the copy's mode is normalised (kp_normal_file_mode), so the original's
+ * group-write bit (git's 0664) is no difference, and mtimes differ by
+ * design (the copy's is when it was made). A size check first saves the
+ * read for most edits. An mtime shortcut would be wrong: tar and git
+ * checkout give an older mtime to new content.
+ */
+static bool same_content(const char *s, const struct stat *ss, const char *t)
 {
-	struct stat sa, sb;
-	if (stat(a, &sa) < 0 || stat(b, &sb) < 0 || sa.st_size != sb.st_size ||
-	    (sa.st_mode & 0777) != (sb.st_mode & 0777))
+	struct stat st;
+	if (lstat(t, &st) < 0 || !S_ISREG(st.st_mode) || st.st_size != ss->st_size)
 		return false;
 	_cleanup_free_ char *x = NULL, *y = NULL;
 	size_t lx, ly;
-	if (kp_read_file(a, &x, &lx) < 0 || kp_read_file(b, &y, &ly) < 0)
+	if (kp_read_file(s, &x, &lx) < 0 || kp_read_file(t, &y, &ly) < 0)
 		return false;
 	return lx == ly && memcmp(x, y, lx) == 0;
+}
+
+/*
+ * Bring the copy t of the regular file s (stat ss) up to date. Unchanged
+ * content keeps its mtime, so Kbuild does not recompile it; only a changed
+ * mode is set in place.
+ */
+static int sync_file(const char *s, const struct stat *ss, const char *t)
+{
+	mode_t mode = kp_normal_file_mode(ss->st_mode);
+	struct stat st;
+	if (same_content(s, ss, t)) {
+		if (stat(t, &st) == 0 && (st.st_mode & 07777) == mode)
+			return 0;
+		return chmod(t, mode) < 0 ? -errno : 0;
+	}
+	kp_rm_rf(t);
+	int r = kp_copy_file(s, t, mode);
+	/* Not the umask's idea of the mode: the one the key and the tarball use. */
+	if (r == 0 && chmod(t, mode) < 0)
+		r = -errno;
+	return r;
 }
 
 bool bld_source_skip(const char *path, const char *outdir)
@@ -75,10 +104,7 @@ int bld_sources_sync(const char *src, const char *dst, const char *skip_abs)
 		if (S_ISDIR(st.st_mode)) {
 			r = bld_sources_sync(s, t, skip_abs);
 		} else if (S_ISREG(st.st_mode)) {
-			if (!same_content(s, t)) {
-				unlink(t);
-				r = kp_copy_file(s, t, st.st_mode & 0777);
-			}
+			r = sync_file(s, &st, t);
 		} else if (S_ISLNK(st.st_mode)) {
 			char a[4096], b[4096];
 			ssize_t na = readlink(s, a, sizeof(a) - 1),

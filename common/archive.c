@@ -488,7 +488,7 @@ int kp_archive_create(const char *dir, const char *prefix, long long mtime, cons
 			archive_entry_set_symlink(e, target);
 		} else if (S_ISREG(st.st_mode)) {
 			archive_entry_set_filetype(e, AE_IFREG);
-			archive_entry_set_perm(e, st.st_mode & 0111 ? 0755 : 0644);
+			archive_entry_set_perm(e, kp_normal_file_mode(st.st_mode));
 			archive_entry_set_size(e, st.st_size);
 		} else {
 			archive_entry_free(e);

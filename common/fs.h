@@ -19,6 +19,16 @@ int kp_write_file_atomic(const char *path, const void *data, size_t len, mode_t 
 int kp_write_file(const char *path, const void *data, size_t len, mode_t mode);
 int kp_copy_file(const char *src, const char *dst, mode_t mode);
 /*
+ * The mode kmodpack gives a copied source file, whatever the original's
+ * group/other bits or the umask: 0755 when any execute bit is set, else
+ * 0644. The build copy, the SRPM tarball and the up-to-date key use it, so
+ * sources as git and tarballs leave them (0664) count as unchanged.
+ */
+static inline mode_t kp_normal_file_mode(mode_t mode)
+{
+	return mode & 0111 ? 0755 : 0644;
+}
+/*
  * The names in a directory, sorted (never "." or ".."): walks that feed
  * archives, cache keys or copies must not depend on readdir's order.
  */
