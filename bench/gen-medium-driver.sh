@@ -11,7 +11,9 @@
 #
 #   bench/gen-medium-driver.sh OUTDIR        (FUNCS=16 by default)
 #
-# The output is deterministic: the same FUNCS gives the same bytes.
+# The output is deterministic: the same FUNCS gives the same bytes. Files
+# get mode 0664 and directories 0775, as a git clone with umask 002, git
+# archive or most release tarballs leave them.
 set -euo pipefail
 out=${1:?usage: gen-medium-driver.sh OUTDIR}
 funcs=${FUNCS:-16}
@@ -241,4 +243,5 @@ name = Example Organisation
 [data]
 firmware = data/firmware
 EOF
+find "$out" -type d -exec chmod 0775 {} + -o -type f -exec chmod 0664 {} +
 echo "$out: $(ls "$out"/src/*.c | wc -l) C files, FUNCS=$funcs"

@@ -7,7 +7,8 @@
 #
 #   floor     two `make -C <tree> M=<dir> modules` at once, each in its own
 #             copy of the sources: each -jN (2N slots) and each -j(N/2)
-#             (N slots, kmodpack's budget)
+#             (N slots, kmodpack's budget); then, in the same copies, one
+#             file edited and the two makes again (the bare incremental)
 #   DDK       the guide's flow (chapter 5): source tarball, then one
 #             `rpmbuild -bb` per flavour in sequence from a hand-written
 #             spec whose %build runs Kbuild without -j, then the data RPM
@@ -16,7 +17,8 @@
 #             nothing changed), touch (mtime only), incremental (one file edited)
 #
 # for drivers/example-helloworld and a generated medium driver
-# (bench/gen-medium-driver.sh), plus peak RSS of the kmodpack process, hcl at
+# (bench/gen-medium-driver.sh), both with the modes git leaves with umask 002
+# (files 0664, dirs 0775), plus peak RSS of the kmodpack process, hcl at
 # scale (bench/hcl-bench.sh) and `kmodpack modinfo` over a real kernel's
 # modules. Every timed command runs RUNS times after one warm-up run, the
 # methods interleaved round-robin so that load from other users of the
@@ -25,6 +27,9 @@
 #   bench/run.sh            full run (~20 min on 2 cores), writes docs/PERFORMANCE.md
 #   bench/run.sh --quick    helloworld only, 2 runs, smaller hcl/modinfo: a quick
 #                           check; writes the table to stdout and $BENCH_WORK only
+#   bench/run.sh --incremental   both drivers, only the floor and kmodpack (no DDK,
+#                           DKMS, hcl, modinfo): the incremental rebuild against
+#                           the bare make (~6 min); stdout and $BENCH_WORK only
 #   options: --runs N  --jobs N  --out FILE  --keep (keep the work dir)
 #   env: KMODPACK=path (default: build into build-bench/), BENCH_WORK=dir
 set -euo pipefail
@@ -34,6 +39,7 @@ PATH=$PATH:/usr/sbin:/sbin
 unset MAKEFLAGS MAKELEVEL MFLAGS GNUMAKEFLAGS KCFLAGS SOURCE_DATE_EPOCH
 
 quick=0
+incr_only=0
 runs=5
 jobs=$(nproc)
 out=
@@ -41,6 +47,7 @@ keep=0
 while [ $# -gt 0 ]; do
 	case $1 in
 	--quick) quick=1 ;;
+	--incremental) incr_only=1 ;;
 	--runs) runs=$2; shift ;;
 	--jobs) jobs=$2; shift ;;
 	--out) out=$2; shift ;;
@@ -53,6 +60,8 @@ done
 if [ "$quick" = 1 ]; then
 	[ "$runs" = 5 ] && runs=2
 	workloads=(hello)
+elif [ "$incr_only" = 1 ]; then
+	workloads=(hello medium)
 else
 	workloads=(hello medium)
 	out=${out:-$here/docs/PERFORMANCE.md}
@@ -148,6 +157,8 @@ declare -A wdir wname wver wmods wedit wdesc
 mkdir -p "$work/drivers"
 rm -rf "$work/drivers/hello"
 cp -a "$here/drivers/example-helloworld" "$work/drivers/hello"
+# The modes a git clone with umask 002 (or git archive, or most tarballs) leaves.
+find "$work/drivers/hello" -type d -exec chmod 0775 {} + -o -type f -exec chmod 0664 {} +
 wdir[hello]=$work/drivers/hello wname[hello]=helloworld wver[hello]=1.0
 wmods[hello]=helloworld wedit[hello]=src/helloworld.c
 wdesc[hello]="drivers/example-helloworld (1 C file, 1 module)"
@@ -210,6 +221,12 @@ floor() { # workload variant(each|total)
 		for i in 0 1; do [ -f "$d/${flavours[$i]}/$m.ko" ] || die "floor: $m.ko not built"; done
 	done
 	record "$w/floor-$v" "$last"
+	[ "$v" = total ] || return 0
+	# The bare incremental: the same file kmodpack's incremental run edits,
+	# edited in both copies, and the two makes again (kmodpack's budget).
+	for i in 0 1; do echo "/* bench edit $iter */" >>"$d/${flavours[$i]}/$(basename "${wedit[$w]}")"; done
+	timed "floor-incr-$w" two_makes
+	record "$w/floor-incr" "$last"
 }
 
 # The DDK flow: hand-written specs as the guide's examples have them.
@@ -336,7 +353,9 @@ dkms_run() {
 	done
 	record "$w/dkms" "$last"
 }
-if [ "$is_root" != 1 ]; then
+if [ "$incr_only" = 1 ]; then
+	dkms_why="not part of --incremental"
+elif [ "$is_root" != 1 ]; then
 	dkms_why="not run as root (dkms writes /var/lib/dkms and /usr/src)"
 elif ! command -v dkms >/dev/null; then
 	dkms_why="dkms is not installed and apt-get could not install it"
@@ -398,8 +417,8 @@ for ((iter = 0; iter <= runs; iter++)); do
 		log "round $iter/$runs$([ "$iter" = 0 ] && echo ' (warm-up)'): $w"
 		floor "$w" each
 		floor "$w" total
-		ddk "$w"
-		[ "$dkms_ok" = 1 ] && dkms_run "$w"
+		[ "$incr_only" = 1 ] || ddk "$w"
+		[ "$dkms_ok" = 1 ] && [ "$incr_only" = 0 ] && dkms_run "$w"
 		kmodpack_all "$w"
 	done
 done
@@ -413,7 +432,9 @@ done
 
 hcl_out=
 moddir=
-if moddir=$("$here/scripts/fetch-linux-image.sh" 2>"$work/logs/fetch.log"); then
+if [ "$incr_only" = 1 ]; then
+	log "--incremental: hcl and modinfo skipped"
+elif moddir=$("$here/scripts/fetch-linux-image.sh" 2>"$work/logs/fetch.log"); then
 	nids=10000
 	# (hcl-bench.sh: with fewer IDs than the kernel has, its `head` trips pipefail)
 	log "hcl at scale: $nids IDs against $moddir"
@@ -471,7 +492,7 @@ verdict() { if "$@"; then echo met; else echo "**NOT met**"; fi; }
 gcc_v=$(sed -n 's/^CONFIG_CC_VERSION_TEXT="\(.*\)"/\1/p' "${ftree[0]}/.config")
 report=$work/report.md
 {
-	echo "Measured $(date -u '+%Y-%m-%d %H:%M UTC') by \`bench/run.sh$([ "$quick" = 1 ] && echo ' --quick')\`"
+	echo "Measured $(date -u '+%Y-%m-%d %H:%M UTC') by \`bench/run.sh$([ "$quick" = 1 ] && echo ' --quick')$([ "$incr_only" = 1 ] && echo ' --incremental')\`"
 	echo "(kmodpack $(cd "$here" && git rev-parse --short HEAD 2>/dev/null || echo '?'), \`$("$KMODPACK" --version 2>/dev/null | head -1)\`)."
 	echo
 	echo "Machine: $(nproc) CPUs ($(sed -n 's/^model name\s*: //p' /proc/cpuinfo | head -1)),"
@@ -491,7 +512,8 @@ report=$work/report.md
 		echo "|---|---:|---:|---:|---:|"
 		echo "| floor: 2 × \`make -C <tree> M=<dir> modules -j$jobs\` at once (2N slots) $(fmt "$w/floor-each")"
 		echo "| floor: 2 × \`make ... -j$half\`/\`-j$half2\` at once (N slots, kmodpack's budget) $(fmt "$w/floor-total")"
-		echo "| DDK flow: tarballs, \`rpmbuild -bb\` per flavour in sequence (make without -j), data RPM $(fmt "$w/ddk")"
+		[ "$incr_only" = 1 ] ||
+			echo "| DDK flow: tarballs, \`rpmbuild -bb\` per flavour in sequence (make without -j), data RPM $(fmt "$w/ddk")"
 		if [ "$dkms_ok" = 1 ]; then
 			echo "| DKMS: \`dkms build -k <release>\` for both releases (make -j$(nproc) each) $(fmt "$w/dkms")"
 		else
@@ -501,6 +523,7 @@ report=$work/report.md
 		echo "| kmodpack build, no-op (nothing changed${notes[$w/noop]:+; ${notes[$w/noop]}}) $(fmt "$w/noop")"
 		echo "| kmodpack build after \`touch\` of one source (same content) $(fmt "$w/touch")"
 		echo "| kmodpack build after editing one source (incremental: recompiled per flavour: ${recompiled_list[$w]:-?}) $(fmt "$w/incr")"
+		echo "| bare incremental: the same file edited, 2 × \`make ... -j$half\`/\`-j$half2\` again $(fmt "$w/floor-incr")"
 		echo
 		echo "Peak RSS of the kmodpack process (VmHWM at exit, bench/peak-rss.c; max over the runs):"
 		echo "cold $(( ${rss[$w/cold]:-0} / 1024 )) MiB, no-op $(( ${rss[$w/noop]:-0} / 1024 )) MiB, incremental $(( ${rss[$w/incr]:-0} / 1024 )) MiB"
@@ -521,6 +544,7 @@ report=$work/report.md
 		echo "| (stricter) cold ≤ 1.10 × floor with N jobs in total | $w | ${rt}× | $(verdict le "$rt" 1.10) |"
 	done
 	for w in "${workloads[@]}"; do
+		[ "$incr_only" = 0 ] || continue
 		rd=$(ratio "$w/cold" "$w/ddk")
 		if [ "$w" = medium ]; then
 			echo "| cold ≤ 0.55 × DDK flow | $w | ${rd}× | $(verdict le "$rd" 0.55) |"
@@ -529,6 +553,7 @@ report=$work/report.md
 		fi
 	done
 	for w in "${workloads[@]}"; do
+		[ "$incr_only" = 0 ] || continue
 		if [ "$dkms_ok" = 1 ]; then
 			rk=$(ratio "$w/cold" "$w/dkms")
 			echo "| cold faster than DKMS | $w | ${rk}× | $(verdict lt "$rk" 1) |"
@@ -539,6 +564,10 @@ report=$work/report.md
 	for w in "${workloads[@]}"; do
 		mx=$(stats "$w/noop" | cut -d' ' -f3)
 		echo "| no-op < 0.2 s and writes nothing | $w | max ${mx} s, ${notes[$w/noop]:-nothing written} | $(verdict eval "lt $mx 0.2 && [ -z \"${notes[$w/noop]:-}\" ]") |"
+	done
+	for w in "${workloads[@]}"; do
+		ri=$(ratio "$w/incr" "$w/floor-incr")
+		echo "| incremental ≤ 1.2 × bare incremental make (sources 0664) | $w | ${ri}× | $(verdict le "$ri" 1.2) |"
 	done
 	for w in "${workloads[@]}"; do
 		n=$(echo "${recompiled_list[$w]:-}" | wc -w)
