@@ -174,13 +174,21 @@ done
 
 # ---- timing ----
 
-declare -A times rss notes
-# timed NAME CMD...: run CMD (output to $work/logs/NAME.log), record seconds.
+declare -A times cpus rss notes
+# CPU seconds (user + system) of this shell's waited-for children so far:
+# less disturbed by other users of the machine than the wall clock.
+cpu_children() {
+	times >"$work/times.out"
+	awk 'NR == 2 { split($1, a, "m"); split($2, b, "m"); printf "%.3f\n", a[1] * 60 + a[2] + b[1] * 60 + b[2] }' "$work/times.out"
+}
+# timed NAME CMD...: run CMD (output to $work/logs/NAME.log), record seconds
+# in $last and CPU seconds in $last_cpu.
 timed() {
 	local name=$1
 	shift
-	local lf=$work/logs/$name.log t0 t1
+	local lf=$work/logs/$name.log t0 t1 c0
 	mkdir -p "$work/logs"
+	c0=$(cpu_children)
 	t0=$EPOCHREALTIME
 	if ! "$@" >"$lf" 2>&1; then
 		tail -n 30 "$lf" >&2
@@ -189,10 +197,12 @@ timed() {
 	t1=$EPOCHREALTIME
 	last=$(echo "$t1 - $t0" | bc)
 	last=$(printf '%.3f' "$last")
+	last_cpu=$(echo "$(cpu_children) - $c0" | bc)
 }
 record() { # key seconds
 	[ "$iter" -gt 0 ] || return 0 # the warm-up run is not counted
 	times[$1]="${times[$1]:-} $2"
+	cpus[$1]="${cpus[$1]:-} $last_cpu"
 }
 
 # ---- the methods ----
@@ -478,6 +488,12 @@ stats() { # key -> "median min max n"
 		}'
 }
 med() { stats "$1" | cut -d' ' -f1; }
+cpumed() { # key -> median CPU seconds (user + system, children included)
+	echo "${cpus[$1]:-}" | tr ' ' '\n' | grep . | sort -g | awk '
+		{ v[NR] = $1 }
+		END { if (NR == 0) print "-"; else printf "%.3f\n", NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
+}
+cpuratio() { [ "$(cpumed "$1")" = - ] || [ "$(cpumed "$2")" = - ] && { echo "-"; return; }; echo "scale=3; $(cpumed "$1") / $(cpumed "$2")" | bc | sed 's/^\./0./'; }
 fmt() { # key -> "| median | min | max | n |"
 	local s
 	s=$(stats "$1")
@@ -522,8 +538,8 @@ report=$work/report.md
 		echo "| **kmodpack build -j$jobs, cold** (empty output dir; 2 module RPMs, data RPM, SRPM, report) $(fmt "$w/cold")"
 		echo "| kmodpack build, no-op (nothing changed${notes[$w/noop]:+; ${notes[$w/noop]}}) $(fmt "$w/noop")"
 		echo "| kmodpack build after \`touch\` of one source (same content) $(fmt "$w/touch")"
-		echo "| kmodpack build after editing one source (incremental: recompiled per flavour: ${recompiled_list[$w]:-?}) $(fmt "$w/incr")"
-		echo "| bare incremental: the same file edited, 2 × \`make ... -j$half\`/\`-j$half2\` again $(fmt "$w/floor-incr")"
+		echo "| kmodpack build after editing one source (incremental: recompiled per flavour: ${recompiled_list[$w]:-?}; CPU $(cpumed "$w/incr") s) $(fmt "$w/incr")"
+		echo "| bare incremental: the same file edited, 2 × \`make ... -j$half\`/\`-j$half2\` again (CPU $(cpumed "$w/floor-incr") s) $(fmt "$w/floor-incr")"
 		echo
 		echo "Peak RSS of the kmodpack process (VmHWM at exit, bench/peak-rss.c; max over the runs):"
 		echo "cold $(( ${rss[$w/cold]:-0} / 1024 )) MiB, no-op $(( ${rss[$w/noop]:-0} / 1024 )) MiB, incremental $(( ${rss[$w/incr]:-0} / 1024 )) MiB"
@@ -568,6 +584,8 @@ report=$work/report.md
 	for w in "${workloads[@]}"; do
 		ri=$(ratio "$w/incr" "$w/floor-incr")
 		echo "| incremental ≤ 1.2 × bare incremental make (sources 0664) | $w | ${ri}× | $(verdict le "$ri" 1.2) |"
+		rc=$(cpuratio "$w/incr" "$w/floor-incr")
+		echo "| (CPU seconds, less load-dependent) incremental vs bare incremental make | $w | ${rc}× | - |"
 	done
 	for w in "${workloads[@]}"; do
 		n=$(echo "${recompiled_list[$w]:-}" | wc -w)
