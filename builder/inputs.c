@@ -4,13 +4,99 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <regex.h>
+#include <string.h>
 #include <stdlib.h>
 #include <time.h>
 
+#include "common/fs.h"
 #include "common/log.h"
 #include "firmware/data.h"
 #include "kbuild/target.h"
 #include "specgen/manifest.h"
+
+/* A Makefile or Kbuild file that declares modules: obj-m or obj-$(CONFIG_X). */
+static bool declares_modules(const char *path)
+{
+	_cleanup_free_ char *text = NULL;
+	size_t len;
+	if (kp_read_file(path, &text, &len) < 0 || memchr(text, '\0', len))
+		return false;
+	regex_t re;
+	if (regcomp(&re, "(^|\n)[ \t]*obj-(m|\\$\\([A-Za-z0-9_]+\\))[ \t]*[:+]?=",
+		    REG_EXTENDED | REG_NOSUB))
+		return false;
+	bool found = !regexec(&re, text, 0, NULL, 0);
+	regfree(&re);
+	return found;
+}
+
+void bld_kbuild_dirs(const char *top, struct kp_strv *out)
+{
+	_cleanup_strv_ struct kp_strv all = {0};
+	kp_list_tree(top, &all);
+	kp_strv_sort(&all);
+	for (size_t i = 0; i < all.n; i++) {
+		const char *rel = all.v[i];
+		const char *base = strrchr(rel, '/') ? strrchr(rel, '/') + 1 : rel;
+		if (strcmp(base, "Makefile") && strcmp(base, "Kbuild"))
+			continue;
+		if (strstr(rel, ".git/") || strstr(rel, ".kmodpack/"))
+			continue;
+		_cleanup_free_ char *path = kp_path_join(top, rel);
+		_cleanup_free_ char *dir = kp_strndup(rel, base - rel - (base > rel));
+		if (declares_modules(path) && !kp_strv_contains(out, *dir ? dir : "."))
+			kp_strv_push(out, *dir ? dir : ".");
+	}
+}
+
+int bld_kbuild_dir_check(const char *manifest, int subdir_line, const char *top, const char *subdir)
+{
+	_cleanup_free_ char *kdir = *subdir ? kp_path_join(top, subdir) : kp_strdup(top);
+	_cleanup_free_ char *mk = kp_path_join(kdir, "Makefile");
+	_cleanup_free_ char *kb = kp_path_join(kdir, "Kbuild");
+	if (kp_is_file(mk) || kp_is_file(kb))
+		return 0;
+	_cleanup_strv_ struct kp_strv dirs = {0};
+	bld_kbuild_dirs(top, &dirs);
+	_cleanup_buf_ struct kp_buf list = {0};
+	for (size_t i = 0; i < dirs.n && i < 10; i++)
+		kp_buf_addf(&list, "%s'%s'", i ? ", " : "", dirs.v[i]);
+	if (dirs.n > 10)
+		kp_buf_addf(&list, " and %zu more", dirs.n - 10);
+	struct kp_log_where at = {.file = manifest, .line = subdir_line};
+	if (dirs.n)
+		kp_err_at(
+		    &at,
+		    "no Makefile or Kbuild file in '%s': set [driver] subdir to the "
+		    "directory of the driver's Kbuild Makefile; directories of the source '%s' "
+		    "that declare obj-m: %s",
+		    kdir, top, list.s);
+	else
+		kp_err_at(&at,
+			  "no Makefile or Kbuild file in '%s', and none below '%s' declares obj-m: "
+			  "set [driver] source and subdir to the driver's Kbuild Makefile",
+			  kdir, top);
+	return -KP_EINPUT;
+}
+
+/* SOURCE_DATE_EPOCH is the RPMs' build time: rpm keeps it as unsigned 32-bit seconds. */
+static int check_epoch(const struct bld_inputs *in, bool from_env)
+{
+	if (in->sde <= 4294967295LL)
+		return 0;
+	if (from_env)
+		kp_err(
+		    "SOURCE_DATE_EPOCH=%lld is past 4294967295 (February 2106), the last time an "
+		    "rpm package can hold: set it to e.g. $(git log -1 --format=%%ct)",
+		    in->sde);
+	else
+		kp_err_at(&(struct kp_log_where){.file = in->m->path},
+			  "the changelog's date gives %lld, past 4294967295 (February 2106), the "
+			  "last time an rpm package can hold",
+			  in->sde);
+	return -KP_EINPUT;
+}
 
 int bld_inputs_load(const char *driver_dir, const char *target_file, bool warn_undated,
 		    struct bld_inputs *in)
@@ -24,8 +110,16 @@ int bld_inputs_load(const char *driver_dir, const char *target_file, bool warn_u
 	/* The environment, then the manifest, then now (docs/building.md). */
 	if ((r = kp_env_source_date_epoch(&in->sde)) < 0)
 		return r;
+	bool from_env = in->sde >= 0;
 	if (in->sde < 0)
 		in->sde = in->m->source_date_epoch;
+	if ((r = check_epoch(in, from_env)) < 0)
+		return r;
+	/* An archive is unpacked by build's step 5, which checks it there. */
+	if (!in->m->source_is_archive &&
+	    (r = bld_kbuild_dir_check(in->m->path, in->m->subdir_line, in->m->source,
+				      in->m->subdir)) < 0)
+		return r;
 	if (in->sde < 0) {
 		in->sde = (long long)time(NULL);
 		in->sde_is_now = true;

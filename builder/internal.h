@@ -47,6 +47,15 @@ struct bld_inputs {
 int bld_inputs_load(const char *driver_dir, const char *target_file, bool warn_undated,
 		    struct bld_inputs *in);
 void bld_inputs_release(struct bld_inputs *in);
+/*
+ * The Kbuild dir top/subdir must hold a Makefile or Kbuild file; if not,
+ * the error (at the manifest's subdir line) lists the directories below
+ * top whose Makefile or Kbuild declares obj-m. Returns 0 or -KP_EINPUT.
+ */
+int bld_kbuild_dir_check(const char *manifest, int subdir_line, const char *top,
+			 const char *subdir);
+/* The directories below top (relative, "." for top) whose Makefile or Kbuild declares obj-m. */
+void bld_kbuild_dirs(const char *top, struct kp_strv *out);
 
 /* The spec input of step 9, assembled as `kmodpack spec` assembles it. */
 struct bld_spec {

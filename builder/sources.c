@@ -147,14 +147,6 @@ int bld_sources_prepare(struct bld_run *rn)
 		kp_strv_release(&top);
 		rn->srctop = only && kp_is_dir(only) ? TAKE_PTR(only) : TAKE_PTR(dir);
 	}
-	_cleanup_free_ char *kdir = kp_path_join(rn->srctop, m->subdir);
-	_cleanup_free_ char *mk = kp_path_join(kdir, "Makefile");
-	_cleanup_free_ char *kb = kp_path_join(kdir, "Kbuild");
-	if (!kp_is_file(mk) && !kp_is_file(kb)) {
-		kp_err("%s: no Makefile or Kbuild file in '%s': set [driver] subdir to the "
-		       "directory of the driver's Kbuild Makefile",
-		       m->path, kdir);
-		return -KP_EINPUT;
-	}
-	return 0;
+	/* As bld_inputs_load() checks a directory source, once the archive is unpacked. */
+	return bld_kbuild_dir_check(m->path, m->subdir_line, rn->srctop, m->subdir);
 }

@@ -36,6 +36,7 @@ struct parse {
 	struct reader *rd;
 	struct kp_ini *ini;
 	struct kp_buf value; /* the last entry's value while continuations add to it */
+	size_t lines_cap;    /* room in the last entry's lines[] */
 };
 
 static char *refuse_line(struct reader *rd, char *why)
@@ -65,6 +66,32 @@ static bool control_byte(const char *s, size_t len, unsigned char *byte)
 	return false;
 }
 
+/* The offset of the first byte of s[0..len) that is not UTF-8, or -1. */
+static ssize_t bad_utf8(const unsigned char *s, size_t len)
+{
+	for (size_t i = 0; i < len;) {
+		unsigned char c = s[i];
+		size_t n = c < 0x80		? 1
+			   : (c & 0xe0) == 0xc0 ? 2
+			   : (c & 0xf0) == 0xe0 ? 3
+			   : (c & 0xf8) == 0xf0 ? 4
+						: 0;
+		if (n == 0 || i + n > len)
+			return (ssize_t)i;
+		unsigned cp = n == 1 ? c : c & (0x7f >> n);
+		for (size_t k = 1; k < n; k++) {
+			if ((s[i + k] & 0xc0) != 0x80)
+				return (ssize_t)i;
+			cp = cp << 6 | (s[i + k] & 0x3f);
+		}
+		static const unsigned min[] = {0, 0, 0x80, 0x800, 0x10000};
+		if (cp < min[n] || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+			return (ssize_t)i;
+		i += n;
+	}
+	return -1;
+}
+
 /* inih's reader: hands over one whole line at a time so we know its number. */
 static char *read_line(char *str, int num, void *stream)
 {
@@ -88,6 +115,12 @@ static char *read_line(char *str, int num, void *stream)
 		return refuse_line(rd, kp_asprintf("%s byte 0x%02x: kmodpack reads only text a "
 						   "reviewer can see",
 						   c ? "control" : "NUL", c));
+	ssize_t bad = bad_utf8((const unsigned char *)rd->buf, len);
+	if (bad >= 0)
+		return refuse_line(rd,
+				   kp_asprintf("byte 0x%02x (column %zd) is not UTF-8: kmodpack "
+					       "reads INI files as UTF-8; save the file as UTF-8",
+					       (unsigned char)rd->buf[bad], bad + 1));
 	memcpy(str, rd->buf, len + 1);
 
 	rd->continuation = str[0] == ' ' || str[0] == '\t';
@@ -125,8 +158,18 @@ static int on_entry(void *user, const char *section, const char *name, const cha
 	/* Appending to one buffer keeps a long description linear in its length. */
 	if (p->rd->continuation && last && !strcmp(last->section, section) &&
 	    !strcmp(last->kv.key, name)) {
-		if (p->value.len)
+		/* A first line of "key =" with nothing after it is not a line of the value. */
+		if (p->value.len || last->nlines > 1) {
 			kp_buf_addc(&p->value, '\n');
+			/* Doubling keeps a description of many lines linear too. */
+			if (last->nlines == p->lines_cap) {
+				p->lines_cap = p->lines_cap ? 2 * p->lines_cap : 8;
+				last->lines =
+				    kp_reallocarray(last->lines, p->lines_cap, sizeof(int));
+			}
+			last->nlines++;
+		}
+		last->lines[last->nlines - 1] = p->rd->line;
 		kp_buf_adds(&p->value, strcmp(value, ".") ? value : "");
 		return 1;
 	}
@@ -135,7 +178,11 @@ static int on_entry(void *user, const char *section, const char *name, const cha
 	ini->e[ini->n++] = (struct kp_ini_entry){
 	    .section = kp_strdup(section),
 	    .kv = {.key = kp_strdup(name), .value = NULL, .line = p->rd->line},
+	    .lines = kp_calloc(1, sizeof(int)),
+	    .nlines = 1,
 	};
+	ini->e[ini->n - 1].lines[0] = p->rd->line;
+	p->lines_cap = 1;
 	kp_buf_adds(&p->value, value);
 	return 1;
 }
@@ -205,6 +252,7 @@ void kp_ini_free(struct kp_ini *ini)
 		free(ini->e[i].section);
 		free(ini->e[i].kv.key);
 		free(ini->e[i].kv.value);
+		free(ini->e[i].lines);
 	}
 	free(ini->e);
 	for (size_t i = 0; i < ini->nsections; i++)

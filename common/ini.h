@@ -20,6 +20,10 @@
 struct kp_ini_entry {
 	char *section; /* "" before the first [section] */
 	struct kp_kv kv;
+	/* The file line of each line of kv.value (lines[0] is kv.line): comments
+	 * and blank lines may sit between continuation lines. */
+	int *lines;
+	size_t nlines;
 };
 
 struct kp_ini_section {

@@ -3,6 +3,7 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <stdio.h>
 #include <time.h>
 
 #include "common/fs.h"
@@ -78,9 +79,34 @@ struct loader {
 	const char *path;
 	int errors;
 	const char *section;
-	struct kp_strv refused; /* section.key already reported: not "missing" as well */
-	struct kp_strv given;	/* section.key of every key of a known section */
+	struct kp_strv refused;		  /* section.key already reported: not "missing" as well */
+	struct kp_strv given;		  /* section.key of every key of a known section */
+	const struct kp_ini_entry *entry; /* the entry being read: its value's lines */
+	char *changelog_evr;		  /* the first changelog entry's version-release */
+	int changelog_evr_line;
 };
+
+/* The file line of line i (0-based) of the value being read. */
+static int value_line(const struct loader *l, const struct kp_kv *kv, size_t i)
+{
+	if (l->entry && &l->entry->kv == kv && i < l->entry->nlines)
+		return l->entry->lines[i];
+	return kv->line;
+}
+
+/* As bad(), at line i of a multi-line value. */
+KP_PRINTF(4, 5)
+static void bad_line(struct loader *l, const struct kp_kv *kv, size_t i, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	_cleanup_free_ char *why = kp_vasprintf(fmt, ap);
+	va_end(ap);
+	kp_err_at(&(struct kp_log_where){.file = l->path, .line = value_line(l, kv, i)}, "%s: %s",
+		  kv->key, why);
+	l->errors++;
+	kp_strv_pushf(&l->refused, "%s.%s", l->section, kv->key);
+}
 
 KP_PRINTF(3, 4) static void bad(struct loader *l, const struct kp_kv *kv, const char *fmt, ...)
 {
@@ -130,21 +156,196 @@ static void set_line(struct loader *l, const struct kp_kv *kv)
 		return bad(l, kv, "must be one line (continuation lines are not allowed here)");
 	if (!*v)
 		return bad(l, kv, "is empty");
+	if (!strcmp(k, "url") && strpbrk(v, " \t"))
+		return bad(l, kv, "'%s' must be one word: rpm's URL takes a single token", v);
 	set(!strcmp(k, "summary") ? &m->summary : !strcmp(k, "license") ? &m->license : &m->url, v);
+}
+
+/*
+ * Lines rpm would not keep as text (docs/spec-safety.md): '%' starts a
+ * section or directive even escaped, '#' is a comment. Reported at their
+ * file line; returns how many.
+ */
+static int text_lines_ok(struct loader *l, const struct kp_kv *kv, size_t from, size_t to,
+			 const char *const *lines)
+{
+	int bad_lines = 0;
+	for (size_t i = from; i < to; i++) {
+		const char *t = lines[i] + strspn(lines[i], " \t");
+		if (*t == '%')
+			bad_line(l, kv, i,
+				 "this line starts with '%%', which rpm reads as spec syntax "
+				 "(%%files, %%post, %%include...) even when escaped: reword it "
+				 "(e.g. 'percent' or a word first)");
+		else if (*t == '#')
+			bad_line(l, kv, i,
+				 "this line starts with '#', which rpm drops as a comment: "
+				 "reword it (a word first)");
+		else
+			continue;
+		bad_lines++;
+	}
+	return bad_lines;
 }
 
 static void set_description(struct loader *l, const struct kp_kv *kv)
 {
+	_cleanup_free_ char *text = kp_strdup(kv->value);
+	_cleanup_strv_ struct kp_strv all = {0};
+	for (char *p = text, *nl; p; p = nl ? nl + 1 : NULL) {
+		nl = strchr(p, '\n');
+		if (nl)
+			*nl = '\0';
+		kp_strv_push(&all, p);
+	}
+	if (text_lines_ok(l, kv, 0, all.n, (const char *const *)all.v))
+		return;
 	set(&l->m->description, kv->value);
 }
 
+static const char *const week_days[] = {"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"};
+static const char *const months[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+				     "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+
+static int index_of(const char *s, const char *const *v, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!strcmp(s, v[i]))
+			return (int)i;
+	return -1;
+}
+
+/*
+ * One heading "* Wed Nov 25 2026 Name <mail> - 1.0-1": its date as an
+ * epoch and its last word, or a message saying what rpm would refuse or
+ * warn about ("bad date", "bogus date in %changelog").
+ */
+static char *parse_heading(const char *h, long long *epoch, char **last_word)
+{
+	char dow[8] = "", mon[8] = "";
+	int day = 0, year = 0, used = 0;
+	if (sscanf(h, "* %7s %7s %d %d %n", dow, mon, &day, &year, &used) < 4 || !used)
+		return kp_strdup("the heading must be '* Day Mon DD YYYY Name <mail> - "
+				 "version-release', e.g. '* Wed Nov 25 2026 Name <mail> - 1.0-1'");
+	int wd = index_of(dow, week_days, KP_ARRAY_SIZE(week_days));
+	int mo = index_of(mon, months, KP_ARRAY_SIZE(months));
+	if (wd < 0)
+		return kp_asprintf(
+		    "'%s' is not a day of the week as rpm writes them (Mon, Tue, ...)", dow);
+	if (mo < 0)
+		return kp_asprintf("'%s' is not a month as rpm writes them (Jan, Feb, ...)", mon);
+	/* rpm reads years 1990 to 2999 but keeps dates as unsigned 32-bit seconds. */
+	if (year < 1990 || year > 2105)
+		return kp_asprintf("year %d is outside 1990 to 2105, the dates an rpm package can "
+				   "hold",
+				   year);
+	struct tm tm = {.tm_year = year - 1900, .tm_mon = mo, .tm_mday = day, .tm_hour = 12};
+	time_t t = timegm(&tm);
+	if (day < 1 || tm.tm_mon != mo || tm.tm_mday != day)
+		return kp_asprintf("%s %d %d is not a date", mon, day, year);
+	if (tm.tm_wday != wd)
+		return kp_asprintf("%s %s %02d %d: that date is a %s (rpm prints 'bogus date in "
+				   "%%changelog' for it)",
+				   dow, mon, day, year, week_days[tm.tm_wday]);
+	const char *rest = h + used;
+	if (!*rest)
+		return kp_strdup("the heading names no packager after the date (rpm: 'missing "
+				 "name in %%changelog')");
+	const char *sp = strrchr(rest, ' ');
+	*last_word = kp_strdup(sp ? sp + 1 : rest);
+	*epoch = (long long)t - 12 * 3600;
+	return NULL;
+}
+
+/* "1.0-1" or "2:1.0-1": a version-release; the epoch, if any, is dropped. */
+static bool is_evr(const char *w)
+{
+	const char *colon = strchr(w, ':');
+	const char *vr = colon ? colon + 1 : w;
+	const char *dash = strchr(vr, '-');
+	return dash && dash > vr && dash[1] && !strchr(dash + 1, '-') && !strpbrk(vr, "<>@");
+}
+
+/*
+ * The changelog as rpm reads it, checked line by line: every entry's
+ * heading (a real date, the right weekday, a year rpm keeps, a packager),
+ * some text under it, entries newest first, and no line rpm would read as
+ * spec syntax. The first entry's version-release is compared with the
+ * package's once every key is read (check_changelog_evr).
+ */
 static void set_changelog(struct loader *l, const struct kp_kv *kv)
 {
 	if (spec_changelog_epoch(kv->value) < 0)
 		return bad(l, kv,
 			   "must start with an rpm changelog heading such as "
 			   "'* Wed Nov 25 2026 Name <mail> - 1.0-1'");
-	set(&l->m->changelog, kv->value);
+	_cleanup_free_ char *text = kp_strdup(kv->value);
+	_cleanup_strv_ struct kp_strv all = {0};
+	for (char *p = text, *nl; p; p = nl ? nl + 1 : NULL) {
+		nl = strchr(p, '\n');
+		if (nl)
+			*nl = '\0';
+		kp_strv_push(&all, p);
+	}
+	int errors = l->errors;
+	long long prev = -1;
+	size_t head = 0, nbody = 0;
+	for (size_t i = 0; i <= all.n; i++) {
+		bool is_head = i < all.n && all.v[i][0] == '*';
+		if (i == all.n || is_head) {
+			if (i > 0 && nbody == 0)
+				bad_line(l, kv, head,
+					 "this entry has no text under its heading (rpm: 'no "
+					 "description in %%changelog')");
+			if (i == all.n)
+				break;
+			head = i;
+			nbody = 0;
+			long long epoch = -1;
+			_cleanup_free_ char *word = NULL;
+			_cleanup_free_ char *why = parse_heading(all.v[i], &epoch, &word);
+			if (why) {
+				bad_line(l, kv, i, "%s", why);
+				continue;
+			}
+			if (prev >= 0 && epoch > prev)
+				bad_line(
+				    l, kv, i,
+				    "this entry is newer than the one above it: rpm wants the "
+				    "newest first ('%%changelog not in descending chronological "
+				    "order')");
+			prev = epoch;
+			if (i == 0 && word && is_evr(word)) {
+				free(l->changelog_evr);
+				l->changelog_evr = kp_strdup(word);
+				l->changelog_evr_line = value_line(l, kv, i);
+			}
+			continue;
+		}
+		if (all.v[i][strspn(all.v[i], " \t")])
+			nbody++;
+		text_lines_ok(l, kv, i, i + 1, (const char *const *)all.v);
+	}
+	if (l->errors == errors)
+		set(&l->m->changelog, kv->value);
+}
+
+/* The newest changelog entry is for the package being built: its version-release. */
+static void check_changelog_evr(struct loader *l)
+{
+	const struct spec_manifest *m = l->m;
+	if (!l->changelog_evr || !m->version || !m->changelog)
+		return;
+	const char *colon = strchr(l->changelog_evr, ':');
+	const char *evr = colon ? colon + 1 : l->changelog_evr;
+	_cleanup_free_ char *want = kp_asprintf("%s-%s", m->version, m->release ? m->release : "1");
+	if (!strcmp(evr, want))
+		return;
+	kp_err_at(&(struct kp_log_where){.file = l->path, .line = l->changelog_evr_line},
+		  "changelog: the newest entry is for %s, but [driver] version and release make "
+		  "%s: add an entry for %s at the top, or fix version/release",
+		  evr, want, want);
+	l->errors++;
 }
 
 static void set_source(struct loader *l, const struct kp_kv *kv)
@@ -159,6 +360,7 @@ static void set_subdir(struct loader *l, const struct kp_kv *kv)
 	if (v[0] == '/' || strstr(v, "..") || !one_line(v))
 		return bad(l, kv, "'%s' must be a relative path inside the source", v);
 	set(&l->m->subdir, v);
+	l->m->subdir_line = kv->line;
 }
 
 static void set_modules(struct loader *l, const struct kp_kv *kv)
@@ -197,6 +399,11 @@ static void set_source_date_epoch(struct loader *l, const struct kp_kv *kv)
 	long long e = strtoll(v, &end, 10);
 	if (errno || !*v || *end || e < 0)
 		return bad(l, kv, "'%s' is not a number of seconds since 1970", v);
+	if (e > 4294967295LL)
+		return bad(l, kv,
+			   "%lld is past 4294967295 (February 2106), the last time an rpm "
+			   "package can hold",
+			   e);
 	l->m->source_date_epoch = e;
 }
 
@@ -456,10 +663,13 @@ static void read_sections(struct loader *l, const struct kp_ini *ini)
 			continue;
 		}
 		const struct key_rule *kr = find_key(sec, kv->key);
-		if (kr)
-			kr->set(l, kv);
-		else
+		if (!kr) {
 			unknown_key(l, kv);
+			continue;
+		}
+		l->entry = &ini->e[i];
+		kr->set(l, kv);
+		l->entry = NULL;
 	}
 }
 
@@ -523,9 +733,11 @@ static int load_ini(struct spec_manifest *m, const struct kp_ini *ini, const cha
 	struct loader l = {.m = m, .path = where};
 	read_sections(&l, ini);
 	require_keys_and_defaults(&l);
+	check_changelog_evr(&l);
 	resolve_source(&l);
 	kp_strv_release(&l.refused);
 	kp_strv_release(&l.given);
+	free(l.changelog_evr);
 	return l.errors ? -KP_EINPUT : 0;
 }
 

@@ -32,6 +32,7 @@ struct spec_manifest {
 	int source_line;   /* line of the source key, 0 when defaulted */
 	bool source_is_archive;
 	char *subdir;		     /* where the Kbuild Makefile sits inside the source, or "" */
+	int subdir_line;	     /* line of the subdir key, 0 when defaulted */
 	struct kp_strv modules;	     /* expected module names (no .ko); empty: whatever is built */
 	struct kp_strv make_args;    /* extra NAME=VALUE make arguments */
 	char *changelog;	     /* rpm %changelog text, or NULL */

@@ -92,32 +92,32 @@ static void test_valid_all_keys(void **state)
 {
 	struct fixture *fx = *state;
 	tl_write(fx->dir, "src/kbuild/Makefile", "obj-m := hello.o world.o\n");
-	struct spec_manifest *m =
-	    load_ok(fx, "; the example driver\n"
-			"[driver]\n"
-			"name = hello_world-2\n"
-			"version = 1.0.3~rc1\n"
-			"release = 2.xs\n"
-			"summary = Hello driver for Acme cards\n"
-			"license = GPL-2.0-only\n"
-			"url = https://example.com/hello\n"
-			"source = src\n"
-			"subdir = kbuild\n"
-			"modules = hello, world.ko\n"
-			"make_args = CONFIG_HELLO=m EXTRA_DIR=a/b:c\n"
-			"description = Drives Acme cards.\n"
-			"  It has two lines.\n"
-			"  .\n"
-			"  And a second paragraph.\n"
-			"changelog = * Wed Nov 25 2026 Jane Doe <jane@example.com> - 1.0.3-2\n"
-			"  - First package\n"
-			"source_date_epoch = 1700000000\n"
-			"\n"
-			"[vendor]\n"
-			"code = acme_2\n"
-			"name = Acme Devices, Inc.\n"
-			"[data]\n"
-			"firmware = fw/*.bin\n");
+	struct spec_manifest *m = load_ok(
+	    fx, "; the example driver\n"
+		"[driver]\n"
+		"name = hello_world-2\n"
+		"version = 1.0.3~rc1\n"
+		"release = 2.xs\n"
+		"summary = Hello driver for Acme cards\n"
+		"license = GPL-2.0-only\n"
+		"url = https://example.com/hello\n"
+		"source = src\n"
+		"subdir = kbuild\n"
+		"modules = hello, world.ko\n"
+		"make_args = CONFIG_HELLO=m EXTRA_DIR=a/b:c\n"
+		"description = Drives Acme cards.\n"
+		"  It has two lines.\n"
+		"  .\n"
+		"  And a second paragraph.\n"
+		"changelog = * Wed Nov 25 2026 Jane Doe <jane@example.com> - 1.0.3~rc1-2.xs\n"
+		"  - First package\n"
+		"source_date_epoch = 1700000000\n"
+		"\n"
+		"[vendor]\n"
+		"code = acme_2\n"
+		"name = Acme Devices, Inc.\n"
+		"[data]\n"
+		"firmware = fw/*.bin\n");
 	assert_string_equal(m->name, "hello_world-2");
 	assert_string_equal(m->version, "1.0.3~rc1");
 	assert_string_equal(m->release, "2.xs");
@@ -139,7 +139,7 @@ static void test_valid_all_keys(void **state)
 			    "Drives Acme cards.\nIt has two lines.\n\nAnd a second paragraph.");
 	assert_string_equal(
 	    m->changelog,
-	    "* Wed Nov 25 2026 Jane Doe <jane@example.com> - 1.0.3-2\n- First package");
+	    "* Wed Nov 25 2026 Jane Doe <jane@example.com> - 1.0.3~rc1-2.xs\n- First package");
 	/* A stated epoch wins over the changelog's date. */
 	assert_int_equal(m->source_date_epoch, 1700000000);
 	assert_string_equal(m->vendor_code, "acme_2");
@@ -518,6 +518,78 @@ static void test_bad_changelog(void **state)
 		   "rpm changelog heading");
 }
 
+/*
+ * What rpm would refuse or warn about in a changelog, at its line, before
+ * anything is built: the first line of the value is line 7.
+ */
+static void test_changelog_as_rpm_reads_it(void **state)
+{
+	struct fixture *fx = *state;
+	/* Nov 25 2026 is a Wednesday: rpm's "bogus date in %changelog". */
+	expect_bad(fx, DRIVER "changelog = * Tue Nov 25 2026 J <j@x> - 1.0-1\n  - a\n" VENDOR, 7,
+		   "changelog", "that date is a Wed");
+	expect_bad(fx, DRIVER "changelog = * Mon Feb 30 2026 J <j@x> - 1.0-1\n  - a\n" VENDOR, 7,
+		   "changelog", "Feb 30 2026 is not a date");
+	expect_bad(fx, DRIVER "changelog = * Mon Jan 01 1979 J <j@x> - 1.0-1\n  - a\n" VENDOR, 7,
+		   "changelog", "year 1979 is outside 1990 to 2105");
+	expect_bad(fx, DRIVER "changelog = * Sat Jan 01 2107 J <j@x> - 1.0-1\n  - a\n" VENDOR, 7,
+		   "changelog", "year 2107");
+	/* An entry without text, and entries out of order, at the entry's line. */
+	expect_bad(fx,
+		   DRIVER "changelog = * Wed Nov 25 2026 J <j@x> - 1.0-1\n"
+			  "  - a\n"
+			  "  * Tue Nov 24 2026 J <j@x> - 0.9-1\n" VENDOR,
+		   9, "changelog", "no text under its heading");
+	expect_bad(fx,
+		   DRIVER "changelog = * Wed Nov 25 2026 J <j@x> - 1.0-1\n"
+			  "  - a\n"
+			  "  ; a comment line between continuation lines\n"
+			  "  * Thu Nov 26 2026 J <j@x> - 0.9-1\n"
+			  "  - b\n" VENDOR,
+		   10, "changelog", "newest first");
+	/* A line rpm reads as spec syntax. */
+	expect_bad(fx,
+		   DRIVER "changelog = * Wed Nov 25 2026 J <j@x> - 1.0-1\n"
+			  "  - a\n"
+			  "  %post\n" VENDOR,
+		   9, "changelog", "starts with '%'");
+	/* The newest entry is for another version-release than the package's. */
+	expect_bad(fx, DRIVER "changelog = * Wed Nov 25 2026 J <j@x> - 1.0-2\n  - a\n" VENDOR, 7,
+		   NULL,
+		   "changelog: the newest entry is for 1.0-2, but [driver] version and "
+		   "release make 1.0-1");
+	/* Right: an epoch in the heading, and a heading without a version-release. */
+	spec_manifest_free(
+	    load_ok(fx, DRIVER "changelog = * Wed Nov 25 2026 J <j@x> - 3:1.0-1\n  - a\n" VENDOR));
+	spec_manifest_free(load_ok(fx, DRIVER "changelog = * Wed Nov 25 2026 J <j@x>\n  - a\n"
+					      "  * Tue Nov 24 2026 J <j@x>\n  - b\n" VENDOR));
+}
+
+/* Description lines rpm reads as sections or comments, at their line. */
+static void test_description_lines(void **state)
+{
+	struct fixture *fx = *state;
+	expect_bad(fx,
+		   DRIVER "description = A driver.\n"
+			  "  .\n"
+			  "  %files\n" VENDOR,
+		   9, "description", "starts with '%'");
+	expect_bad(fx, DRIVER "description = 100 percent\n  %%install\n" VENDOR, 8, "description",
+		   "starts with '%'");
+	expect_bad(fx, DRIVER "url = https://x.example/a b\n" VENDOR, 7, "url", "one word");
+	spec_manifest_free(load_ok(fx, DRIVER "description = 100 % sure\n" VENDOR));
+}
+
+/* Bytes that are not UTF-8 are refused at their line, in any key. */
+static void test_not_utf8(void **state)
+{
+	struct fixture *fx = *state;
+	expect_bad(fx, DRIVER "description = caf\xe9 au lait\n" VENDOR, 7, NULL,
+		   "byte 0xe9 (column 18) is not UTF-8");
+	expect_bad(fx, DRIVER VENDOR "[pack]\ntext = \xc3\x28\n", 11, NULL, "is not UTF-8");
+	spec_manifest_free(load_ok(fx, DRIVER "description = caf\xc3\xa9 \xe2\x82\xac\n" VENDOR));
+}
+
 static void test_bad_source_date_epoch(void **state)
 {
 	struct fixture *fx = *state;
@@ -529,6 +601,10 @@ static void test_bad_source_date_epoch(void **state)
 		_cleanup_free_ char *what = kp_asprintf("'%s' is not a number", bad[i]);
 		expect_bad(fx, text, 11, "source_date_epoch", what);
 	}
+	/* rpm keeps times as unsigned 32 bits: 2^32 is one second too late. */
+	expect_bad(fx, DRIVER "source_date_epoch = 4294967296\n" VENDOR, 7, "source_date_epoch",
+		   "past 4294967295");
+	spec_manifest_free(load_ok(fx, DRIVER "source_date_epoch = 4294967295\n" VENDOR));
 }
 
 static void test_no_manifest(void **state)
@@ -571,6 +647,9 @@ int main(void)
 	    T(test_source_zip),
 	    T(test_source_error_names_line),
 	    T(test_bad_changelog),
+	    T(test_changelog_as_rpm_reads_it),
+	    T(test_description_lines),
+	    T(test_not_utf8),
 	    T(test_bad_source_date_epoch),
 	    T(test_no_manifest),
 	};
