@@ -553,11 +553,17 @@ static void test_changelog_as_rpm_reads_it(void **state)
 			  "  - a\n"
 			  "  %post\n" VENDOR,
 		   9, "changelog", "starts with '%'");
-	/* The newest entry is for another version-release than the package's. */
-	expect_bad(fx, DRIVER "changelog = * Wed Nov 25 2026 J <j@x> - 1.0-2\n  - a\n" VENDOR, 7,
-		   NULL,
-		   "changelog: the newest entry is for 1.0-2, but [driver] version and "
-		   "release make 1.0-1");
+	/* The newest entry is for another version-release than the package's: rpm
+	 * takes it, rpmlint warns; a warning at its line. */
+	tl_log_reset();
+	spec_manifest_free(
+	    load_ok(fx, DRIVER "changelog = * Wed Nov 25 2026 J <j@x> - 1.0-2\n  - a\n" VENDOR));
+	_cleanup_free_ char *want =
+	    kp_asprintf("%s/%s:7: changelog: the newest entry is for 1.0-2, but [driver] version "
+			"and release make 1.0-1",
+			fx->real, SPEC_MANIFEST_NAME);
+	if (!strstr(tl_log_text(), want))
+		fail_msg("no warning '%s': %s", want, tl_log_text());
 	/* Right: an epoch in the heading, and a heading without a version-release. */
 	spec_manifest_free(
 	    load_ok(fx, DRIVER "changelog = * Wed Nov 25 2026 J <j@x> - 3:1.0-1\n  - a\n" VENDOR));
