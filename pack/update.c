@@ -343,6 +343,12 @@ int pk_update_build(const struct pk_update_opts *o, const struct pk_meta *m,
 		res->key_fpr = TAKE_PTR(k.fpr);
 		res->key_uid = TAKE_PTR(k.uid);
 		res->key_file = kp_asprintf("RPM-GPG-KEY-%s", m->vendor_code);
+		kp_strv_pushf(&res->warnings,
+			      "update-%s's RPM is not signed (kmodpack does not sign RPMs yet): "
+			      "xapi runs yum with gpgcheck=1 for a signed update, which refuses a "
+			      "package without a signature; the installer's driver-disk path does "
+			      "not check packages",
+			      m->label);
 	} else {
 		kp_strv_push(&res->warnings,
 			     "unsigned (no --gpg-key): xapi refuses an update ISO without "
