@@ -18,6 +18,7 @@
 #include "common/log.h"
 #include "common/pathcheck.h"
 #include "common/util.h"
+#include "common/xml.h"
 
 /*
  * createrepo_c reports through GLib's log (g_critical on malformed XML,
@@ -297,6 +298,50 @@ static int check_record(const char *path, const cr_RepomdRecord *rec)
 
 static int repo_read(const char *root, struct pk_repo *out);
 
+/* The most a primary list may hold once decompressed. */
+#define PRIMARY_MAX (256u << 20)
+
+/*
+ * createrepo_c 0.20's XML parsers crash on some malformed documents (a
+ * NULL dereference in cr_xml_parser_generic's error path, found by
+ * tests/fuzz/fuzz-repo.c with a repomd.xml that is not well-formed). So
+ * every file is first read, decompressed, by common/xml.c (libxml2, as
+ * untrusted input); only a well-formed document reaches createrepo_c.
+ */
+static int wellformed(const char *path, const char *name)
+{
+	GError *e = NULL;
+	CR_FILE *f = cr_open(path, CR_CW_MODE_READ, CR_CW_AUTO_DETECT_COMPRESSION, &e);
+	if (!f) {
+		kp_err("%s: %s", name, e && e->message ? e->message : "cannot be read");
+		g_clear_error(&e);
+		return -KP_EINPUT;
+	}
+	struct kp_buf b = {0};
+	char chunk[65536];
+	int n, r = 0;
+	while ((n = cr_read(f, chunk, sizeof(chunk), &e)) > 0) {
+		if (b.len + (size_t)n > PRIMARY_MAX) {
+			kp_err("%s: larger than %u MiB once decompressed", name, PRIMARY_MAX >> 20);
+			r = -KP_EINPUT;
+			break;
+		}
+		kp_buf_add(&b, chunk, (size_t)n);
+	}
+	if (n < 0 && r == 0) {
+		kp_err("%s: %s", name, e && e->message ? e->message : "cannot be decompressed");
+		r = -KP_EINPUT;
+	}
+	g_clear_error(&e);
+	cr_close(f, NULL);
+	struct kp_xml_node *root = NULL;
+	if (r == 0 && kp_xml_parse(name, b.s ? b.s : "", b.len, &root) < 0)
+		r = -KP_EINPUT;
+	kp_xml_free(root);
+	kp_buf_release(&b);
+	return r;
+}
+
 int pk_repo_read(const char *root, struct pk_repo *out)
 {
 	guint h = quiet_glib();
@@ -316,6 +361,10 @@ static int repo_read(const char *root, struct pk_repo *out)
 	GError *e = NULL;
 	cr_Repomd *md = cr_repomd_new();
 	int r = 0;
+	if (wellformed(repomd, "repodata/repomd.xml") < 0) {
+		cr_repomd_free(md);
+		return -KP_EINPUT;
+	}
 	if (cr_xml_parse_repomd(repomd, md, NULL, NULL, &e)) {
 		kp_err("repodata/repomd.xml: %s", e && e->message ? e->message : "malformed");
 		g_clear_error(&e);
@@ -333,7 +382,10 @@ static int repo_read(const char *root, struct pk_repo *out)
 		r = -KP_EINPUT;
 	if (r == 0) {
 		out->primary_href = kp_strdup(prim->location_href);
-		if (cr_xml_parse_primary(ppath, NULL, NULL, on_package, out, NULL, NULL, 0, &e)) {
+		if (wellformed(ppath, prim->location_href) < 0)
+			r = -KP_EINPUT;
+		else if (cr_xml_parse_primary(ppath, NULL, NULL, on_package, out, NULL, NULL, 0,
+					      &e)) {
 			kp_err("%s: %s", prim->location_href,
 			       e && e->message ? e->message : "malformed");
 			g_clear_error(&e);
