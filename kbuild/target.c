@@ -48,35 +48,62 @@ static char *tree_read_release_quiet(const char *tree)
 	return r ? r : read_release_file(tree, "include/config/kernel.release", false);
 }
 
-int kb_tree_read_release(const char *tree, char **release)
+/*
+ * What to install for a missing tree: Debian's headers package for a tree
+ * where Debian puts one (/usr/src/linux-headers-REL, /lib/modules/REL/build),
+ * else the product's kernel development package.
+ */
+static char *install_hint(const char *tree)
+{
+	const char *base = strrchr(tree, '/');
+	base = base ? base + 1 : tree;
+	if (kp_startswith(tree, "/usr/src/linux-headers-") && !strchr(tree + 23, '/') &&
+	    tree[23])
+		return kp_asprintf("on Debian: apt-get install linux-headers-%s", tree + 23);
+	if (kp_startswith(tree, "/lib/modules/") && !strcmp(base, "build")) {
+		size_t len = strlen(tree) - strlen("/lib/modules/") - strlen("/build");
+		if (len > 0 && !memchr(tree + 13, '/', len))
+			return kp_asprintf("on Debian: apt-get install linux-headers-%.*s", (int)len,
+					   tree + 13);
+	}
+	return kp_strdup("install the product's kernel development package (its build tree)");
+}
+
+/* where: "FILE:LINE: flavour NAME: " for a flavour of a target file, or "". */
+static int read_tree_release(const char *where, const char *tree, char **release)
 {
 	_cleanup_free_ char *mk = kp_path_join(tree, "Makefile");
 	if (!kp_is_dir(tree)) {
-		kp_err("kernel tree '%s' does not exist: install the kernel's headers "
-		       "(on Debian: apt-get install linux-headers-amd64) or fix the target file",
-		       tree);
+		_cleanup_free_ char *hint = install_hint(tree);
+		kp_err("%skernel tree '%s' does not exist: %s, or fix the target file", where,
+		       tree, hint);
 		return -KP_EENV;
 	}
 	if (!kp_is_file(mk)) {
-		kp_err("'%s' is not a Kbuild tree (no Makefile): point the flavour at the kernel's "
-		       "build tree, e.g. /lib/modules/<release>/build",
-		       tree);
+		kp_err("%s'%s' is not a Kbuild tree (no Makefile): point the flavour at the "
+		       "kernel's build tree, e.g. /lib/modules/<release>/build",
+		       where, tree);
 		return -KP_EENV;
 	}
 	_cleanup_free_ char *r = tree_read_release_quiet(tree);
 	if (!r) {
-		kp_err("kernel tree '%s' is not prepared (no include/generated/utsrelease.h or "
+		kp_err("%skernel tree '%s' is not prepared (no include/generated/utsrelease.h or "
 		       "include/config/kernel.release): run 'make modules_prepare' in it, or "
 		       "install the distribution's headers package",
-		       tree);
+		       where, tree);
 		return -KP_EENV;
 	}
 	if (!release_ok(r)) {
-		kp_err("kernel tree '%s' has an unusable release '%s'", tree, r);
+		kp_err("%skernel tree '%s' has an unusable release '%s'", where, tree, r);
 		return -KP_EENV;
 	}
 	*release = TAKE_PTR(r);
 	return 0;
+}
+
+int kb_tree_read_release(const char *tree, char **release)
+{
+	return read_tree_release("", tree, release);
 }
 
 char *kb_tree_read_arch(const char *tree)
@@ -272,16 +299,25 @@ static void split_flavour_releases(struct kb_target *t)
 static int complete_flavours(struct kb_target *t)
 {
 	size_t n = t->nflavours;
+	/* Every missing or unprepared tree is named, not only the first. */
+	int err = 0;
 	for (size_t i = 0; i < n; i++) {
 		struct kb_flavour *f = &t->flavours[i];
 		if (!f->release) {
-			int r = kb_tree_read_release(f->tree, &f->release);
-			if (r < 0)
-				return r;
+			_cleanup_free_ char *where =
+			    t->file ? kp_asprintf("%s:%d: flavour %s: ", t->file, f->line, f->name)
+				    : kp_strdup("");
+			int r = read_tree_release(where, f->tree, &f->release);
+			if (r < 0) {
+				err = err ? err : r;
+				continue;
+			}
 		}
 		if (!f->arch)
 			f->arch = kb_tree_read_arch(f->tree);
 	}
+	if (err < 0)
+		return err;
 	split_flavour_releases(t);
 
 	if (!t->arch) {
@@ -485,6 +521,30 @@ static int check_file_target(const char *path, const struct kb_target *t)
 	return 0;
 }
 
+/*
+ * Two flavours of one tree (and so one release, unless one states another)
+ * would build the same modules twice and package them for the same
+ * /lib/modules/<release>: both packages would own the same files. Every
+ * such pair is named.
+ */
+static int check_distinct_trees(const char *path, const struct kb_target *t)
+{
+	int r = 0;
+	for (size_t i = 0; i < t->nflavours; i++)
+		for (size_t j = 0; j < i; j++) {
+			const struct kb_flavour *a = &t->flavours[j], *b = &t->flavours[i];
+			if (strcmp(a->tree, b->tree) || strcmp(a->release, b->release))
+				continue;
+			kp_err("%s:%d: flavour %s: tree '%s' is flavour %s's already (line %d): "
+			       "both packages would install the same modules; give each flavour "
+			       "its own kernel tree",
+			       path, b->line, b->name, b->tree, a->name, a->line);
+			r = -KP_EINPUT;
+			break;
+		}
+	return r;
+}
+
 static int target_from_file(const char *path, struct kb_target *t)
 {
 	_cleanup_(kp_ini_freep) struct kp_ini *ini = NULL;
@@ -506,7 +566,9 @@ static int target_from_file(const char *path, struct kb_target *t)
 			t->flavours[i].tree = real;
 		}
 	}
-	return complete_flavours(t);
+	if ((r = complete_flavours(t)) < 0)
+		return r;
+	return check_distinct_trees(path, t);
 }
 
 static int cmp_release_desc(const void *a, const void *b)

@@ -124,8 +124,8 @@ static bool code_ok(struct pk_meta *m, const char *where, const char *v, const c
 	if (spec_is_package_name(v))
 		return true;
 	bad(m, where,
-	    "'%s' must be lowercase letters, digits, '-' and '_' (the %s names a directory on "
-	    "the host, guide 6.1.1)",
+	    "'%s' must be 1 to 64 characters: lowercase letters, digits, '-' and '_' (the %s "
+	    "names a directory on the host, guide 6.1.1)",
 	    v, what);
 	return false;
 }

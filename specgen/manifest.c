@@ -130,8 +130,8 @@ static void set_name(struct loader *l, const struct kp_kv *kv)
 {
 	if (!spec_is_package_name(kv->value))
 		return bad(l, kv,
-			   "'%s' must be lowercase letters, digits, '-' and '_' "
-			   "(it names the package and the module directory)",
+			   "'%s' must be 1 to 64 characters: lowercase letters, digits, "
+			   "'-' and '_' (it names the package and the module directory)",
 			   kv->value);
 	set(&l->m->name, kv->value);
 }
@@ -412,8 +412,8 @@ static void set_vendor_code(struct loader *l, const struct kp_kv *kv)
 {
 	if (!spec_is_package_name(kv->value))
 		return bad(l, kv,
-			   "'%s' must be one lowercase word: letters, digits, '-' "
-			   "and '_' (guide 6.1.1)",
+			   "'%s' must be one lowercase word of 1 to 64 characters: "
+			   "letters, digits, '-' and '_' (guide 6.1.1)",
 			   kv->value);
 	if (!strcmp(kv->value, "xs"))
 		return bad(l, kv,

@@ -507,7 +507,9 @@ static void test_tree_missing_or_not_kbuild(void **state)
 	tl_log_reset();
 	assert_int_equal(kb_tree_read_release(none, &rel), -KP_EENV);
 	assert_non_null(strstr(tl_log_text(), "does not exist"));
-	assert_non_null(strstr(tl_log_text(), "linux-headers"));
+	/* Not where Debian puts headers: no Debian package to suggest. */
+	assert_null(strstr(tl_log_text(), "apt-get"));
+	assert_non_null(strstr(tl_log_text(), "kernel development package"));
 
 	/* A directory without a Makefile is not a Kbuild tree. */
 	_cleanup_free_ char *empty = kp_path_join(fx->dir, "trees/empty");
@@ -523,6 +525,73 @@ static void test_tree_missing_or_not_kbuild(void **state)
 	assert_int_equal(kb_tree_read_release(odd, &rel), -KP_EENV);
 	assert_null(rel);
 	assert_non_null(strstr(tl_log_text(), "unusable release"));
+}
+
+/* Two flavours of one tree would package the same files: refused at the second's header. */
+static void test_target_same_tree_twice(void **state)
+{
+	struct tl_fixture *fx = *state;
+	_cleanup_free_ char *a = make_tree(fx->dir, "trees/amd64", DEB_AMD64, true);
+	_cleanup_free_ char *text = kp_asprintf("[target]\n"
+						"name = t\n"
+						"[flavour amd64]\n"
+						"tree = %s\n"
+						"[flavour other]\n"
+						"tree = %s/.\n",
+						a, a);
+	_cleanup_free_ char *path = write_target(fx->dir, text);
+	expect_target_error(path, -KP_EINPUT, 5,
+			    (const char *const[]){"flavour other", "flavour amd64's already (line 3)",
+						  "same modules", NULL});
+	/* The same tree stated as two releases installs in two places: fine. */
+	_cleanup_free_ char *ok = kp_asprintf("[target]\n"
+					      "name = t\n"
+					      "[flavour a]\n"
+					      "tree = %s\n"
+					      "release = 6.1.0-56-amd64\n"
+					      "[flavour b]\n"
+					      "tree = %s\n"
+					      "release = 6.1.0-56-b\n",
+					      a, a);
+	_cleanup_free_ char *okpath = write_target(fx->dir, ok);
+	struct kb_target *t = NULL;
+	assert_int_equal(kb_target_load(okpath, &t), 0);
+	kb_target_free(t);
+}
+
+/*
+ * Every missing tree is named with its file:line, and Debian's headers
+ * package is suggested only for a tree where Debian installs one.
+ */
+static void test_target_missing_trees_all_named(void **state)
+{
+	struct tl_fixture *fx = *state;
+	_cleanup_free_ char *text = kp_asprintf("[target]\n"
+						"name = xs\n"
+						"[flavour xen]\n"
+						"tree = %s/kernels/2.6.18-xen\n"
+						"[flavour amd64]\n"
+						"tree = /usr/src/linux-headers-0.0.0-99-amd64\n"
+						"[flavour old]\n"
+						"tree = /lib/modules/0.0.0-98-old/build\n",
+						fx->dir);
+	_cleanup_free_ char *path = write_target(fx->dir, text);
+	expect_target_error(path, -KP_EENV, 3, NULL);
+	const char *log = tl_log_text();
+	_cleanup_free_ char *l5 = kp_asprintf("%s:5: flavour amd64: ", path);
+	_cleanup_free_ char *l7 = kp_asprintf("%s:7: flavour old: ", path);
+	assert_non_null(strstr(log, l5));
+	assert_non_null(strstr(log, l7));
+	assert_non_null(strstr(log, "apt-get install linux-headers-0.0.0-99-amd64"));
+	assert_non_null(strstr(log, "apt-get install linux-headers-0.0.0-98-old"));
+	/* The product tree's line suggests no Debian package. */
+	_cleanup_free_ char *l3 = kp_asprintf("%s:3: flavour xen: ", path);
+	const char *xen = strstr(log, l3);
+	assert_non_null(xen);
+	const char *end = strchr(xen, '\n');
+	_cleanup_free_ char *xenline = kp_strndup(xen, end ? (size_t)(end - xen) : strlen(xen));
+	assert_null(strstr(xenline, "apt-get"));
+	assert_non_null(strstr(xenline, "kernel development package"));
 }
 
 int main(void)
@@ -544,6 +613,8 @@ int main(void)
 	    T(test_target_empty_flavour_section),
 	    T(test_target_bad_flavour_name),
 	    T(test_target_duplicate_flavour_names),
+	    T(test_target_same_tree_twice),
+	    T(test_target_missing_trees_all_named),
 	    T(test_tree_not_prepared),
 	    T(test_tree_missing_or_not_kbuild),
 	};

@@ -232,7 +232,15 @@ static void test_bad_name(void **state)
 		   "version = 1.0\n"
 		   "summary = Hello driver\n"
 		   "license = GPL-2.0-only\n" VENDOR,
-		   2, "name", "'HelloWorld' must be lowercase");
+		   2, "name", "'HelloWorld' must be 1 to 64 characters: lowercase");
+	/* 65 characters: the message states the limit it enforces. */
+	expect_bad(fx,
+		   "[driver]\n"
+		   "name = aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\n"
+		   "version = 1.0\n"
+		   "summary = Hello driver\n"
+		   "license = GPL-2.0-only\n" VENDOR,
+		   2, "name", "must be 1 to 64 characters");
 	expect_bad(fx,
 		   "[driver]\n"
 		   "version = 1.0\n"
