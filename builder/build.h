@@ -10,6 +10,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "common/util.h"
+
 struct rp_build;
 
 enum bld_stage {
@@ -81,5 +83,46 @@ int bld_verify_dir(const struct bld_verify_opts *o, struct rp_verify **result);
  * for the modules a build finds. *spec is owned by the caller.
  */
 int bld_spec_render(const char *driver_dir, const char *target_file, char **spec);
+
+/* ---- kmodpack status and kmodpack clean (status.c, clean.c) ---- */
+
+enum bld_freshness { BLD_FRESH_UNKNOWN, BLD_FRESH_YES, BLD_FRESH_NO };
+
+struct bld_status {
+	char *outdir;		 /* absolute */
+	struct rp_build *report; /* the published build, or NULL: nothing built there */
+	char *driver_dir;	 /* the report's manifest's dir, or NULL */
+	char *target_file;	 /* as given, else the one the last build used; NULL: host */
+	bool busy;		 /* a kmodpack run holds the output dir's lock now */
+	enum bld_freshness fresh;
+	struct kp_strv why;	    /* not up to date, or cannot tell: one reason a line */
+	struct kp_strv failed_logs; /* logs/<flavour>.failed.log: the last run that failed */
+};
+
+/*
+ * What is built in outdir, and whether a build of its driver dir (the one
+ * its report names) for target_file (NULL: the one the last build used,
+ * else the host) would do anything now, and why. Reads only, and takes no
+ * lock. Returns 0 (also when nothing is built there), -ENOENT when outdir
+ * is not a directory (logged), or the report's read error (logged).
+ */
+int bld_status_read(const char *outdir, const char *target_file, struct bld_status *st);
+void bld_status_release(struct bld_status *st);
+
+struct bld_clean_opts {
+	const char *outdir;
+	bool all;     /* also the published build: its artifacts, logs and report */
+	bool dry_run; /* say what would go, remove nothing */
+};
+
+/*
+ * Under the output dir's lock, remove what kmodpack keeps between runs
+ * (.kmodpack/build, src, stage-*, the cache key, logs/<flavour>.failed.log)
+ * and, with all, the published build the report lists, where each file is
+ * still what kmodpack wrote (same sha256). Files kmodpack did not make stay.
+ * *removed and *kept (may be NULL) list paths relative to outdir; kept
+ * says why in " (...)".
+ */
+int bld_clean(const struct bld_clean_opts *o, struct kp_strv *removed, struct kp_strv *kept);
 
 #endif

@@ -132,6 +132,12 @@ bool bld_cache_fresh(const char *statedir, const char *outdir, const char *key,
 	return ok;
 }
 
+int bld_cache_load(const char *statedir, char **key)
+{
+	_cleanup_free_ char *kf = kp_path_join(statedir, KEY_FILE);
+	return kp_read_file(kf, key, NULL);
+}
+
 int bld_cache_store(const char *statedir, const char *key)
 {
 	_cleanup_free_ char *kf = kp_path_join(statedir, KEY_FILE);

@@ -28,6 +28,8 @@ int bld_cache_key(const struct spec_manifest *m, const struct kb_target *t,
  */
 bool bld_cache_fresh(const char *statedir, const char *outdir, const char *key,
 		     struct rp_build **report);
+/* The key the last successful publish stored (owned), or -errno (-ENOENT: none). */
+int bld_cache_load(const char *statedir, char **key);
 /* Remember key after a successful publish. */
 int bld_cache_store(const char *statedir, const char *key);
 

@@ -16,6 +16,8 @@ int cmd_hcl(int argc, char **argv);
 int cmd_modinfo(int argc, char **argv);
 int cmd_verify(int argc, char **argv);
 int cmd_pack(int argc, char **argv);
+int cmd_status(int argc, char **argv);
+int cmd_clean(int argc, char **argv);
 /* pack combine / pack remaster (cmd-pack-combine.c), reached through cmd_pack. */
 int cmd_pack_combine(int argc, char **argv);
 int cmd_pack_remaster(int argc, char **argv);

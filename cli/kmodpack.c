@@ -28,6 +28,8 @@ static const struct kp_cmd commands[] = {
     {"modinfo", cmd_modinfo, "print the .modinfo fields of kernel modules"},
     {"pack", cmd_pack, "make a supplemental pack: an installable ISO of RPMs with its metadata"},
     {"verify", cmd_verify, "install, symbol-check and boot-load a build's packages per flavour"},
+    {"status", cmd_status, "show what an output dir holds, for which kernels, and whether it is up to date"},
+    {"clean", cmd_clean, "remove kmodpack's state from an output dir (--all: its packages too)"},
     {"help", cmd_help, "show a command's options"},
 };
 
