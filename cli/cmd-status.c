@@ -6,6 +6,7 @@
 
 #include "builder/build.h"
 #include "cli/cli.h"
+#include "report/json.h"
 #include "report/report.h"
 
 static const char usage_text[] =
@@ -39,8 +40,7 @@ static json_object *jstrv(const struct kp_strv *v)
 static json_object *status_json(const struct bld_status *st)
 {
 	const struct rp_build *b = st->report;
-	json_object *root = json_object_new_object();
-	json_object_object_add(root, "schema", json_object_new_int(1));
+	json_object *root = rp_json_document("status", 1);
 	json_object_object_add(root, "outdir", jstr(st->outdir));
 	json_object_object_add(root, "built", json_object_new_boolean(b != NULL));
 	json_object_object_add(root, "busy", json_object_new_boolean(st->busy));
@@ -56,7 +56,7 @@ static json_object *status_json(const struct bld_status *st)
 		target = json_object_new_object();
 		json_object_object_add(target, "name", jstr(b->target_name));
 		json_object_object_add(target, "arch", jstr(b->arch));
-		json_object_object_add(target, "file", jstr(st->target_file));
+		json_object_object_add(target, "path", jstr(st->target_file));
 		for (size_t i = 0; i < b->nflavours; i++) {
 			const struct rp_flavour *f = &b->flavours[i];
 			const struct rp_artifact *a = rp_build_flavour_rpm(b, f->name);
@@ -164,15 +164,15 @@ int cmd_status(int argc, char **argv)
 	}
 	if (argc - optind > 1)
 		return cli_usage_error("status", "only one OUTDIR, please");
+	if (json)
+		cli_json_collect("status");
 	_cleanup_(bld_status_release) struct bld_status st = {0};
 	int r = bld_status_read(optind < argc ? argv[optind] : "out", target, &st);
 	if (r < 0)
-		return kp_exit_status(r);
+		return cli_json_exit(r);
 	if (json) {
-		json_object *j = status_json(&st);
-		puts(json_object_to_json_string_ext(j, JSON_C_TO_STRING_PRETTY |
-							   JSON_C_TO_STRING_NOSLASHESCAPE));
-		json_object_put(j);
+		cli_json_print(status_json(&st));
+		return cli_json_exit(0);
 	} else {
 		print_status(&st);
 	}

@@ -15,14 +15,17 @@ cp -r "$EXAMPLE" "$TMP/drv"
 # Nothing there.
 run 2 "$KMODPACK" status "$TMP/no-such-dir"
 assert_contains "$TMP/err" "is not a directory"
+run 2 "$KMODPACK" status --json "$TMP/no-such-dir"
+python3 "$SRCDIR/tests/cli/json-schema.py" "$SRCDIR/docs/json.md" "$TMP/out" || fail "no error document"
 mkdir "$O"
 run 0 "$KMODPACK" status "$O"
 assert_contains "$TMP/out" "nothing built in $O"
 run 0 "$KMODPACK" status --json "$O"
+python3 "$SRCDIR/tests/cli/json-schema.py" "$SRCDIR/docs/json.md" "$TMP/out" || fail "not as docs/json.md says"
 python3 - "$TMP/out" <<'PY'
 import json, sys
 d = json.load(open(sys.argv[1]))
-assert d["schema"] == 1 and d["built"] is False and d["up_to_date"] is False, d
+assert d["schema"] == "kmodpack.status/1" and d["built"] is False and d["up_to_date"] is False, d
 assert d["flavours"] == [] and d["artifacts"] == [] and d["driver"] is None, d
 PY
 
@@ -41,11 +44,12 @@ assert_contains "$TMP/out" "up to date: yes"
 run 0 "$KMODPACK" build -t "$TMP/target.ini" -o "$O" "$TMP/drv"
 assert_contains "$TMP/err" "up to date"
 run 0 "$KMODPACK" status --json "$O"
+python3 "$SRCDIR/tests/cli/json-schema.py" "$SRCDIR/docs/json.md" "$TMP/out" || fail "not as docs/json.md says"
 python3 - "$TMP/out" "$O" "$TMP/target.ini" <<'PY'
 import json, os, sys
 d = json.load(open(sys.argv[1]))
 assert d["built"] and d["up_to_date"] is True and d["reasons"] == [] and not d["busy"], d
-assert d["target"]["file"] == sys.argv[3] and d["driver"]["name"] == "helloworld", d
+assert d["target"]["path"] == sys.argv[3] and d["driver"]["name"] == "helloworld", d
 assert [f["name"] for f in d["flavours"]] == ["amd64", "cloud-amd64"], d
 for f in d["flavours"]:
     assert os.path.isfile(os.path.join(sys.argv[2], f["package"])), f
