@@ -6,14 +6,39 @@
 # real distribution modules.alias (the machine running tests rarely has the
 # target kernel installed). Prints the modules dir (…/lib/modules/<release>).
 #
-#   scripts/fetch-linux-image.sh [RELEASE]     (default 6.1.0-56-amd64)
+#   scripts/fetch-linux-image.sh [RELEASE]
+#     default: the release of the newest linux-headers-*-amd64 installed
+#     (what scripts/setup.sh installed from this machine's apt sources, the
+#     same kernel verify's images are fetched for), else the release apt
+#     offers for linux-image-amd64
 #   KMODPACK_CACHE=dir                         (default ~/.cache/kmodpack)
 #
 # Exit 0 with the path on stdout; 3 when apt-get, dpkg-deb or depmod is
 # missing or the package cannot be downloaded (the environment, not us).
 set -euo pipefail
 
-release=${1:-6.1.0-56-amd64}
+default_release() {
+	local h f rel best=
+	for h in /usr/src/linux-headers-*-amd64; do
+		f=$h/include/generated/utsrelease.h
+		[ -f "$f" ] || continue
+		rel=$(sed -n 's/.*UTS_RELEASE "\(.*\)"/\1/p' "$f")
+		case $rel in *-cloud-amd64 | *-rt-amd64 | "") continue ;; esac
+		best=$(printf '%s\n%s\n' "$best" "$rel" | sed '/^$/d' | sort -V | tail -1)
+	done
+	if [ -z "$best" ] && command -v apt-cache >/dev/null; then
+		best=$(apt-cache depends linux-image-amd64 2>/dev/null |
+			sed -n 's/^ *Depends: linux-image-\([0-9].*-amd64\)$/\1/p' | sort -V | tail -1)
+	fi
+	[ -n "$best" ] || {
+		echo "fetch-linux-image: no linux-headers-*-amd64 installed and apt offers no" \
+			"linux-image-amd64: give a RELEASE" >&2
+		exit 3
+	}
+	echo "$best"
+}
+release=${1:-}
+[ -n "$release" ] || release=$(default_release)
 pkg=linux-image-$release
 cache=${KMODPACK_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/kmodpack}
 root=$cache/$pkg
