@@ -9,6 +9,7 @@
  *   5   sources.c   the tree to build from
  *   6   compile.c   a build copy and one make per flavour, at once
  *   7   modules.c   check, stage and describe each flavour's modules
+ *       strip.c     each module stripped, its debug data kept apart
  *       verify.c    with --verify, verify/ on the staged build
  *   8   data.c      firmware cross-check and the [data] files
  *   9   package.c   tarballs, spec, RPMs, artifacts
@@ -123,6 +124,14 @@ const char *bld_keep_log(struct bld_run *rn, size_t i);
 
 /* modules.c: step 7, for flavour i. */
 int bld_modules_stage(struct bld_run *rn, size_t i);
+
+/*
+ * strip.c: step 7, module src of flavour i as the package ships it: dest
+ * without debug sections and with a GNU debuglink to debug, which gets
+ * them (objcopy, as modules_install and find-debuginfo do).
+ */
+int bld_strip_module(struct bld_run *rn, size_t i, const char *src, const char *dest,
+		     const char *debug);
 
 /* verify.c: build --verify on dir (the stage, or the outdir when up to date). */
 int bld_verify(struct bld_run *rn, const char *dir);

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * Step 7, the modules: which .ko files each flavour built, their vermagic,
- * the manifest's list, the buildroot, what the report says of each, and the
- * HCL pre-check.
+ * the manifest's list, the buildroot (stripped, with their debug data
+ * apart: strip.c), what the report says of each, and the HCL pre-check.
  */
 #include "builder/internal.h"
 
@@ -109,7 +109,7 @@ static int check_named(struct bld_run *rn, size_t i, const struct kp_strv *names
  * it goes into the buildroot (destdir), the spec and the report.
  */
 static int stage_one(struct bld_run *rn, size_t i, const char *path, const char *name,
-		     const char *destdir)
+		     const char *destdir, const char *debugdir)
 {
 	const struct kb_flavour *f = &rn->t->flavours[i];
 	_cleanup_(mi_ko_freep) struct mi_ko *ko = NULL;
@@ -131,13 +131,13 @@ static int stage_one(struct bld_run *rn, size_t i, const char *path, const char 
 	mi_ko_get_all(ko, "alias", &sm->aliases);
 
 	_cleanup_free_ char *dest = kp_asprintf("%s/%s.ko", destdir, name);
-	int r = kp_copy_file(path, dest, 0644);
-	if (r < 0)
-		kp_err("cannot stage '%s': %s", dest, strerror(-r));
+	_cleanup_free_ char *debug = kp_asprintf("%s/%s.ko.debug", debugdir, name);
+	int r = bld_strip_module(rn, i, path, dest, debug);
 
 	struct rp_module *rm = rp_flavour_add_module(&rn->report->flavours[i]);
 	rm->name = kp_strdup(name);
 	rm->path = kp_asprintf("/lib/modules/%s/%s/%s.ko", f->release, rn->t->module_dir, name);
+	rm->debug_path = kp_asprintf("%s%s.debug", RP_DEBUG_DIR, rm->path);
 	rm->vermagic = kp_strdup(vermagic);
 	const char *srcv = mi_ko_get(ko, "srcversion");
 	rm->srcversion = srcv ? kp_strdup(srcv) : NULL;
@@ -174,6 +174,9 @@ int bld_modules_stage(struct bld_run *rn, size_t i)
 
 	_cleanup_free_ char *destdir = kp_asprintf("%s/buildroot/lib/modules/%s/%s", rn->od.stage,
 						   f->release, rn->t->module_dir);
+	_cleanup_free_ char *debugdir =
+	    kp_asprintf("%s/buildroot" RP_DEBUG_DIR "/lib/modules/%s/%s", rn->od.stage, f->release,
+			rn->t->module_dir);
 	if (r == 0 && (r = kp_mkdir_p(destdir, 0755)) < 0)
 		kp_err("cannot create '%s': %s", destdir, strerror(-r));
 	rn->sf[i].f = f;
@@ -185,7 +188,7 @@ int bld_modules_stage(struct bld_run *rn, size_t i)
 				f->name, names.v[k]);
 			continue;
 		}
-		r = stage_one(rn, i, kos.v[k], names.v[k], destdir);
+		r = stage_one(rn, i, kos.v[k], names.v[k], destdir, debugdir);
 	}
 	if (r == 0 && f->modules_dir)
 		r = check_coverage(rn, i, &kos);

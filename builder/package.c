@@ -91,7 +91,11 @@ static int add_artifact(struct bld_run *rn, char *rel, enum rp_artifact_kind kin
 	return kp_sha256_file(path, a->sha256);
 }
 
-/* Every package rpm was asked for, in the report's order: modules, data, SRPM, spec. */
+/*
+ * Every package rpm was asked for, in the report's order: modules, data,
+ * SRPM, spec, then the debuginfo packages (last, so readers of older
+ * reports find the rest where they were).
+ */
 static int record_artifacts(struct bld_run *rn)
 {
 	const struct spec_manifest *m = rn->m;
@@ -119,6 +123,12 @@ static int record_artifacts(struct bld_run *rn)
 				 RP_ARTIFACT_SRPM, NULL);
 	if (r == 0)
 		r = add_artifact(rn, kp_asprintf("SPECS/%s.spec", m->name), RP_ARTIFACT_SPEC, NULL);
+	for (size_t i = 0; i < t->nflavours && r == 0; i++) {
+		_cleanup_free_ char *pkg = spec_flavour_package(m, &t->flavours[i]);
+		_cleanup_free_ char *dpkg = kp_asprintf("%s-debuginfo", pkg);
+		r = add_artifact(rn, spec_rpm_path(dpkg, m->version, m->release, t->arch),
+				 RP_ARTIFACT_DEBUGINFO_RPM, t->flavours[i].name);
+	}
 	return r;
 }
 

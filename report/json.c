@@ -203,6 +203,7 @@ static json_object *module_json(const struct rp_module *m)
 	json_object *jm = json_object_new_object();
 	add(jm, "name", jstr(m->name));
 	add(jm, "path", jstr(m->path));
+	add(jm, "debug_path", jstr(m->debug_path));
 	add(jm, "vermagic", jstr(m->vermagic));
 	add(jm, "srcversion", jstr(m->srcversion));
 	add(jm, "aliases", jstrv(&m->aliases));
@@ -567,6 +568,7 @@ static void read_flavour(struct rd *rd, json_object *o, const char *where, struc
 		struct rp_module *m = &f->mods[k];
 		m->name = get_str(rd, jm, w, "name", true);
 		m->path = get_str(rd, jm, w, "path", true);
+		m->debug_path = get_str(rd, jm, w, "debug_path", false);
 		m->vermagic = get_str(rd, jm, w, "vermagic", true);
 		m->srcversion = get_str(rd, jm, w, "srcversion", false);
 		get_strv(rd, jm, w, "aliases", &m->aliases);
@@ -584,11 +586,12 @@ static void read_artifact(struct rd *rd, json_object *o, const char *where, stru
 {
 	a->path = get_str(rd, o, where, "path", true);
 	_cleanup_free_ char *kind = get_str(rd, o, where, "kind", true);
-	int k = enum_of(kind, kind_name, RP_ARTIFACT_SPEC + 1);
+	int k = enum_of(kind, kind_name, RP_ARTIFACT_KIND_COUNT);
 	if (kind && k < 0)
-		bad(rd, where, "kind", "is not rpm, data-rpm, srpm or spec");
+		bad(rd, where, "kind", "is not rpm, data-rpm, srpm, spec or debuginfo-rpm");
 	a->kind = k < 0 ? RP_ARTIFACT_RPM : (enum rp_artifact_kind)k;
-	a->flavour = get_str(rd, o, where, "flavour", a->kind == RP_ARTIFACT_RPM);
+	a->flavour = get_str(rd, o, where, "flavour",
+			     a->kind == RP_ARTIFACT_RPM || a->kind == RP_ARTIFACT_DEBUGINFO_RPM);
 	a->size = get_int(rd, o, where, "size");
 	_cleanup_free_ char *sum = get_str(rd, o, where, "sha256", true);
 	if (sum && strlen(sum) != 64)

@@ -19,7 +19,7 @@ const char *rp_status_name(enum rp_status s)
 
 const char *rp_artifact_kind_name(enum rp_artifact_kind k)
 {
-	static const char *const names[] = {"rpm", "data-rpm", "srpm", "spec"};
+	static const char *const names[] = {"rpm", "data-rpm", "srpm", "spec", "debuginfo-rpm"};
 	return k < KP_ARRAY_SIZE(names) ? names[k] : "?";
 }
 
@@ -122,6 +122,7 @@ static void flavour_release(struct rp_flavour *f)
 		free(m->path);
 		free(m->vermagic);
 		free(m->srcversion);
+		free(m->debug_path);
 		kp_strv_release(&m->aliases);
 		kp_strv_release(&m->firmware);
 	}

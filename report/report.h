@@ -113,9 +113,13 @@ KP_DEFINE_TRIVIAL_CLEANUP_FUNC(struct rp_verify *, rp_verify_free);
 
 /* ---- the build ---- */
 
+/* Where the debuginfo packages put each module's debug data: RP_DEBUG_DIR + path + ".debug". */
+#define RP_DEBUG_DIR "/usr/lib/debug"
+
 struct rp_module {
 	char *name;	  /* file name without .ko */
 	char *path;	  /* install path: /lib/modules/<release>/<module_dir>/<name>.ko */
+	char *debug_path; /* its debug data, RP_DEBUG_DIR<path>.debug; NULL in older reports */
 	char *vermagic;	  /* never NULL in a build's report */
 	char *srcversion; /* or NULL */
 	struct kp_strv aliases;
@@ -131,12 +135,19 @@ struct rp_flavour {
 	struct rp_coverage *hcl; /* with the flavour's modules_dir, else NULL */
 };
 
-enum rp_artifact_kind { RP_ARTIFACT_RPM, RP_ARTIFACT_DATA_RPM, RP_ARTIFACT_SRPM, RP_ARTIFACT_SPEC };
+enum rp_artifact_kind {
+	RP_ARTIFACT_RPM,
+	RP_ARTIFACT_DATA_RPM,
+	RP_ARTIFACT_SRPM,
+	RP_ARTIFACT_SPEC,
+	RP_ARTIFACT_DEBUGINFO_RPM, /* a flavour's debug data; not in a pack (docs/pack.md) */
+	RP_ARTIFACT_KIND_COUNT
+};
 const char *rp_artifact_kind_name(enum rp_artifact_kind k);
 
 struct rp_artifact {
 	enum rp_artifact_kind kind;
-	char *flavour; /* RP_ARTIFACT_RPM only, else NULL */
+	char *flavour; /* RP_ARTIFACT_RPM and _DEBUGINFO_RPM only, else NULL */
 	char *path;    /* relative to the outdir */
 	long long size;
 	char sha256[65];

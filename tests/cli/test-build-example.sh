@@ -45,7 +45,7 @@ assert_contains "$TMP/tarlist" "helloworld-1.0/Makefile"
 # The report lists every artifact with the sha256 of the published file.
 report=$OUT/build-report.json
 n=$(python3 -c 'import json,sys; print(len(json.load(open(sys.argv[1]))["artifacts"]))' "$report")
-assert_eq "$n" 5 "artifacts in the report"
+assert_eq "$n" 7 "artifacts in the report" # 2 module RPMs, data, SRPM, spec, 2 debuginfo RPMs
 python3 - "$report" "$OUT" <<'PY'
 import hashlib, json, sys
 rep = json.load(open(sys.argv[1]))

@@ -14,7 +14,7 @@ run 0 "$KMODPACK" build -q -t "$TMP/target.ini" -o "$B" "$EXAMPLE"
 P=$TMP/pack
 run 0 "$KMODPACK" pack -q -o "$P" -m "$EXAMPLE" --label hello --text "Hello drivers" \
 	--version 1.0 --requires "originator=xs name=main test=ge version=6.5.0" \
-	"$B"/RPMS/*/*.rpm
+	"$B"/RPMS/noarch/*.rpm "$B"/RPMS/x86_64/helloworld-modules-*-"$KVER"-1.0-1.x86_64.rpm
 ISO=$P/hello.iso
 V=(verify -t "$TMP/target.ini" --logs "$TMP/logs")
 
