@@ -13,7 +13,8 @@ for t in xorriso isoinfo dnf gpg gpgv rpm; do
 done
 debian_target "$TMP/target.ini"
 run 0 "$KMODPACK" build -q -t "$TMP/target.ini" -o "$TMP/build" "$EXAMPLE"
-EX_RPMS=("$TMP"/build/RPMS/noarch/*.rpm "$TMP"/build/RPMS/x86_64/*.rpm)
+EX_RPMS=("$TMP"/build/RPMS/noarch/*.rpm) # what a host installs: not the debuginfo RPMs
+for r in "$TMP"/build/RPMS/x86_64/*.rpm; do [[ $r == *-debuginfo-* ]] || EX_RPMS+=("$r"); done
 
 pack() { # STATUS OUTDIR ARGS...
 	local st=$1 out=$2
