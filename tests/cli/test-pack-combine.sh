@@ -19,7 +19,7 @@ pk() {
 	run 0 "$KMODPACK" pack -q -o "$TMP/$label" -m "$EXAMPLE" --label "$label" \
 		--text "$label pack" --version 1.0 ${req:+--requires "$req"} "$@"
 }
-pk drivers "originator=xs name=main test=ge version=6.5.0" "$B"/RPMS/*/*.rpm
+pk drivers "originator=xs name=main test=ge version=6.5.0" "$B"/RPMS/noarch/*.rpm "$B"/RPMS/x86_64/helloworld-modules-*-"$KVER"-1.0-1.x86_64.rpm
 pk tools "originator=example name=drivers test=ge version=1.0" "$B"/RPMS/noarch/*.rpm
 
 # Given tools first: drivers still comes first, tools requires it.

@@ -253,13 +253,14 @@ static void test_record_artifacts(void **state)
 	tl_write(stage, "RPMS/x86_64/hello-modules-amd64-6.1.0-9-1.0-1.x86_64.rpm", "module rpm");
 	tl_write(stage, "SRPMS/hello-1.0-1.src.rpm", "srpm");
 	tl_write(stage, "SPECS/hello.spec", "spec");
+	tl_write(stage, "RPMS/x86_64/hello-modules-amd64-6.1.0-9-debuginfo-1.0-1.x86_64.rpm", "dbg");
 	struct spec_manifest m = {.name = "hello", .version = "1.0", .release = "1"};
 	struct kb_flavour f = {.name = "amd64", .kver = "6.1.0-9", .release = "6.1.0-9-amd64"};
 	struct kb_target t = {.arch = "x86_64", .flavours = &f, .nflavours = 1};
 	struct bld_run rn = {.m = &m, .t = &t, .od = {.stage = stage}, .report = rp_build_new()};
 
 	assert_int_equal(record_artifacts(&rn), 0);
-	assert_int_equal(rn.report->nartifacts, 3);
+	assert_int_equal(rn.report->nartifacts, 4); /* modules, SRPM, spec, debuginfo */
 	const struct rp_artifact *a = &rn.report->artifacts[0];
 	assert_int_equal(a->kind, RP_ARTIFACT_RPM);
 	assert_string_equal(a->flavour, "amd64");

@@ -115,7 +115,7 @@ static void expect_refused(const char *from, const char *to, const char *why)
 static void test_refused(void **state)
 {
 	expect_refused("\"kind\":\"srpm\"", "\"kind\":\"tarball\"",
-		       "artifacts[3].kind is not rpm, data-rpm, srpm or spec");
+		       "artifacts[3].kind is not rpm, data-rpm, srpm, spec or debuginfo-rpm");
 	expect_refused("\"release\":\"6.1.0-57-cloud-amd64\",\n      \"kver\"",
 		       "\"release\":7,\n      \"kver\"", "flavours[1].release is not a string");
 	expect_refused("\"source_date_epoch\":1700000000,", "", "source_date_epoch is missing");
