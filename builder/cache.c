@@ -80,8 +80,9 @@ int bld_cache_key(const struct spec_manifest *m, const struct kb_target *t,
 	kp_buf_addf(&b, "target\t%s\t%s\t%s\n", t->name, t->arch, t->module_dir);
 	for (size_t i = 0; i < t->nflavours; i++) {
 		const struct kb_flavour *f = &t->flavours[i];
-		kp_buf_addf(&b, "flavour\t%s\t%s\t%s\t%s\t%s\n", f->name, f->release, f->kver,
-			    f->tree, f->modules_dir ? f->modules_dir : "");
+		kp_buf_addf(&b, "flavour\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", f->name, f->release,
+			    f->kver, f->tree, f->source_tree ? f->source_tree : "",
+			    f->arch ? f->arch : "", f->modules_dir ? f->modules_dir : "");
 		static const char *const files[] = {".config", "Module.symvers",
 						    "include/generated/utsrelease.h"};
 		for (size_t k = 0; k < KP_ARRAY_SIZE(files); k++) {

@@ -7,6 +7,7 @@
 #include "common/fs.h"
 #include "common/log.h"
 #include "common/runner.h"
+#include "kbuild/makeargs.h"
 #include "kbuild/target.h"
 #include "specgen/manifest.h"
 
@@ -102,8 +103,11 @@ int bld_compile(struct bld_run *rn)
 		kp_strv_pushf(&av, "KCFLAGS=%s%s-ffile-prefix-map=%s=/usr/src/%s-%s",
 			      user_kcflags ? user_kcflags : "", user_kcflags ? " " : "",
 			      rn->builddirs[i], m->name, m->version);
+		/* {tree}, {release}, ... for this flavour; one argv entry per word. */
+		struct kb_make_vars mv;
+		kb_make_vars_of(rn->t, f, &mv);
 		for (size_t a = 0; a < m->make_args.n; a++)
-			kp_strv_push(&av, m->make_args.v[a]);
+			kp_strv_push_take(&av, kb_make_arg_expand(m->make_args.v[a], &mv));
 		kp_strv_push(&av, "modules");
 		argvs[i] = av.v;
 		rn->jobs[i] = (struct kp_job){.name = f->name,

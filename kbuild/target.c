@@ -133,6 +133,51 @@ char *kb_tree_read_arch(const char *tree)
 	return NULL;
 }
 
+/* The value of opt (CONFIG_X) in a .config or auto.conf text, or NULL when not set. */
+static char *config_value(const char *cfg, const char *opt)
+{
+	size_t n = strlen(opt);
+	for (const char *p = cfg; p && *p;) {
+		if (!strncmp(p, opt, n) && p[n] == '=') {
+			const char *v = p + n + 1, *e = strchr(v, '\n');
+			return kp_strndup(v, e ? (size_t)(e - v) : strlen(v));
+		}
+		if ((p = strchr(p, '\n')))
+			p++;
+	}
+	return NULL;
+}
+
+int kb_flavour_check_config(const struct kb_flavour *f, const struct kp_strv *want,
+			    struct kp_strv *unmet)
+{
+	static const char *const files[] = {".config", "include/config/auto.conf"};
+	_cleanup_free_ char *cfg = NULL;
+	for (size_t i = 0; i < KP_ARRAY_SIZE(files) && !cfg; i++) {
+		_cleanup_free_ char *path = kp_path_join(f->tree, files[i]);
+		if (kp_read_file(path, &cfg, NULL) < 0)
+			cfg = NULL;
+	}
+	if (!cfg) {
+		kp_err("flavour %s: cannot check kernel_config: '%s' has no .config or "
+		       "include/config/auto.conf (install the full headers package, or remove "
+		       "kernel_config)",
+		       f->name, f->tree);
+		return -KP_EENV;
+	}
+	for (size_t i = 0; i < want->n; i++) {
+		bool neg = want->v[i][0] == '!';
+		const char *opt = want->v[i] + neg;
+		_cleanup_free_ char *v = config_value(cfg, opt);
+		bool on = v && (!strcmp(v, "y") || !strcmp(v, "m"));
+		if (!neg && !on)
+			kp_strv_pushf(unmet, "%s is not set", opt);
+		else if (neg && on)
+			kp_strv_pushf(unmet, "%s=%s is set", opt, v);
+	}
+	return 0;
+}
+
 /* ---- release splitting ---- */
 
 static bool is_sep(char c)
@@ -241,6 +286,7 @@ static void flavour_release(struct kb_flavour *f)
 {
 	free(f->name);
 	free(f->tree);
+	free(f->source_tree);
 	free(f->release);
 	free(f->kver);
 	free(f->arch);
@@ -295,7 +341,53 @@ static void split_flavour_releases(struct kb_target *t)
 	}
 }
 
-/* Fill in release, kver, flavour names and arch for flavours that lack them. */
+/* A directory usable as a source tree (it reaches the spec), resolved; else NULL. */
+static char *source_dir(const char *path)
+{
+	char *real = path ? realpath(path, NULL) : NULL;
+	if (real && (!kp_is_dir(real) || !path_ok(real))) {
+		free(real);
+		real = NULL;
+	}
+	return real;
+}
+
+/*
+ * The kernel source a build tree was made from: its 'source' link (an O=
+ * build), /lib/modules/<release>/source when that release's build link is
+ * this tree, or the tree Debian's one-line headers Makefile includes
+ * ("include /usr/src/linux-headers-6.1.0-57-common/Makefile"); else the tree.
+ */
+static char *tree_source(const char *tree, const char *release)
+{
+	_cleanup_free_ char *link = kp_path_join(tree, "source");
+	char *src = source_dir(link);
+	if (src)
+		return src;
+	_cleanup_free_ char *build = kp_asprintf("/lib/modules/%s/build", release);
+	_cleanup_free_ char *mlink = kp_asprintf("/lib/modules/%s/source", release);
+	_cleanup_free_ char *rb = realpath(build, NULL);
+	if (rb && !strcmp(rb, tree) && (src = source_dir(mlink)))
+		return src;
+	_cleanup_free_ char *mk = kp_path_join(tree, "Makefile");
+	_cleanup_free_ char *text = NULL;
+	if (kp_read_file(mk, &text, NULL) == 0) {
+		for (char *line = strtok(text, "\n"); line && !src; line = strtok(NULL, "\n")) {
+			line = kp_strstrip(line);
+			if (!*line || *line == '#')
+				continue;
+			if (kp_startswith(line, "include ") && kp_endswith(line, "/Makefile")) {
+				_cleanup_free_ char *dir =
+				    kp_strndup(line + 8, strlen(line) - 8 - strlen("/Makefile"));
+				src = source_dir(kp_strstrip(dir));
+			}
+			break;
+		}
+	}
+	return src ? src : kp_strdup(tree);
+}
+
+/* Fill in release, kver, flavour names, arch and source tree for flavours that lack them. */
 static int complete_flavours(struct kb_target *t)
 {
 	size_t n = t->nflavours;
@@ -315,6 +407,8 @@ static int complete_flavours(struct kb_target *t)
 		}
 		if (!f->arch)
 			f->arch = kb_tree_read_arch(f->tree);
+		if (!f->source_tree)
+			f->source_tree = tree_source(f->tree, f->release);
 	}
 	if (err < 0)
 		return err;
@@ -441,22 +535,24 @@ static int set_flavour_key(const char *path, const char *dir, const char *fname,
 		if (!strcmp(t->flavours[j].name, fname))
 			f = &t->flavours[j];
 	char **slot = !strcmp(kv->key, "tree")		? &f->tree
+		      : !strcmp(kv->key, "source_tree") ? &f->source_tree
 		      : !strcmp(kv->key, "release")	? &f->release
 		      : !strcmp(kv->key, "kver")	? &f->kver
 		      : !strcmp(kv->key, "modules_dir") ? &f->modules_dir
 		      : !strcmp(kv->key, "image")	? &f->image
 							: NULL;
 	if (!slot) {
-		static const char *const known[] = {"tree", "release", "kver", "modules_dir",
-						    "image"};
+		static const char *const known[] = {"tree",	 "source_tree", "release",
+						    "kver",	 "modules_dir", "image"};
 		_cleanup_free_ char *meant = suggest_key(kv->key, known, KP_ARRAY_SIZE(known));
 		kp_err_at(&(struct kp_log_where){.file = path, .line = kv->line},
-			  "flavour %s: unknown key '%s'%s (known: tree, release, kver, "
-			  "modules_dir, image)",
+			  "flavour %s: unknown key '%s'%s (known: tree, source_tree, release, "
+			  "kver, modules_dir, image)",
 			  fname, kv->key, meant);
 		return -KP_EINPUT;
 	}
-	bool is_path = slot == &f->tree || slot == &f->modules_dir || slot == &f->image;
+	bool is_path = slot == &f->tree || slot == &f->source_tree || slot == &f->modules_dir ||
+		       slot == &f->image;
 	if (is_path ? !path_ok(kv->value) : !release_ok(kv->value)) {
 		kp_err_at(&(struct kp_log_where){.file = path, .line = kv->line},
 			  "flavour %s: %s '%s' has characters kmodpack does not accept "
@@ -545,6 +641,8 @@ static int check_distinct_trees(const char *path, const struct kb_target *t)
 	return r;
 }
 
+static char *host_image(const char *rel);
+
 static int target_from_file(const char *path, struct kb_target *t)
 {
 	_cleanup_(kp_ini_freep) struct kp_ini *ini = NULL;
@@ -568,6 +666,10 @@ static int target_from_file(const char *path, struct kb_target *t)
 	}
 	if ((r = complete_flavours(t)) < 0)
 		return r;
+	/* Without `image`, the same kernel image the host target would find. */
+	for (size_t i = 0; i < t->nflavours; i++)
+		if (!t->flavours[i].image)
+			t->flavours[i].image = host_image(t->flavours[i].release);
 	return check_distinct_trees(path, t);
 }
 

@@ -17,6 +17,8 @@
 struct kb_flavour {
 	char *name;	   /* "xen", "amd64", "cloud-amd64" */
 	char *tree;	   /* Kbuild tree (absolute, symlinks resolved) */
+	char *source_tree; /* the kernel's source tree: the tree's own source (Debian's
+			    * -common dir, a 'source' link), else the tree itself */
 	char *release;	   /* uname -r of that kernel */
 	char *kver;	   /* release without the flavour suffix, for RPM names */
 	char *arch;	   /* RPM arch of the tree's .config, or NULL if unknown */
@@ -50,6 +52,17 @@ const struct kb_flavour *kb_target_find(const struct kb_target *t, const char *f
 int kb_tree_read_release(const char *tree, char **release);
 /* RPM arch from the tree's .config, or NULL. */
 char *kb_tree_read_arch(const char *tree);
+
+/*
+ * Check the flavour's kernel configuration (the tree's .config, else
+ * include/config/auto.conf) against options as the manifest's
+ * kernel_config gives them: CONFIG_X must be y or m, !CONFIG_Y must not.
+ * Each option not satisfied is appended to *unmet as a phrase for a
+ * message ("CONFIG_USB is not set", "CONFIG_FOO=y is set"). -KP_EENV
+ * (logged) when the tree has no configuration to read.
+ */
+int kb_flavour_check_config(const struct kb_flavour *f, const struct kp_strv *want,
+			    struct kp_strv *unmet);
 
 /*
  * Split n releases into kver and flavour name. Releases of one product

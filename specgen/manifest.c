@@ -11,6 +11,7 @@
 #include "common/log.h"
 #include "common/suggest.h"
 #include "dkms/derive.h"
+#include "kbuild/makeargs.h"
 
 bool spec_is_package_name(const char *s)
 {
@@ -55,21 +56,6 @@ static bool one_line(const char *s)
 {
 	for (const char *p = s; *p; p++)
 		if (*p == '\n' || *p == '\r')
-			return false;
-	return true;
-}
-
-static bool make_arg_ok(const char *a)
-{
-	/* NAME=VALUE, passed as one argv element to make and quoted in the spec. */
-	const char *eq = strchr(a, '=');
-	if (!eq || eq == a)
-		return false;
-	for (const char *p = a; p < eq; p++)
-		if (!isalnum((unsigned char)*p) && *p != '_')
-			return false;
-	for (const char *p = eq + 1; *p; p++)
-		if (!isalnum((unsigned char)*p) && !strchr("._,/:+=-", *p))
 			return false;
 	return true;
 }
@@ -379,17 +365,56 @@ static void set_modules(struct loader *l, const struct kp_kv *kv)
 	}
 }
 
+/* Checked here, expanded per flavour by the build (kbuild/makeargs.h). */
 static void set_make_args(struct loader *l, const struct kp_kv *kv)
 {
 	struct spec_manifest *m = l->m;
+	_cleanup_free_ char *why = NULL;
 	kp_strv_release(&m->make_args);
-	kp_strv_split_on(&m->make_args, kv->value, " \t\r\n");
+	if (kb_make_args_split(kv->value, &m->make_args, &why) < 0)
+		return bad(l, kv, "%s", why);
 	for (size_t i = 0; i < m->make_args.n; i++)
-		if (!make_arg_ok(m->make_args.v[i]))
+		if (kb_make_arg_check(m->make_args.v[i], &why) < 0)
+			return bad(l, kv, "%s", why);
+}
+
+/* kernel_config = CONFIG_USB !CONFIG_FOO: options each flavour's kernel must (not) have. */
+static void set_kernel_config(struct loader *l, const struct kp_kv *kv)
+{
+	struct spec_manifest *m = l->m;
+	kp_strv_release(&m->kernel_config);
+	kp_strv_split(&m->kernel_config, kv->value);
+	for (size_t i = 0; i < m->kernel_config.n; i++) {
+		const char *o = m->kernel_config.v[i] + (m->kernel_config.v[i][0] == '!');
+		bool ok = kp_startswith(o, "CONFIG_") && o[7];
+		for (const char *p = o; ok && *p; p++)
+			ok = isupper((unsigned char)*p) || isdigit((unsigned char)*p) || *p == '_';
+		if (!ok)
 			return bad(l, kv,
-				   "'%s' must be NAME=VALUE with a value of letters, "
-				   "digits and ._,/:+=- only",
-				   m->make_args.v[i]);
+				   "'%s' is not a kernel option: write CONFIG_NAME (the kernel "
+				   "must have it, =y or =m) or !CONFIG_NAME (it must not)",
+				   m->kernel_config.v[i]);
+	}
+	m->kernel_config_line = kv->line;
+}
+
+/* kernel_arch = x86_64 i?86: the architectures (glob patterns) the driver builds for. */
+static void set_kernel_arch(struct loader *l, const struct kp_kv *kv)
+{
+	struct spec_manifest *m = l->m;
+	kp_strv_release(&m->kernel_arch);
+	kp_strv_split(&m->kernel_arch, kv->value);
+	for (size_t i = 0; i < m->kernel_arch.n; i++)
+		for (const char *p = m->kernel_arch.v[i]; *p; p++)
+			if (!islower((unsigned char)*p) && !isdigit((unsigned char)*p) &&
+			    !strchr("_*?[]-", *p))
+				return bad(l, kv,
+					   "'%s' is not an architecture such as x86_64, "
+					   "aarch64 or i?86 (lowercase, glob patterns allowed)",
+					   m->kernel_arch.v[i]);
+	if (m->kernel_arch.n == 0)
+		return bad(l, kv, "is empty: name the architectures the driver builds for");
+	m->kernel_arch_line = kv->line;
 }
 
 static void set_source_date_epoch(struct loader *l, const struct kp_kv *kv)
@@ -451,6 +476,8 @@ static const struct key_rule {
     {"driver", "subdir", false, set_subdir},
     {"driver", "modules", false, set_modules},
     {"driver", "make_args", false, set_make_args},
+    {"driver", "kernel_config", false, set_kernel_config},
+    {"driver", "kernel_arch", false, set_kernel_arch},
     {"driver", "changelog", false, set_changelog},
     {"driver", "source_date_epoch", false, set_source_date_epoch},
     {"vendor", "code", true, set_vendor_code},
@@ -839,6 +866,8 @@ void spec_manifest_free(struct spec_manifest *m)
 	free(m->subdir);
 	kp_strv_release(&m->modules);
 	kp_strv_release(&m->make_args);
+	kp_strv_release(&m->kernel_config);
+	kp_strv_release(&m->kernel_arch);
 	free(m->changelog);
 	free(m->vendor_code);
 	free(m->vendor_name);

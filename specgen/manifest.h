@@ -34,7 +34,12 @@ struct spec_manifest {
 	char *subdir;		     /* where the Kbuild Makefile sits inside the source, or "" */
 	int subdir_line;	     /* line of the subdir key, 0 when defaulted */
 	struct kp_strv modules;	     /* expected module names (no .ko); empty: whatever is built */
-	struct kp_strv make_args;    /* extra NAME=VALUE make arguments */
+	struct kp_strv make_args;    /* extra NAME=VALUE make arguments, {variables} unexpanded
+				      * (kbuild/makeargs.h) */
+	struct kp_strv kernel_config; /* CONFIG_X (must be y/m), !CONFIG_Y (must not) */
+	int kernel_config_line;
+	struct kp_strv kernel_arch; /* glob patterns of the architectures served; empty: all */
+	int kernel_arch_line;
 	char *changelog;	     /* rpm %changelog text, or NULL */
 	long long source_date_epoch; /* from source_date_epoch or the changelog; -1 if neither */
 

@@ -7,6 +7,8 @@
 
 #include "common/fs.h"
 #include "common/log.h"
+#include "kbuild/makeargs.h"
+#include "kbuild/target.h"
 #include "specgen/escape.h"
 #include "specgen/render.h"
 
@@ -158,11 +160,6 @@ static void set_package_vars(struct spec_vars *v, const struct spec_input *in)
 	_cleanup_free_ char *setup = spec_setup_dir(m);
 	spec_vars_set(v, "SETUP_DIR", setup);
 
-	_cleanup_buf_ struct kp_buf args = {0};
-	for (size_t i = 0; i < m->make_args.n; i++)
-		kp_buf_addf(&args, "%s'%s'", i ? " " : "", m->make_args.v[i]);
-	spec_vars_set(v, "MAKE_ARGS", args.s ? args.s : "");
-
 	spec_vars_set(v, "DATA", in->data_files ? "1" : "");
 	spec_vars_set(v, "BUILD_SCRIPTS", in->build_scripts ? "1" : "");
 	if (in->data_files) {
@@ -195,6 +192,28 @@ static int set_user_text_vars(struct spec_vars *v, const struct spec_input *in)
 	return 0;
 }
 
+/*
+ * The flavour's make_args for %build, each word in '...': the variables
+ * expanded as the build expands them, except {tree}, which becomes the
+ * flavour's kmodpack_tree_N macro so that overriding it moves both.
+ * Words and values were checked (kbuild/makeargs.h): no ', %, or \\.
+ */
+static void set_make_args(struct spec_vars *fv, const struct spec_input *in,
+			  const struct kb_flavour *f, size_t idx)
+{
+	const struct spec_manifest *m = in->m;
+	_cleanup_free_ char *tree = kp_asprintf("%%{kmodpack_tree_%zu}", idx);
+	struct kb_make_vars mv;
+	kb_make_vars_of(in->t, f, &mv);
+	mv.tree = tree;
+	_cleanup_buf_ struct kp_buf args = {0};
+	for (size_t i = 0; i < m->make_args.n; i++) {
+		_cleanup_free_ char *a = kb_make_arg_expand(m->make_args.v[i], &mv);
+		kp_buf_addf(&args, "%s'%s'", i ? " " : "", a);
+	}
+	spec_vars_set(fv, "MAKE_ARGS", args.s ? args.s : "");
+}
+
 /* One subpackage per flavour, its modules and their aliases. */
 static int set_flavour_vars(struct spec_vars *v, const struct spec_input *in)
 {
@@ -207,6 +226,7 @@ static int set_flavour_vars(struct spec_vars *v, const struct spec_input *in)
 		spec_vars_set(fv, "FLAVOUR", sf->f->name);
 		spec_vars_set(fv, "KREL", sf->f->release);
 		spec_vars_set(fv, "TREE", sf->f->tree);
+		set_make_args(fv, in, sf->f, i + 1);
 		spec_vars_set(fv, "PKG", pkg);
 		spec_vars_list(fv, "modules");
 		for (size_t j = 0; j < sf->nmods; j++) {

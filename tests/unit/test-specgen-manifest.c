@@ -439,14 +439,57 @@ static void test_make_args(void **state)
 	/* Shell and make metacharacters never reach make or the spec's %build. */
 	static const char *const hostile[] = {
 	    "EXTRA=a;reboot", "EXTRA=$(shell id)", "EXTRA=`id`", "EXTRA=a|b",
-	    "EXTRA=a&&b",     "EXTRA=%{lua:x}",	   "EXTRA=a>b",	 "EXTRA=\"a\"",
-	    "EXTRA=$HOME",    "EXTRA=a\\b",	   "EXTRA=*",
+	    "EXTRA=a&&b",     "EXTRA=%{lua:x}",	   "EXTRA=a>b",	 "EXTRA=\"a;b\"",
+	    "EXTRA=$HOME",    "EXTRA=a\\b",	   "EXTRA=*",	 "EXTRA=\"{tree}'\"",
 	};
 	for (size_t i = 0; i < KP_ARRAY_SIZE(hostile); i++) {
 		_cleanup_free_ char *text =
 		    kp_asprintf(DRIVER "make_args = %s\n" VENDOR, hostile[i]);
-		expect_bad(fx, text, 7, "make_args", "NAME=VALUE");
+		expect_bad(fx, text, 7, "make_args", "the value may hold");
 	}
+}
+
+/* Per-flavour variables and quoted words (kbuild/makeargs.h). */
+static void test_make_args_variables(void **state)
+{
+	struct fixture *fx = *state;
+	struct spec_manifest *m = load_ok(
+	    fx, DRIVER
+	    "make_args = KSRC={tree} BUILD_KERNEL={release} CONFIG_FOO=m\n"
+	    "  CC=\"distcc gcc-12\" X={{kver}/{source_tree}:{arch}-{flavour}-{kver}\n" VENDOR);
+	assert_int_equal(m->make_args.n, 5);
+	assert_string_equal(m->make_args.v[0], "KSRC={tree}");
+	assert_string_equal(m->make_args.v[3], "CC=distcc gcc-12");
+	assert_string_equal(m->make_args.v[4], "X={{kver}/{source_tree}:{arch}-{flavour}-{kver}");
+	spec_manifest_free(m);
+	expect_bad(fx, DRIVER "make_args = KSRC={tre}\n" VENDOR, 7, "make_args",
+		   "'KSRC={tre}': {tre} is not a variable (known: {tree}");
+	expect_bad(fx, DRIVER "make_args = KSRC={tree\n" VENDOR, 7, "make_args",
+		   "a '{' is not closed");
+	expect_bad(fx, DRIVER "make_args = CC=\"distcc gcc\n" VENDOR, 7, "make_args",
+		   "a '\"' is not closed");
+	expect_bad(fx, DRIVER "make_args = {tree}=x\n" VENDOR, 7, "make_args",
+		   "must be NAME=VALUE");
+}
+
+static void test_kernel_requirements(void **state)
+{
+	struct fixture *fx = *state;
+	struct spec_manifest *m = load_ok(fx, DRIVER "kernel_config = CONFIG_USB, !CONFIG_FOO_2\n"
+						     "kernel_arch = x86_64 i?86\n" VENDOR);
+	assert_int_equal(m->kernel_config.n, 2);
+	assert_string_equal(m->kernel_config.v[1], "!CONFIG_FOO_2");
+	assert_int_equal(m->kernel_config_line, 7);
+	assert_int_equal(m->kernel_arch.n, 2);
+	assert_int_equal(m->kernel_arch_line, 8);
+	spec_manifest_free(m);
+	expect_bad(fx, DRIVER "kernel_config = USB\n" VENDOR, 7, "kernel_config",
+		   "'USB' is not a kernel option");
+	expect_bad(fx, DRIVER "kernel_config = CONFIG_USB=y\n" VENDOR, 7, "kernel_config",
+		   "'CONFIG_USB=y'");
+	expect_bad(fx, DRIVER "kernel_arch = X86_64\n" VENDOR, 7, "kernel_arch",
+		   "'X86_64' is not an architecture");
+	expect_bad(fx, DRIVER "kernel_arch =\n" VENDOR, 7, "kernel_arch", "is empty");
 }
 
 static void test_bad_modules_and_subdir(void **state)
@@ -656,6 +699,8 @@ int main(void)
 	    T(test_misspelt_key_suggestion),
 	    T(test_several_errors_reported),
 	    T(test_make_args),
+	    T(test_make_args_variables),
+	    T(test_kernel_requirements),
 	    T(test_bad_modules_and_subdir),
 	    T(test_source_missing),
 	    T(test_source_zip),
