@@ -72,6 +72,12 @@ static struct rp_build *report_new(struct bld_run *rn)
 		rf->tree = kp_strdup(f->tree);
 		rf->log = kp_asprintf("logs/%s.log", f->name);
 	}
+	for (size_t i = 0; i < rn->in.nskipped; i++) {
+		struct rp_skipped *s = rp_build_add_skipped(b);
+		s->name = kp_strdup(rn->in.skipped[i].name);
+		s->release = kp_strdup(rn->in.skipped[i].release);
+		s->reason = kp_strdup(rn->in.skipped[i].reason);
+	}
 	return b;
 }
 
@@ -99,6 +105,13 @@ static int take_outdir(struct bld_run *rn)
 	int r = kp_outdir_open(rn->o->outdir ? rn->o->outdir : "out", &rn->od);
 	if (r == 0)
 		r = bld_cache_key(rn->m, rn->t, rn->data, rn->sde, rn->od.dir, &rn->key);
+	/* A skipped flavour that can now be served, or another choice, builds again. */
+	for (size_t i = 0; r == 0 && i < rn->in.nskipped; i++) {
+		char *k = kp_asprintf("%sskipped\t%s\t%s\t%s\n", rn->key, rn->in.skipped[i].name,
+				      rn->in.skipped[i].release, rn->in.skipped[i].reason);
+		free(rn->key);
+		rn->key = k;
+	}
 	if (r < 0 || rn->o->force)
 		return r;
 	struct rp_build *published = NULL;
@@ -127,7 +140,8 @@ static int run_build(struct bld_run *rn)
 {
 	const struct bld_build_opts *o = rn->o;
 	int r;
-	if ((r = bld_inputs_load(o->driver_dir, o->target_file, true, &rn->in)) < 0) /* 1 */
+	if ((r = bld_inputs_load(o->driver_dir, o->target_file, &o->select, true, &rn->in)) <
+	    0) /* 1 */
 		return r;
 	run_init(rn);
 	if ((r = take_outdir(rn)) < 0) /* 2, 3 */

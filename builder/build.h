@@ -32,11 +32,24 @@ struct bld_flavour_status {
 	double started, ended; /* kp_now() */
 };
 
+/*
+ * Which flavours of the target a command builds (docs/building.md,
+ * "Choosing flavours"): by name, else the target file's `flavours`, else
+ * all; of those, the ones whose kernel the manifest's kernel_config and
+ * kernel_arch accept.
+ */
+struct bld_select {
+	const char *const *flavours; /* --flavour NAME, repeatable; n = 0: no choice */
+	size_t nflavours;
+	bool all_kernels; /* host target: every installed kernel version, not one */
+};
+
 typedef void (*bld_progress_fn)(void *data, const struct bld_flavour_status *st, size_t n);
 
 struct bld_build_opts {
 	const char *driver_dir;
 	const char *target_file;  /* NULL: the host target */
+	struct bld_select select; /* which flavours */
 	const char *outdir;	  /* default "out" */
 	int jobs;		  /* total job budget; <= 0: number of CPUs */
 	bool force;		  /* build even when nothing changed since the last build */
@@ -60,12 +73,13 @@ void bld_build_result_release(struct bld_build_result *res);
 struct rp_verify;
 
 struct bld_verify_opts {
-	const char *dir;	 /* a build's output dir, or a driver dir to build */
-	const char *outdir;	 /* where a driver dir is built; default "out" */
-	const char *target_file; /* NULL: the host target */
-	int jobs;		 /* compile jobs and VMs at once; <= 0: number of CPUs */
-	double timeout;		 /* per VM, seconds; <= 0: verify's default */
-	bool require_load;	 /* a flavour without a kernel image fails */
+	const char *dir;	  /* a build's output dir, or a driver dir to build */
+	const char *outdir;	  /* where a driver dir is built; default "out" */
+	const char *target_file;  /* NULL: the host target */
+	struct bld_select select; /* which flavours: a driver dir's build, or the output dir's */
+	int jobs;		  /* compile jobs and VMs at once; <= 0: number of CPUs */
+	double timeout;		  /* per VM, seconds; <= 0: verify's default */
+	bool require_load;	  /* a flavour without a kernel image fails */
 };
 
 /*
@@ -82,7 +96,8 @@ int bld_verify_dir(const struct bld_verify_opts *o, struct rp_verify **result);
  * (NULL: the host target), with the manifest's module names standing in
  * for the modules a build finds. *spec is owned by the caller.
  */
-int bld_spec_render(const char *driver_dir, const char *target_file, char **spec);
+int bld_spec_render(const char *driver_dir, const char *target_file,
+		    const struct bld_select *select, char **spec);
 
 /* ---- kmodpack status and kmodpack clean (status.c, clean.c) ---- */
 

@@ -4,6 +4,7 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <fnmatch.h>
 #include <regex.h>
 #include <string.h>
 #include <stdlib.h>
@@ -98,14 +99,116 @@ static int check_epoch(const struct bld_inputs *in, bool from_env)
 	return -KP_EINPUT;
 }
 
-int bld_inputs_load(const char *driver_dir, const char *target_file, bool warn_undated,
-		    struct bld_inputs *in)
+/* Move flavour i of the target to in->skipped, with why (taken). */
+static void skip_flavour(struct bld_inputs *in, size_t i, char *why)
+{
+	struct kb_target *t = in->t;
+	struct kb_flavour *f = &t->flavours[i];
+	in->skipped = kp_reallocarray(in->skipped, in->nskipped + 1, sizeof(*in->skipped));
+	in->skipped[in->nskipped++] = (struct bld_skipped){
+	    .name = kp_strdup(f->name), .release = kp_strdup(f->release), .reason = why};
+	kb_target_remove(t, i);
+}
+
+/* --flavour NAME..., else the target file's flavours = NAMES: the others are not built. */
+static int select_by_name(struct bld_inputs *in, const struct bld_select *sel)
+{
+	struct kb_target *t = in->t;
+	struct kp_strv cli = {.v = (char **)sel->flavours, .n = sel->nflavours};
+	const struct kp_strv *want = sel->nflavours ? &cli : &t->select;
+	if (want->n == 0)
+		return 0;
+	_cleanup_free_ char *from = sel->nflavours
+					? kp_strdup("--flavour")
+					: kp_asprintf("flavours, %s:%d", t->file, t->select_line);
+	for (size_t k = 0; k < want->n; k++) {
+		if (kb_target_find(t, want->v[k]))
+			continue;
+		_cleanup_buf_ struct kp_buf known = {0};
+		for (size_t i = 0; i < t->nflavours; i++)
+			kp_buf_addf(&known, "%s%s", i ? ", " : "", t->flavours[i].name);
+		kp_err("%s: no flavour '%s' in target %s (its flavours: %s)", from, want->v[k],
+		       t->name, known.s ? known.s : "none");
+		return -KP_EINPUT;
+	}
+	for (size_t i = t->nflavours; i-- > 0;)
+		if (!kp_strv_contains(want, t->flavours[i].name))
+			skip_flavour(in, i, kp_asprintf("not selected (%s)", from));
+	return 0;
+}
+
+/* kernel_arch and kernel_config: why flavour f cannot be served, or NULL. */
+static int unmet_requirements(const struct spec_manifest *m, const struct kb_target *t,
+			      const struct kb_flavour *f, char **why)
+{
+	*why = NULL;
+	const char *arch = f->arch ? f->arch : t->arch;
+	bool arch_ok = m->kernel_arch.n == 0;
+	for (size_t i = 0; !arch_ok && i < m->kernel_arch.n; i++)
+		arch_ok = fnmatch(m->kernel_arch.v[i], arch, 0) == 0;
+	if (!arch_ok) {
+		*why = kp_asprintf("its arch %s is not in kernel_arch (%s:%d)", arch, m->path,
+				   m->kernel_arch_line);
+		return 0;
+	}
+	if (m->kernel_config.n == 0)
+		return 0;
+	_cleanup_strv_ struct kp_strv unmet = {0};
+	int r = kb_flavour_check_config(f, &m->kernel_config, &unmet);
+	if (r < 0 || unmet.n == 0)
+		return r;
+	struct kp_buf b = {0};
+	for (size_t i = 0; i < unmet.n; i++)
+		kp_buf_addf(&b, "%s%s", i ? ", " : "", unmet.v[i]);
+	kp_buf_addf(&b, " (kernel_config, %s:%d)", m->path, m->kernel_config_line);
+	*why = kp_buf_steal(&b);
+	return 0;
+}
+
+/*
+ * Step 1's choice of flavours: by name, then what the driver requires of
+ * the kernel. A flavour that cannot be served is skipped with one line;
+ * when none is left there is nothing to build.
+ */
+static int select_flavours(struct bld_inputs *in, const struct bld_select *sel)
+{
+	struct kb_target *t = in->t;
+	int r = select_by_name(in, sel);
+	for (size_t i = t->nflavours; r == 0 && i-- > 0;) {
+		char *why = NULL;
+		if ((r = unmet_requirements(in->m, t, &t->flavours[i], &why)) < 0 || !why)
+			continue;
+		kp_info("flavour %s (%s) skipped: %s", t->flavours[i].name, t->flavours[i].release,
+			why);
+		skip_flavour(in, i, why);
+	}
+	if (r == 0 && t->nflavours == 0) {
+		kp_err("%s: no flavour of target %s left to build (see the lines above): choose "
+		       "another target, or check kernel_config and kernel_arch",
+		       in->m->path, t->name);
+		return -KP_EINPUT;
+	}
+	return r;
+}
+
+int bld_inputs_load(const char *driver_dir, const char *target_file,
+		    const struct bld_select *select, bool warn_undated, struct bld_inputs *in)
 {
 	*in = (struct bld_inputs){0};
+	static const struct bld_select none = {0};
+	const struct bld_select *sel = select ? select : &none;
 	int r;
 	if ((r = spec_manifest_load(driver_dir, &in->m)) < 0)
 		return r;
-	if ((r = kb_target_load(target_file, &in->t)) < 0)
+	if (sel->all_kernels && target_file) {
+		kp_err("--all-kernels is for the host target: a target file (%s) names its "
+		       "flavours' trees itself",
+		       target_file);
+		return -KP_EINPUT;
+	}
+	struct kb_load_opts lo = {.all_kernels = sel->all_kernels};
+	if ((r = kb_target_load_opts(target_file, &lo, &in->t)) < 0 ||
+	    (r = select_flavours(in, sel)) < 0)
 		return r;
 	/* The environment, then the manifest, then now (docs/building.md). */
 	if ((r = kp_env_source_date_epoch(&in->sde)) < 0)
@@ -143,6 +246,12 @@ int bld_inputs_load(const char *driver_dir, const char *target_file, bool warn_u
 
 void bld_inputs_release(struct bld_inputs *in)
 {
+	for (size_t i = 0; i < in->nskipped; i++) {
+		free(in->skipped[i].name);
+		free(in->skipped[i].release);
+		free(in->skipped[i].reason);
+	}
+	free(in->skipped);
 	fw_data_free(in->data);
 	kb_target_free(in->t);
 	spec_manifest_free(in->m);

@@ -31,13 +31,21 @@ struct kp_job;
 struct rp_build;
 struct fw_data;
 
+/* A flavour of the target left out of this run, and why. */
+struct bld_skipped {
+	char *name, *release;
+	char *reason;
+};
+
 /* What step 1 reads; `kmodpack spec` reads the same (bld_spec_render). */
 struct bld_inputs {
 	struct spec_manifest *m;
 	struct kb_target *t;
-	long long sde;	      /* SOURCE_DATE_EPOCH, the manifest's, or now */
-	bool sde_is_now;      /* none was given: the RPMs will not be reproducible */
-	struct fw_data *data; /* the [data] section resolved, or NULL */
+	long long sde;		     /* SOURCE_DATE_EPOCH, the manifest's, or now */
+	bool sde_is_now;	     /* none was given: the RPMs will not be reproducible */
+	struct fw_data *data;	     /* the [data] section resolved, or NULL */
+	struct bld_skipped *skipped; /* flavours of the target not in t any more */
+	size_t nskipped;
 };
 
 /*
@@ -45,8 +53,8 @@ struct bld_inputs {
  * does; `kmodpack spec`, which makes no RPM, does not). Returns 0 or the
  * first error (logged); release in either case.
  */
-int bld_inputs_load(const char *driver_dir, const char *target_file, bool warn_undated,
-		    struct bld_inputs *in);
+int bld_inputs_load(const char *driver_dir, const char *target_file,
+		    const struct bld_select *select, bool warn_undated, struct bld_inputs *in);
 void bld_inputs_release(struct bld_inputs *in);
 /*
  * The Kbuild dir top/subdir must hold a Makefile or Kbuild file; if not,

@@ -44,10 +44,11 @@ void bld_spec_release(struct bld_spec *s)
 	*s = (struct bld_spec){0};
 }
 
-int bld_spec_render(const char *driver_dir, const char *target_file, char **spec)
+int bld_spec_render(const char *driver_dir, const char *target_file,
+		    const struct bld_select *select, char **spec)
 {
 	struct bld_inputs in;
-	int r = bld_inputs_load(driver_dir, target_file, false, &in);
+	int r = bld_inputs_load(driver_dir, target_file, select, false, &in);
 	if (r < 0) {
 		bld_inputs_release(&in);
 		return r;

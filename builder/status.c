@@ -201,7 +201,7 @@ static void check_fresh(struct bld_status *st, const char *target_given)
 		return;
 	}
 	_cleanup_(bld_inputs_release) struct bld_inputs in = {0};
-	if (bld_inputs_load(st->driver_dir, st->target_file, false, &in) < 0) {
+	if (bld_inputs_load(st->driver_dir, st->target_file, NULL, false, &in) < 0) {
 		kp_strv_pushf(&st->why, "cannot tell: the driver's manifest or the target does not load "
 					"(see the errors above)");
 		return;

@@ -48,6 +48,7 @@ int bld_verify_dir(const struct bld_verify_opts *o, struct rp_verify **result)
 		/* A driver: build it, verify the staged build, publish only if it passes. */
 		struct bld_build_opts bo = {.driver_dir = o->dir,
 					    .target_file = o->target_file,
+					    .select = o->select,
 					    .outdir = o->outdir ? o->outdir : "out",
 					    .jobs = o->jobs,
 					    .verify = true,
@@ -68,6 +69,8 @@ int bld_verify_dir(const struct bld_verify_opts *o, struct rp_verify **result)
 		return r;
 	struct vf_opts vo = {.dir = od.dir,
 			     .target_file = o->target_file,
+			     .flavours = o->select.flavours,
+			     .nflavours = o->select.nflavours,
 			     .jobs = o->jobs,
 			     .timeout = o->timeout,
 			     .require_load = o->require_load};

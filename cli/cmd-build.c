@@ -10,14 +10,17 @@
 #include "report/report.h"
 
 static const char usage_text[] =
-    "usage: kmodpack build [-t TARGET] [-o OUTDIR] [-j N] [-f] [-q] [--json] [--verify] "
-    "DRIVER_DIR\n"
+    "usage: kmodpack build [-t TARGET] [--flavour NAME]... [--all-kernels] [-o OUTDIR] [-j N]\n"
+    "                      [-f] [-q] [--json] [--verify] DRIVER_DIR\n"
     "\n"
     "Build the driver in DRIVER_DIR (its kmodpack.ini) with Kbuild for every flavour\n"
     "of the target at once and package it: a module RPM per flavour, an SRPM, the\n"
     "spec, and a build report, published into OUTDIR all together or not at all.\n"
     "\n"
     "  -t, --target FILE   target file (default: the kernel trees installed here)\n"
+    "      --flavour NAME  build only this flavour of the target (repeatable)\n"
+    "      --all-kernels   host target: every installed kernel version, not only the\n"
+    "                      running or newest one (flavours are named by release)\n"
     "  -o, --output DIR    output dir (default: ./out)\n"
     "  -j, --jobs N        compile jobs in total, shared by all flavours (default: CPUs)\n"
     "      --json          print the build report (JSON) on stdout\n"
@@ -104,9 +107,12 @@ int cmd_build(int argc, char **argv)
 					     {"quiet", no_argument, NULL, 'q'},
 					     {"force", no_argument, NULL, 'f'},
 					     {"verify", no_argument, NULL, 'V'},
+					     {"flavour", required_argument, NULL, 'F'},
+					     {"all-kernels", no_argument, NULL, 'A'},
 					     {"help", no_argument, NULL, 'h'},
 					     {0}};
 	struct bld_build_opts o = {.outdir = "out"};
+	_cleanup_strv_ struct kp_strv flavours = {0};
 	bool json = false;
 	int c;
 	optind = 1;
@@ -135,6 +141,12 @@ int cmd_build(int argc, char **argv)
 		case 'V':
 			o.verify = true;
 			break;
+		case 'F':
+			kp_strv_push(&flavours, optarg);
+			break;
+		case 'A':
+			o.select.all_kernels = true;
+			break;
 		case 'h':
 			fputs(usage_text, stdout);
 			return 0;
@@ -142,6 +154,8 @@ int cmd_build(int argc, char **argv)
 			return cli_usage_error("build", "unknown option");
 		}
 	}
+	o.select.flavours = (const char *const *)flavours.v;
+	o.select.nflavours = flavours.n;
 	if (optind + 1 != argc)
 		return cli_usage_error("build", optind == argc ? "DRIVER_DIR is missing"
 							       : "only one DRIVER_DIR, please");

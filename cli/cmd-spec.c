@@ -8,13 +8,15 @@
 #include "report/json.h"
 
 static const char usage_text[] =
-    "usage: kmodpack spec [-t TARGET] [--json] DRIVER_DIR\n"
+    "usage: kmodpack spec [-t TARGET] [--flavour NAME]... [--all-kernels] [--json] DRIVER_DIR\n"
     "\n"
     "Print the spec file kmodpack build would write for DRIVER_DIR, without\n"
     "compiling. Module names come from [driver] modules (default: the driver's\n"
     "name); 'kmodpack build' reads them, and their aliases, from the built modules.\n"
     "\n"
     "  -t, --target FILE   target file (default: the kernel trees installed here)\n"
+    "      --flavour NAME  only this flavour of the target (repeatable)\n"
+    "      --all-kernels   host target: every installed kernel version\n"
     "      --json          print {\"spec\": TEXT, ...}, or the errors, as JSON (docs/json.md)\n"
     "\n"
     "Runs every check 'kmodpack build' runs before compiling: exit status 0 means\n"
@@ -24,16 +26,26 @@ int cmd_spec(int argc, char **argv)
 {
 	static const struct option opts[] = {{"target", required_argument, NULL, 't'},
 					     {"json", no_argument, NULL, 'J'},
+					     {"flavour", required_argument, NULL, 'F'},
+					     {"all-kernels", no_argument, NULL, 'A'},
 					     {"help", no_argument, NULL, 'h'},
 					     {0}};
 	const char *target = NULL;
 	bool json = false;
+	_cleanup_strv_ struct kp_strv flavours = {0};
+	struct bld_select sel = {0};
 	int c;
 	optind = 1;
 	while ((c = cli_getopt("spec", argc, argv, "t:h", opts, NULL)) != -1) {
 		switch (c) {
 		case 't':
 			target = optarg;
+			break;
+		case 'F':
+			kp_strv_push(&flavours, optarg);
+			break;
+		case 'A':
+			sel.all_kernels = true;
 			break;
 		case 'J':
 			json = true;
@@ -51,7 +63,9 @@ int cmd_spec(int argc, char **argv)
 	if (json)
 		cli_json_collect("spec");
 	_cleanup_free_ char *spec = NULL;
-	int r = bld_spec_render(argv[optind], target, &spec);
+	sel.flavours = (const char *const *)flavours.v;
+	sel.nflavours = flavours.n;
+	int r = bld_spec_render(argv[optind], target, &sel, &spec);
 	if (r == 0 && json) {
 		json_object *o = rp_json_document("spec", 1);
 		json_object_object_add(o, "path", rp_json_path(argv[optind]));

@@ -9,21 +9,25 @@
 #include "report/json.h"
 
 static const char usage_text[] =
-    "usage: kmodpack targets [-t TARGET] [--json]\n"
+    "usage: kmodpack targets [-t TARGET] [--all-kernels] [--json]\n"
     "\n"
     "List a target's flavours: name, release, kver, arch and Kbuild tree.\n"
     "Without -t, the built-in 'host' target made from the kernel trees installed here.\n"
     "\n"
     "  -t, --target FILE   target file (INI)\n"
+    "      --all-kernels   host target: every installed kernel version, not only the\n"
+    "                      running or newest one (flavours are named by release)\n"
     "      --json          machine-readable output\n";
 
 int cmd_targets(int argc, char **argv)
 {
 	static const struct option opts[] = {{"target", required_argument, NULL, 't'},
 					     {"json", no_argument, NULL, 'J'},
+					     {"all-kernels", no_argument, NULL, 'A'},
 					     {"help", no_argument, NULL, 'h'},
 					     {0}};
 	const char *target = NULL;
+	struct kb_load_opts lo = {0};
 	bool json = false;
 	int c;
 	optind = 1;
@@ -34,6 +38,9 @@ int cmd_targets(int argc, char **argv)
 			break;
 		case 'J':
 			json = true;
+			break;
+		case 'A':
+			lo.all_kernels = true;
 			break;
 		case 'h':
 			fputs(usage_text, stdout);
@@ -48,7 +55,9 @@ int cmd_targets(int argc, char **argv)
 	if (json)
 		cli_json_collect("targets");
 	struct kb_target *t = NULL;
-	int r = kb_target_load(target, &t);
+	if (lo.all_kernels && target)
+		return cli_usage_error("targets", "--all-kernels is for the host target, not -t");
+	int r = kb_target_load_opts(target, &lo, &t);
 	if (r < 0)
 		return cli_json_exit(r);
 
@@ -65,6 +74,10 @@ int cmd_targets(int argc, char **argv)
 			json_object_object_add(j, "name", rp_json_str(f->name));
 			json_object_object_add(j, "release", rp_json_str(f->release));
 			json_object_object_add(j, "kver", rp_json_str(f->kver));
+			/* The flavour in package names: the name, or the release's flavour
+			 * part when --all-kernels names flavours by release. */
+			json_object_object_add(j, "package_flavour", rp_json_str(kb_flavour_pkg(f)));
+			json_object_object_add(j, "source_tree", rp_json_str(f->source_tree));
 			/* The packages' arch; the tree's own .config may say i686 for i386. */
 			json_object_object_add(j, "arch", rp_json_str(t->arch));
 			json_object_object_add(j, "tree", rp_json_path(f->tree));

@@ -11,7 +11,8 @@
 #include "report/json.h"
 
 static const char usage_text[] =
-    "usage: kmodpack verify [-t TARGET] [-j N] [--json] OUTDIR|DRIVER_DIR\n"
+    "usage: kmodpack verify [-t TARGET] [--flavour NAME]... [--all-kernels] [-j N] [--json]\n"
+    "                       OUTDIR|DRIVER_DIR\n"
     "       kmodpack verify [-t TARGET] [--json] PACK.iso   (see kmodpack verify PACK.iso --help)\n"
     "\n"
     "Check a finished build (OUTDIR holds its build-report.json) for every flavour:\n"
@@ -27,6 +28,9 @@ static const char usage_text[] =
     "--verify': the packages are published only if every check passes.\n"
     "\n"
     "  -t, --target FILE   target file: flavours' trees and images (default: host)\n"
+    "      --flavour NAME  only this flavour (repeatable)\n"
+    "      --all-kernels   building a DRIVER_DIR for the host target: every installed\n"
+    "                      kernel version\n"
     "  -o, --output DIR    output dir when building a DRIVER_DIR (default: ./out)\n"
     "  -j, --jobs N        VMs at once (default: CPUs)\n"
     "      --timeout SEC   time limit per VM (default: 120)\n"
@@ -99,11 +103,14 @@ int cmd_verify(int argc, char **argv)
 					     {"require-load", no_argument, NULL, 'R'},
 					     {"json", no_argument, NULL, 'J'},
 					     {"quiet", no_argument, NULL, 'q'},
+					     {"flavour", required_argument, NULL, 'F'},
+					     {"all-kernels", no_argument, NULL, 'A'},
 					     {"help", no_argument, NULL, 'h'},
 					     {0}};
 	if (cli_verify_is_pack(argc, argv))
 		return cmd_verify_pack(argc, argv);
 	struct bld_verify_opts vo = {.outdir = "out"};
+	_cleanup_strv_ struct kp_strv flavours = {0};
 	bool json = false;
 	int c;
 	optind = 1;
@@ -137,6 +144,12 @@ int cmd_verify(int argc, char **argv)
 		case 'q':
 			cli_quiet = true;
 			break;
+		case 'F':
+			kp_strv_push(&flavours, optarg);
+			break;
+		case 'A':
+			vo.select.all_kernels = true;
+			break;
 		case 'h':
 			fputs(usage_text, stdout);
 			return 0;
@@ -144,6 +157,8 @@ int cmd_verify(int argc, char **argv)
 			return cli_usage_error("verify", "unknown option");
 		}
 	}
+	vo.select.flavours = (const char *const *)flavours.v;
+	vo.select.nflavours = flavours.n;
 	if (optind + 1 != argc)
 		return cli_usage_error("verify", optind == argc
 						     ? "OUTDIR or DRIVER_DIR is missing"

@@ -285,6 +285,7 @@ static struct kb_flavour *add_flavour(struct kb_target *t)
 static void flavour_release(struct kb_flavour *f)
 {
 	free(f->name);
+	free(f->pkg_flavour);
 	free(f->tree);
 	free(f->source_tree);
 	free(f->release);
@@ -304,12 +305,21 @@ void kb_target_free(struct kb_target *t)
 	for (size_t i = 0; i < t->nskipped; i++)
 		free(t->skipped[i]);
 	free(t->skipped);
+	kp_strv_release(&t->select);
 	free(t->flavours);
 	free(t->name);
 	free(t->file);
 	free(t->arch);
 	free(t->module_dir);
 	free(t);
+}
+
+void kb_target_remove(struct kb_target *t, size_t i)
+{
+	flavour_release(&t->flavours[i]);
+	memmove(&t->flavours[i], &t->flavours[i + 1],
+		(t->nflavours - i - 1) * sizeof(*t->flavours));
+	t->nflavours--;
 }
 
 const struct kb_flavour *kb_target_find(const struct kb_target *t, const char *flavour)
@@ -500,17 +510,41 @@ static int add_file_flavours(const char *path, const struct kp_ini *ini, struct 
 	return 0;
 }
 
+/* [target] flavours = NAMES: the flavours to build (checked against them once all are read). */
+static int set_target_select(const char *path, const struct kp_kv *kv, struct kb_target *t)
+{
+	kp_strv_release(&t->select);
+	kp_strv_split(&t->select, kv->value);
+	for (size_t i = 0; i < t->select.n; i++)
+		if (!name_ok(t->select.v[i])) {
+			kp_err("%s:%d: target.flavours: '%s' is not a flavour name (lowercase "
+			       "letters, digits, '-', '_' or '.')",
+			       path, kv->line, t->select.v[i]);
+			return -KP_EINPUT;
+		}
+	if (t->select.n == 0) {
+		kp_err("%s:%d: target.flavours: is empty: name the flavours to build, or leave "
+		       "the key out to build them all",
+		       path, kv->line);
+		return -KP_EINPUT;
+	}
+	t->select_line = kv->line;
+	return 0;
+}
+
 static int set_target_key(const char *path, const struct kp_kv *kv, struct kb_target *t)
 {
+	if (!strcmp(kv->key, "flavours"))
+		return set_target_select(path, kv, t);
 	char **slot = !strcmp(kv->key, "name")	       ? &t->name
 		      : !strcmp(kv->key, "arch")       ? &t->arch
 		      : !strcmp(kv->key, "module_dir") ? &t->module_dir
 						       : NULL;
 	if (!slot) {
-		static const char *const known[] = {"name", "arch", "module_dir"};
+		static const char *const known[] = {"name", "arch", "module_dir", "flavours"};
 		_cleanup_free_ char *meant = suggest_key(kv->key, known, KP_ARRAY_SIZE(known));
 		kp_err_at(&(struct kp_log_where){.file = path, .line = kv->line},
-			  "target.%s: unknown key%s (known: name, arch, module_dir)", kv->key,
+			  "target.%s: unknown key%s (known: name, arch, module_dir, flavours)", kv->key,
 			  meant);
 		return -KP_EINPUT;
 	}
@@ -781,8 +815,44 @@ static void keep_one_kernel_version(struct kb_target *t)
 	t->nflavours = w;
 }
 
-/* The host target: the installed trees of one kernel version. */
-static int target_host(struct kb_target *t)
+/*
+ * --all-kernels: every kernel version's trees. Names are decided within
+ * each version's group; with more than one version, a flavour is named by
+ * its release (unique) and keeps the group's name for its packages.
+ */
+static void keep_all_kernel_versions(struct kb_target *t)
+{
+	for (size_t i = 0; i < t->nflavours; i++) {
+		struct kb_flavour *f = &t->flavours[i];
+		const char *rel = f->release;
+		kb_split_releases(&rel, 1, &f->kver, &f->name);
+	}
+	qsort(t->flavours, t->nflavours, sizeof(*t->flavours), cmp_release_desc);
+	bool several =
+	    t->nflavours > 0 && strcmp(t->flavours[0].kver, t->flavours[t->nflavours - 1].kver);
+	for (size_t g = 0, e; g < t->nflavours; g = e) {
+		for (e = g + 1;
+		     e < t->nflavours && !strcmp(t->flavours[e].kver, t->flavours[g].kver); e++)
+			;
+		_cleanup_free_ const char **rels = kp_calloc(e - g, sizeof(char *));
+		_cleanup_free_ char **kv = kp_calloc(e - g, sizeof(char *));
+		_cleanup_free_ char **fl = kp_calloc(e - g, sizeof(char *));
+		for (size_t i = g; i < e; i++)
+			rels[i - g] = t->flavours[i].release;
+		kb_split_releases(rels, e - g, kv, fl);
+		for (size_t i = g; i < e; i++) {
+			struct kb_flavour *f = &t->flavours[i];
+			free(f->kver);
+			free(f->name);
+			f->kver = kv[i - g];
+			f->name = several ? kp_strdup(f->release) : fl[i - g];
+			f->pkg_flavour = several ? fl[i - g] : NULL;
+		}
+	}
+}
+
+/* The host target: the installed trees of one kernel version, or of all. */
+static int target_host(struct kb_target *t, bool all_kernels)
 {
 	t->name = kp_strdup("host");
 	add_host_trees(t);
@@ -793,11 +863,24 @@ static int target_host(struct kb_target *t)
 		       "linux-headers-cloud-amd64) or give a target file with -t");
 		return -KP_EENV;
 	}
-	keep_one_kernel_version(t);
+	if (all_kernels)
+		keep_all_kernel_versions(t);
+	else
+		keep_one_kernel_version(t);
 	return complete_flavours(t);
 }
 
+const char *kb_flavour_pkg(const struct kb_flavour *f)
+{
+	return f->pkg_flavour ? f->pkg_flavour : f->name;
+}
+
 int kb_target_load(const char *path, struct kb_target **out)
+{
+	return kb_target_load_opts(path, &(struct kb_load_opts){0}, out);
+}
+
+int kb_target_load_opts(const char *path, const struct kb_load_opts *o, struct kb_target **out)
 {
 	_cleanup_(kb_target_freep) struct kb_target *t = kp_calloc(1, sizeof(*t));
 	int r;
@@ -805,7 +888,7 @@ int kb_target_load(const char *path, struct kb_target **out)
 		t->file = kp_strdup(path);
 		r = target_from_file(path, t);
 	} else {
-		r = target_host(t);
+		r = target_host(t, o->all_kernels);
 	}
 	if (r < 0)
 		return r;

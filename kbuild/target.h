@@ -15,7 +15,10 @@
 #include "common/util.h"
 
 struct kb_flavour {
-	char *name;	   /* "xen", "amd64", "cloud-amd64" */
+	char *name;	   /* "xen", "amd64", "cloud-amd64"; unique in its target */
+	char *pkg_flavour; /* the flavour in package names when it is not name: a host
+			    * target of several kernel versions names its flavours by
+			    * release ("6.1.0-56-amd64") and packages them as "amd64" */
 	char *tree;	   /* Kbuild tree (absolute, symlinks resolved) */
 	char *source_tree; /* the kernel's source tree: the tree's own source (Debian's
 			    * -common dir, a 'source' link), else the tree itself */
@@ -36,13 +39,26 @@ struct kb_target {
 	size_t nflavours;
 	char **skipped; /* host target: trees left out, with why */
 	size_t nskipped;
+	struct kp_strv select; /* a target file's `flavours`: those to build; empty: all */
+	int select_line;
+};
+
+struct kb_load_opts {
+	/* The host target: every installed kernel version, not only the running or
+	 * newest one (several versions: each flavour is named by its release). */
+	bool all_kernels;
 };
 
 /* Load a target file, or the host target when path is NULL. */
 int kb_target_load(const char *path, struct kb_target **out);
+int kb_target_load_opts(const char *path, const struct kb_load_opts *o, struct kb_target **out);
+/* The flavour part of f's package names (pkg_flavour, else name). */
+const char *kb_flavour_pkg(const struct kb_flavour *f);
 void kb_target_free(struct kb_target *t);
 KP_DEFINE_TRIVIAL_CLEANUP_FUNC(struct kb_target *, kb_target_free);
 const struct kb_flavour *kb_target_find(const struct kb_target *t, const char *flavour);
+/* Remove (and free) flavour i; the later ones move up. */
+void kb_target_remove(struct kb_target *t, size_t i);
 
 /*
  * Read a tree's release: include/generated/utsrelease.h, then

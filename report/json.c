@@ -268,6 +268,15 @@ static json_object *build_json(const struct rp_build *b, const char *outdir, boo
 	for (size_t i = 0; i < b->nflavours; i++)
 		json_object_array_add(fl, flavour_json(&b->flavours[i], outdir));
 	add(o, "flavours", fl);
+	json_object *sk = json_object_new_array();
+	for (size_t i = 0; i < b->nskipped; i++) {
+		json_object *js = json_object_new_object();
+		add(js, "name", jstr(b->skipped[i].name));
+		add(js, "release", jstr(b->skipped[i].release));
+		add(js, "reason", jstr(b->skipped[i].reason));
+		json_object_array_add(sk, js);
+	}
+	add(o, "skipped", sk);
 	json_object *arts = json_object_new_array();
 	for (size_t i = 0; i < b->nartifacts; i++)
 		json_object_array_add(arts, artifact_json(&b->artifacts[i], outdir));
@@ -657,6 +666,18 @@ static void read_build(struct rd *rd, json_object *o, struct rp_build *b)
 	for (size_t i = 0; i < n; i++, b->nflavours++) {
 		_cleanup_free_ char *w = kp_asprintf("flavours[%zu]", i);
 		read_flavour(rd, json_object_array_get_idx(arr, i), w, &b->flavours[i]);
+	}
+	/* Reports of kmodpack 0.1.1 and before have no "skipped". */
+	if (get(rd, o, "", "skipped", json_type_array, false)) {
+		n = get_objects(rd, o, "", "skipped", &arr);
+		for (size_t i = 0; i < n; i++) {
+			_cleanup_free_ char *w = kp_asprintf("skipped[%zu]", i);
+			json_object *js = json_object_array_get_idx(arr, i);
+			struct rp_skipped *s = rp_build_add_skipped(b);
+			s->name = get_str(rd, js, w, "name", true);
+			s->release = get_str(rd, js, w, "release", true);
+			s->reason = get_str(rd, js, w, "reason", true);
+		}
 	}
 	n = get_objects(rd, o, "", "artifacts", &arr);
 	b->artifacts = kp_calloc(n, sizeof(*b->artifacts));

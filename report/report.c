@@ -154,6 +154,12 @@ void rp_build_free(struct rp_build *b)
 		free(b->artifacts[i].path);
 	}
 	free(b->artifacts);
+	for (size_t i = 0; i < b->nskipped; i++) {
+		free(b->skipped[i].name);
+		free(b->skipped[i].release);
+		free(b->skipped[i].reason);
+	}
+	free(b->skipped);
 	kp_strv_release(&b->eulas);
 	kp_strv_release(&b->firmware_external);
 	rp_verify_free(b->verify);
@@ -183,6 +189,11 @@ struct rp_module *rp_flavour_add_module(struct rp_flavour *f)
 struct rp_artifact *rp_build_add_artifact(struct rp_build *b)
 {
 	return grow((void **)&b->artifacts, &b->nartifacts, sizeof(*b->artifacts));
+}
+
+struct rp_skipped *rp_build_add_skipped(struct rp_build *b)
+{
+	return grow((void **)&b->skipped, &b->nskipped, sizeof(*b->skipped));
 }
 
 const struct rp_artifact *rp_build_flavour_rpm(const struct rp_build *b, const char *flavour)

@@ -153,6 +153,13 @@ struct rp_artifact {
 	char sha256[65];
 };
 
+/* A flavour of the target the build left out, and why. */
+struct rp_skipped {
+	char *name, *release;
+	/* "CONFIG_USB is not set (kernel_config, FILE:LINE)", "not selected (--flavour)" */
+	char *reason;
+};
+
 struct rp_build {
 	char *kmodpack_version;
 	char *driver_name, *driver_version, *driver_release, *manifest;
@@ -161,6 +168,8 @@ struct rp_build {
 	long long source_date_epoch;
 	struct rp_flavour *flavours;
 	size_t nflavours;
+	struct rp_skipped *skipped; /* flavours of the target not built */
+	size_t nskipped;
 	struct rp_artifact *artifacts;
 	size_t nartifacts;
 	bool has_data; /* a [data] section: eulas and firmware_external are meaningful */
@@ -176,6 +185,7 @@ KP_DEFINE_TRIVIAL_CLEANUP_FUNC(struct rp_build *, rp_build_free);
 struct rp_flavour *rp_build_add_flavour(struct rp_build *b);
 struct rp_module *rp_flavour_add_module(struct rp_flavour *f);
 struct rp_artifact *rp_build_add_artifact(struct rp_build *b);
+struct rp_skipped *rp_build_add_skipped(struct rp_build *b);
 
 /* The module RPM of a flavour, or NULL. */
 const struct rp_artifact *rp_build_flavour_rpm(const struct rp_build *b, const char *flavour);

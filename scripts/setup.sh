@@ -45,6 +45,20 @@ if [ ${#missing[@]} -gt 0 ]; then
 	apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 
+# A second kernel ABI beside the newest (as a host mid-upgrade has them), so
+# tests/cli/test-build-all-kernels.sh builds for two: the archive's ABI just
+# before the newest installed one, when the archive still has it.
+newest=$(ls -d /usr/src/linux-headers-*[0-9]-amd64 2>/dev/null | sort -V | tail -1)
+if [ -n "$newest" ] && [ "$(ls -d /usr/src/linux-headers-*[0-9]-amd64 | wc -l)" -lt 2 ] &&
+	[ "$(id -u)" -eq 0 ]; then
+	prev=$(apt-cache search --names-only '^linux-headers-[0-9.]+-[0-9]+-amd64$' | cut -d' ' -f1 |
+		sort -V | grep -B1 -x "${newest##*/}" | head -1)
+	if [ -n "$prev" ] && [ "$prev" != "${newest##*/}" ]; then
+		echo "setup: installing $prev (a second kernel ABI for the tests)" >&2
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$prev" >/dev/null
+	fi
+fi
+
 build=${KMODPACK_BUILD_DIR:-build}
 mkdir -p "$build"
 # cmake's output is kept in a log; when it fails, its end is shown with the log's path.

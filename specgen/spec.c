@@ -14,7 +14,7 @@
 
 char *spec_flavour_package(const struct spec_manifest *m, const struct kb_flavour *f)
 {
-	return kp_asprintf("%s-modules-%s-%s", m->name, f->name, f->kver);
+	return kp_asprintf("%s-modules-%s-%s", m->name, kb_flavour_pkg(f), f->kver);
 }
 
 char *spec_rpm_path(const char *package, const char *version, const char *release, const char *arch)

@@ -147,20 +147,53 @@ static char *kernel_moddir(const struct kb_flavour *tf, const char *release)
 	return found;
 }
 
-static int load_flavours(struct vf_run *v, const struct rp_build *report, const struct kb_target *t)
+/* --flavour: each name must be a flavour of the build; true when rf is one of them. */
+static int check_selected(const struct vf_opts *o, const struct rp_build *report, const char *dir)
+{
+	for (size_t k = 0; k < o->nflavours; k++) {
+		bool found = false;
+		for (size_t i = 0; i < report->nflavours && !found; i++)
+			found = !strcmp(report->flavours[i].name, o->flavours[k]);
+		if (!found) {
+			_cleanup_buf_ struct kp_buf known = {0};
+			for (size_t i = 0; i < report->nflavours; i++)
+				kp_buf_addf(&known, "%s%s", i ? ", " : "",
+					    report->flavours[i].name);
+			kp_err("--flavour: '%s' has no flavour '%s' (its flavours: %s)", dir,
+			       o->flavours[k], known.s ? known.s : "none");
+			return -KP_EINPUT;
+		}
+	}
+	return 0;
+}
+
+static bool selected(const struct vf_opts *o, const char *name)
+{
+	for (size_t k = 0; k < o->nflavours; k++)
+		if (!strcmp(o->flavours[k], name))
+			return true;
+	return o->nflavours == 0;
+}
+
+static int load_flavours(struct vf_run *v, const struct vf_opts *o, const struct rp_build *report,
+			 const struct kb_target *t)
 {
 	if (!report->nflavours || !report->nartifacts) {
 		kp_err("'%s': the build report lists no flavours or artifacts", v->dir);
 		return -KP_EINPUT;
 	}
+	int r = check_selected(o, report, v->dir);
+	if (r < 0)
+		return r;
 	for (size_t i = 0; i < report->firmware_external.n; i++)
 		kp_strv_push(&v->fw_external, report->firmware_external.v[i]);
-	v->n = report->nflavours;
-	v->fl = kp_calloc(v->n, sizeof(*v->fl));
+	v->fl = kp_calloc(report->nflavours, sizeof(*v->fl));
 	const struct rp_artifact *data = rp_build_artifact(report, RP_ARTIFACT_DATA_RPM);
-	for (size_t i = 0; i < v->n; i++) {
+	for (size_t i = 0; i < report->nflavours; i++) {
 		const struct rp_flavour *rf = &report->flavours[i];
-		struct vf_flavour *f = &v->fl[i];
+		if (!selected(o, rf->name))
+			continue;
+		struct vf_flavour *f = &v->fl[v->n++];
 		f->name = rf->name;
 		f->release = rf->release;
 		f->tree = rf->tree;
@@ -402,7 +435,7 @@ int vf_verify(const struct vf_opts *o, struct rp_verify **result)
 		goto out;
 	t = t ? t : own;
 	v.logdir = o->logdir ? kp_strdup(o->logdir) : kp_path_join(o->dir, "logs");
-	if ((r = load_flavours(&v, report, t)) < 0 || (r = check_env(&v, o, report->arch)) < 0)
+	if ((r = load_flavours(&v, o, report, t)) < 0 || (r = check_env(&v, o, report->arch)) < 0)
 		goto out;
 	if ((r = kp_mkdir_p(v.logdir, 0755)) < 0) {
 		kp_err("cannot create '%s': %s", v.logdir, strerror(-r));

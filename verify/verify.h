@@ -10,6 +10,7 @@
 #define VF_VERIFY_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 struct kb_target;
 struct rp_build;
@@ -25,7 +26,9 @@ struct vf_opts {
 	const char *logdir;		/* rpm, depmod and VM console logs; NULL: dir/logs */
 	int jobs;			/* VMs at once; <= 0: number of CPUs */
 	double timeout;			/* per VM, seconds; <= 0: VF_DEFAULT_TIMEOUT */
-	bool require_load; /* a flavour without a kernel image is an error, not a skip */
+	bool require_load;	     /* a flavour without a kernel image is an error, not a skip */
+	const char *const *flavours; /* only these flavours of the report (--flavour); n = 0: all */
+	size_t nflavours;
 };
 
 /*

@@ -79,7 +79,7 @@ static int teardown(void **state)
 static char *key(struct fx *fx, const char *outdir)
 {
 	struct bld_inputs in;
-	assert_int_equal(bld_inputs_load(fx->driver, fx->target, false, &in), 0);
+	assert_int_equal(bld_inputs_load(fx->driver, fx->target, NULL, false, &in), 0);
 	char *k = NULL;
 	assert_int_equal(
 	    bld_cache_key(in.m, in.t, in.data, in.sde, outdir ? outdir : fx->outdir, &k), 0);

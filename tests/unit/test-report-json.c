@@ -67,6 +67,9 @@ static void typed_values(const char *rel)
 	assert_string_equal(f->mods[0].firmware.v[0], "helloworld/hello.fw");
 	assert_non_null(f->hcl);
 	assert_null(b->flavours[1].hcl);
+	assert_int_equal(b->nskipped, 1);
+	assert_string_equal(b->skipped[0].name, "rt-amd64");
+	assert_string_equal(b->skipped[0].release, "6.1.0-56-rt-amd64");
 	assert_int_equal(f->hcl->summary[RP_VERDICT_SUPPORTED], 1);
 	assert_int_equal(f->hcl->ids[0].verdict, RP_VERDICT_SUPPORTED);
 	assert_string_equal(f->hcl->ids[0].claimed_by.v[0], "pci_testdev");
