@@ -55,6 +55,66 @@ static void add_tree(struct kp_buf *b, const char *dir, const char *rel, const c
 	kp_strv_release(&names);
 }
 
+/* The compiler's name: the CC of make_args less distcc/ccache, else the tree's (.config). */
+static char *compiler_name(const struct spec_manifest *m, const char *tree)
+{
+	for (size_t i = m->make_args.n; i-- > 0;) {
+		if (!kp_startswith(m->make_args.v[i], "CC="))
+			continue;
+		_cleanup_strv_ struct kp_strv w = {0};
+		kp_strv_split_on(&w, m->make_args.v[i] + 3, " ");
+		for (size_t k = 0; k < w.n; k++) {
+			const char *base = strrchr(w.v[k], '/') ? strrchr(w.v[k], '/') + 1 : w.v[k];
+			if (strcmp(base, "distcc") && strcmp(base, "ccache"))
+				return kp_strdup(w.v[k]);
+		}
+		return kp_strdup("cc"); /* distcc or ccache alone run cc */
+	}
+	/* CONFIG_CC_VERSION_TEXT="gcc-12 (Debian 12.2.0-14+deb12u1) 12.2.0" */
+	_cleanup_free_ char *cfgpath = kp_path_join(tree, ".config"), *cfg = NULL;
+	const char *p = kp_read_file(cfgpath, &cfg, NULL) == 0
+			    ? strstr(cfg, "\nCONFIG_CC_VERSION_TEXT=\"")
+			    : NULL;
+	if (p) {
+		p += strlen("\nCONFIG_CC_VERSION_TEXT=\"");
+		size_t n = strcspn(p, " \"\n");
+		if (n && strncmp(p, "clang", 5))
+			return kp_strndup(p, n);
+	}
+	return kp_strdup("gcc");
+}
+
+/*
+ * Which compiler a flavour's make will run, by identity: its name, the file
+ * it resolves to in PATH, and that file's size and mtime (a new compiler
+ * package changes them). So putting another compiler first in PATH, or
+ * giving another CC in make_args, builds again.
+ */
+static void add_compiler(struct kp_buf *b, const struct spec_manifest *m, const char *tree)
+{
+	_cleanup_free_ char *name = compiler_name(m, tree);
+	_cleanup_free_ char *found = NULL;
+	if (strchr(name, '/')) {
+		found = kp_strdup(name);
+	} else {
+		const char *path = getenv("PATH");
+		_cleanup_strv_ struct kp_strv dirs = {0};
+		kp_strv_split_on(&dirs, path ? path : "/usr/bin:/bin", ":");
+		for (size_t i = 0; i < dirs.n && !found; i++) {
+			_cleanup_free_ char *c = kp_path_join(dirs.v[i], name);
+			if (access(c, X_OK) == 0)
+				found = TAKE_PTR(c);
+		}
+	}
+	_cleanup_free_ char *real = found ? realpath(found, NULL) : NULL;
+	struct stat st;
+	if (real && stat(real, &st) == 0)
+		kp_buf_addf(b, "compiler\t%s\t%s\t%s\t%lld\t%lld\n", name, found, real,
+			    (long long)st.st_size, (long long)st.st_mtime);
+	else
+		kp_buf_addf(b, "compiler\t%s\tmissing\n", name);
+}
+
 int bld_cache_key(const struct spec_manifest *m, const struct kb_target *t,
 		  const struct fw_data *data, long long sde, const char *outdir, char **key)
 {
@@ -93,6 +153,7 @@ int bld_cache_key(const struct spec_manifest *m, const struct kb_target *t,
 			_cleanup_free_ char *p = kp_path_join(f->modules_dir, "modules.alias");
 			add_file(&b, "kernel", p);
 		}
+		add_compiler(&b, m, f->tree);
 	}
 	if (m->source_is_archive)
 		add_file(&b, "archive", m->source);
