@@ -559,6 +559,104 @@ static void derive_obj_config(struct deriv *d, const char *subdir)
 	dk_fact_release(&f);
 }
 
+/* ---- flavours the driver cannot serve ---- */
+
+/* One alternative of BUILD_EXCLUSIVE_ARCH's regular expression as a glob, or NULL. */
+static char *arch_glob(const char *re)
+{
+	_cleanup_buf_ struct kp_buf b = {0};
+	const char *p = re, *end = re + strlen(re);
+	bool head = *p == '^', tail = end > p && end[-1] == '$';
+	p += head;
+	end -= tail;
+	if (!head)
+		kp_buf_addc(&b, '*');
+	for (; p < end; p++) {
+		if (isalnum((unsigned char)*p) || *p == '_' || *p == '-') {
+			kp_buf_addc(&b, *p);
+		} else if (*p == '.' && p + 1 < end && p[1] == '*') {
+			kp_buf_addc(&b, '*');
+			p++;
+		} else if (*p == '.') {
+			kp_buf_addc(&b, '?');
+		} else if (*p == '\\' && p + 1 < end && p[1] == '.') {
+			kp_buf_addc(&b, '.');
+			p++;
+		} else if (*p == '[') {
+			const char *close = memchr(p, ']', end - p);
+			if (!close)
+				return NULL;
+			kp_buf_add(&b, p, close - p + 1);
+			p = close;
+		} else {
+			return NULL; /* +, ?, {n}, nested groups: not a glob */
+		}
+	}
+	if (!tail && !(b.len && b.s[b.len - 1] == '*'))
+		kp_buf_addc(&b, '*');
+	return kp_buf_steal(&b);
+}
+
+static void derive_exclusive(struct deriv *d)
+{
+	int line;
+	const char *config = conf_value(d, "BUILD_EXCLUSIVE_CONFIG", -1, &line);
+	if (config) {
+		_cleanup_strv_ struct kp_strv w = {0};
+		kp_strv_split_on(&w, config, " \t\n");
+		for (size_t i = 0; i < w.n; i++) {
+			const char *o = w.v[i] + (w.v[i][0] == '!');
+			bool ok = kp_startswith(o, "CONFIG_") && o[7];
+			for (const char *p = o; ok && *p; p++)
+				ok = isalnum((unsigned char)*p) || *p == '_';
+			if (!ok)
+				return bad(d, line,
+					   "BUILD_EXCLUSIVE_CONFIG: '%s' is not a kernel option "
+					   "(CONFIG_FOO or !CONFIG_FOO)",
+					   w.v[i]);
+		}
+		if (w.n)
+			put(d, "kernel_config", config,
+			    "%s:%d BUILD_EXCLUSIVE_CONFIG: a flavour whose kernel lacks these is "
+			    "skipped",
+			    d->conf_rel, line);
+	}
+	const char *arch = conf_value(d, "BUILD_EXCLUSIVE_ARCH", -1, &line);
+	if (arch && *arch) {
+		/* "x86_64|aarch64", "^(x86_64|i.86)$": alternatives of simple patterns */
+		_cleanup_free_ char *re = kp_strdup(arch);
+		size_t n = strlen(re);
+		if (n > 4 && !strncmp(re, "^(", 2) && !strcmp(re + n - 2, ")$")) {
+			memmove(re + 1, re + 2, n - 3);
+			re[n - 3] = '$';
+			re[n - 2] = '\0';
+		}
+		bool head = re[0] == '^', tail = re[0] && re[strlen(re) - 1] == '$';
+		_cleanup_strv_ struct kp_strv alts = {0};
+		kp_strv_split_on(&alts, re + head, "|");
+		_cleanup_buf_ struct kp_buf globs = {0};
+		for (size_t i = 0; i < alts.n; i++) {
+			char *a = alts.v[i];
+			if (tail && i == alts.n - 1)
+				a[strlen(a) - 1] = '\0';
+			_cleanup_free_ char *alt =
+			    kp_asprintf("%s%s%s", head ? "^" : "", a, tail ? "$" : "");
+			_cleanup_free_ char *g = arch_glob(alt);
+			if (!g)
+				return bad(d, line,
+					   "BUILD_EXCLUSIVE_ARCH '%s' is a regular expression "
+					   "kmodpack cannot turn into arch patterns: write a "
+					   "kmodpack.ini with [driver] kernel_arch",
+					   arch);
+			kp_buf_addf(&globs, "%s%s", globs.len ? " " : "", g);
+		}
+		put(d, "kernel_arch", globs.s,
+		    "%s:%d BUILD_EXCLUSIVE_ARCH '%s' as shell patterns: a flavour of another arch "
+		    "is skipped",
+		    d->conf_rel, line, arch);
+	}
+}
+
 /* ---- directives kmodpack does not need ---- */
 
 static void note_directives(struct deriv *d)
@@ -586,15 +684,12 @@ static void note_directives(struct deriv *d)
 	    {"POST_REMOVE", "not run: kmodpack runs no scripts of the driver", false},
 	    {"PRE_INSTALL", "not run: kmodpack runs no scripts of the driver", false},
 	    {"BUILD_EXCLUSIVE_KERNEL",
-	     "not yet honoured: kmodpack builds every flavour of the target", false},
+	     "not used: choose the flavours with --flavour or a target file", false},
 	    {"BUILD_EXCLUSIVE_KERNEL_MIN",
-	     "not yet honoured: kmodpack builds every flavour of the target", false},
+	     "not used: choose the flavours with --flavour or a target file", false},
 	    {"BUILD_EXCLUSIVE_KERNEL_MAX",
-	     "not yet honoured: kmodpack builds every flavour of the target", false},
-	    {"BUILD_EXCLUSIVE_ARCH",
-	     "not yet honoured: kmodpack builds every flavour of the target", false},
-	    {"BUILD_EXCLUSIVE_CONFIG",
-	     "not yet honoured: kmodpack builds every flavour of the target", false},
+	     "not used: choose the flavours with --flavour or a target file", false},
+
 	    {"PRE_BUILD",
 	     "a script DKMS runs before building; kmodpack runs no scripts of the driver: "
 	     "run it yourself and ship its result, then write a kmodpack.ini",
@@ -738,6 +833,7 @@ static void derive_ini(struct deriv *d)
 		else
 			put(d, "make_args", b.s, "the notes at the top");
 	}
+	derive_exclusive(d);
 	if (d->cl.rpm)
 		put(d, "changelog", d->cl.rpm,
 		    "debian/changelog, in rpm's format (dates as written, newest first)");

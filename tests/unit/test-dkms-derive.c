@@ -134,6 +134,48 @@ static void test_refused(void **state)
 	}
 }
 
+/* BUILD_EXCLUSIVE_CONFIG and _ARCH become kernel_config and kernel_arch. */
+static void test_exclusive(void **state)
+{
+	struct tl_fixture *fx = *state;
+	static const struct {
+		const char *arch, *want;
+	} cases[] = {
+	    {"x86_64", "kernel_arch = *x86_64*\n"},
+	    {"i.86", "kernel_arch = *i?86*\n"},
+	    {"^(x86_64|aarch64)$", "kernel_arch = x86_64 aarch64\n"},
+	    {"x86_64|ppc64le", "kernel_arch = *x86_64* *ppc64le*\n"},
+	    {"^x86_.*", "kernel_arch = x86_*\n"},
+	    {"^arm[v0-9]*$", NULL},
+	    {"x86(_64)?", NULL},
+	};
+	for (size_t i = 0; i < KP_ARRAY_SIZE(cases); i++) {
+		tl_log_reset();
+		_cleanup_free_ char *conf = kp_asprintf(
+		    "PACKAGE_NAME=x\nPACKAGE_VERSION=1\nBUILD_EXCLUSIVE_CONFIG=\"CONFIG_USB "
+		    "!CONFIG_PREEMPT_RT\"\nBUILD_EXCLUSIVE_ARCH=\"%s\"\n",
+		    cases[i].arch);
+		_cleanup_free_ char *rel = kp_asprintf("e%zu/dkms.conf", i);
+		tl_write(fx->dir, rel, conf);
+		_cleanup_free_ char *mk = kp_asprintf("e%zu/Makefile", i);
+		tl_write(fx->dir, mk, "obj-m := x.o\n");
+		_cleanup_free_ char *src = kp_asprintf("e%zu/x.c", i);
+		tl_write(fx->dir, src, module_c);
+		_cleanup_free_ char *dir = kp_asprintf("%s/e%zu", fx->dir, i);
+		_cleanup_(dk_derived_freep) struct dk_derived *d = derive(dir);
+		if (!cases[i].want) {
+			assert_null(d);
+			assert_non_null(strstr(tl_log_text(), "dkms.conf:4: BUILD_EXCLUSIVE_ARCH"));
+			continue;
+		}
+		assert_non_null(d);
+		assert_non_null(
+		    strstr(d->ini, "\nkernel_config = CONFIG_USB !CONFIG_PREEMPT_RT\n"));
+		if (!strstr(d->ini, cases[i].want))
+			fail_msg("%s: want '%s' in\n%s", cases[i].arch, cases[i].want, d->ini);
+	}
+}
+
 /* Realtek's Makefile sets CONFIG_X = m only for the make it runs; Kbuild needs it given. */
 static void test_obj_config(void **state)
 {
@@ -242,6 +284,7 @@ int main(void)
 	    cmocka_unit_test(test_rpm_version),
 	    cmocka_unit_test_setup_teardown(test_make_idioms, tl_setup_tmpdir, tl_teardown_tmpdir),
 	    cmocka_unit_test_setup_teardown(test_refused, tl_setup_tmpdir, tl_teardown_tmpdir),
+	    cmocka_unit_test_setup_teardown(test_exclusive, tl_setup_tmpdir, tl_teardown_tmpdir),
 	    cmocka_unit_test_setup_teardown(test_make_script_for_review, tl_setup_tmpdir,
 					    tl_teardown_tmpdir),
 	    cmocka_unit_test_setup_teardown(test_obj_config, tl_setup_tmpdir, tl_teardown_tmpdir),
