@@ -31,6 +31,7 @@ struct deriv {
 	struct kp_strv make_args;
 	char *make_subdir;
 	int make_line;
+	int exclusive_config_line, exclusive_arch_line;
 };
 
 KP_PRINTF(3, 4) static void bad(struct deriv *d, int line, const char *fmt, ...)
@@ -615,6 +616,7 @@ static void derive_exclusive(struct deriv *d)
 					   "(CONFIG_FOO or !CONFIG_FOO)",
 					   w.v[i]);
 		}
+		d->exclusive_config_line = line;
 		if (w.n)
 			put(d, "kernel_config", config,
 			    "%s:%d BUILD_EXCLUSIVE_CONFIG: a flavour whose kernel lacks these is "
@@ -650,6 +652,7 @@ static void derive_exclusive(struct deriv *d)
 					   arch);
 			kp_buf_addf(&globs, "%s%s", globs.len ? " " : "", g);
 		}
+		d->exclusive_arch_line = line;
 		put(d, "kernel_arch", globs.s,
 		    "%s:%d BUILD_EXCLUSIVE_ARCH '%s' as shell patterns: a flavour of another arch "
 		    "is skipped",
@@ -933,6 +936,8 @@ int dk_derive(const char *conf, unsigned flags, struct dk_derived **out)
 	res->conf = TAKE_PTR(abs);
 	res->ini = kp_buf_steal(&text);
 	res->mapped = kp_buf_steal(&mapped);
+	res->exclusive_config_line = d.exclusive_config_line;
+	res->exclusive_arch_line = d.exclusive_arch_line;
 	*out = res;
 	return 0;
 }

@@ -18,6 +18,9 @@ struct dk_derived {
 	char *ini;  /* the kmodpack.ini text */
 	/* What a reader of one line should know: "version '2.10.1-pre' as '2.10.1~pre'", or "" */
 	char *mapped;
+	/* conf's lines of BUILD_EXCLUSIVE_CONFIG and _ARCH, 0 if none: messages about the
+	 * kernel_config and kernel_arch they became name the line the user wrote */
+	int exclusive_config_line, exclusive_arch_line;
 };
 
 /*
