@@ -794,6 +794,9 @@ int spec_manifest_from_derived(const struct dk_derived *d, struct spec_manifest 
 	m->derived = true;
 	if ((r = load_ini(m, ini, where)) < 0)
 		return r;
+	/* Later messages name m->path, the dkms.conf: with the lines the user wrote there. */
+	m->kernel_config_line = d->exclusive_config_line;
+	m->kernel_arch_line = d->exclusive_arch_line;
 	*out = TAKE_PTR(m);
 	return 0;
 }

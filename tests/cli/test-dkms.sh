@@ -99,7 +99,7 @@ done
 cp -r "$FIX/exclusive-usb" "$TMP/exclusive-usb"
 chmod -R g+w "$TMP/exclusive-usb"
 run 0 "$KMODPACK" build -t "$TMP/target.ini" -o "$TMP/out-usb" "$TMP/exclusive-usb"
-assert_contains "$TMP/err" "flavour cloud-amd64 ($CLOUD_REL) skipped: CONFIG_USB is not set"
+assert_contains "$TMP/err" "flavour cloud-amd64 ($CLOUD_REL) skipped: CONFIG_USB is not set (kernel_config, $TMP/exclusive-usb/dkms.conf:5)"
 [ -f "$TMP/out-usb/RPMS/x86_64/exclusive-usb-modules-amd64-$KVER-1.0-1.x86_64.rpm" ] ||
 	fail "no amd64 RPM: $(ls -R "$TMP/out-usb")"
 [ ! -e "$TMP/out-usb/RPMS/x86_64/exclusive-usb-modules-cloud-amd64-$KVER-1.0-1.x86_64.rpm" ] ||
