@@ -12,6 +12,7 @@
 #include "firmware/data.h"
 #include "kbuild/target.h"
 #include "report/report.h"
+#include "specgen/escape.h"
 #include "specgen/manifest.h"
 #include "specgen/rpm.h"
 #include "specgen/spec.h"
@@ -145,8 +146,13 @@ int bld_package(struct bld_run *rn)
 	d.specfile = kp_path_join(d.specs, specname);
 	d.pspecfile = kp_path_join(d.work, "packaging.spec");
 	struct bld_spec s = {0};
+	_cleanup_free_ char *packager = NULL;
 	int r;
 	bld_progress_set(rn, BLD_PACKAGING);
+	if ((r = spec_escape_line("packager", rn->m->packager, &packager)) < 0) {
+		kp_err("%s: fix the field named above", rn->m->path);
+		goto out;
+	}
 	if ((r = kp_mkdir_p(d.sources, 0755)) < 0 || (r = kp_mkdir_p(d.specs, 0755)) < 0 ||
 	    (r = kp_mkdir_p(d.work, 0755)) < 0 || (r = bld_spec_init(&s, &rn->in, rn->sf)) < 0 ||
 	    (r = make_tarballs(rn, &s, &d)) < 0 || (r = write_specs(rn, &s, &d)) < 0)
@@ -160,6 +166,7 @@ int bld_package(struct bld_run *rn)
 				   .workdir = d.work,
 				   .arch = rn->t->arch,
 				   .source_date_epoch = rn->sde,
+				   .packager = packager,
 				   .binary = true,
 				   .source = true};
 	if ((r = spec_rpm_build(&ro)) < 0 || (r = kp_check_interrupted()) < 0)

@@ -45,6 +45,7 @@
  */
 #include "specgen/escape.h"
 
+#include <ctype.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <string.h>
@@ -305,5 +306,93 @@ int spec_files_path(const char *path, char **out)
 	}
 	kp_buf_addc(&b, '"');
 	*out = kp_buf_steal(&b);
+	return 0;
+}
+
+static bool dep_name_char(char c)
+{
+	return isalnum((unsigned char)c) || strchr("._+-/:()", c);
+}
+
+static bool dep_version_char(char c)
+{
+	return isalnum((unsigned char)c) || strchr("._+~^:-", c);
+}
+
+/* Split "NAME [OP VERSION]" into its words; NULL when it has not one or three words. */
+static const char *dep_words(const char *dep, char words[3][256], size_t *n)
+{
+	*n = 0;
+	for (const char *p = dep; *p;) {
+		if (*p == ' ' || *p == '\t') {
+			p++;
+			continue;
+		}
+		size_t len = strcspn(p, " \t");
+		if (*n == 3)
+			return "more than NAME OP VERSION";
+		if (len >= 256)
+			return "a word longer than 255 characters";
+		memcpy(words[*n], p, len);
+		words[(*n)++][len] = '\0';
+		p += len;
+	}
+	if (*n == 0)
+		return "empty";
+	if (*n == 2)
+		return "an operator without a version";
+	return NULL;
+}
+
+const char *spec_dep_problem(const char *dep)
+{
+	char w[3][256];
+	size_t n;
+	const char *why = dep_words(dep, w, &n);
+	if (why)
+		return why;
+	if (w[0][0] == '(' || w[0][0] == '-')
+		return "the name starts with '(' or '-' (rich dependencies are not supported)";
+	int depth = 0;
+	for (const char *p = w[0]; *p; p++) {
+		if (!dep_name_char(*p))
+			return "the name may hold only letters, digits and ._+-/:()";
+		depth += *p == '(' ? 1 : *p == ')' ? -1 : 0;
+		if (depth < 0 || depth > 1)
+			return "the name's parentheses are not balanced";
+	}
+	if (depth)
+		return "the name's parentheses are not balanced";
+	if (n == 1)
+		return NULL;
+	static const char *const ops[] = {"<", "<=", "=", ">=", ">"};
+	bool op_ok = false;
+	for (size_t i = 0; i < KP_ARRAY_SIZE(ops); i++)
+		op_ok |= !strcmp(w[1], ops[i]);
+	if (!op_ok)
+		return "the operator must be one of < <= = >= >";
+	if (!isalnum((unsigned char)w[2][0]))
+		return "the version must start with a letter or digit";
+	for (const char *p = w[2]; *p; p++)
+		if (!dep_version_char(*p))
+			return "the version may hold only letters, digits and ._+~^ (EPOCH: and "
+			       "-RELEASE allowed)";
+	const char *dash = strchr(w[2], '-');
+	if (dash && strchr(dash + 1, '-'))
+		return "the version has more than one '-' (VERSION-RELEASE)";
+	return NULL;
+}
+
+int spec_escape_dep(const char *field, const char *dep, char **out)
+{
+	const char *why = spec_dep_problem(dep);
+	if (why) {
+		kp_err("%s: '%s' is not an rpm dependency: %s", field, dep, why);
+		return -KP_EINPUT;
+	}
+	char w[3][256];
+	size_t n;
+	dep_words(dep, w, &n);
+	*out = n == 1 ? kp_strdup(w[0]) : kp_asprintf("%s %s %s", w[0], w[1], w[2]);
 	return 0;
 }

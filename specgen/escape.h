@@ -48,6 +48,18 @@ int spec_escape_changelog(const char *field, const char *text, char **out);
  * control characters and non-UTF-8.
  */
 int spec_files_path(const char *path, char **out);
+
+/*
+ * One dependency of a Requires/Provides/Conflicts/Obsoletes line:
+ * "NAME" or "NAME OP VERSION" (OP one of < <= = >= >), as rpm reads one
+ * entry of a comma-separated list. NAME: letters, digits and ._+-/:(),
+ * not starting with '(' (a rich dependency) or '-'; VERSION: [EPOCH:]V[-R]
+ * with letters, digits and ._+~^. No '%', so nothing is expanded.
+ * *out is the entry with single blanks.
+ */
+int spec_escape_dep(const char *field, const char *dep, char **out);
+/* Why spec_escape_dep() refuses dep, or NULL when it does not; logs nothing. */
+const char *spec_dep_problem(const char *dep);
 /* Why spec_files_path() refuses path, or NULL when it does not; logs nothing. */
 const char *spec_files_path_problem(const char *path);
 

@@ -9,6 +9,7 @@
 #include "common/fs.h"
 #include "common/ini.h"
 #include "common/log.h"
+#include "specgen/escape.h"
 #include "common/suggest.h"
 #include "dkms/derive.h"
 #include "kbuild/makeargs.h"
@@ -144,7 +145,37 @@ static void set_line(struct loader *l, const struct kp_kv *kv)
 		return bad(l, kv, "is empty");
 	if (!strcmp(k, "url") && strpbrk(v, " \t"))
 		return bad(l, kv, "'%s' must be one word: rpm's URL takes a single token", v);
-	set(!strcmp(k, "summary") ? &m->summary : !strcmp(k, "license") ? &m->license : &m->url, v);
+	if (!strcmp(k, "packager") && *v == '%')
+		return bad(l, kv, "must not start with '%%' (rpm drops such a packager)");
+	set(!strcmp(k, "summary")   ? &m->summary
+	    : !strcmp(k, "license") ? &m->license
+	    : !strcmp(k, "url")	    ? &m->url
+				    : &m->packager,
+	    v);
+}
+
+/* requires, provides, conflicts, obsoletes: "a >= 1.0, b", each checked as rpm reads it. */
+static void set_deps(struct loader *l, const struct kp_kv *kv)
+{
+	struct spec_manifest *m = l->m;
+	const char *k = kv->key;
+	struct kp_strv *deps = !strcmp(k, "requires")	 ? &m->requires
+			       : !strcmp(k, "provides")	 ? &m->provides
+			       : !strcmp(k, "conflicts") ? &m->conflicts
+							 : &m->obsoletes;
+	_cleanup_strv_ struct kp_strv raw = {0};
+	kp_strv_split_on(&raw, kv->value, ",\n");
+	for (size_t i = 0; i < raw.n; i++) {
+		char *d = kp_strstrip(raw.v[i]);
+		const char *why = spec_dep_problem(d);
+		if (why)
+			return bad(l, kv, "'%s' is not an rpm dependency: %s", d, why);
+	}
+	if (raw.n == 0)
+		return bad(l, kv, "is empty");
+	kp_strv_release(deps);
+	for (size_t i = 0; i < raw.n; i++)
+		kp_strv_push(deps, kp_strstrip(raw.v[i]));
 }
 
 /*
@@ -472,6 +503,7 @@ static const struct key_rule {
     {"driver", "license", true, set_line},
     {"driver", "description", false, set_description},
     {"driver", "url", false, set_line},
+    {"driver", "packager", false, set_line},
     {"driver", "source", false, set_source},
     {"driver", "subdir", false, set_subdir},
     {"driver", "modules", false, set_modules},
@@ -480,6 +512,10 @@ static const struct key_rule {
     {"driver", "kernel_arch", false, set_kernel_arch},
     {"driver", "changelog", false, set_changelog},
     {"driver", "source_date_epoch", false, set_source_date_epoch},
+    {"driver", "requires", false, set_deps},
+    {"driver", "provides", false, set_deps},
+    {"driver", "conflicts", false, set_deps},
+    {"driver", "obsoletes", false, set_deps},
     {"vendor", "code", true, set_vendor_code},
     {"vendor", "name", true, set_vendor_name},
 };
@@ -719,6 +755,8 @@ static void require_keys_and_defaults(struct loader *l)
 		m->release = kp_strdup("1");
 	if (!m->description && m->summary)
 		m->description = kp_strdup(m->summary);
+	if (!m->packager && m->vendor_name)
+		m->packager = kp_strdup(m->vendor_name);
 	if (!m->subdir)
 		m->subdir = kp_strdup("");
 	if (m->source_date_epoch < 0)
@@ -865,6 +903,11 @@ void spec_manifest_free(struct spec_manifest *m)
 	free(m->license);
 	free(m->description);
 	free(m->url);
+	free(m->packager);
+	kp_strv_release(&m->requires);
+	kp_strv_release(&m->provides);
+	kp_strv_release(&m->conflicts);
+	kp_strv_release(&m->obsoletes);
 	free(m->source);
 	free(m->subdir);
 	kp_strv_release(&m->modules);

@@ -28,6 +28,9 @@ struct spec_manifest {
 	char *license;
 	char *description; /* may span lines; default: summary */
 	char *url;	   /* or NULL */
+	char *packager;	   /* the Packager tag; default: the vendor name */
+	/* extra dependencies of every module package, each "NAME [OP VERSION]" */
+	struct kp_strv requires, provides, conflicts, obsoletes;
 	char *source;	   /* absolute: a directory or a tarball */
 	int source_line;   /* line of the source key, 0 when defaulted */
 	bool source_is_archive;

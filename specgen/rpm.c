@@ -165,6 +165,8 @@ static void push_build_macros(const struct spec_rpm_opts *o)
 	push_macro("clamp_mtime_to_source_date_epoch", "1");
 	push_macro("source_date_epoch_from_changelog", "0");
 	push_macro("_buildhost", "kmodpack");
+	if (o->packager)
+		push_macro("packager", o->packager);
 	/*
 	 * gzip: single-threaded, so the bytes do not depend on the thread
 	 * count (xz and zstd with T do), and readable by the old rpm of the

@@ -26,6 +26,13 @@ struct spec_rpm_opts {
 	const char *workdir;	     /* scratch dir for rpm's own temp files */
 	const char *arch;	     /* RPM target arch, e.g. x86_64 */
 	long long source_date_epoch; /* build time and mtime clamp; reproducible */
+	/*
+	 * The Packager of every package, as %packager (escaped by
+	 * spec_escape_line: rpm expands it). Not a tag in the spec, which
+	 * rpmlint faults (hardcoded-packager-tag) and a rebuild in the
+	 * product's build system sets itself. NULL: none.
+	 */
+	const char *packager;
 	bool binary;		     /* build the binary packages */
 	bool source;		     /* build the SRPM */
 };

@@ -131,6 +131,53 @@ static int set_dep(struct spec_vars *v, const char *var, const char *field, cons
 	return 0;
 }
 
+/* The manifest's requires, provides, conflicts and obsoletes, in that order, as "deps". */
+static int set_deps(struct spec_vars *v, const struct spec_manifest *m)
+{
+	const struct {
+		const char *tag, *field;
+		const struct kp_strv *deps;
+	} lists[] = {{"Requires", "requires", &m->requires},
+		     {"Provides", "provides", &m->provides},
+		     {"Conflicts", "conflicts", &m->conflicts},
+		     {"Obsoletes", "obsoletes", &m->obsoletes}};
+	spec_vars_list(v, "deps");
+	for (size_t i = 0; i < KP_ARRAY_SIZE(lists); i++)
+		for (size_t k = 0; k < lists[i].deps->n; k++) {
+			_cleanup_free_ char *dep = NULL;
+			int r = spec_escape_dep(lists[i].field, lists[i].deps->v[k], &dep);
+			if (r < 0)
+				return r;
+			struct spec_vars *dv = spec_vars_add(v, "deps");
+			spec_vars_set(dv, "TAG", lists[i].tag);
+			spec_vars_set(dv, "DEP", dep);
+		}
+	return 0;
+}
+
+/* words, wrapped at 79 columns as rpmlint wants description lines (description-line-too-long). */
+static char *wrap79(const char *words)
+{
+	_cleanup_buf_ struct kp_buf b = {0};
+	size_t col = 0;
+	for (const char *p = words; *p;) {
+		size_t n = strcspn(p, " ");
+		if (col && col + 1 + n > 79) {
+			kp_buf_adds(&b, "\n");
+			col = 0;
+		} else if (col) {
+			kp_buf_adds(&b, " ");
+			col++;
+		}
+		_cleanup_free_ char *w = kp_strndup(p, n);
+		kp_buf_adds(&b, w);
+		col += n;
+		p += n;
+		p += strspn(p, " ");
+	}
+	return kp_buf_steal(&b);
+}
+
 static char *default_changelog(const struct spec_input *in)
 {
 	char date[64];
@@ -183,6 +230,7 @@ static int set_user_text_vars(struct spec_vars *v, const struct spec_input *in)
 	    (r = set_line(v, "LICENSE", "license", m->license)) < 0 ||
 	    (m->url && (r = set_token(v, "URL", "url", m->url)) < 0) ||
 	    (r = set_line(v, "VENDOR", "vendor.name", m->vendor_name)) < 0 ||
+	    (r = set_deps(v, m)) < 0 ||
 	    (r = set_text(v, "DESCRIPTION", "description", m->description)) < 0 ||
 	    (r = escape_changelog(changelog, &esc)) < 0)
 		return r;
@@ -228,6 +276,19 @@ static int set_flavour_vars(struct spec_vars *v, const struct spec_input *in)
 		spec_vars_set(fv, "TREE", sf->f->tree);
 		set_make_args(fv, in, sf->f, i + 1);
 		spec_vars_set(fv, "PKG", pkg);
+		_cleanup_free_ char *text =
+		    kp_asprintf("This package holds the modules built for the %s kernel %s.",
+				sf->f->name, sf->f->release);
+		_cleanup_free_ char *wrapped = wrap79(text);
+		/* rpmlint's summary-too-long is over 79 characters: the kernel as fits. */
+		_cleanup_free_ char *krel = kp_asprintf(" (kernel %s)", sf->f->release);
+		_cleanup_free_ char *kfl = kp_asprintf(" (%s kernel)", sf->f->name);
+		size_t len = strlen(in->m->summary);
+		spec_vars_set(fv, "SUMMARY_KERNEL",
+			      len + strlen(krel) <= 79	? krel
+			      : len + strlen(kfl) <= 79 ? kfl
+							: "");
+		spec_vars_set(fv, "FLAVOUR_TEXT", wrapped);
 		spec_vars_list(fv, "modules");
 		for (size_t j = 0; j < sf->nmods; j++) {
 			const struct spec_module *mod = &sf->mods[j];

@@ -664,6 +664,43 @@ static void test_bad_source_date_epoch(void **state)
 	spec_manifest_free(load_ok(fx, DRIVER "source_date_epoch = 4294967295\n" VENDOR));
 }
 
+/* packager and the dependency keys: each entry checked as rpm would read it, line named. */
+static void test_packager_and_deps(void **state)
+{
+	struct fixture *fx = *state;
+	struct spec_manifest *m = load_ok(fx, DRIVER VENDOR);
+	assert_string_equal(m->packager, "Acme Devices, Inc."); /* default: the vendor */
+	assert_int_equal(m->requires.n, 0);
+	spec_manifest_free(m);
+
+	m = load_ok(fx, DRIVER "packager = Jane Doe <jane@example.com>\n"
+			       "requires = xenserver-release >= 8.2.1, kmod(dep.ko),\n"
+			       "  xcp-ng-release = 1:8.3.0-29\n"
+			       "provides = acme-driver = 1.0\n"
+			       "conflicts = old-acme < 2\n"
+			       "obsoletes = acme-modules-xen\n" VENDOR);
+	assert_string_equal(m->packager, "Jane Doe <jane@example.com>");
+	assert_int_equal(m->requires.n, 3);
+	assert_string_equal(m->requires.v[0], "xenserver-release >= 8.2.1");
+	assert_string_equal(m->requires.v[1], "kmod(dep.ko)");
+	assert_string_equal(m->requires.v[2], "xcp-ng-release = 1:8.3.0-29");
+	assert_string_equal(m->provides.v[0], "acme-driver = 1.0");
+	assert_string_equal(m->conflicts.v[0], "old-acme < 2");
+	assert_string_equal(m->obsoletes.v[0], "acme-modules-xen");
+	spec_manifest_free(m);
+
+	expect_bad(fx, DRIVER "requires = foo >= 1%{lua:os.exit()}\n" VENDOR, 7, "requires",
+		   "version may hold only");
+	expect_bad(fx, DRIVER "requires = %(id)\n" VENDOR, 7, "requires", "name may hold only");
+	expect_bad(fx, DRIVER "provides = (a or b)\n" VENDOR, 7, "provides", "rich dependencies");
+	expect_bad(fx, DRIVER "conflicts = a >=\n" VENDOR, 7, "conflicts", "without a version");
+	expect_bad(fx, DRIVER "obsoletes = a => 1\n" VENDOR, 7, "obsoletes", "operator");
+	expect_bad(fx, DRIVER "requires = a b c d\n" VENDOR, 7, "requires", "more than");
+	expect_bad(fx, DRIVER "requires = a, , b\n" VENDOR, 7, "requires", "empty");
+	expect_bad(fx, DRIVER "packager = %{packager}\n" VENDOR, 7, "packager", "must not start");
+	expect_bad(fx, DRIVER "packager = a\n  b\n" VENDOR, 7, "packager", "one line");
+}
+
 static void test_no_manifest(void **state)
 {
 	struct fixture *fx = *state;
@@ -710,6 +747,7 @@ int main(void)
 	    T(test_description_lines),
 	    T(test_not_utf8),
 	    T(test_bad_source_date_epoch),
+	    T(test_packager_and_deps),
 	    T(test_no_manifest),
 	};
 #undef T
