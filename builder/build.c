@@ -104,7 +104,8 @@ static int take_outdir(struct bld_run *rn)
 {
 	int r = kp_outdir_open(rn->o->outdir ? rn->o->outdir : "out", &rn->od);
 	if (r == 0)
-		r = bld_cache_key(rn->m, rn->t, rn->data, rn->sde, rn->od.dir, &rn->key);
+		r = bld_cache_key(rn->m, rn->t, rn->data, rn->sde, rn->o->gpg_key, rn->od.dir,
+				  &rn->key);
 	/* A skipped flavour that can now be served, or another choice, builds again. */
 	for (size_t i = 0; r == 0 && i < rn->in.nskipped; i++) {
 		char *k = kp_asprintf("%sskipped\t%s\t%s\t%s\n", rn->key, rn->in.skipped[i].name,
@@ -115,11 +116,14 @@ static int take_outdir(struct bld_run *rn)
 	if (r < 0 || rn->o->force)
 		return r;
 	struct rp_build *published = NULL;
-	if (bld_cache_fresh(rn->od.state, rn->od.dir, rn->key, &published)) {
+	_cleanup_free_ char *why = NULL;
+	if (bld_cache_fresh(rn->od.state, rn->od.dir, rn->key, &published, &why)) {
 		/* Nothing changed: the published build stands, nothing is written. */
 		rp_build_free(rn->report);
 		rn->report = published;
 		rn->up_to_date = true;
+	} else if (why) {
+		kp_info("rebuilding: %s", why);
 	}
 	return 0;
 }

@@ -53,6 +53,7 @@ struct bld_build_opts {
 	const char *outdir;	  /* default "out" */
 	int jobs;		  /* total job budget; <= 0: number of CPUs */
 	bool force;		  /* build even when nothing changed since the last build */
+	const char *gpg_key;	  /* sign the packages with this gpg key (librpmsign), or NULL */
 	bool verify;		  /* run verify/ on the staged build; publish only if it passes */
 	double verify_timeout;	  /* per VM, seconds; <= 0: verify's default */
 	bool verify_require_load; /* a flavour without a kernel image fails verification */

@@ -116,7 +116,8 @@ static void add_compiler(struct kp_buf *b, const struct spec_manifest *m, const 
 }
 
 int bld_cache_key(const struct spec_manifest *m, const struct kb_target *t,
-		  const struct fw_data *data, long long sde, const char *outdir, char **key)
+		  const struct fw_data *data, long long sde, const char *gpg_key,
+		  const char *outdir, char **key)
 {
 	struct kp_buf b = {0};
 	/* What the environment can change in Kbuild's output (PATH is left out: it
@@ -134,6 +135,7 @@ int bld_cache_key(const struct spec_manifest *m, const struct kb_target *t,
 		const char *v = getenv(env[i]);
 		kp_buf_addf(&b, "env\t%s\t%s\n", env[i], v ? v : "(unset)");
 	}
+	kp_buf_addf(&b, "gpg-key\t%s\n", gpg_key ? gpg_key : "(none)");
 	add_file(&b, "manifest", m->path);
 	if (t->file)
 		add_file(&b, "target", t->file);
@@ -168,24 +170,71 @@ int bld_cache_key(const struct spec_manifest *m, const struct kb_target *t,
 	return 0;
 }
 
+bool bld_artifact_same(const struct rp_artifact *a, const char *path)
+{
+	char sum[65];
+	if (kp_sha256_file(path, sum) < 0)
+		return false;
+	if (!strcmp(sum, a->sha256))
+		return true;
+	return a->content_sha256[0] && spec_rpm_content_sha256(path, sum) == 0 &&
+	       !strcmp(sum, a->content_sha256);
+}
+
+/* The key's first line that differs from the last build's, as "what changed". */
+static char *key_change(const char *old, const char *key)
+{
+	const char *o = old, *k = key;
+	while (*o && *k) {
+		size_t on = strcspn(o, "\n"), kn = strcspn(k, "\n");
+		if (on != kn || memcmp(o, k, on))
+			break;
+		o += on + (o[on] == '\n');
+		k += kn + (k[kn] == '\n');
+	}
+	if (!*k)
+		return kp_strdup("an input was removed since the last build");
+	/* label \t what [\t sum]: name the label and what */
+	_cleanup_free_ char *line = kp_strndup(k, strcspn(k, "\n"));
+	_cleanup_strv_ struct kp_strv f = {0};
+	kp_strv_split_on(&f, line, "\t");
+	if (f.n >= 2 && !strcmp(f.v[0], "gpg-key"))
+		return kp_asprintf("the gpg key is now %s", f.v[1]);
+	if (f.n >= 3 &&
+	    (!strcmp(f.v[0], "env") || !strcmp(f.v[0], "mode") || !strcmp(f.v[0], "link")))
+		return kp_asprintf("%s %s changed (now %s)", f.v[0], f.v[1], f.v[2]);
+	if (f.n >= 2)
+		return kp_asprintf("%s %s changed", f.v[0], f.v[1]);
+	return kp_asprintf("%s changed", line);
+}
+
 bool bld_cache_fresh(const char *statedir, const char *outdir, const char *key,
-		     struct rp_build **report)
+		     struct rp_build **report, char **why)
 {
 	_cleanup_free_ char *kf = kp_path_join(statedir, KEY_FILE);
 	_cleanup_free_ char *old = NULL;
-	if (kp_read_file(kf, &old, NULL) < 0 || strcmp(old, key))
+	*why = NULL;
+	if (kp_read_file(kf, &old, NULL) < 0)
 		return false;
+	if (strcmp(old, key)) {
+		*why = key_change(old, key);
+		return false;
+	}
 	/* The key says the inputs match; the artifacts must match the report too. */
 	_cleanup_free_ char *rp = kp_path_join(outdir, RP_BUILD_REPORT_NAME);
 	struct rp_build *rep = NULL;
 	/* An unreadable report only means a rebuild, nothing to complain about. */
 	int r = rp_build_try_read(rp, &rep);
 	bool ok = r == 0 && rep->nartifacts > 0;
+	if (!ok)
+		*why = kp_asprintf("%s is missing or unreadable", RP_BUILD_REPORT_NAME);
 	for (size_t i = 0; ok && i < rep->nartifacts; i++) {
 		const struct rp_artifact *a = &rep->artifacts[i];
 		_cleanup_free_ char *p = kp_path_join(outdir, a->path);
-		char sum[65];
-		ok = kp_sha256_file(p, sum) == 0 && !strcmp(sum, a->sha256);
+		ok = bld_artifact_same(a, p);
+		if (!ok)
+			*why =
+			    kp_asprintf("%s was changed or removed since the last build", a->path);
 	}
 	if (ok)
 		*report = rep;

@@ -89,8 +89,51 @@ static int add_artifact(struct bld_run *rn, char *rel, enum rp_artifact_kind kin
 		return -KP_EFAILED;
 	}
 	a->size = st.st_size;
+	if (kind != RP_ARTIFACT_SPEC) {
+		int r = spec_rpm_content_sha256(path, a->content_sha256);
+		if (r < 0) {
+			kp_err("'%s' is not an RPM rpm can read (%s)", rel,
+			       r == -KP_EINPUT ? "no RPM header" : strerror(-r));
+			return -KP_EFAILED;
+		}
+		if (rn->o->gpg_key)
+			a->gpg_key = kp_strdup(rn->o->gpg_key);
+	}
 	return kp_sha256_file(path, a->sha256);
 }
+
+/* Every package of this build, staged: signed in place with the --gpg-key key. */
+static int sign_packages(struct bld_run *rn)
+{
+	const struct spec_manifest *m = rn->m;
+	const struct kb_target *t = rn->t;
+	_cleanup_strv_ struct kp_strv paths = {0};
+	for (size_t i = 0; i < t->nflavours; i++) {
+		_cleanup_free_ char *pkg = spec_flavour_package(m, &t->flavours[i]);
+		_cleanup_free_ char *rel = spec_rpm_path(pkg, m->version, m->release, t->arch);
+		kp_strv_push_take(&paths, kp_path_join(rn->od.stage, rel));
+	}
+	if (rn->data) {
+		_cleanup_free_ char *pkg = kp_asprintf("%s-data", m->name);
+		_cleanup_free_ char *rel =
+		    spec_rpm_path(pkg, rn->data->version, rn->data->release, "noarch");
+		kp_strv_push_take(&paths, kp_path_join(rn->od.stage, rel));
+	}
+	_cleanup_free_ char *srpm = spec_srpm_path(m->name, m->version, m->release);
+	kp_strv_push_take(&paths, kp_path_join(rn->od.stage, srpm));
+	for (size_t i = 0; i < t->nflavours; i++) {
+		_cleanup_free_ char *pkg = spec_flavour_package(m, &t->flavours[i]);
+		_cleanup_free_ char *dpkg = kp_asprintf("%s-debuginfo", pkg);
+		_cleanup_free_ char *rel = spec_rpm_path(dpkg, m->version, m->release, t->arch);
+		kp_strv_push_take(&paths, kp_path_join(rn->od.stage, rel));
+	}
+	double t0 = kp_now();
+	int r = spec_rpm_sign((const char *const *)paths.v, paths.n, rn->o->gpg_key, rn->sde);
+	kp_dbg("signed %zu packages with gpg key %s in %.2f s", paths.n, rn->o->gpg_key,
+	       kp_now() - t0);
+	return r;
+}
+
 
 /*
  * Every package rpm was asked for, in the report's order: modules, data,
@@ -170,6 +213,8 @@ int bld_package(struct bld_run *rn)
 				   .binary = true,
 				   .source = true};
 	if ((r = spec_rpm_build(&ro)) < 0 || (r = kp_check_interrupted()) < 0)
+		goto out;
+	if (rn->o->gpg_key && ((r = sign_packages(rn)) < 0 || (r = kp_check_interrupted()) < 0))
 		goto out;
 	r = record_artifacts(rn);
 out:

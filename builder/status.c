@@ -168,7 +168,7 @@ static void check_artifacts(struct bld_status *st)
 		char sum[65];
 		if (kp_sha256_file(p, sum) < 0)
 			kp_strv_pushf(&st->why, "published file missing: %s", a->path);
-		else if (strcmp(sum, a->sha256))
+		else if (!bld_artifact_same(a, p))
 			kp_strv_pushf(&st->why, "published file changed since the build: %s",
 				      a->path);
 	}
@@ -207,7 +207,14 @@ static void check_fresh(struct bld_status *st, const char *target_given)
 		return;
 	}
 	_cleanup_free_ char *now = NULL;
-	if (bld_cache_key(in.m, in.t, in.data, in.sde, st->outdir, &now) < 0) {
+	/* The key the last build was signed with: status asks about the same build. */
+	const char *gk = have_key ? strstr(old, "\ngpg-key\t") : NULL;
+	_cleanup_free_ char *gpg_key = gk ? kp_strndup(gk + 9, strcspn(gk + 9, "\n")) : NULL;
+	if (gpg_key && !strcmp(gpg_key, "(none)")) {
+		free(gpg_key);
+		gpg_key = NULL;
+	}
+	if (bld_cache_key(in.m, in.t, in.data, in.sde, gpg_key, st->outdir, &now) < 0) {
 		kp_strv_push(&st->why, "cannot tell: the inputs cannot be read");
 		return;
 	}

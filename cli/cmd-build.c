@@ -8,10 +8,11 @@
 #include "common/signals.h"
 #include "report/json.h"
 #include "report/report.h"
+#include "specgen/rpm.h"
 
 static const char usage_text[] =
     "usage: kmodpack build [-t TARGET] [--flavour NAME]... [--all-kernels] [-o OUTDIR] [-j N]\n"
-    "                      [-f] [-q] [--json] [--verify] DRIVER_DIR\n"
+    "                      [-f] [-q] [--json] [--verify] [--gpg-key ID] DRIVER_DIR\n"
     "\n"
     "Build the driver in DRIVER_DIR (its kmodpack.ini) with Kbuild for every flavour\n"
     "of the target at once and package it: a module RPM per flavour, an SRPM, the\n"
@@ -27,6 +28,8 @@ static const char usage_text[] =
     "  -f, --force         build even when nothing changed since the last build\n"
     "      --verify        check the staged packages as 'kmodpack verify' does (install,\n"
     "                      symbols, load under qemu) and publish only if they pass\n"
+    "      --gpg-key ID    sign every RPM and the SRPM with this gpg key (passphrase from\n"
+    "                      gpg-agent)\n"
     "  -q, --quiet         no progress, only errors and the result\n"
     "\n"
     "Exit status: 0 built; 1 the build failed; 2 bad input; 3 a kernel tree or tool is\n"
@@ -109,6 +112,7 @@ int cmd_build(int argc, char **argv)
 					     {"verify", no_argument, NULL, 'V'},
 					     {"flavour", required_argument, NULL, 'F'},
 					     {"all-kernels", no_argument, NULL, 'A'},
+					     {"gpg-key", required_argument, NULL, 'G'},
 					     {"help", no_argument, NULL, 'h'},
 					     {0}};
 	struct bld_build_opts o = {.outdir = "out"};
@@ -146,6 +150,15 @@ int cmd_build(int argc, char **argv)
 			break;
 		case 'A':
 			o.select.all_kernels = true;
+			break;
+		case 'G':
+			if (!spec_rpm_keyid_ok(optarg))
+				return cli_usage_error(
+				    "build",
+				    "--gpg-key '%s': use a key id, fingerprint or "
+				    "e-mail address (letters, digits and @._+-)",
+				    optarg);
+			o.gpg_key = optarg;
 			break;
 		case 'h':
 			fputs(usage_text, stdout);

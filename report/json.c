@@ -236,6 +236,10 @@ static json_object *artifact_json(const struct rp_artifact *a, const char *outdi
 	add(o, "flavour", jstr(a->flavour));
 	add(o, "size", json_object_new_int64(a->size));
 	add(o, "sha256", json_object_new_string(a->sha256));
+	if (a->content_sha256[0])
+		add(o, "content_sha256", json_object_new_string(a->content_sha256));
+	if (a->gpg_key)
+		add(o, "gpg_key", json_object_new_string(a->gpg_key));
 	return o;
 }
 
@@ -607,6 +611,12 @@ static void read_artifact(struct rd *rd, json_object *o, const char *where, stru
 		bad(rd, where, "sha256", "is not 64 hex digits");
 	else if (sum)
 		memcpy(a->sha256, sum, 65);
+	_cleanup_free_ char *content = get_str(rd, o, where, "content_sha256", false);
+	if (content && strlen(content) != 64)
+		bad(rd, where, "content_sha256", "is not 64 hex digits");
+	else if (content)
+		memcpy(a->content_sha256, content, 65);
+	a->gpg_key = get_str(rd, o, where, "gpg_key", false);
 	/* The path is joined to the outdir by every reader: it must stay below it. */
 	if (a->path && (a->path[0] == '/' || strstr(a->path, "..")))
 		bad(rd, where, "path", "is not a path below the output dir");

@@ -152,6 +152,7 @@ void rp_build_free(struct rp_build *b)
 	for (size_t i = 0; i < b->nartifacts; i++) {
 		free(b->artifacts[i].flavour);
 		free(b->artifacts[i].path);
+		free(b->artifacts[i].gpg_key);
 	}
 	free(b->artifacts);
 	for (size_t i = 0; i < b->nskipped; i++) {

@@ -151,6 +151,13 @@ struct rp_artifact {
 	char *path;    /* relative to the outdir */
 	long long size;
 	char sha256[65];
+	/*
+	 * Packages: sha256 of the main header and payload (spec_rpm_content_sha256),
+	 * which signing leaves alone: a package signed after the build is still
+	 * this build's. "" for the spec.
+	 */
+	char content_sha256[65];
+	char *gpg_key; /* the key kmodpack signed it with, or NULL */
 };
 
 /* A flavour of the target the build left out, and why. */

@@ -9,6 +9,7 @@
 #define SPEC_RPM_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 struct spec_rpm_opts {
 	const char *specfile; /* rendered spec to parse: the SRPM's, with its build scripts */
@@ -39,6 +40,34 @@ struct spec_rpm_opts {
 
 /* Returns 0, or -KP_EFAILED after logging rpm's own messages. */
 int spec_rpm_build(const struct spec_rpm_opts *o);
+
+/*
+ * Sign packages in place with librpmsign (rpmPkgSign), which runs gpg:
+ * a header signature and a header+payload one (RPMSIGN_FLAG_RPMV3, for
+ * the products' older rpm). keyid is gpg's -u (a key id, fingerprint or
+ * e-mail: letters, digits and @._+-); the passphrase comes from
+ * gpg-agent. The signature's creation time is source_date_epoch (gpg's
+ * --faked-system-time), so the same inputs give the same signed bytes.
+ * Returns 0, -KP_EINPUT (a bad keyid), -KP_EENV (no gpg), or -KP_EFAILED
+ * after logging gpg's messages.
+ */
+int spec_rpm_sign(const char *const *paths, size_t n, const char *keyid,
+		  long long source_date_epoch);
+/* True when keyid has only the characters spec_rpm_sign() accepts. */
+bool spec_rpm_keyid_ok(const char *keyid);
+
+/*
+ * Where an RPM's main header starts, from its first 112 bytes (the lead and
+ * the signature header's intro): 0, or -KP_EINPUT when they are not an
+ * RPM's. Signing changes only what comes before that offset.
+ */
+int spec_rpm_header_offset(const unsigned char *head, size_t len, unsigned long long *off);
+/*
+ * sha256 (hex) of an RPM's main header and payload: the bytes a signature
+ * covers, the same before and after `rpmsign --addsign`. 0, -KP_EINPUT
+ * when path is not an RPM, or -errno; logs nothing.
+ */
+int spec_rpm_content_sha256(const char *path, char out[65]);
 
 
 #endif

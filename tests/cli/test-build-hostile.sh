@@ -19,9 +19,10 @@ PY
 OUT=$TMP/outdir
 run 0 "$KMODPACK" build -q -t "$TMP/target.ini" -o "$OUT" "$TMP/drv"
 ls "$TMP" | grep -q pwned && fail "user text ran: $(ls "$TMP" | grep pwned)"
-rpm=$OUT/RPMS/x86_64/helloworld-modules-amd64-$KVER-1.0-1.x86_64.rpm
+rpm=$(ls "$OUT"/RPMS/x86_64/helloworld-modules-amd64-*.rpm)
+# Longer than rpmlint's 79 columns with the kernel named: no suffix (docs/manifest.md).
 assert_eq "$(rpm -qp --qf '%{SUMMARY}' "$rpm")" \
-	"100%% fast %(touch $M.summary) %{lua: os.execute('touch $M.lua')} (kernel $AMD64_REL)" "summary"
+	"100%% fast %(touch $M.summary) %{lua: os.execute('touch $M.lua')}" "summary"
 assert_eq "$(rpm -qp --qf '%{VENDOR}' "$rpm")" "Example %(touch $M.vendor) Org" "vendor"
 rpm -qp --qf '%{DESCRIPTION}' "$rpm" >"$TMP/desc"
 assert_contains "$TMP/desc" "Uses %(touch $M.desc) and %{expand:%%(touch $M.expand)}"

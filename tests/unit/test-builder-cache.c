@@ -82,7 +82,7 @@ static char *key(struct fx *fx, const char *outdir)
 	assert_int_equal(bld_inputs_load(fx->driver, fx->target, NULL, false, &in), 0);
 	char *k = NULL;
 	assert_int_equal(
-	    bld_cache_key(in.m, in.t, in.data, in.sde, outdir ? outdir : fx->outdir, &k), 0);
+	    bld_cache_key(in.m, in.t, in.data, in.sde, NULL, outdir ? outdir : fx->outdir, &k), 0);
 	bld_inputs_release(&in);
 	return k;
 }
@@ -235,29 +235,44 @@ static void test_fresh(void **state)
 	mkdir(state_dir, 0755);
 	_cleanup_free_ char *k = key(fx, NULL);
 	struct rp_build *rep = NULL;
+	char *why = NULL;
 
-	/* Nothing stored yet. */
-	assert_false(bld_cache_fresh(state_dir, fx->outdir, k, &rep));
+	/* Nothing stored yet: no build to compare with, so nothing to say. */
+	assert_false(bld_cache_fresh(state_dir, fx->outdir, k, &rep, &why));
+	assert_null(why);
 	publish(fx, "rpm v1");
 	assert_int_equal(bld_cache_store(state_dir, k), 0);
-	assert_true(bld_cache_fresh(state_dir, fx->outdir, k, &rep));
+	assert_true(bld_cache_fresh(state_dir, fx->outdir, k, &rep, &why));
 	assert_non_null(rep);
 	assert_string_equal(rep->artifacts[0].path, "RPMS/x86_64/hello.rpm");
 	rp_build_free(rep);
 	rep = NULL;
 
-	/* Another key: the inputs changed. */
-	assert_false(bld_cache_fresh(state_dir, fx->outdir, "other", &rep));
-	/* An artifact replaced behind kmodpack's back. */
+	/* Another key: the inputs changed, and the first changed line says which. */
+	assert_false(bld_cache_fresh(state_dir, fx->outdir, "other", &rep, &why));
+	assert_non_null(why);
+	free(why);
+	_cleanup_free_ char *k2 = kp_strdup(k);
+	char *gpg = strstr(k2, "gpg-key\t(none)");
+	assert_non_null(gpg);
+	memcpy(gpg + 8, "ABCDEF", 6);
+	assert_false(bld_cache_fresh(state_dir, fx->outdir, k2, &rep, &why));
+	assert_string_equal(why, "the gpg key is now ABCDEF");
+	free(why);
+	/* An artifact replaced behind kmodpack's back (not an RPM: no header to compare). */
 	tl_write(fx->outdir, "RPMS/x86_64/hello.rpm", "rpm v2");
-	assert_false(bld_cache_fresh(state_dir, fx->outdir, k, &rep));
+	assert_false(bld_cache_fresh(state_dir, fx->outdir, k, &rep, &why));
+	assert_string_equal(why,
+			    "RPMS/x86_64/hello.rpm was changed or removed since the last build");
+	free(why);
 	/* An unreadable report means a rebuild, quietly. */
 	publish(fx, "rpm v1");
 	tl_write(fx->outdir, RP_BUILD_REPORT_NAME, "{ not json");
 	tl_log_reset();
-	assert_false(bld_cache_fresh(state_dir, fx->outdir, k, &rep));
+	assert_false(bld_cache_fresh(state_dir, fx->outdir, k, &rep, &why));
 	assert_string_equal(tl_log_text(), "");
 	assert_null(rep);
+	free(why);
 }
 
 int main(void)
