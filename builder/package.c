@@ -96,7 +96,7 @@ static int add_artifact(struct bld_run *rn, char *rel, enum rp_artifact_kind kin
 			       r == -KP_EINPUT ? "no RPM header" : strerror(-r));
 			return -KP_EFAILED;
 		}
-		if (rn->o->gpg_key)
+		if (rn->o && rn->o->gpg_key)
 			a->gpg_key = kp_strdup(rn->o->gpg_key);
 	}
 	return kp_sha256_file(path, a->sha256);

@@ -250,8 +250,18 @@ static void test_record_artifacts(void **state)
 {
 	struct tl_fixture *fx = *state;
 	_cleanup_free_ char *stage = kp_path_join(fx->dir, "stage");
-	tl_write(stage, "RPMS/x86_64/hello-modules-amd64-6.1.0-9-1.0-1.x86_64.rpm", "module rpm");
-	tl_write(stage, "SRPMS/hello-1.0-1.src.rpm", "srpm");
+	/* The smallest shape spec_rpm_content_sha256 takes: a lead, a signature header of one
+	 * entry and no data, then the main header's magic. */
+	unsigned char rpm[136] = {0xed, 0xab, 0xee, 0xdb};
+	memcpy(rpm + 96, "\x8e\xad\xe8\x01\0\0\0\0\0\0\0\x01\0\0\0\0", 16);
+	memcpy(rpm + 128, "\x8e\xad\xe8\x01", 4);
+	tl_write(stage, "RPMS/x86_64/hello-modules-amd64-6.1.0-9-1.0-1.x86_64.rpm", "");
+	tl_write(stage, "SRPMS/hello-1.0-1.src.rpm", "");
+	_cleanup_free_ char *p1 =
+	    kp_path_join(stage, "RPMS/x86_64/hello-modules-amd64-6.1.0-9-1.0-1.x86_64.rpm");
+	_cleanup_free_ char *p2 = kp_path_join(stage, "SRPMS/hello-1.0-1.src.rpm");
+	assert_int_equal(kp_write_file(p1, (const char *)rpm, sizeof(rpm), 0644), 0);
+	assert_int_equal(kp_write_file(p2, (const char *)rpm, sizeof(rpm), 0644), 0);
 	tl_write(stage, "SPECS/hello.spec", "spec");
 	tl_write(stage, "RPMS/x86_64/hello-modules-amd64-6.1.0-9-debuginfo-1.0-1.x86_64.rpm", "dbg");
 	struct spec_manifest m = {.name = "hello", .version = "1.0", .release = "1"};
@@ -265,8 +275,9 @@ static void test_record_artifacts(void **state)
 	assert_int_equal(a->kind, RP_ARTIFACT_RPM);
 	assert_string_equal(a->flavour, "amd64");
 	assert_string_equal(a->path, "RPMS/x86_64/hello-modules-amd64-6.1.0-9-1.0-1.x86_64.rpm");
-	assert_int_equal(a->size, 10);
+	assert_int_equal(a->size, 136);
 	assert_int_equal(strlen(a->sha256), 64);
+	assert_int_equal(strlen(a->content_sha256), 64); /* sha256 of the last 8 bytes */
 	assert_int_equal(rn.report->artifacts[1].kind, RP_ARTIFACT_SRPM);
 	assert_int_equal(rn.report->artifacts[2].kind, RP_ARTIFACT_SPEC);
 	assert_false(rn.report->has_data);
