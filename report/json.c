@@ -34,7 +34,8 @@ json_object *rp_json_document(const char *name, int version)
 
 json_object *rp_json_seconds(double seconds)
 {
-	/* Written as "%.3f", read back as the same number: a report read and written stays the same. */
+	/* Written as "%.3f", read back as the same number: a report read and written stays the
+	 * same. */
 	double ms = (double)(long long)(seconds * 1000 + (seconds < 0 ? -0.5 : 0.5)) / 1000;
 	char text[64];
 	snprintf(text, sizeof(text), "%.3f", ms);
@@ -113,8 +114,8 @@ static json_object *hcl_id_json(const struct rp_hcl_id *id)
 
 json_object *rp_coverage_to_json(const struct rp_coverage *c, bool document)
 {
-	json_object *top = document ? rp_json_document("hcl", RP_SCHEMA_HCL)
-				    : json_object_new_object();
+	json_object *top =
+	    document ? rp_json_document("hcl", RP_SCHEMA_HCL) : json_object_new_object();
 	json_object *ids = json_object_new_array();
 	json_object *summary = json_object_new_object();
 	for (size_t i = 0; i < c->nids; i++)
@@ -179,8 +180,8 @@ static json_object *verify_flavour_json(const struct rp_verify_flavour *f)
 
 json_object *rp_verify_to_json(const struct rp_verify *v, bool document)
 {
-	json_object *res = document ? rp_json_document("verify", RP_SCHEMA_VERIFY)
-				    : json_object_new_object();
+	json_object *res =
+	    document ? rp_json_document("verify", RP_SCHEMA_VERIFY) : json_object_new_object();
 	json_object *jfl = json_object_new_array();
 	for (size_t i = 0; i < v->nflavours; i++)
 		json_object_array_add(jfl, verify_flavour_json(&v->flavours[i]));
@@ -236,10 +237,8 @@ static json_object *artifact_json(const struct rp_artifact *a, const char *outdi
 	add(o, "flavour", jstr(a->flavour));
 	add(o, "size", json_object_new_int64(a->size));
 	add(o, "sha256", json_object_new_string(a->sha256));
-	if (a->content_sha256[0])
-		add(o, "content_sha256", json_object_new_string(a->content_sha256));
-	if (a->gpg_key)
-		add(o, "gpg_key", json_object_new_string(a->gpg_key));
+	add(o, "content_sha256", jstr(a->content_sha256[0] ? a->content_sha256 : NULL));
+	add(o, "gpg_key", jstr(a->gpg_key));
 	return o;
 }
 

@@ -56,7 +56,7 @@ import hashlib, json, sys
 rep = json.load(open(sys.argv[1]))
 for a in rep["artifacts"]:
     if a["kind"] == "spec":
-        assert "gpg_key" not in a and "content_sha256" not in a, a
+        assert a["gpg_key"] is None and a["content_sha256"] is None, a
     else:
         assert a["gpg_key"] == sys.argv[2], a
         assert len(a["content_sha256"]) == 64, a
