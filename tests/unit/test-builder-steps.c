@@ -263,7 +263,9 @@ static void test_record_artifacts(void **state)
 	assert_int_equal(kp_write_file(p1, (const char *)rpm, sizeof(rpm), 0644), 0);
 	assert_int_equal(kp_write_file(p2, (const char *)rpm, sizeof(rpm), 0644), 0);
 	tl_write(stage, "SPECS/hello.spec", "spec");
-	tl_write(stage, "RPMS/x86_64/hello-modules-amd64-6.1.0-9-debuginfo-1.0-1.x86_64.rpm", "dbg");
+	_cleanup_free_ char *p3 = kp_path_join(
+	    stage, "RPMS/x86_64/hello-modules-amd64-6.1.0-9-debuginfo-1.0-1.x86_64.rpm");
+	assert_int_equal(kp_write_file(p3, (const char *)rpm, sizeof(rpm), 0644), 0);
 	struct spec_manifest m = {.name = "hello", .version = "1.0", .release = "1"};
 	struct kb_flavour f = {.name = "amd64", .kver = "6.1.0-9", .release = "6.1.0-9-amd64"};
 	struct kb_target t = {.arch = "x86_64", .flavours = &f, .nflavours = 1};
