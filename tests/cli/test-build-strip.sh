@@ -7,7 +7,7 @@
 # unstripped module, the report lists the debuginfo RPMs, a pack leaves
 # them out, and the SRPM rebuilds with plain rpmbuild into the same layout.
 source "$(dirname "$0")/lib.sh"
-for t in readelf objcopy rpm2cpio cpio modinfo python3 jq; do
+for t in readelf objcopy rpm2cpio cpio modinfo python3; do
 	command -v $t >/dev/null || skip "$t not installed"
 done
 debian_target "$TMP/target.ini"
@@ -58,10 +58,16 @@ EOF
 	done
 	assert_contains "$TMP/m2" "vermagic:       $rel SMP"
 
-	jq -e --arg f $f --arg d "$dbg" \
-		'(.artifacts[] | select(.kind == "debuginfo-rpm" and .flavour == $f) | .sha256 | length) == 64
-		 and (.flavours[] | select(.name == $f) | .modules[0].debug_path) == $d' \
-		"$OUT/build-report.json" >/dev/null || fail "$f: the report lacks its debuginfo RPM or debug_path"
+	python3 - "$OUT/build-report.json" "$f" "$dbg" <<'EOF' ||
+import json, sys
+r = json.load(open(sys.argv[1]))
+f, d = sys.argv[2], sys.argv[3]
+rpms = [a for a in r["artifacts"] if a["kind"] == "debuginfo-rpm" and a["flavour"] == f]
+fl = [x for x in r["flavours"] if x["name"] == f]
+sys.exit(0 if len(rpms) == 1 and len(rpms[0]["sha256"]) == 64
+         and fl and fl[0]["modules"][0]["debug_path"] == d else 1)
+EOF
+		fail "$f: the report lacks its debuginfo RPM or debug_path"
 done
 
 # The no-op cache knows the debuginfo RPMs: nothing changed, nothing built.
