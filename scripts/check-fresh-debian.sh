@@ -16,6 +16,9 @@ mirror=${DEBIAN_MIRROR:-http://deb.debian.org/debian}
 cmd=${1:-./scripts/test.sh}
 
 root=$(mktemp -d /tmp/kmodpack-fresh-XXXXXX)
+# mktemp makes it 0700; as the chroot's / that would lock out every
+# service that drops root (distccd runs as its own user in the tests).
+chmod 755 "$root"
 cleanup() {
 	for m in dev/pts dev proc sys; do umount "$root/$m" 2>/dev/null || true; done
 	rm -rf --one-file-system "$root"
