@@ -137,6 +137,9 @@ int bld_cache_key(const struct spec_manifest *m, const struct kb_target *t,
 	}
 	kp_buf_addf(&b, "gpg-key\t%s\n", gpg_key ? gpg_key : "(none)");
 	add_file(&b, "manifest", m->path);
+	for (size_t i = 0; i < SPEC_NSCRIPTS; i++)
+		if (m->script_path[i])
+			add_file(&b, spec_script_key(i), m->script_path[i]);
 	if (t->file)
 		add_file(&b, "target", t->file);
 	kp_buf_addf(&b, "target\t%s\t%s\t%s\n", t->name, t->arch, t->module_dir);

@@ -15,6 +15,7 @@
 #include "firmware/data.h"
 #include "kbuild/target.h"
 #include "specgen/manifest.h"
+#include "specgen/spec.h"
 
 /* A Makefile or Kbuild file that declares modules: obj-m or obj-$(CONFIG_X). */
 static bool declares_modules(const char *path)
@@ -208,7 +209,7 @@ int bld_inputs_load(const char *driver_dir, const char *target_file,
 	}
 	struct kb_load_opts lo = {.all_kernels = sel->all_kernels};
 	if ((r = kb_target_load_opts(target_file, &lo, &in->t)) < 0 ||
-	    (r = select_flavours(in, sel)) < 0)
+	    (r = select_flavours(in, sel)) < 0 || (r = spec_check_conventions(in->m, in->t)) < 0)
 		return r;
 	/* The environment, then the manifest, then now (docs/building.md). */
 	if ((r = kp_env_source_date_epoch(&in->sde)) < 0)

@@ -74,6 +74,27 @@ static int write_specs(struct bld_run *rn, struct bld_spec *s, const struct pkg_
 	return r;
 }
 
+/* module_dir = override: each flavour's depmod.d file, in the build root for %files. */
+static int stage_depmod_confs(struct bld_run *rn, const struct pkg_dirs *d)
+{
+	if (!kb_target_depmod_override(rn->t))
+		return 0;
+	for (size_t i = 0; i < rn->t->nflavours; i++) {
+		_cleanup_free_ char *rel = spec_depmod_conf_path(rn->m, &rn->t->flavours[i]);
+		_cleanup_free_ char *text = spec_depmod_conf(rn->m, rn->t, &rn->sf[i]);
+		_cleanup_free_ char *path = kp_path_join(d->buildroot, rel + 1);
+		_cleanup_free_ char *dir = kp_path_join(d->buildroot, "etc/depmod.d");
+		int r = kp_mkdir_p(dir, 0755);
+		if (r == 0)
+			r = kp_write_file(path, text, strlen(text), 0644);
+		if (r < 0) {
+			kp_err("cannot write '%s': %s", path, strerror(-r));
+			return r;
+		}
+	}
+	return 0;
+}
+
 /* An artifact staged by rpm, at the path the builder named it: record its size and sha256. */
 static int add_artifact(struct bld_run *rn, char *rel, enum rp_artifact_kind kind,
 			const char *flavour)
@@ -109,7 +130,7 @@ static int sign_packages(struct bld_run *rn)
 	const struct kb_target *t = rn->t;
 	_cleanup_strv_ struct kp_strv paths = {0};
 	for (size_t i = 0; i < t->nflavours; i++) {
-		_cleanup_free_ char *pkg = spec_flavour_package(m, &t->flavours[i]);
+		_cleanup_free_ char *pkg = spec_flavour_package(m, t, &t->flavours[i]);
 		_cleanup_free_ char *rel = spec_rpm_path(pkg, m->version, m->release, t->arch);
 		kp_strv_push_take(&paths, kp_path_join(rn->od.stage, rel));
 	}
@@ -122,7 +143,7 @@ static int sign_packages(struct bld_run *rn)
 	_cleanup_free_ char *srpm = spec_srpm_path(m->name, m->version, m->release);
 	kp_strv_push_take(&paths, kp_path_join(rn->od.stage, srpm));
 	for (size_t i = 0; i < t->nflavours; i++) {
-		_cleanup_free_ char *pkg = spec_flavour_package(m, &t->flavours[i]);
+		_cleanup_free_ char *pkg = spec_flavour_package(m, t, &t->flavours[i]);
 		_cleanup_free_ char *dpkg = kp_asprintf("%s-debuginfo", pkg);
 		_cleanup_free_ char *rel = spec_rpm_path(dpkg, m->version, m->release, t->arch);
 		kp_strv_push_take(&paths, kp_path_join(rn->od.stage, rel));
@@ -146,7 +167,7 @@ static int record_artifacts(struct bld_run *rn)
 	const struct kb_target *t = rn->t;
 	int r = 0;
 	for (size_t i = 0; i < t->nflavours && r == 0; i++) {
-		_cleanup_free_ char *pkg = spec_flavour_package(m, &t->flavours[i]);
+		_cleanup_free_ char *pkg = spec_flavour_package(m, t, &t->flavours[i]);
 		r = add_artifact(rn, spec_rpm_path(pkg, m->version, m->release, t->arch),
 				 RP_ARTIFACT_RPM, t->flavours[i].name);
 	}
@@ -168,7 +189,7 @@ static int record_artifacts(struct bld_run *rn)
 	if (r == 0)
 		r = add_artifact(rn, kp_asprintf("SPECS/%s.spec", m->name), RP_ARTIFACT_SPEC, NULL);
 	for (size_t i = 0; i < t->nflavours && r == 0; i++) {
-		_cleanup_free_ char *pkg = spec_flavour_package(m, &t->flavours[i]);
+		_cleanup_free_ char *pkg = spec_flavour_package(m, t, &t->flavours[i]);
 		_cleanup_free_ char *dpkg = kp_asprintf("%s-debuginfo", pkg);
 		r = add_artifact(rn, spec_rpm_path(dpkg, m->version, m->release, t->arch),
 				 RP_ARTIFACT_DEBUGINFO_RPM, t->flavours[i].name);
@@ -198,7 +219,8 @@ int bld_package(struct bld_run *rn)
 	}
 	if ((r = kp_mkdir_p(d.sources, 0755)) < 0 || (r = kp_mkdir_p(d.specs, 0755)) < 0 ||
 	    (r = kp_mkdir_p(d.work, 0755)) < 0 || (r = bld_spec_init(&s, &rn->in, rn->sf)) < 0 ||
-	    (r = make_tarballs(rn, &s, &d)) < 0 || (r = write_specs(rn, &s, &d)) < 0)
+	    (r = make_tarballs(rn, &s, &d)) < 0 || (r = write_specs(rn, &s, &d)) < 0 ||
+	    (r = stage_depmod_confs(rn, &d)) < 0)
 		goto out;
 	struct spec_rpm_opts ro = {.specfile = d.specfile,
 				   .binary_specfile = d.pspecfile,

@@ -293,6 +293,9 @@ static void flavour_release(struct kb_flavour *f)
 	free(f->arch);
 	free(f->modules_dir);
 	free(f->image);
+	free(f->devel_package);
+	free(f->devel_version);
+	free(f->devel_tree);
 	*f = (struct kb_flavour){0};
 }
 
@@ -311,6 +314,7 @@ void kb_target_free(struct kb_target *t)
 	free(t->file);
 	free(t->arch);
 	free(t->module_dir);
+	free(t->kernel_requires);
 	free(t);
 }
 
@@ -532,25 +536,107 @@ static int set_target_select(const char *path, const struct kp_kv *kv, struct kb
 	return 0;
 }
 
+static const char *const naming_names[] = {
+    [KB_NAMING_GUIDE] = "guide",	 [KB_NAMING_MODULE] = "module",
+    [KB_NAMING_MODULE_ALT] = "module-alt", [KB_NAMING_VENDOR] = "vendor",
+    [KB_NAMING_VENDOR_ALT] = "vendor-alt",
+};
+static const char *const initrd_names[] = {[KB_INITRD_NONE] = "none",
+					   [KB_INITRD_DRACUT] = "dracut"};
+
+const char *kb_naming_name(enum kb_naming n)
+{
+	return naming_names[n];
+}
+
+const char *kb_initrd_name(enum kb_initrd i)
+{
+	return initrd_names[i];
+}
+
+bool kb_target_depmod_override(const struct kb_target *t)
+{
+	return t->module_dir && !strcmp(t->module_dir, "override");
+}
+
+/* value as one of names[0..n), or -1 after naming the choices. */
+static int pick(const char *path, const struct kp_kv *kv, const char *const *names, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!strcmp(kv->value, names[i]))
+			return (int)i;
+	_cleanup_buf_ struct kp_buf b = {0};
+	for (size_t i = 0; i < n; i++)
+		kp_buf_addf(&b, "%s%s", i ? ", " : "", names[i]);
+	_cleanup_free_ char *meant = suggest_key(kv->value, names, n);
+	kp_err_at(&(struct kp_log_where){.file = path, .line = kv->line},
+		  "target.%s: '%s' is not a choice%s (one of: %s)", kv->key, kv->value, meant,
+		  b.s);
+	return -1;
+}
+
+/* An rpm dependency name kmodpack writes as is: letters, digits and -_.+ */
+static bool dep_name_ok(const char *s)
+{
+	if (!*s || strlen(s) > 64 || *s == '-')
+		return false;
+	for (const char *p = s; *p; p++)
+		if (!isalnum((unsigned char)*p) && !strchr("-_.+", *p))
+			return false;
+	return true;
+}
+
+static const char *const target_keys[] = {"name",   "arch",	       "module_dir", "flavours",
+					  "naming", "kernel_requires", "initrd"};
+#define TARGET_KEYS "name, arch, module_dir, flavours, naming, kernel_requires, initrd"
+
 static int set_target_key(const char *path, const struct kp_kv *kv, struct kb_target *t)
 {
+	struct kp_log_where at = {.file = path, .line = kv->line};
 	if (!strcmp(kv->key, "flavours"))
 		return set_target_select(path, kv, t);
+	if (!strcmp(kv->key, "naming")) {
+		int k = pick(path, kv, naming_names, KP_ARRAY_SIZE(naming_names));
+		if (k < 0)
+			return -KP_EINPUT;
+		t->naming = (enum kb_naming)k;
+		return 0;
+	}
+	if (!strcmp(kv->key, "initrd")) {
+		int k = pick(path, kv, initrd_names, KP_ARRAY_SIZE(initrd_names));
+		if (k < 0)
+			return -KP_EINPUT;
+		t->initrd = (enum kb_initrd)k;
+		return 0;
+	}
+	if (!strcmp(kv->key, "kernel_requires")) {
+		free(t->kernel_requires);
+		t->kernel_requires = NULL;
+		if (!strcmp(kv->value, "none"))
+			return 0;
+		if (!dep_name_ok(kv->value)) {
+			kp_err_at(&at,
+				  "target.kernel_requires: '%s' must be 'none' or an rpm "
+				  "dependency name (letters, digits, '-', '_', '.', '+'), e.g. "
+				  "kernel-uname-r",
+				  kv->value);
+			return -KP_EINPUT;
+		}
+		t->kernel_requires = kp_strdup(kv->value);
+		return 0;
+	}
 	char **slot = !strcmp(kv->key, "name")	       ? &t->name
 		      : !strcmp(kv->key, "arch")       ? &t->arch
 		      : !strcmp(kv->key, "module_dir") ? &t->module_dir
 						       : NULL;
 	if (!slot) {
-		static const char *const known[] = {"name", "arch", "module_dir", "flavours"};
-		_cleanup_free_ char *meant = suggest_key(kv->key, known, KP_ARRAY_SIZE(known));
-		kp_err_at(&(struct kp_log_where){.file = path, .line = kv->line},
-			  "target.%s: unknown key%s (known: name, arch, module_dir, flavours)", kv->key,
-			  meant);
+		_cleanup_free_ char *meant =
+		    suggest_key(kv->key, target_keys, KP_ARRAY_SIZE(target_keys));
+		kp_err_at(&at, "target.%s: unknown key%s (known: " TARGET_KEYS ")", kv->key, meant);
 		return -KP_EINPUT;
 	}
 	if (!name_ok(kv->value)) {
-		kp_err_at(&(struct kp_log_where){.file = path, .line = kv->line},
-			  "target.%s: '%s' must be lowercase letters, digits, '-', '_' or '.'",
+		kp_err_at(&at, "target.%s: '%s' must be lowercase letters, digits, '-', '_' or '.'",
 			  kv->key, kv->value);
 		return -KP_EINPUT;
 	}
@@ -574,20 +660,40 @@ static int set_flavour_key(const char *path, const char *dir, const char *fname,
 		      : !strcmp(kv->key, "kver")	? &f->kver
 		      : !strcmp(kv->key, "modules_dir") ? &f->modules_dir
 		      : !strcmp(kv->key, "image")	? &f->image
-							: NULL;
+		      : !strcmp(kv->key, "devel_package") ? &f->devel_package
+		      : !strcmp(kv->key, "devel_version") ? &f->devel_version
+		      : !strcmp(kv->key, "devel_tree")	  ? &f->devel_tree
+							  : NULL;
 	if (!slot) {
-		static const char *const known[] = {"tree",	 "source_tree", "release",
-						    "kver",	 "modules_dir", "image"};
+		static const char *const known[] = {
+		    "tree",	     "source_tree",   "release",   "kver",	 "modules_dir",
+		    "image", "devel_package", "devel_version", "devel_tree"};
 		_cleanup_free_ char *meant = suggest_key(kv->key, known, KP_ARRAY_SIZE(known));
 		kp_err_at(&(struct kp_log_where){.file = path, .line = kv->line},
 			  "flavour %s: unknown key '%s'%s (known: tree, source_tree, release, "
-			  "kver, modules_dir, image)",
+			  "kver, modules_dir, image, devel_package, devel_version, devel_tree)",
 			  fname, kv->key, meant);
 		return -KP_EINPUT;
 	}
+	if (slot == &f->devel_package && !dep_name_ok(kv->value)) {
+		kp_err_at(&(struct kp_log_where){.file = path, .line = kv->line},
+			  "flavour %s: devel_package '%s' must be an rpm package name (letters, "
+			  "digits, '-', '_', '.', '+'), e.g. kernel-devel",
+			  fname, kv->value);
+		return -KP_EINPUT;
+	}
+	if (slot == &f->devel_tree && kv->value[0] != '/') {
+		kp_err_at(&(struct kp_log_where){.file = path, .line = kv->line},
+			  "flavour %s: devel_tree '%s' must be an absolute path (where the "
+			  "devel package installs the tree in the build root, e.g. "
+			  "/usr/src/kernels/RELEASE)",
+			  fname, kv->value);
+		return -KP_EINPUT;
+	}
 	bool is_path = slot == &f->tree || slot == &f->source_tree || slot == &f->modules_dir ||
-		       slot == &f->image;
-	if (is_path ? !path_ok(kv->value) : !release_ok(kv->value)) {
+		       slot == &f->image || slot == &f->devel_tree;
+	bool ok = slot == &f->devel_package || (is_path ? path_ok(kv->value) : release_ok(kv->value));
+	if (!ok) {
 		kp_err_at(&(struct kp_log_where){.file = path, .line = kv->line},
 			  "flavour %s: %s '%s' has characters kmodpack does not accept "
 			  "(letters, digits and /._-+~ only)",
@@ -595,7 +701,8 @@ static int set_flavour_key(const char *path, const char *dir, const char *fname,
 		return -KP_EINPUT;
 	}
 	free(*slot);
-	*slot = is_path ? kp_path_join(dir, kv->value) : kp_strdup(kv->value);
+	*slot = is_path && slot != &f->devel_tree ? kp_path_join(dir, kv->value)
+						  : kp_strdup(kv->value);
 	return 0;
 }
 
@@ -704,6 +811,10 @@ static int target_from_file(const char *path, struct kb_target *t)
 	for (size_t i = 0; i < t->nflavours; i++)
 		if (!t->flavours[i].image)
 			t->flavours[i].image = host_image(t->flavours[i].release);
+	/* A devel_version alone is the version of the products' kernel-devel. */
+	for (size_t i = 0; i < t->nflavours; i++)
+		if (t->flavours[i].devel_version && !t->flavours[i].devel_package)
+			t->flavours[i].devel_package = kp_strdup("kernel-devel");
 	return check_distinct_trees(path, t);
 }
 

@@ -10,6 +10,7 @@
 #ifndef KB_TARGET_H
 #define KB_TARGET_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "common/util.h"
@@ -27,7 +28,27 @@ struct kb_flavour {
 	char *arch;	   /* RPM arch of the tree's .config, or NULL if unknown */
 	char *modules_dir; /* the kernel's own /lib/modules/<release>, or NULL */
 	char *image;	   /* bootable kernel image, or NULL */
-	int line;	   /* line of its section in the target file, 0 for host */
+	/* What the SRPM needs to rebuild in the product's build system (target keys
+	 * devel_package, devel_version, devel_tree): BuildRequires
+	 * "<devel_package> = <devel_version>", and the path the package installs the
+	 * tree at, written into the spec instead of tree. NULL: not given. */
+	char *devel_package, *devel_version, *devel_tree;
+	int line; /* line of its section in the target file, 0 for host */
+};
+
+/* How module packages are named (target key `naming`, docs/targets.md). */
+enum kb_naming {
+	KB_NAMING_GUIDE,      /* <name>-modules-<flavour>-<kver> (guide 7.7.2) */
+	KB_NAMING_MODULE,     /* <name>-module (XCP-ng) */
+	KB_NAMING_MODULE_ALT, /* <name>-module-alt */
+	KB_NAMING_VENDOR,     /* <vendor>-<name> (XenServer 8, XCP-ng) */
+	KB_NAMING_VENDOR_ALT, /* <vendor>-<name>-alt */
+};
+
+/* How the initrd is regenerated in %post/%postun (target key `initrd`). */
+enum kb_initrd {
+	KB_INITRD_NONE,
+	KB_INITRD_DRACUT, /* dracut -f /boot/initrd-<release>.img <release>, when that exists */
 };
 
 struct kb_target {
@@ -35,6 +56,9 @@ struct kb_target {
 	char *file;	  /* target file, NULL for host */
 	char *arch;	  /* RPM arch */
 	char *module_dir; /* below /lib/modules/<release>/, default "extra" */
+	enum kb_naming naming;
+	char *kernel_requires; /* "kernel-uname-r": Requires: <it> = <release>; NULL: none */
+	enum kb_initrd initrd;
 	struct kb_flavour *flavours;
 	size_t nflavours;
 	char **skipped; /* host target: trees left out, with why */
@@ -52,6 +76,12 @@ struct kb_load_opts {
 /* Load a target file, or the host target when path is NULL. */
 int kb_target_load(const char *path, struct kb_target **out);
 int kb_target_load_opts(const char *path, const struct kb_load_opts *o, struct kb_target **out);
+/* True when the module dir is "override": a depmod.d file gives its modules priority. */
+bool kb_target_depmod_override(const struct kb_target *t);
+/* The naming scheme's name ("guide", "module", ...) and back; -1 when unknown. */
+const char *kb_naming_name(enum kb_naming n);
+/* The initrd setting's name ("none", "dracut"). */
+const char *kb_initrd_name(enum kb_initrd i);
 /* The flavour part of f's package names (pkg_flavour, else name). */
 const char *kb_flavour_pkg(const struct kb_flavour *f);
 void kb_target_free(struct kb_target *t);

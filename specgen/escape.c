@@ -242,6 +242,40 @@ static int escape_body(const char *field, const char *text, enum body_kind kind,
 	return 0;
 }
 
+int spec_escape_script(const char *field, const char *text, char **out)
+{
+	int r = check_chars(field, text, true);
+	if (r < 0)
+		return r;
+	size_t n = strlen(text);
+	while (n > 0 && (is_blank(text[n - 1]) || text[n - 1] == '\n'))
+		n--;
+	if (n == 0) {
+		kp_err("%s: is empty", field);
+		return -KP_EINPUT;
+	}
+	int lineno = 1;
+	for (const char *line = text; line < text + n; lineno++) {
+		const char *p = line;
+		while (is_blank(*p))
+			p++;
+		if (*p == '%') {
+			kp_err("%s: line %d starts with '%%', which rpm reads as spec syntax "
+			       "(%%files, %%post, %%if...) even when escaped",
+			       field, lineno);
+			return -KP_EINPUT;
+		}
+		const char *eol = memchr(line, '\n', text + n - line);
+		if (!eol)
+			break;
+		line = eol + 1;
+	}
+	struct kp_buf b = {0};
+	add_escaped(&b, text, n);
+	*out = kp_buf_steal(&b);
+	return 0;
+}
+
 int spec_escape_text(const char *field, const char *text, char **out)
 {
 	return escape_body(field, text, BODY_DESCRIPTION, out);

@@ -40,6 +40,19 @@ int spec_escape_text(const char *field, const char *text, char **out);
 int spec_escape_changelog(const char *field, const char *text, char **out);
 
 /*
+ * A scriptlet body (%pre, %post, %preun, %postun) that rpm stores exactly
+ * as given: every line kept with its blanks, '#' lines too (scriptlets are
+ * read without stripping), '%' doubled and '\\' guarded as for text, so
+ * "%{_libdir}" and "%(cmd)" reach the package as those characters and
+ * nothing runs at build time. Refuses what rpm cannot carry: a line whose
+ * first non-blank is '%' (rpm matches sections and %if after expansion),
+ * control characters other than tab, non-UTF-8, and a body that is only
+ * white space. Trailing white space at the end of the body is dropped, as
+ * rpm drops it from every scriptlet; *out has no final newline.
+ */
+int spec_escape_script(const char *field, const char *text, char **out);
+
+/*
  * One path of a %files list, e.g. "/lib/modules/6.1.0-1-amd64/extra/x.ko",
  * as an entry that packages exactly that file: quoted, '%' escaped for
  * rpm's three expansions, '*', '?', '[' as bracket expressions. Refuses

@@ -290,6 +290,57 @@ static bool is_evr(const char *w)
  * spec syntax. The first entry's version-release is compared with the
  * package's once every key is read (check_changelog_evr).
  */
+static const char *const script_keys[SPEC_NSCRIPTS] = {"pre", "post", "preun", "postun"};
+
+const char *spec_script_key(enum spec_script s)
+{
+	return script_keys[s];
+}
+
+/*
+ * A vendor scriptlet file, relative to the driver's directory: read as
+ * bytes, never sourced or expanded; refused here (naming the file and its
+ * line) when rpm could not carry it verbatim.
+ */
+static void set_script(struct loader *l, const struct kp_kv *kv)
+{
+	struct spec_manifest *m = l->m;
+	size_t k = 0;
+	while (strcmp(script_keys[k], kv->key))
+		k++;
+	if (!one_line(kv->value) || !*kv->value)
+		return bad(l, kv, "'%s' must name one file", kv->value);
+	_cleanup_free_ char *path = kp_path_join(m->dir, kv->value);
+	_cleanup_free_ char *text = NULL;
+	size_t len = 0;
+	int r = kp_read_file(path, &text, &len);
+	if (r < 0)
+		return bad(l, kv, "cannot read '%s': %s", path, strerror(-r));
+	if (strlen(text) != len)
+		return bad(l, kv, "'%s' holds a NUL byte: a scriptlet is text", path);
+	if (len > 65536)
+		return bad(l, kv, "'%s' is %zu bytes: scriptlets of more than 64 KiB are refused",
+			   path, len);
+	_cleanup_free_ char *esc = NULL;
+	if (spec_escape_script(path, text, &esc) < 0)
+		return bad(l, kv, "'%s' cannot be carried verbatim into %%%s (fix the line above)",
+			   kv->value, kv->key);
+	set(&m->script_path[k], path);
+	free(m->script[k]);
+	m->script[k] = TAKE_PTR(text);
+}
+
+static void set_initrd(struct loader *l, const struct kp_kv *kv)
+{
+	const char *v = kv->value;
+	if (!strcmp(v, "yes") || !strcmp(v, "true") || !strcmp(v, "1"))
+		l->m->initrd = true;
+	else if (!strcmp(v, "no") || !strcmp(v, "false") || !strcmp(v, "0"))
+		l->m->initrd = false;
+	else
+		bad(l, kv, "'%s' must be yes or no", v);
+}
+
 static void set_changelog(struct loader *l, const struct kp_kv *kv)
 {
 	if (spec_changelog_epoch(kv->value) < 0)
@@ -516,6 +567,11 @@ static const struct key_rule {
     {"driver", "provides", false, set_deps},
     {"driver", "conflicts", false, set_deps},
     {"driver", "obsoletes", false, set_deps},
+    {"driver", "pre", false, set_script},
+    {"driver", "post", false, set_script},
+    {"driver", "preun", false, set_script},
+    {"driver", "postun", false, set_script},
+    {"driver", "initrd", false, set_initrd},
     {"vendor", "code", true, set_vendor_code},
     {"vendor", "name", true, set_vendor_name},
 };
@@ -915,6 +971,10 @@ void spec_manifest_free(struct spec_manifest *m)
 	kp_strv_release(&m->kernel_config);
 	kp_strv_release(&m->kernel_arch);
 	free(m->changelog);
+	for (size_t i = 0; i < SPEC_NSCRIPTS; i++) {
+		free(m->script_path[i]);
+		free(m->script[i]);
+	}
 	free(m->vendor_code);
 	free(m->vendor_name);
 	free_raw(m->data, m->ndata);

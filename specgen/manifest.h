@@ -15,6 +15,12 @@
 
 #define SPEC_MANIFEST_NAME "kmodpack.ini"
 
+/* The vendor scriptlets a manifest may name ([driver] pre, post, preun, postun). */
+enum spec_script { SPEC_SCRIPT_PRE, SPEC_SCRIPT_POST, SPEC_SCRIPT_PREUN, SPEC_SCRIPT_POSTUN,
+		   SPEC_NSCRIPTS };
+/* The key and rpm section of a scriptlet: "post", "%post". */
+const char *spec_script_key(enum spec_script s);
+
 struct spec_manifest {
 	char *path;   /* the manifest file (a dkms.conf when derived) */
 	char *dir;    /* the driver's directory, absolute */
@@ -44,6 +50,11 @@ struct spec_manifest {
 	struct kp_strv kernel_arch; /* glob patterns of the architectures served; empty: all */
 	int kernel_arch_line;
 	char *changelog;	     /* rpm %changelog text, or NULL */
+	/* vendor scriptlet files: absolute path and content as read (checked by
+	 * spec_escape_script), or NULL */
+	char *script_path[SPEC_NSCRIPTS];
+	char *script[SPEC_NSCRIPTS];
+	bool initrd; /* initrd = yes: needed at boot, the initrd is regenerated (target's initrd) */
 	long long source_date_epoch; /* from source_date_epoch or the changelog; -1 if neither */
 
 	/* [vendor] */

@@ -12,9 +12,77 @@
 #include "specgen/escape.h"
 #include "specgen/render.h"
 
-char *spec_flavour_package(const struct spec_manifest *m, const struct kb_flavour *f)
+char *spec_flavour_package(const struct spec_manifest *m, const struct kb_target *t,
+			   const struct kb_flavour *f)
 {
+	switch (t->naming) {
+	case KB_NAMING_MODULE:
+		return kp_asprintf("%s-module", m->name);
+	case KB_NAMING_MODULE_ALT:
+		return kp_asprintf("%s-module-alt", m->name);
+	case KB_NAMING_VENDOR:
+		return kp_asprintf("%s-%s", m->vendor_code, m->name);
+	case KB_NAMING_VENDOR_ALT:
+		return kp_asprintf("%s-%s-alt", m->vendor_code, m->name);
+	case KB_NAMING_GUIDE:
+		break;
+	}
 	return kp_asprintf("%s-modules-%s-%s", m->name, kb_flavour_pkg(f), f->kver);
+}
+
+int spec_check_conventions(const struct spec_manifest *m, const struct kb_target *t)
+{
+	for (size_t i = 0; i < t->nflavours && t->kernel_requires; i++) {
+		const char *rel = t->flavours[i].release, *dash = strchr(rel, '-');
+		if (dash && strchr(dash + 1, '-')) {
+			kp_err("%s: flavour %s: kernel_requires = %s cannot name release '%s': rpm "
+			       "refuses a version with more than one '-'; set kernel_requires = "
+			       "none, or require the kernel through [driver] requires",
+			       t->file ? t->file : "target", t->flavours[i].name,
+			       t->kernel_requires, rel);
+			return -KP_EINPUT;
+		}
+	}
+	for (size_t i = 0; i < t->nflavours; i++)
+		for (size_t j = 0; j < i; j++) {
+			_cleanup_free_ char *a = spec_flavour_package(m, t, &t->flavours[j]);
+			_cleanup_free_ char *b = spec_flavour_package(m, t, &t->flavours[i]);
+			if (strcmp(a, b))
+				continue;
+			kp_err("%s: naming = %s gives flavours %s and %s the same package name "
+			       "'%s': build one flavour at a time (--flavour), or use naming = "
+			       "guide, which names each package by its flavour and kernel",
+			       t->file ? t->file : "target", kb_naming_name(t->naming),
+			       t->flavours[j].name, t->flavours[i].name, a);
+			return -KP_EINPUT;
+		}
+	return 0;
+}
+
+char *spec_depmod_conf_path(const struct spec_manifest *m, const struct kb_flavour *f)
+{
+	return kp_asprintf("/etc/depmod.d/%s-%s.conf", m->name, f->release);
+}
+
+char *spec_depmod_conf(const struct spec_manifest *m, const struct kb_target *t,
+		       const struct spec_flavour *sf)
+{
+	_cleanup_free_ char *pkg = spec_flavour_package(m, t, sf->f);
+	_cleanup_buf_ struct kp_buf b = {0};
+	kp_buf_addf(&b, "# %s: its modules in /lib/modules/%s/%s win over the kernel's own.\n", pkg,
+		    sf->f->release, t->module_dir);
+	/* depmod reads the kernel version as an extended regular expression. */
+	_cleanup_buf_ struct kp_buf re = {0};
+	kp_buf_adds(&re, "^");
+	for (const char *p = sf->f->release; *p; p++)
+		if (*p == '.' || *p == '+')
+			kp_buf_addf(&re, "[%c]", *p);
+		else
+			kp_buf_addc(&re, *p);
+	kp_buf_adds(&re, "$");
+	for (size_t j = 0; j < sf->nmods; j++)
+		kp_buf_addf(&b, "override %s %s %s\n", sf->mods[j].name, re.s, t->module_dir);
+	return kp_buf_steal(&b);
 }
 
 char *spec_rpm_path(const char *package, const char *version, const char *release, const char *arch)
@@ -202,6 +270,7 @@ static void set_package_vars(struct spec_vars *v, const struct spec_input *in)
 	spec_vars_set(v, "RELEASE", m->release);
 	spec_vars_set(v, "ARCH", in->t->arch);
 	spec_vars_set(v, "MODULE_DIR", in->t->module_dir);
+	spec_vars_set(v, "INITRD", in->m->initrd && in->t->initrd == KB_INITRD_DRACUT ? "1" : "");
 	spec_vars_set(v, "SOURCE0", in->source0);
 	spec_vars_set(v, "SUBDIR", m->subdir[0] ? m->subdir : ".");
 	_cleanup_free_ char *setup = spec_setup_dir(m);
@@ -237,6 +306,15 @@ static int set_user_text_vars(struct spec_vars *v, const struct spec_input *in)
 	if (!m->url)
 		spec_vars_set(v, "URL", "");
 	spec_vars_set(v, "CHANGELOG", esc);
+	static const char *const vars[SPEC_NSCRIPTS] = {"SCRIPT_PRE", "SCRIPT_POST", "SCRIPT_PREUN",
+							"SCRIPT_POSTUN"};
+	for (size_t i = 0; i < SPEC_NSCRIPTS; i++) {
+		_cleanup_free_ char *body = NULL;
+		if (m->script[i] &&
+		    (r = spec_escape_script(m->script_path[i], m->script[i], &body)) < 0)
+			return r;
+		spec_vars_set(v, vars[i], body ? body : "");
+	}
 	return 0;
 }
 
@@ -269,11 +347,42 @@ static int set_flavour_vars(struct spec_vars *v, const struct spec_input *in)
 	for (size_t i = 0; i < in->nflavours; i++) {
 		const struct spec_flavour *sf = &in->flavours[i];
 		struct spec_vars *fv = spec_vars_add(v, "flavours");
-		_cleanup_free_ char *pkg = spec_flavour_package(in->m, sf->f);
+		_cleanup_free_ char *pkg = spec_flavour_package(in->m, in->t, sf->f);
 		spec_vars_setf(fv, "IDX", "%zu", i + 1);
 		spec_vars_set(fv, "FLAVOUR", sf->f->name);
 		spec_vars_set(fv, "KREL", sf->f->release);
-		spec_vars_set(fv, "TREE", sf->f->tree);
+		/* The SRPM builds where the product's devel package puts the tree. */
+		spec_vars_set(fv, "TREE", sf->f->devel_tree ? sf->f->devel_tree : sf->f->tree);
+		_cleanup_free_ char *devel =
+		    !sf->f->devel_package ? kp_strdup("")
+		    : sf->f->devel_version
+			? kp_asprintf("%s = %s", sf->f->devel_package, sf->f->devel_version)
+			: kp_strdup(sf->f->devel_package);
+		spec_vars_set(fv, "DEVEL_REQ", devel);
+		_cleanup_free_ char *kreq =
+		    in->t->kernel_requires
+			? kp_asprintf("%s = %s", in->t->kernel_requires, sf->f->release)
+			: kp_strdup("");
+		spec_vars_set(fv, "KERNEL_REQ", kreq);
+		_cleanup_free_ char *conf_path =
+		    kb_target_depmod_override(in->t) ? spec_depmod_conf_path(in->m, sf->f) : NULL;
+		_cleanup_free_ char *conf = conf_path ? spec_depmod_conf(in->m, in->t, sf) : NULL;
+		_cleanup_free_ char *conf_esc = NULL;
+		if (conf) {
+			int r = spec_escape_script("depmod.d file", conf, &conf_esc);
+			if (r < 0)
+				return r;
+		}
+		/* Only an initrd that exists is remade: in the installer's chroot the
+		 * kernel's own is made later, with the module in place (guide 7.2). */
+		_cleanup_free_ char *initrd = kp_asprintf(
+		    "if [ -e '/boot/initrd-%s.img' ] && command -v dracut >/dev/null 2>&1; then\n"
+		    "\tdracut -f '/boot/initrd-%s.img' '%s' >/dev/null 2>&1 || :\n"
+		    "fi",
+		    sf->f->release, sf->f->release, sf->f->release);
+		spec_vars_set(fv, "INITRD_LINES", initrd);
+		spec_vars_set(fv, "DEPMOD_CONF", conf_path ? conf_path : "");
+		spec_vars_set(fv, "DEPMOD_TEXT", conf_esc ? conf_esc : "");
 		set_make_args(fv, in, sf->f, i + 1);
 		spec_vars_set(fv, "PKG", pkg);
 		_cleanup_free_ char *text =

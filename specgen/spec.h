@@ -41,8 +41,23 @@ struct spec_input {
 	bool build_scripts;
 };
 
-/* Package name of a flavour: <name>-modules-<flavour>-<kver>. Caller frees. */
-char *spec_flavour_package(const struct spec_manifest *m, const struct kb_flavour *f);
+/*
+ * Package name of a flavour, by the target's naming scheme: guide
+ * <name>-modules-<flavour>-<kver>, module <name>-module[-alt], vendor
+ * <vendor>-<name>[-alt]. Caller frees.
+ */
+char *spec_flavour_package(const struct spec_manifest *m, const struct kb_target *t,
+			   const struct kb_flavour *f);
+/*
+ * -KP_EINPUT (logged) when the target's conventions cannot hold: the naming
+ * scheme gives two flavours one package name, or kernel_requires would
+ * need a release rpm cannot take as a version.
+ */
+int spec_check_conventions(const struct spec_manifest *m, const struct kb_target *t);
+/* module_dir = override: the depmod.d file of a flavour's package and its text. Caller frees. */
+char *spec_depmod_conf_path(const struct spec_manifest *m, const struct kb_flavour *f);
+char *spec_depmod_conf(const struct spec_manifest *m, const struct kb_target *t,
+		       const struct spec_flavour *sf);
 /*
  * Where librpm writes a package, relative to the output dir: the one
  * place that knows rpm.c's %_rpmfilename (RPMS/<arch>/<name>-<version>-

@@ -289,6 +289,85 @@ static void test_target_debian_kernel_release_file(void **state)
 	assert_string_equal(rel, DEB_AMD64);
 }
 
+/* Today's products' conventions (docs/targets.md): keys, defaults, refusals. */
+static void test_target_conventions(void **state)
+{
+	struct tl_fixture *fx = *state;
+	_cleanup_free_ char *xen = make_tree(fx->dir, "trees/xen", XS_XEN, true);
+	_cleanup_free_ char *text = kp_asprintf("[target]\n"
+						"name = xcpng-8.3\n"
+						"module_dir = override\n"
+						"naming = vendor-alt\n"
+						"kernel_requires = kernel-uname-r\n"
+						"initrd = dracut\n"
+						"[flavour xen]\n"
+						"tree = %s\n"
+						"devel_version = 4.19.19-8.0.38.1.xcpng8.3\n"
+						"devel_tree = /usr/src/kernels/4.19.0+1\n",
+						xen);
+	_cleanup_free_ char *path = write_target(fx->dir, text);
+	struct kb_target *t = NULL;
+	assert_int_equal(kb_target_load(path, &t), 0);
+	assert_true(kb_target_depmod_override(t));
+	assert_int_equal(t->naming, KB_NAMING_VENDOR_ALT);
+	assert_string_equal(kb_naming_name(t->naming), "vendor-alt");
+	assert_string_equal(t->kernel_requires, "kernel-uname-r");
+	assert_int_equal(t->initrd, KB_INITRD_DRACUT);
+	/* devel_version alone names the products' kernel-devel */
+	assert_string_equal(t->flavours[0].devel_package, "kernel-devel");
+	assert_string_equal(t->flavours[0].devel_version, "4.19.19-8.0.38.1.xcpng8.3");
+	/* the path inside the build root, not relative to the target file */
+	assert_string_equal(t->flavours[0].devel_tree, "/usr/src/kernels/4.19.0+1");
+	kb_target_free(t);
+
+	/* Defaults: the guide's conventions. */
+	free(text);
+	free(path);
+	text = kp_asprintf("[target]\nname = t\nkernel_requires = none\n[flavour xen]\ntree = %s\n",
+			   xen);
+	path = write_target(fx->dir, text);
+	assert_int_equal(kb_target_load(path, &t), 0);
+	assert_int_equal(t->naming, KB_NAMING_GUIDE);
+	assert_null(t->kernel_requires);
+	assert_int_equal(t->initrd, KB_INITRD_NONE);
+	assert_false(kb_target_depmod_override(t));
+	assert_null(t->flavours[0].devel_package);
+	kb_target_free(t);
+
+	free(text);
+	free(path);
+	text = kp_asprintf("[target]\nname = t\nnaming = vendr\n[flavour xen]\ntree = %s\n", xen);
+	path = write_target(fx->dir, text);
+	expect_target_error(path, -KP_EINPUT, 3,
+			    (const char *const[]){"target.naming: 'vendr' is not a choice",
+						  "did you mean 'vendor'?",
+						  "guide, module, module-alt, vendor, vendor-alt", NULL});
+	free(text);
+	free(path);
+	text = kp_asprintf("[target]\nname = t\nkernel_requires = kernel uname\n"
+			   "[flavour xen]\ntree = %s\n",
+			   xen);
+	path = write_target(fx->dir, text);
+	expect_target_error(path, -KP_EINPUT, 3,
+			    (const char *const[]){"target.kernel_requires", "e.g. kernel-uname-r",
+						  NULL});
+	free(text);
+	free(path);
+	text = kp_asprintf("[target]\nname = t\n[flavour xen]\ntree = %s\n"
+			   "devel_tree = usr/src/kernels/x\n",
+			   xen);
+	path = write_target(fx->dir, text);
+	expect_target_error(path, -KP_EINPUT, 5,
+			    (const char *const[]){"flavour xen: devel_tree", "absolute path", NULL});
+	free(text);
+	free(path);
+	text = kp_asprintf("[target]\nname = t\ninitrd = mkinitrd\n[flavour xen]\ntree = %s\n",
+			   xen);
+	path = write_target(fx->dir, text);
+	expect_target_error(path, -KP_EINPUT, 3,
+			    (const char *const[]){"target.initrd", "one of: none, dracut", NULL});
+}
+
 static void test_target_stated_overrides(void **state)
 {
 	struct tl_fixture *fx = *state;
@@ -607,6 +686,7 @@ int main(void)
 	    T(test_target_valid),
 	    T(test_target_debian_kernel_release_file),
 	    T(test_target_stated_overrides),
+	    T(test_target_conventions),
 	    T(test_target_unknown_key),
 	    T(test_target_unknown_section),
 	    T(test_target_missing_tree),

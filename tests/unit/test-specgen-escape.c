@@ -110,6 +110,19 @@ static void test_changelog(void **state)
 	expect_refused(spec_escape_changelog, "changelog", "- a\n%(touch x)", "'%'");
 }
 
+static void test_script(void **state)
+{
+	_cleanup_free_ char *out = NULL;
+	assert_int_equal(spec_escape_script("post", "echo 100%\n\n", &out), 0);
+	assert_string_equal(out, "echo 100%%");
+	expect_refused(spec_escape_script, "post", "true\n  %post -n other\n",
+		       "line 2 starts with '%'");
+	expect_refused(spec_escape_script, "post", "%if 1\n", "line 1 starts with '%'");
+	expect_refused(spec_escape_script, "post", " \n\t\n", "is empty");
+	expect_refused(spec_escape_script, "post", "echo a\r\n", "control character 0x0d");
+	expect_refused(spec_escape_script, "post", "echo \xff\n", "not valid UTF-8");
+}
+
 static void test_files_path(void **state)
 {
 	expect_path("/lib/modules/6.1.0-1-amd64/extra/x.ko",
@@ -143,6 +156,7 @@ struct hostile {
 	const char *changelog; /* changelog entry text */
 	const char *file;      /* a file name under /usr/share/hostile/ */
 	const char *token;     /* URL */
+	const char *script;    /* a vendor scriptlet file's content (%post, %preun) */
 };
 
 /*
@@ -151,21 +165,27 @@ struct hostile {
  */
 static const struct hostile attacks[] = {
     {"x %(touch pwned)", "x %(touch pwned)", "- x %(touch pwned)", "x %(touch pwned)",
-     "https://example.com/%(touch${IFS}pwned)"},
+     "https://example.com/%(touch${IFS}pwned)", "echo %(touch pwned)\n"},
     {"%{lua: os.execute('touch pwned')}", "x %{lua: os.execute('touch pwned')}",
      "- %{lua: os.execute('touch pwned')}", "lua %(touch pwned) [*]?.ko",
-     "%{lua:os.execute('touch'..string.char(32)..'pwned')}"},
+     "%{lua:os.execute('touch'..string.char(32)..'pwned')}",
+     "#!/bin/sh\nx=%{lua: os.execute('touch pwned')}\n\techo \"%{_libdir}\" 100%\n"},
     {"%{expand:%%(touch pwned)}", "x %{expand:%%(touch pwned)} %%(touch pwned)",
-     "- %%(touch pwned) %%%", "100% %%(touch pwned)", "%%(touch${IFS}pwned)"},
+     "- %%(touch pwned) %%%", "100% %%(touch pwned)", "%%(touch${IFS}pwned)",
+     "echo %{expand:%%(touch pwned)} %%(touch pwned) %%%\n"},
     {"%[1+1] %{?nosuch} %{name} %define x 1", "x %[1+1] is not 2\nand %define, %global stay text",
-     "- %global x %(touch pwned)", "it's a *.ko", "%[1+1]"},
+     "- %global x %(touch pwned)", "it's a *.ko", "%[1+1]",
+     "a=%[1+1] b=%{?nosuch} c=%{name}\n# %global x %(touch pwned)\n"},
     {"\\%{lua: os.execute('touch pwned')}\\",
      "back\\%{lua: os.execute('touch pwned')}\nslash at end \\\ntext then %%files",
-     "- trailing \\\n- next", "a b c", "\\%(touch${IFS}pwned)\\"},
+     "- trailing \\\n- next", "a b c", "\\%(touch${IFS}pwned)\\",
+     "echo back\\%{lua: os.execute('touch pwned')}\ntrailing \\\ncontinued \\\n"},
     {"x %{lua:", "opened %{lua: os.execute('touch pwned')\nand %(touch pwned\nnever closed",
-     "- %{\n- %(\n- %[", "x%[y", "%{"},
+     "- %{\n- %(\n- %[", "x%[y", "%{",
+     "echo %{lua: os.execute('touch pwned')\necho %(touch pwned\necho %[\necho 50%"},
     {"tab-less café ✓", "tab\there, café ✓\n\n  indented line\nnot # a comment",
-     "- ok # not a comment", "café ✓.ko", "https://example.com/café"},
+     "- ok # not a comment", "café ✓.ko", "https://example.com/café",
+     "echo 'café ✓'\n\n\tindented # a comment, kept  \n   \n\n"},
 };
 
 static void render_and_build(const char *dir, const struct hostile *h)
@@ -194,7 +214,10 @@ static void render_and_build(const char *dir, const struct hostile *h)
 	}
 	_cleanup_free_ char *t1 = tl_replace(t0, "@DESCRIPTION@", text);
 	_cleanup_free_ char *t2 = tl_replace(t1, "@CHANGELOG@", clog);
-	_cleanup_free_ char *spec = tl_replace(t2, "@FILE@", file);
+	_cleanup_free_ char *script = NULL;
+	assert_int_equal(spec_escape_script("post", h->script, &script), 0);
+	_cleanup_free_ char *t3 = tl_replace(t2, "@SCRIPT@", script);
+	_cleanup_free_ char *spec = tl_replace(t3, "@FILE@", file);
 	tl_write(dir, "SPECS/hostile.spec", spec);
 	_cleanup_free_ char *staged = kp_asprintf("root%s", path);
 	tl_write(dir, staged, "data\n");
@@ -243,6 +266,16 @@ static void render_and_build(const char *dir, const struct hostile *h)
 	_cleanup_free_ char *cn = tl_run("rpm -qp --qf '%%{CHANGELOGNAME}' '%s'", rpm);
 	_cleanup_free_ char *want_cn = kp_asprintf("%s - 1.0-1", h->line);
 	assert_string_equal(cn, want_cn);
+	/* The scriptlet is the file, less the trailing white space rpm strips. */
+	_cleanup_free_ char *want_script = kp_strdup(h->script);
+	size_t n = strlen(want_script);
+	while (n && strchr(" \t\n", want_script[n - 1]))
+		want_script[--n] = '\0';
+	const char *stags[] = {"POSTIN", "PREUN"};
+	for (size_t i = 0; i < KP_ARRAY_SIZE(stags); i++) {
+		_cleanup_free_ char *got = tl_run("rpm -qp --qf '%%{%s}' '%s'", stags[i], rpm);
+		assert_string_equal(got, want_script);
+	}
 	_cleanup_free_ char *files = tl_run("rpm -qpl '%s'", rpm);
 	_cleanup_free_ char *want_files = kp_asprintf("%s\n", path);
 	assert_string_equal(files, want_files);
@@ -286,6 +319,7 @@ int main(void)
 	    T(test_line),
 	    T(test_text),
 	    T(test_changelog),
+	    T(test_script),
 	    T(test_files_path),
 	    T(test_hostile_text_runs_nothing),
 	    T(test_unescaped_text_runs),
