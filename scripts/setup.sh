@@ -16,6 +16,8 @@ cd "$(dirname "$0")/.."
 # disks, gpg/gpgv and rpmlint to sign and check packages, dnf to read the
 # repositories back, distcc for the compile-farm test, and man-db plus
 # bash-completion so the installed man page and completion can be tried.
+# openssl: the tests check module signatures with `openssl cms -verify`
+# and make test keys (libssl-dev does not bring the command).
 packages=(
 	gcc make cmake pkg-config
 	libkmod-dev librpm-dev libelf-dev libxml2-dev libcmocka-dev libinih-dev
@@ -26,6 +28,7 @@ packages=(
 	qemu-system-x86 busybox-static
 	clang libclang-rt-14-dev
 	libcreaterepo-c-dev libgpgme-dev gnupg gpgv rpmlint dnf distcc
+	openssl
 	man-db bash-completion
 )
 missing=()
