@@ -5,6 +5,7 @@
 #include <ini.h>
 #include <stdio.h>
 
+#include "common/fs.h"
 #include "common/log.h"
 
 /*
@@ -105,11 +106,13 @@ static char *read_line(char *str, int num, void *stream)
 	ssize_t text = len;
 	while (text > 0 && (rd->buf[text - 1] == '\n' || rd->buf[text - 1] == '\r'))
 		text--;
-	if (text > num - 3)
+	/* inih's buffer holds the longest line there can be (load_stream), so a line
+	 * within the limit fits it: nothing is split. */
+	if (text > KP_INI_MAX_LINE - 3 || len + 1 > num)
 		return refuse_line(rd,
 				   kp_asprintf("line is %zd bytes long: kmodpack reads lines of "
 					       "at most %d bytes",
-					       text, num - 3));
+					       text, KP_INI_MAX_LINE - 3));
 	unsigned char c;
 	if (control_byte(rd->buf, len, &c))
 		return refuse_line(rd, kp_asprintf("%s byte 0x%02x: kmodpack reads only text a "
@@ -187,27 +190,35 @@ static int on_entry(void *user, const char *section, const char *name, const cha
 	return 1;
 }
 
-static int load_stream(FILE *f, const char *path, struct kp_ini **out);
+static int load_stream(FILE *f, const char *path, size_t len, struct kp_ini **out);
 
 int kp_ini_load(const char *path, struct kp_ini **out)
 {
-	FILE *f = fopen(path, "re");
-	if (!f)
-		return -errno;
-	return load_stream(f, path, out);
+	_cleanup_free_ char *data = NULL;
+	size_t len = 0;
+	int r = kp_read_file(path, &data, &len);
+	if (r < 0)
+		return r;
+	return kp_ini_parse_mem(path, data, len, out);
 }
 
 int kp_ini_parse(const char *name, const char *text, struct kp_ini **out)
 {
-	/* the same reader as a file's, so text and file cannot be read differently */
-	FILE *f = fmemopen((void *)text, strlen(text), "r");
-	if (!f)
-		return -errno;
-	return load_stream(f, name, out);
+	return kp_ini_parse_mem(name, text, strlen(text), out);
 }
 
-/* Read f (closed here) as the INI file path. */
-static int load_stream(FILE *f, const char *path, struct kp_ini **out)
+/* Files, text and fuzz inputs all come here: one reader, so none is read differently. */
+int kp_ini_parse_mem(const char *name, const void *data, size_t len, struct kp_ini **out)
+{
+	static char empty[1]; /* fmemopen wants a buffer even for no bytes */
+	FILE *f = fmemopen(len ? (void *)data : empty, len, "r");
+	if (!f)
+		return -errno;
+	return load_stream(f, name, len, out);
+}
+
+/* Read f, len bytes (closed here), as the INI file path. */
+static int load_stream(FILE *f, const char *path, size_t len, struct kp_ini **out)
 {
 	_cleanup_(kp_ini_freep) struct kp_ini *ini = kp_calloc(1, sizeof(*ini));
 	ini->path = kp_strdup(path);
@@ -217,8 +228,10 @@ static int load_stream(FILE *f, const char *path, struct kp_ini **out)
 	/* Debian's inih reads these at run time; a heap buffer lets us raise the limit. */
 	ini_use_stack = false;
 	ini_allow_realloc = false;
-	/* With a fixed heap buffer, its size is ini_initial_alloc (200 by default). */
-	ini_initial_alloc = KP_INI_MAX_LINE;
+	/* With a fixed heap buffer, its size is ini_initial_alloc (200 by default): no
+	 * line is longer than the file, and a small file gets a small buffer (a
+	 * megabyte for every kmodpack.ini would be most of the time reading it). */
+	ini_initial_alloc = len + 3 < KP_INI_MAX_LINE ? (int)len + 3 : KP_INI_MAX_LINE;
 	ini_max_line = KP_INI_MAX_LINE;
 	ini_allow_multiline = true;
 

@@ -44,6 +44,9 @@ struct kp_ini {
 int kp_ini_load(const char *path, struct kp_ini **out);
 /* The same for INI text held in memory; name stands for the path in messages. */
 int kp_ini_parse(const char *name, const char *text, struct kp_ini **out);
+/* The same for len bytes in memory (NUL bytes included, and refused as in a
+ * file): the one reader kp_ini_load() and kp_ini_parse() call. */
+int kp_ini_parse_mem(const char *name, const void *data, size_t len, struct kp_ini **out);
 void kp_ini_free(struct kp_ini *ini);
 KP_DEFINE_TRIVIAL_CLEANUP_FUNC(struct kp_ini *, kp_ini_free);
 

@@ -77,16 +77,17 @@ bool fw_bugtool_is_existing_category(const char *name)
 
 /* --- parsing: common/xml.c, as untrusted input --- */
 
-static int parse(const char *path, struct kp_xml_node **out)
+/* A file's bytes, or bytes already in memory (data != NULL): both through kp_xml_parse(). */
+static int parse(const char *path, const void *data, size_t len, struct kp_xml_node **out)
 {
-	int r = kp_xml_read(path, out);
+	int r = data ? kp_xml_parse(path, data, len, out) : kp_xml_read(path, out);
 	return r == -KP_EINPUT || r == 0 ? r : -KP_EINPUT;
 }
 
-int fw_bugtool_role(const char *path, enum fw_bugtool_role *role)
+static int role_of(const char *path, const void *data, size_t len, enum fw_bugtool_role *role)
 {
 	_cleanup_(kp_xml_freep) struct kp_xml_node *root = NULL;
-	int r = parse(path, &root);
+	int r = parse(path, data, len, &root);
 	if (r < 0)
 		return r;
 	if (!strcmp(root->name, "capability")) {
@@ -101,6 +102,16 @@ int fw_bugtool_role(const char *path, enum fw_bugtool_role *role)
 	       "or <collect> (what a category collects)",
 	       path, root->line, root->name);
 	return -KP_EINPUT;
+}
+
+int fw_bugtool_role(const char *path, enum fw_bugtool_role *role)
+{
+	return role_of(path, NULL, 0, role);
+}
+
+int fw_bugtool_role_mem(const char *path, const char *data, size_t len, enum fw_bugtool_role *role)
+{
+	return role_of(path, data ? data : "", len, role);
 }
 
 /* --- checking --- */
@@ -440,10 +451,10 @@ static void check_collect(struct check *c, const struct kp_xml_node *el)
 		bad(c, el->line, "<collect> is empty: it collects nothing");
 }
 
-int fw_bugtool_check(const char *path, enum fw_bugtool_role role)
+static int check_file(const char *path, const void *data, size_t len, enum fw_bugtool_role role)
 {
 	_cleanup_(kp_xml_freep) struct kp_xml_node *root = NULL;
-	int r = parse(path, &root);
+	int r = parse(path, data, len, &root);
 	if (r < 0)
 		return r;
 
@@ -456,4 +467,14 @@ int fw_bugtool_check(const char *path, enum fw_bugtool_role role)
 	else
 		check_collect(&c, root);
 	return c.n_bad ? -KP_EINPUT : 0;
+}
+
+int fw_bugtool_check(const char *path, enum fw_bugtool_role role)
+{
+	return check_file(path, NULL, 0, role);
+}
+
+int fw_bugtool_check_mem(const char *path, const char *data, size_t len, enum fw_bugtool_role role)
+{
+	return check_file(path, data ? data : "", len, role);
 }

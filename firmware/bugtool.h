@@ -10,6 +10,7 @@
 #define FW_BUGTOOL_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 enum fw_bugtool_role {
 	FW_BUGTOOL_CATEGORY, /* <capability> */
@@ -21,12 +22,16 @@ enum fw_bugtool_role {
  * Malformed XML is logged as `file:line: ...` and gives -KP_EINPUT.
  */
 int fw_bugtool_role(const char *path, enum fw_bugtool_role *role);
+/* The same for the len bytes of the file path, already in memory. */
+int fw_bugtool_role_mem(const char *path, const char *data, size_t len, enum fw_bugtool_role *role);
 
 /*
  * Check a file against the rules for its role, logging every violation as
  * `file:line: what is wrong` before returning -KP_EINPUT.
  */
 int fw_bugtool_check(const char *path, enum fw_bugtool_role role);
+/* The same for the len bytes of the file path, already in memory. */
+int fw_bugtool_check_mem(const char *path, const char *data, size_t len, enum fw_bugtool_role role);
 
 /* One of the existing categories the guide lets packs extend (6.5.1). */
 bool fw_bugtool_is_existing_category(const char *name);

@@ -101,14 +101,40 @@ static void warn_bad(const char *path, size_t bad, size_t first)
 			bad == 1 ? "" : "s", first);
 }
 
+/* A NUL-terminated copy of the len bytes at data; the readers change it in place. */
+static char *copy_text(const void *data, size_t len)
+{
+	char *text = kp_malloc(len + 1);
+	if (len)
+		memcpy(text, data, len);
+	text[len] = '\0';
+	return text;
+}
+
+static void alias_text(struct hcl_index *idx, const char *path, char *text);
+
 int hcl_index_add_modules_alias(struct hcl_index *idx, const char *path)
 {
 	_cleanup_free_ char *text = NULL;
-	size_t lineno = 0, bad = 0, first_bad = 0;
-	char *save = NULL;
 	int r = read_text(path, &text);
 	if (r < 0)
 		return r;
+	alias_text(idx, path, text);
+	return 0;
+}
+
+int hcl_index_add_modules_alias_mem(struct hcl_index *idx, const char *path, const void *data,
+				    size_t len)
+{
+	_cleanup_free_ char *text = copy_text(data, len);
+	alias_text(idx, path, text);
+	return 0;
+}
+
+static void alias_text(struct hcl_index *idx, const char *path, char *text)
+{
+	size_t lineno = 0, bad = 0, first_bad = 0;
+	char *save = NULL;
 
 	for (char *line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
 		char *words[4], *wsave = NULL;
@@ -132,8 +158,9 @@ int hcl_index_add_modules_alias(struct hcl_index *idx, const char *path)
 		add_take(idx, &m, words[2], false);
 	}
 	warn_bad(path, bad, first_bad);
-	return 0;
 }
+
+static void builtin_text(struct hcl_index *idx, char *text, size_t len);
 
 /* NUL-separated "module.key=value" strings, as the kernel build writes them. */
 int hcl_index_add_builtin_modinfo(struct hcl_index *idx, const char *path)
@@ -149,7 +176,21 @@ int hcl_index_add_builtin_modinfo(struct hcl_index *idx, const char *path)
 		kp_err("cannot read '%s': %s", path, strerror(-r));
 		return -KP_EINPUT;
 	}
-	/* kp_read_file NUL-terminates, so the last string is terminated too. */
+	builtin_text(idx, text, len);
+	return 0;
+}
+
+int hcl_index_add_builtin_modinfo_mem(struct hcl_index *idx, const char *path, const void *data,
+				      size_t len)
+{
+	_cleanup_free_ char *text = copy_text(data, len);
+	builtin_text(idx, text, len);
+	return 0;
+}
+
+/* text[len] is NUL (kp_read_file and copy_text terminate), so the last string is too. */
+static void builtin_text(struct hcl_index *idx, char *text, size_t len)
+{
 	for (size_t i = 0; i < len;) {
 		char *s = text + i;
 		size_t n = strlen(s);
@@ -163,7 +204,6 @@ int hcl_index_add_builtin_modinfo(struct hcl_index *idx, const char *path)
 			continue;
 		add_take(idx, &m, s, true);
 	}
-	return 0;
 }
 
 static bool parse_u32(const char *s, uint32_t *out)
@@ -181,14 +221,29 @@ static bool parse_u32(const char *s, uint32_t *out)
  * The 2.6-era format the guide (7.10) points at:
  * module vendor device subvendor subdevice class class_mask driver_data
  */
+static void pcimap_text(struct hcl_index *idx, const char *path, char *text);
+
 int hcl_index_add_pcimap(struct hcl_index *idx, const char *path)
 {
 	_cleanup_free_ char *text = NULL;
-	size_t lineno = 0, bad = 0, first_bad = 0;
-	char *save = NULL;
 	int r = read_text(path, &text);
 	if (r < 0)
 		return r;
+	pcimap_text(idx, path, text);
+	return 0;
+}
+
+int hcl_index_add_pcimap_mem(struct hcl_index *idx, const char *path, const void *data, size_t len)
+{
+	_cleanup_free_ char *text = copy_text(data, len);
+	pcimap_text(idx, path, text);
+	return 0;
+}
+
+static void pcimap_text(struct hcl_index *idx, const char *path, char *text)
+{
+	size_t lineno = 0, bad = 0, first_bad = 0;
+	char *save = NULL;
 
 	for (char *line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
 		char *w[9], *wsave = NULL;
@@ -215,7 +270,6 @@ int hcl_index_add_pcimap(struct hcl_index *idx, const char *path)
 		add_take(idx, &m, w[0], false);
 	}
 	warn_bad(path, bad, first_bad);
-	return 0;
 }
 
 int hcl_index_add_kernel(struct hcl_index *idx, const char *moddir)

@@ -39,6 +39,13 @@ KP_DEFINE_TRIVIAL_CLEANUP_FUNC(struct hcl_index *, hcl_index_free);
 int hcl_index_add_modules_alias(struct hcl_index *idx, const char *path);
 int hcl_index_add_builtin_modinfo(struct hcl_index *idx, const char *path);
 int hcl_index_add_pcimap(struct hcl_index *idx, const char *path);
+/* The same for the len bytes of the file path, already in memory (copied): the
+ * readers above read the file and parse it as these do. Return 0. */
+int hcl_index_add_modules_alias_mem(struct hcl_index *idx, const char *path, const void *data,
+				    size_t len);
+int hcl_index_add_builtin_modinfo_mem(struct hcl_index *idx, const char *path, const void *data,
+				      size_t len);
+int hcl_index_add_pcimap_mem(struct hcl_index *idx, const char *path, const void *data, size_t len);
 /*
  * A /lib/modules/<release> dir: modules.alias (or, for kernels that predate
  * it, modules.pcimap) plus modules.builtin.modinfo when present.

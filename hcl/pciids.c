@@ -131,9 +131,19 @@ static void parse(struct hcl_pciids *ids)
 	table_sort(&ids->subsystems);
 }
 
+/* Parse text (NUL-terminated, taken over) as the pci.ids file path. */
+static void parse_text(const char *path, char *text, struct hcl_pciids **out)
+{
+	struct hcl_pciids *ids = kp_calloc(1, sizeof(*ids));
+	ids->text = text;
+	parse(ids);
+	if (ids->vendors.n == 0)
+		kp_warn("'%s': no vendor entries (is it a pci.ids file?)", path);
+	*out = ids;
+}
+
 int hcl_pciids_open(const char *path, struct hcl_pciids **out)
 {
-	struct hcl_pciids *ids;
 	char *text;
 	int r = kp_read_file(path, &text, NULL);
 
@@ -146,12 +156,17 @@ int hcl_pciids_open(const char *path, struct hcl_pciids **out)
 		kp_err("cannot read '%s': %s", path, strerror(-r));
 		return -KP_EINPUT;
 	}
-	ids = kp_calloc(1, sizeof(*ids));
-	ids->text = text;
-	parse(ids);
-	if (ids->vendors.n == 0)
-		kp_warn("'%s': no vendor entries (is it a pci.ids file?)", path);
-	*out = ids;
+	parse_text(path, text, out);
+	return 0;
+}
+
+int hcl_pciids_parse(const char *path, const void *data, size_t len, struct hcl_pciids **out)
+{
+	char *text = kp_malloc(len + 1);
+	if (len)
+		memcpy(text, data, len);
+	text[len] = '\0';
+	parse_text(path, text, out);
 	return 0;
 }
 

@@ -21,6 +21,8 @@ struct hcl_pciids;
  * -KP_EENV when the file does not exist, or -KP_EINPUT; both logged.
  */
 int hcl_pciids_open(const char *path, struct hcl_pciids **out);
+/* The same for the len bytes of the file path, already in memory (copied). */
+int hcl_pciids_parse(const char *path, const void *data, size_t len, struct hcl_pciids **out);
 void hcl_pciids_free(struct hcl_pciids *ids);
 KP_DEFINE_TRIVIAL_CLEANUP_FUNC(struct hcl_pciids *, hcl_pciids_free);
 

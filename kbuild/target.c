@@ -784,11 +784,12 @@ static int check_distinct_trees(const char *path, const struct kb_target *t)
 
 static char *host_image(const char *rel);
 
-static int target_from_file(const char *path, struct kb_target *t)
+/* The target file path, its len bytes at data: the one reader of target files. */
+static int target_from_text(const char *path, const void *data, size_t len, struct kb_target *t)
 {
 	_cleanup_(kp_ini_freep) struct kp_ini *ini = NULL;
-	int r = kp_ini_load(path, &ini);
-	if (r == -ENOENT || (r < 0 && r != -KP_EINPUT)) {
+	int r = kp_ini_parse_mem(path, data, len, &ini);
+	if (r < 0 && r != -KP_EINPUT) {
 		kp_err("cannot read target file '%s': %s", path, strerror(-r));
 		return -KP_EINPUT;
 	}
@@ -991,20 +992,37 @@ int kb_target_load(const char *path, struct kb_target **out)
 	return kb_target_load_opts(path, &(struct kb_load_opts){0}, out);
 }
 
-int kb_target_load_opts(const char *path, const struct kb_load_opts *o, struct kb_target **out)
+static int finish_target(struct kb_target *t, int r, struct kb_target **out)
 {
-	_cleanup_(kb_target_freep) struct kb_target *t = kp_calloc(1, sizeof(*t));
-	int r;
-	if (path) {
-		t->file = kp_strdup(path);
-		r = target_from_file(path, t);
-	} else {
-		r = target_host(t, o->all_kernels);
-	}
-	if (r < 0)
+	if (r < 0) {
+		kb_target_free(t);
 		return r;
+	}
 	if (!t->module_dir)
 		t->module_dir = kp_strdup("extra");
-	*out = TAKE_PTR(t);
+	*out = t;
 	return 0;
+}
+
+int kb_target_load_opts(const char *path, const struct kb_load_opts *o, struct kb_target **out)
+{
+	if (!path) {
+		struct kb_target *t = kp_calloc(1, sizeof(*t));
+		return finish_target(t, target_host(t, o->all_kernels), out);
+	}
+	_cleanup_free_ char *data = NULL;
+	size_t len = 0;
+	int r = kp_read_file(path, &data, &len);
+	if (r < 0) {
+		kp_err("cannot read target file '%s': %s", path, strerror(-r));
+		return -KP_EINPUT;
+	}
+	return kb_target_parse(path, data, len, out);
+}
+
+int kb_target_parse(const char *path, const void *data, size_t len, struct kb_target **out)
+{
+	struct kb_target *t = kp_calloc(1, sizeof(*t));
+	t->file = kp_strdup(path);
+	return finish_target(t, target_from_text(path, data, len, t), out);
 }

@@ -76,6 +76,9 @@ struct kb_load_opts {
 /* Load a target file, or the host target when path is NULL. */
 int kb_target_load(const char *path, struct kb_target **out);
 int kb_target_load_opts(const char *path, const struct kb_load_opts *o, struct kb_target **out);
+/* The target file path given as its len bytes: kb_target_load() reads the
+ * file and calls this (so does the fuzz harness, with its input). */
+int kb_target_parse(const char *path, const void *data, size_t len, struct kb_target **out);
 /* True when the module dir is "override": a depmod.d file gives its modules priority. */
 bool kb_target_depmod_override(const struct kb_target *t);
 /* The naming scheme's name ("guide", "module", ...) and back; -1 when unknown. */

@@ -414,7 +414,7 @@ static int read_syms(const char *path, char *image, size_t size, struct mi_ko_sy
 
 int mi_ko_read_syms(const char *path, struct mi_ko_syms *out)
 {
-	_cleanup_free_ char *data = NULL, *plain = NULL;
+	_cleanup_free_ char *data = NULL;
 	size_t len = 0;
 	*out = (struct mi_ko_syms){0};
 	int r = kp_read_file(path, &data, &len);
@@ -422,7 +422,15 @@ int mi_ko_read_syms(const char *path, struct mi_ko_syms *out)
 		kp_err("cannot read '%s': %s", path, strerror(-r));
 		return -KP_EINPUT;
 	}
+	return mi_ko_read_syms_mem(path, data, len, out);
+}
+
+int mi_ko_read_syms_mem(const char *path, void *data, size_t len, struct mi_ko_syms *out)
+{
+	_cleanup_free_ char *plain = NULL;
+	*out = (struct mi_ko_syms){0};
 	char *image = data;
+	int r;
 	if (mi_is_compressed(data, len)) {
 		if ((r = mi_unpack(path, data, len, &plain, &len)) < 0)
 			return r;

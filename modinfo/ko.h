@@ -67,6 +67,8 @@ struct mi_ko_syms {
 
 /* Read path's symbols. Returns 0, or -KP_EINPUT after logging what is wrong. */
 int mi_ko_read_syms(const char *path, struct mi_ko_syms *out);
+/* The same from bytes already in memory, as mi_ko_open_mem() takes them. */
+int mi_ko_read_syms_mem(const char *path, void *data, size_t len, struct mi_ko_syms *out);
 void mi_ko_syms_release(struct mi_ko_syms *s);
 
 #endif

@@ -704,6 +704,8 @@ static void read_build(struct rd *rd, json_object *o, struct rp_build *b)
 		b->verify = read_verify(rd, jv);
 }
 
+static int parse_text(const char *path, const char *text, bool quiet, struct rp_build **out);
+
 static int read_file(const char *path, bool quiet, struct rp_build **out)
 {
 	*out = NULL;
@@ -714,6 +716,23 @@ static int read_file(const char *path, bool quiet, struct rp_build **out)
 			kp_err("cannot read '%s': %s", path, strerror(-r));
 		return r;
 	}
+	return parse_text(path, text, quiet, out);
+}
+
+int rp_build_parse(const char *path, const void *data, size_t len, struct rp_build **out)
+{
+	*out = NULL;
+	/* NUL-terminated as kp_read_file() leaves a file's bytes */
+	_cleanup_free_ char *text = kp_malloc(len + 1);
+	if (len)
+		memcpy(text, data, len);
+	text[len] = '\0';
+	return parse_text(path, text, false, out);
+}
+
+/* The one reader of build reports: text is the file path's bytes, NUL-terminated. */
+static int parse_text(const char *path, const char *text, bool quiet, struct rp_build **out)
+{
 	enum json_tokener_error jerr;
 	json_object *o = json_tokener_parse_verbose(text, &jerr);
 	if (!o || !json_object_is_type(o, json_type_object)) {

@@ -212,5 +212,7 @@ char *rp_build_to_text(const struct rp_build *b);
 int rp_build_read(const char *path, struct rp_build **out);
 /* The same, logging nothing: for callers to whom a bad report only means "rebuild". */
 int rp_build_try_read(const char *path, struct rp_build **out);
+/* rp_build_read() of the len bytes of the file path, already in memory. */
+int rp_build_parse(const char *path, const void *data, size_t len, struct rp_build **out);
 
 #endif

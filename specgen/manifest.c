@@ -665,9 +665,9 @@ static void free_raw(struct kp_kv *v, size_t n)
 }
 
 /* Read the manifest's INI file; every way it can be missing or unreadable is bad input. */
-static int read_manifest_ini(const char *dir_or_file, const char *path, struct kp_ini **ini)
+static int read_manifest_file(const char *dir_or_file, const char *path, char **data, size_t *len)
 {
-	int r = kp_ini_load(path, ini);
+	int r = kp_read_file(path, data, len);
 	if (r == -ENOENT && !kp_is_dir(dir_or_file) && !kp_endswith(dir_or_file, ".ini")) {
 		kp_err("'%s': no such driver directory", dir_or_file);
 		return -KP_EINPUT;
@@ -678,11 +678,11 @@ static int read_manifest_ini(const char *dir_or_file, const char *path, struct k
 		       path);
 		return -KP_EINPUT;
 	}
-	if (r < 0 && r != -KP_EINPUT) {
+	if (r < 0) {
 		kp_err("cannot read '%s': %s", path, strerror(-r));
 		return -KP_EINPUT;
 	}
-	return r;
+	return 0;
 }
 
 /* m->dir and m->path, absolute: messages and the build report name them wherever run from. */
@@ -932,8 +932,22 @@ int spec_manifest_load(const char *dir_or_file, struct spec_manifest **out)
 		if (conf)
 			return load_derived(conf, out);
 	}
+	_cleanup_free_ char *data = NULL;
+	size_t len = 0;
+	int r = read_manifest_file(dir_or_file, path, &data, &len);
+	if (r < 0)
+		return r;
+	return spec_manifest_parse(path, data, len, out);
+}
+
+int spec_manifest_parse(const char *path, const void *data, size_t len, struct spec_manifest **out)
+{
 	_cleanup_(kp_ini_freep) struct kp_ini *ini = NULL;
-	int r = read_manifest_ini(dir_or_file, path, &ini);
+	int r = kp_ini_parse_mem(path, data, len, &ini);
+	if (r < 0 && r != -KP_EINPUT) {
+		kp_err("cannot read '%s': %s", path, strerror(-r));
+		return -KP_EINPUT;
+	}
 	if (r < 0)
 		return r;
 

@@ -79,6 +79,12 @@ struct spec_manifest {
  */
 int spec_manifest_load(const char *dir_or_file, struct spec_manifest **out);
 /*
+ * The manifest of the len bytes of a kmodpack.ini at path (which names it
+ * in messages and gives the driver dir): spec_manifest_load() reads the
+ * file and calls this, and the fuzz harness calls it with its input.
+ */
+int spec_manifest_parse(const char *path, const void *data, size_t len, struct spec_manifest **out);
+/*
  * The manifest of derived INI text (dkms/derive.h), read as a written
  * kmodpack.ini is; messages name it "DIR/kmodpack.ini (derived from
  * dkms.conf)". Logs nothing on success.

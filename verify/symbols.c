@@ -37,13 +37,33 @@ static int cmp_export(const void *a, const void *b)
 	return strcmp(((const struct export *)a)->name, ((const struct export *)b)->name);
 }
 
-/* Module.symvers: "0xCRC\tsymbol\tmodule\tEXPORT_SYMBOL[_GPL][\tnamespace]" per line. */
+static void symvers_parse_text(struct symvers *sv);
+
+/* Module.symvers's len bytes, copied: the reader below and the fuzz harness come here. */
+static void symvers_parse(const void *data, size_t len, struct symvers *sv)
+{
+	sv->text = kp_malloc(len + 1);
+	if (len)
+		memcpy(sv->text, data, len);
+	sv->text[len] = '\0';
+	symvers_parse_text(sv);
+}
+
 static int symvers_load(const char *path, struct symvers *sv)
 {
-	size_t alloc = 0;
-	int r = kp_read_file(path, &sv->text, NULL);
+	_cleanup_free_ char *data = NULL;
+	size_t len = 0;
+	int r = kp_read_file(path, &data, &len);
 	if (r < 0)
 		return r;
+	symvers_parse(data, len, sv);
+	return 0;
+}
+
+/* sv->text, Module.symvers: "0xCRC\tsymbol\tmodule\tEXPORT_SYMBOL[_GPL][\tns]" per line. */
+static void symvers_parse_text(struct symvers *sv)
+{
+	size_t alloc = 0;
 	for (char *save = NULL, *l = strtok_r(sv->text, "\n", &save); l;
 	     l = strtok_r(NULL, "\n", &save)) {
 		char *f[5] = {0};
@@ -73,7 +93,6 @@ static int symvers_load(const char *path, struct symvers *sv)
 	/* An empty or all-invalid file leaves sv->e NULL, which qsort must not see. */
 	if (sv->n > 1)
 		qsort(sv->e, sv->n, sizeof(*sv->e), cmp_export);
-	return 0;
 }
 
 static const struct export *symvers_find(const struct symvers *sv, const char *name)

@@ -7,10 +7,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	if (size > FZ_MAX_INPUT)
 		return 0;
-	const char *p = fz_file("x.xml", data, size);
-	fw_bugtool_check(p, FW_BUGTOOL_CATEGORY);
-	fw_bugtool_check(p, FW_BUGTOOL_COLLECT);
+	fz_init();
+	const char *text = (const char *)data;
+	fw_bugtool_check_mem("x.xml", text, size, FW_BUGTOOL_CATEGORY);
+	fw_bugtool_check_mem("x.xml", text, size, FW_BUGTOOL_COLLECT);
 	enum fw_bugtool_role role;
-	fw_bugtool_role(p, &role);
+	fw_bugtool_role_mem("x.xml", text, size, &role);
 	return 0;
 }

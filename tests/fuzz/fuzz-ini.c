@@ -7,8 +7,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	if (size > FZ_MAX_INPUT)
 		return 0;
+	fz_init();
 	struct kp_ini *ini = NULL;
-	if (kp_ini_load(fz_file("x.ini", data, size), &ini) == 0)
+	if (kp_ini_parse_mem("x.ini", data, size, &ini) == 0)
 		kp_ini_free(ini);
 	return 0;
 }

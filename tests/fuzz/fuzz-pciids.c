@@ -7,8 +7,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	if (size > FZ_MAX_INPUT)
 		return 0;
+	fz_init();
 	struct hcl_pciids *ids = NULL;
-	if (hcl_pciids_open(fz_file("pci.ids", data, size), &ids) < 0)
+	if (hcl_pciids_parse("pci.ids", data, size, &ids) < 0)
 		return 0;
 	hcl_pciids_vendor(ids, 0x8086);
 	hcl_pciids_device(ids, 0x8086, 0x1533);

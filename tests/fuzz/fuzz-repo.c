@@ -17,13 +17,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	if (size < 1 || size > FZ_MAX_INPUT)
 		return 0;
-	fz_init();
-	/* fz_file writes into its temp dir, which has no repo/repodata/ of its own. */
-	const char *probe = fz_file("probe", (const uint8_t *)"", 0);
-	char root[4096], repodata[4200];
-	snprintf(root, sizeof(root), "%.*s/repo", (int)(strlen(probe) - strlen("/probe")), probe);
-	snprintf(repodata, sizeof(repodata), "%s/repodata", root);
-	kp_mkdir_p(repodata, 0755);
+	static char root[4096];
+	if (!root[0]) {
+		/* fz_file writes into its temp dir, which has no repo/repodata/ of its own. */
+		const char *probe = fz_file("probe", (const uint8_t *)"", 0);
+		char repodata[4200];
+		snprintf(root, sizeof(root), "%.*s/repo", (int)(strlen(probe) - strlen("/probe")),
+			 probe);
+		snprintf(repodata, sizeof(repodata), "%s/repodata", root);
+		kp_mkdir_p(repodata, 0755);
+	}
 	if (data[0] == 0) {
 		char sum[KP_DIGEST_HEX_MAX];
 		kp_digest_buf(KP_DIGEST_SHA256, data + 1, size - 1, sum);

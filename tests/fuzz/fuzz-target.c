@@ -7,8 +7,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	if (size > FZ_MAX_INPUT)
 		return 0;
+	fz_init();
 	struct kb_target *t = NULL;
-	if (kb_target_load(fz_file("target.ini", data, size), &t) == 0)
+	if (kb_target_parse("target.ini", data, size, &t) == 0)
 		kb_target_free(t);
 	return 0;
 }

@@ -1,9 +1,12 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * Shared by the libFuzzer harnesses (fuzz-*.c): each calls the library entry
- * point the tool uses. Readers that take a path get the input as a file in
- * a temp dir of this process, removed at exit; logging is silenced so an
- * execution costs parsing, not printing.
+ * point the tool uses, the from-memory one (..._mem, ..._parse) that the
+ * path-based reader itself calls once it has read the file. Only readers
+ * that need a real file (librpm's, createrepo_c's, dkms.conf's derivation,
+ * which looks at the files beside it) get the input as a file, in a temp
+ * dir of this process (on tmpfs when there is one), removed at exit;
+ * logging is silenced so an execution costs parsing, not printing.
  */
 #ifndef KP_FUZZ_H
 #define KP_FUZZ_H
