@@ -174,6 +174,48 @@ static void test_strstrip_linear(void **state)
 	assert_string_equal(kp_strstrip(empty), "");
 }
 
+/* kp_ini_parse_mem() is the reader kp_ini_load() calls: the same bytes read the same. */
+static void test_memory_reads_as_file(void **state)
+{
+	struct tl_fixture *fx = *state;
+	static const struct {
+		const char *s;
+		size_t n;
+	} in[] = {
+	    {"", 0},
+	    {"[s]\nkey = last line without a newline", 37},
+	    {"[s]\nkey = one\n  two\n  .\n  three\n", 32},
+	    {"[s]\nsummary = before\0after\n", 27},
+	    {"[s]\nkey = \xff\n", 12},
+	    {"key\n", 4},
+	};
+	for (size_t i = 0; i < KP_ARRAY_SIZE(in); i++) {
+		_cleanup_(kp_ini_freep) struct kp_ini *a = NULL;
+		_cleanup_(kp_ini_freep) struct kp_ini *b = NULL;
+		tl_log_reset();
+		int ra = load_bytes(fx->dir, in[i].s, in[i].n, &a);
+		_cleanup_free_ char *la = kp_strdup(tl_log_text());
+		tl_log_reset();
+		_cleanup_free_ char *path = kp_path_join(fx->dir, "x.ini");
+		int rb = kp_ini_parse_mem(path, in[i].s, in[i].n, &b);
+		assert_int_equal(ra, rb);
+		assert_string_equal(la, tl_log_text());
+		if (ra < 0)
+			continue;
+		assert_int_equal(a->n, b->n);
+		for (size_t k = 0; k < a->n; k++) {
+			assert_string_equal(a->e[k].kv.key, b->e[k].kv.key);
+			assert_string_equal(a->e[k].kv.value, b->e[k].kv.value);
+			assert_int_equal(a->e[k].kv.line, b->e[k].kv.line);
+		}
+	}
+	/* A NUL byte in memory is refused as in a file, not taken for the end of the text. */
+	_cleanup_(kp_ini_freep) struct kp_ini *ini = NULL;
+	tl_log_reset();
+	assert_int_equal(kp_ini_parse_mem("m.ini", "a = b\n\0c = d\n", 13, &ini), -KP_EINPUT);
+	assert_non_null(strstr(tl_log_text(), "m.ini:2: NUL byte"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -192,6 +234,8 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_target_long_flavour, tl_setup_tmpdir,
 					    tl_teardown_tmpdir),
 	    cmocka_unit_test_setup_teardown(test_continuation_linear, tl_setup_tmpdir,
+					    tl_teardown_tmpdir),
+	    cmocka_unit_test_setup_teardown(test_memory_reads_as_file, tl_setup_tmpdir,
 					    tl_teardown_tmpdir),
 	    cmocka_unit_test(test_strstrip_linear),
 	};
