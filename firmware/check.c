@@ -31,6 +31,25 @@ static const struct fw_file *shipped_elsewhere(const struct fw_data *d, const ch
 	return NULL;
 }
 
+/*
+ * Not a name under /lib/firmware: the kernel loads FIRMWARE_PREFIX NAME, so a
+ * name that is absolute, empty or climbs out with ".." can never be
+ * shipped, and neither [data] nor firmware_external may say otherwise.
+ */
+static bool outside_firmware(const char *name)
+{
+	if (!*name || name[0] == '/')
+		return true;
+	for (const char *c = name; c;) {
+		const char *slash = strchr(c, '/');
+		size_t len = slash ? (size_t)(slash - c) : strlen(c);
+		if ((len == 2 && !strncmp(c, "..", 2)) || (len == 1 && c[0] == '.'))
+			return true;
+		c = slash ? slash + 1 : NULL;
+	}
+	return false;
+}
+
 static bool declared(const struct fw_module_firmware *mods, size_t n_mods, const char *name)
 {
 	for (size_t i = 0; i < n_mods; i++)
@@ -51,8 +70,18 @@ int fw_data_check_firmware(const struct fw_data *d, const struct fw_module_firmw
 			bool repeat = false;
 			for (size_t k = 0; k < j; k++)
 				repeat |= strcmp(mods[i].names[k], name) == 0;
-			if (repeat || shipped(d, name) ||
-			    kp_strv_contains(&d->firmware_external, name))
+			if (repeat)
+				continue;
+			if (outside_firmware(name)) {
+				missing++;
+				kp_err("firmware '%s' wanted by module '%s' is not a file "
+				       "under " FIRMWARE_PREFIX ": no package can ship it; fix "
+				       "MODULE_FIRMWARE in the module's source (names are relative "
+				       "to " FIRMWARE_PREFIX ", without '..')",
+				       name, mods[i].module);
+				continue;
+			}
+			if (shipped(d, name) || kp_strv_contains(&d->firmware_external, name))
 				continue;
 			const struct fw_file *f = shipped_elsewhere(d, name);
 			missing++;

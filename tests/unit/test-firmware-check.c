@@ -72,6 +72,30 @@ static void test_missing_names_module(void **state)
 			    "to [data] firmware or list it in firmware_external\n");
 }
 
+/* A module's MODULE_FIRMWARE is untrusted text: names no package can ship say so. */
+static void test_names_outside_lib_firmware(void **state)
+{
+	struct env *e = *state;
+	const char *a[] = {"../../etc/shadow", "/lib/firmware/hello/fw.bin", "hello/./fw.bin", "",
+			   "hello/*.bin"};
+	struct fw_module_firmware mods[] = {{"helloworld", a, 5}};
+	assert_int_equal(fw_data_check_firmware(e->d, mods, 1), -KP_EFAILED);
+	const char *log = tl_log_text();
+	static const char *const outside[] = {"'../../etc/shadow'", "'/lib/firmware/hello/fw.bin'",
+					      "'hello/./fw.bin'", "''"};
+	for (size_t i = 0; i < KP_ARRAY_SIZE(outside); i++) {
+		_cleanup_free_ char *want = kp_asprintf(
+		    "firmware %s wanted by module 'helloworld' is not a file under /lib/firmware/: "
+		    "no package can ship it; fix MODULE_FIRMWARE",
+		    outside[i]);
+		if (!strstr(log, want))
+			fail_msg("no '%s' in:\n%s", want, log);
+	}
+	/* A glob is only a strange name: not shipped, the usual advice. */
+	assert_non_null(strstr(log, "firmware 'hello/*.bin' wanted by module 'helloworld' is not "
+				    "shipped: add it to [data] firmware"));
+}
+
 static void test_wrong_path_names_both(void **state)
 {
 	struct env *e = *state;
@@ -111,6 +135,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test_setup_teardown(test_all_shipped, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_missing_names_module, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_names_outside_lib_firmware, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_wrong_path_names_both, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_directory_is_not_firmware, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_unused_is_warning, setup, teardown),
