@@ -19,6 +19,36 @@
 /* Exit status the child uses when exec fails; the log says why. */
 #define EXEC_FAILED 127
 
+/*
+ * The group leader between kmodpack and the program: it waits for the
+ * program and exits as it did. When kmodpack dies (PR_SET_PDEATHSIG, or a
+ * SIGTERM to the group), it terminates the whole group, not only the
+ * program: make's $(shell ...) while it reads the Makefiles, and a recipe's
+ * background commands, are not make's to kill, and would outlive it.
+ * SIGTERM and SIGCHLD are blocked here and taken with sigwaitinfo(), so
+ * none is missed between two checks.
+ */
+_Noreturn static void supervise(pid_t child, const sigset_t *wanted)
+{
+	int st = 0;
+	for (;;) {
+		pid_t r = waitpid(child, &st, WNOHANG);
+		if (r == child)
+			break;
+		if (r < 0 && errno != EINTR)
+			_exit(EXEC_FAILED);
+		if (sigwaitinfo(wanted, NULL) != SIGTERM)
+			continue;
+		/* As kill_all() does: SIGTERM, a moment for make's cleanup, then SIGKILL. */
+		kill(0, SIGTERM); /* blocked here: only the others get it */
+		for (int i = 0; i < 150 && waitpid(child, &st, WNOHANG) == 0; i++)
+			usleep(20000);
+		kill(0, SIGKILL); /* the group, this process with it */
+		_exit(128 + SIGKILL);
+	}
+	_exit(WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st));
+}
+
 static void child_exec(const struct kp_job *j, const int js[2], int max_jobs, pid_t parent)
 {
 	/* Own process group: interrupting kills make and every compiler below it. */
@@ -26,16 +56,19 @@ static void child_exec(const struct kp_job *j, const int js[2], int max_jobs, pi
 	/*
 	 * A SIGKILLed kmodpack cannot kill that group, and its lock dies with
 	 * it: the next run would build in dirs this make still writes. SIGTERM
-	 * on our death makes make kill its recipes and exit. A parent that died
+	 * on our death tells supervise() to end the group. A parent that died
 	 * before prctl took effect is seen by getppid().
 	 */
+	sigset_t wanted, none;
+	sigemptyset(&wanted);
+	sigaddset(&wanted, SIGTERM);
+	sigaddset(&wanted, SIGCHLD);
+	sigprocmask(SIG_SETMASK, &wanted, NULL);
+	signal(SIGTERM, SIG_DFL);
+	signal(SIGCHLD, SIG_DFL);
 	if (prctl(PR_SET_PDEATHSIG, SIGTERM) < 0 || getppid() != parent)
 		_exit(128 + SIGTERM);
-	sigset_t none;
-	sigemptyset(&none);
-	sigprocmask(SIG_SETMASK, &none, NULL);
 	signal(SIGINT, SIG_DFL);
-	signal(SIGTERM, SIG_DFL);
 	signal(SIGHUP, SIG_DFL);
 	signal(SIGPIPE, SIG_DFL);
 
@@ -62,6 +95,15 @@ static void child_exec(const struct kp_job *j, const int js[2], int max_jobs, pi
 	}
 	unsetenv("MAKELEVEL");
 	unsetenv("MFLAGS");
+	pid_t pid = fork();
+	if (pid < 0) {
+		dprintf(2, "kmodpack: cannot start '%s': %s\n", j->argv[0], strerror(errno));
+		_exit(126);
+	}
+	if (pid > 0)
+		supervise(pid, &wanted);
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
 	execvp(j->argv[0], j->argv);
 	dprintf(2, "%s\n", strerror(errno)); /* the parent names the program */
 	_exit(EXEC_FAILED);
