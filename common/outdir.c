@@ -139,15 +139,21 @@ int kp_outdir_stage(struct kp_outdir *o)
 {
 	/* Stale stages of killed runs: we hold the lock, so nobody else owns them. */
 	DIR *d = opendir(o->state);
+	size_t stale = 0;
 	if (d) {
 		struct dirent *de;
 		while ((de = readdir(d)))
 			if (kp_startswith(de->d_name, "stage-")) {
 				_cleanup_free_ char *p = kp_path_join(o->state, de->d_name);
 				kp_rm_rf(p);
+				stale++;
 			}
 		closedir(d);
 	}
+	/* Said once, however many runs were killed: the user may wonder where they went. */
+	if (stale)
+		kp_info("removed the unpublished work of %zu killed kmodpack run%s in '%s'", stale,
+			stale == 1 ? "" : "s", o->state);
 	o->stage = kp_path_join(o->state, "stage-XXXXXX");
 	if (!mkdtemp(o->stage)) {
 		int r = -errno;
