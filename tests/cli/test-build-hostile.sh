@@ -14,6 +14,7 @@ s = open(path).read()
 s = re.sub(r"(?m)^summary = .*$", "summary = 100%% fast %(touch " + marker + ".summary) %{lua: os.execute('touch " + marker + ".lua')}", s)
 s = re.sub(r"(?m)^description = (.|\n  )*", "description = Uses %(touch " + marker + ".desc) and %{expand:%%(touch " + marker + ".expand)}\n  and %{?_topdir} %define x 1 and $(touch " + marker + ".shell) `id`\n", s, count=1)
 s = re.sub(r"(?m)^name = Example Organisation$", "name = Example %(touch " + marker + ".vendor) Org", s)
+s = re.sub(r"(?m)^url = .*$", "\\g<0>\npackager = Build $(touch " + marker + ".packager) %(touch " + marker + ".packager2) %{?_topdir}", s)
 open(path, "w").write(s)
 PY
 OUT=$TMP/outdir
@@ -24,6 +25,8 @@ rpm=$(ls "$OUT"/RPMS/x86_64/helloworld-modules-amd64-*.rpm | grep -v -- -debugin
 assert_eq "$(rpm -qp --qf '%{SUMMARY}' "$rpm")" \
 	"100%% fast %(touch $M.summary) %{lua: os.execute('touch $M.lua')}" "summary"
 assert_eq "$(rpm -qp --qf '%{VENDOR}' "$rpm")" "Example %(touch $M.vendor) Org" "vendor"
+assert_eq "$(rpm -qp --qf '%{PACKAGER}' "$rpm")" \
+	"Build \$(touch $M.packager) %(touch $M.packager2) %{?_topdir}" "packager"
 rpm -qp --qf '%{DESCRIPTION}' "$rpm" >"$TMP/desc"
 assert_contains "$TMP/desc" "Uses %(touch $M.desc) and %{expand:%%(touch $M.expand)}"
 assert_contains "$TMP/desc" 'and %{?_topdir} %define x 1 and $(touch '"$M"'.shell) `id`'
