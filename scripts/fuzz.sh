@@ -90,6 +90,17 @@ write_report() {
 				END { for (h in e) printf "| %s | %d | %d | %s | %d | %d | %s |\n", h, e[h], n[h], r[h], c[h], f[h] + 0, cm[h] }
 			' "$ledger" | sort
 		fi
+		if [ -f "$ledger" ]; then
+			echo
+			awk -F'\t' -v goal="$until_execs" -v n="$(ls tests/fuzz/fuzz-*.c | wc -l)" '
+				NR > 1 { e[$3] += $4; t += $4 }
+				END {
+					for (h in e) if (e[h] >= goal) r++
+					printf "%d of %d harnesses have reached the goal of %d executions each", r, n, goal
+					printf " (%d executions recorded in all).\n", t
+				}
+			' "$ledger"
+		fi
 		if [ -f docs/ROBUSTNESS.notes.md ]; then
 			echo
 			cat docs/ROBUSTNESS.notes.md
