@@ -147,15 +147,19 @@ fi
 # ASan's leak check at exit; UBSan reports abort.
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:allocator_may_return_null=1}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
-[ -f "$ledger" ] || printf 'date\tcommit\tharness\texecutions\texec_per_s\tcoverage\tstatus\tseconds\n' >"$ledger"
+[ "$mode" != campaign ] || [ -f "$ledger" ] || printf 'date\tcommit\tharness\texecutions\texec_per_s\tcoverage\tstatus\tseconds\n' >"$ledger"
 status=0
 start=$(date +%s)
 for h in "${harnesses[@]}"; do
 	name=${h#fuzz-}
 	work=$build/work/$name
 	art=$build/artifacts/$name
-	# The smoke starts afresh; a campaign goes on from the corpus it grew.
-	[ "$mode" = smoke ] && rm -rf "$work"
+	# The smoke starts afresh (in a dir of its own: a campaign's corpus stays);
+	# a campaign goes on from the corpus it grew.
+	if [ "$mode" = smoke ]; then
+		work=$build/smoke/$name
+		rm -rf "$work"
+	fi
 	mkdir -p "$work" "$art"
 	log=$build/fuzz-$name.log
 	limits=(-max_total_time="$per")
