@@ -136,10 +136,19 @@ static int load_iso(struct pk_packset *s, const char *iso, size_t k)
 		return r;
 	_cleanup_free_ char *list = kp_path_join(dir, "XS-REPOSITORY-LIST");
 	_cleanup_free_ char *text = NULL;
-	if (kp_read_file(list, &text, NULL) < 0)
+	size_t len = 0;
+	if (kp_read_file(list, &text, &len) < 0)
 		return read_pack(add(s, iso, dir));
+	if (memchr(text, '\0', len)) {
+		kp_err("%s: XS-REPOSITORY-LIST is not text (it holds a NUL byte)", iso);
+		return -KP_EINPUT;
+	}
 	_cleanup_strv_ struct kp_strv subs = {0};
 	kp_strv_split_on(&subs, text, "\n");
+	if (!subs.n) {
+		kp_err("%s: XS-REPOSITORY-LIST names no pack directory", iso);
+		return -KP_EINPUT;
+	}
 	for (size_t i = 0; i < subs.n && r == 0; i++) {
 		_cleanup_free_ char *sub = NULL;
 		kp_strstrip(subs.v[i]);
@@ -233,7 +242,8 @@ int pk_packset_order(struct pk_packset *s)
 		free(sorted);
 		return -KP_EINPUT;
 	}
-	memcpy(s->packs, sorted, n * sizeof(*sorted));
+	if (n)
+		memcpy(s->packs, sorted, n * sizeof(*sorted));
 	free(placed);
 	free(sorted);
 	return 0;

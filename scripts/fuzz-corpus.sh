@@ -40,6 +40,35 @@ rm -rf "$tmpr"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
+# Pack ISOs as kmodpack pack writes them (its XS-REPOSITORY and XS-PACKAGES
+# with one package), one alone and two combined under XS-REPOSITORY-LIST;
+# small (no padding) to stay under the harnesses' cap.
+if command -v xorriso >/dev/null; then
+	mkpack() { # DIR NAME
+		mkdir -p "$1"
+		printf 'rpm\n' >"$1/$2-1.0-1.noarch.rpm"
+		cat >"$1/XS-REPOSITORY" <<XML
+<repository originator="example" name="$2" product="XenServer" version="1.0">
+  <description>Example $2</description>
+  <requires originator="example" name="base" test="ge" version="1.0"/>
+</repository>
+XML
+		cat >"$1/XS-PACKAGES" <<XML
+<packages>
+  <package label="$2" type="rpm" size="4" md5="$(md5sum <"$1/$2-1.0-1.noarch.rpm" | cut -c1-32)">$2-1.0-1.noarch.rpm</package>
+</packages>
+XML
+	}
+	mkpack "$tmp/iso1" hello
+	mkpack "$tmp/iso2/hello" hello
+	mkpack "$tmp/iso2/base" base
+	printf 'base\nhello\n' >"$tmp/iso2/XS-REPOSITORY-LIST"
+	for i in 1 2; do
+		xorriso -as mkisofs -quiet -no-pad -V PACK -o "$tmp/pack$i.iso" "$tmp/iso$i" 2>/dev/null &&
+			put packset "$tmp/pack$i.iso"
+	done
+fi
+
 tree=$(ls -d /usr/src/linux-headers-*[0-9]-amd64 2>/dev/null | sort -V | tail -1 || true)
 cat >"$tmp/target.ini" <<INI
 [target]
