@@ -4,8 +4,10 @@
  *
  * The text output follows kmod's modinfo line for line (same padding, parm
  * and parmtype merged into one "parm:" line) so scripts written against
- * modinfo keep working and the two can be diffed in tests. Signature fields
- * (sig_id, signer, ...) are not printed: they are not in .modinfo.
+ * modinfo keep working and the two can be diffed in tests. A signed
+ * module's signature fields (sig_id, signer, sig_key, sig_hashalgo,
+ * signature) come after the .modinfo fields and before parm, as kmod
+ * prints them, the signature 20 bytes a line.
  */
 #include "cli/cli.h"
 
@@ -21,7 +23,8 @@
 static const char usage_text[] =
     "usage: kmodpack modinfo [-F FIELD] [--json] FILE.ko...\n"
     "\n"
-    "Print the .modinfo fields of kernel modules (.ko, .ko.xz, .ko.gz, .ko.zst).\n"
+    "Print the .modinfo fields of kernel modules (.ko, .ko.xz, .ko.gz, .ko.zst),\n"
+    "and a signed module's signer, sig_key and sig_hashalgo.\n"
     "\n"
     "  -F, --field FIELD  print only FIELD's values, one per line (filename: the path)\n"
     "      --json         print {\"modules\": [{\"path\", \"name\", ..., \"fields\": {KEY: "
@@ -96,6 +99,49 @@ static void print_parms(const struct mi_ko *ko, const char *label)
 	free(parms);
 }
 
+/* The signature's fields in kmod's order; n is set to their number. */
+static void sig_fields(const struct mi_ko *ko, struct mi_field out[5], size_t *n)
+{
+	const struct mi_sig *sg = mi_ko_sig(ko);
+	*n = 0;
+	if (!sg)
+		return;
+	out[(*n)++] = (struct mi_field){"sig_id", sg->id_type};
+	out[(*n)++] = (struct mi_field){"signer", sg->signer};
+	out[(*n)++] = (struct mi_field){"sig_key", sg->key};
+	out[(*n)++] = (struct mi_field){"sig_hashalgo", sg->hash_algo};
+	out[(*n)++] = (struct mi_field){"signature", sg->signature};
+}
+
+/* kmod breaks the signature's "AB:CD:..." after every 20 bytes, continuing with two tabs. */
+static void print_sig_value(const char *key, const char *v)
+{
+	if (strcmp(key, "signature") != 0) {
+		printf("%s\n", v);
+		return;
+	}
+	for (size_t i = 0; v[i]; i++) {
+		putchar(v[i]);
+		if (v[i] == ':' && (i + 1) % 60 == 0)
+			fputs("\n\t\t", stdout);
+	}
+	putchar('\n');
+}
+
+static void print_sig(const struct mi_ko *ko, const char *field)
+{
+	struct mi_field sf[5];
+	size_t n;
+	sig_fields(ko, sf, &n);
+	for (size_t i = 0; i < n; i++) {
+		if (field && strcmp(field, sf[i].key) != 0)
+			continue;
+		if (!field)
+			printf("%s:%-*s", sf[i].key, 15 - (int)strlen(sf[i].key), "");
+		print_sig_value(sf[i].key, sf[i].value);
+	}
+}
+
 static void print_text(const struct mi_ko *ko, const char *field)
 {
 	_cleanup_free_ char *abs = absolute(mi_ko_path(ko));
@@ -122,6 +168,7 @@ static void print_text(const struct mi_ko *ko, const char *field)
 		int pad = 15 - (int)strlen(f->key);
 		printf("%s:%-*s%s\n", f->key, pad > 0 ? pad : 0, "", f->value);
 	}
+	print_sig(ko, field);
 	if (!field)
 		print_parms(ko, "parm:");
 }
@@ -169,6 +216,16 @@ static json_object *to_json(const struct mi_ko *ko, const char *field)
 		    json_object_object_get_ex(fields, f->key, NULL))
 			continue;
 		json_object_object_add(fields, f->key, values_json(ko, f->key));
+	}
+	struct mi_field sf[5];
+	size_t n;
+	sig_fields(ko, sf, &n);
+	for (size_t i = 0; i < n; i++) {
+		if (field && strcmp(field, sf[i].key) != 0)
+			continue;
+		json_object *values = json_object_new_array();
+		json_object_array_add(values, json_object_new_string(sf[i].value));
+		json_object_object_add(fields, sf[i].key, values);
 	}
 	json_object_object_add(o, "fields", fields);
 	return o;

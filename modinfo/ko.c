@@ -24,6 +24,7 @@ struct mi_ko {
 	char *strings; /* our copy of .modinfo, '=' replaced by NUL */
 	struct mi_field *fields;
 	size_t nfields;
+	struct mi_sig sig; /* id_type NULL: not signed */
 };
 
 void mi_ko_free(struct mi_ko *ko)
@@ -34,6 +35,7 @@ void mi_ko_free(struct mi_ko *ko)
 	free(ko->name);
 	free(ko->strings);
 	free(ko->fields);
+	mi_sig_release(&ko->sig);
 	free(ko);
 }
 
@@ -180,6 +182,7 @@ int mi_ko_open_mem(const char *path, void *data, size_t len, struct mi_ko **out)
 	r = parse_fields(path, ko, section_len);
 	if (r < 0)
 		return r;
+	mi_sig_read(data, len, &ko->sig);
 	ko->path = kp_strdup(path);
 	const char *name = mi_ko_get(ko, "name");
 	ko->name = name && *name ? kp_strdup(name) : name_from_path(path);
@@ -204,6 +207,11 @@ int mi_ko_open(const char *path, struct mi_ko **out)
 		return -KP_EINPUT;
 	}
 	return mi_ko_open_mem(path, data, len, out);
+}
+
+const struct mi_sig *mi_ko_sig(const struct mi_ko *ko)
+{
+	return ko->sig.id_type ? &ko->sig : NULL;
 }
 
 const char *mi_ko_name(const struct mi_ko *ko)

@@ -12,6 +12,7 @@
 #include <stdint.h>
 
 #include "common/util.h"
+#include "modinfo/sig.h"
 
 struct mi_ko;
 
@@ -37,6 +38,8 @@ KP_DEFINE_TRIVIAL_CLEANUP_FUNC(struct mi_ko *, mi_ko_free);
 /* Module name: "name" field if present, else the file name without .ko*, '-' -> '_'. */
 const char *mi_ko_name(const struct mi_ko *ko);
 const char *mi_ko_path(const struct mi_ko *ko);
+/* The appended signature (modinfo/sig.h), or NULL when the module has none readable. */
+const struct mi_sig *mi_ko_sig(const struct mi_ko *ko);
 /* Fields in file order. */
 size_t mi_ko_nfields(const struct mi_ko *ko);
 const struct mi_field *mi_ko_field(const struct mi_ko *ko, size_t i);

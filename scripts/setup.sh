@@ -18,6 +18,8 @@ cd "$(dirname "$0")/.."
 # bash-completion so the installed man page and completion can be tried.
 # openssl: the tests check module signatures with `openssl cms -verify`
 # and make test keys (libssl-dev does not bring the command).
+# linux-kbuild-6.1 for the kernel's own scripts/sign-file, which the module
+# signing tests compare kmodpack's signatures with byte for byte.
 packages=(
 	gcc make cmake pkg-config
 	libkmod-dev librpm-dev libelf-dev libxml2-dev libcmocka-dev libinih-dev
@@ -28,7 +30,7 @@ packages=(
 	qemu-system-x86 busybox-static
 	clang libclang-rt-14-dev
 	libcreaterepo-c-dev libgpgme-dev gnupg gpgv rpmlint dnf distcc
-	openssl
+	openssl linux-kbuild-6.1
 	man-db bash-completion
 )
 missing=()
