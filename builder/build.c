@@ -12,6 +12,7 @@
 #include "builder/internal.h"
 #include "common/fs.h"
 #include "common/log.h"
+#include "common/crypto.h"
 #include "common/outdir.h"
 #include "common/runner.h"
 #include "common/signals.h"
@@ -34,6 +35,11 @@ static void run_release(struct bld_run *rn)
 			free(rn->sf[i].mods);
 		}
 	}
+	for (size_t i = 0; rn->sig_hash && i < n; i++)
+		free(rn->sig_hash[i]);
+	free(rn->sig_hash);
+	free(rn->sign_cert);
+	kp_signer_free(rn->signer);
 	free(rn->builddirs);
 	free(rn->logs);
 	free(rn->jobs);
@@ -104,8 +110,8 @@ static int take_outdir(struct bld_run *rn)
 {
 	int r = kp_outdir_open(rn->o->outdir ? rn->o->outdir : "out", &rn->od);
 	if (r == 0)
-		r = bld_cache_key(rn->m, rn->t, rn->data, rn->sde, rn->o->gpg_key, rn->od.dir,
-				  &rn->key);
+		r = bld_cache_key(rn->m, rn->t, rn->data, rn->sde, rn->o->gpg_key, rn->sign_cert,
+				  rn->od.dir, &rn->key);
 	/* A skipped flavour that can now be served, or another choice, builds again. */
 	for (size_t i = 0; r == 0 && i < rn->in.nskipped; i++) {
 		char *k = kp_asprintf("%sskipped\t%s\t%s\t%s\n", rn->key, rn->in.skipped[i].name,
@@ -148,6 +154,8 @@ static int run_build(struct bld_run *rn)
 	    0) /* 1 */
 		return r;
 	run_init(rn);
+	if ((r = bld_sign_prepare(rn)) < 0) /* 7's key, before anything is built */
+		return r;
 	if ((r = take_outdir(rn)) < 0) /* 2, 3 */
 		return r;
 	if (rn->up_to_date)

@@ -54,6 +54,8 @@ struct bld_build_opts {
 	int jobs;		  /* total job budget; <= 0: number of CPUs */
 	bool force;		  /* build even when nothing changed since the last build */
 	const char *gpg_key;	  /* sign the packages with this gpg key (librpmsign), or NULL */
+	const char *sign_key;	  /* sign the modules with this key (PEM/DER), or NULL: the target's */
+	const char *sign_cert;	  /* and this X.509 certificate, or NULL: the target's */
 	bool verify;		  /* run verify/ on the staged build; publish only if it passes */
 	double verify_timeout;	  /* per VM, seconds; <= 0: verify's default */
 	bool verify_require_load; /* a flavour without a kernel image fails verification */

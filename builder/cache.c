@@ -117,7 +117,7 @@ static void add_compiler(struct kp_buf *b, const struct spec_manifest *m, const 
 
 int bld_cache_key(const struct spec_manifest *m, const struct kb_target *t,
 		  const struct fw_data *data, long long sde, const char *gpg_key,
-		  const char *outdir, char **key)
+		  const char *sign_cert, const char *outdir, char **key)
 {
 	struct kp_buf b = {0};
 	/* What the environment can change in Kbuild's output (PATH is left out: it
@@ -136,6 +136,10 @@ int bld_cache_key(const struct spec_manifest *m, const struct kb_target *t,
 		kp_buf_addf(&b, "env\t%s\t%s\n", env[i], v ? v : "(unset)");
 	}
 	kp_buf_addf(&b, "gpg-key\t%s\n", gpg_key ? gpg_key : "(none)");
+	if (sign_cert)
+		add_file(&b, "module-sign-cert", sign_cert);
+	else
+		kp_buf_addf(&b, "module-sign-cert\t(none)\n");
 	add_file(&b, "manifest", m->path);
 	for (size_t i = 0; i < SPEC_NSCRIPTS; i++)
 		if (m->script_path[i])
@@ -203,6 +207,11 @@ static char *key_change(const char *old, const char *key)
 	kp_strv_split_on(&f, line, "\t");
 	if (f.n >= 2 && !strcmp(f.v[0], "gpg-key"))
 		return kp_asprintf("the gpg key is now %s", f.v[1]);
+	if (f.n >= 2 && !strcmp(f.v[0], "module-sign-cert"))
+		return !strcmp(f.v[1], "(none)")
+			   ? kp_strdup("modules are no longer signed")
+			   : kp_asprintf("the module signing certificate '%s' is new or changed",
+					 f.v[1]);
 	if (f.n >= 3 &&
 	    (!strcmp(f.v[0], "env") || !strcmp(f.v[0], "mode") || !strcmp(f.v[0], "link")))
 		return kp_asprintf("%s %s changed (now %s)", f.v[0], f.v[1], f.v[2]);

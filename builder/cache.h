@@ -22,11 +22,14 @@ struct rp_artifact;
 
 /*
  * Build the key (a text listing every input with its sha256). gpg_key: the
- * key the packages are signed with, or NULL.
+ * key the packages are signed with, or NULL; sign_cert: the certificate
+ * (file) of the key the modules are signed with, or NULL. The certificate
+ * stands for the key, which must match it: the private key's content is
+ * never in the key.
  */
 int bld_cache_key(const struct spec_manifest *m, const struct kb_target *t,
 		  const struct fw_data *data, long long sde, const char *gpg_key,
-		  const char *outdir, char **key);
+		  const char *sign_cert, const char *outdir, char **key);
 /*
  * True when statedir holds this key and outdir still holds that build's
  * artifacts; then *report is the published build report (owned). A

@@ -10,6 +10,7 @@
  *   6   compile.c   a build copy and one make per flavour, at once
  *   7   modules.c   check, stage and describe each flavour's modules
  *       strip.c     each module stripped, its debug data kept apart
+ *       sign.c      each stripped module signed (--sign-key/--sign-cert)
  *       verify.c    with --verify, verify/ on the staged build
  *   8   data.c      firmware cross-check and the [data] files
  *   9   package.c   tarballs, spec, RPMs, artifacts
@@ -28,7 +29,9 @@
 #include "specgen/spec.h"
 
 struct kp_job;
+struct kp_signer;
 struct rp_build;
+struct rp_module;
 struct fw_data;
 
 /* A flavour of the target left out of this run, and why. */
@@ -94,6 +97,9 @@ struct bld_run {
 	struct spec_flavour *sf; /* per flavour: the modules the spec packages */
 	struct rp_build *report; /* what this run produced, filled step by step */
 	bool up_to_date;	 /* the cache matched: nothing was built */
+	struct kp_signer *signer; /* module signing key and certificate, or NULL */
+	char *sign_cert;	  /* its certificate file (absolute), or NULL */
+	char **sig_hash;	  /* per flavour: the hash its kernel checks, with signer */
 };
 
 /* progress.c */
@@ -140,6 +146,15 @@ int bld_modules_stage(struct bld_run *rn, size_t i);
  */
 int bld_strip_module(struct bld_run *rn, size_t i, const char *src, const char *dest,
 		     const char *debug);
+
+/*
+ * sign.c: step 7. bld_sign_prepare() loads the key and certificate (the
+ * options', else the target's) and each flavour's hash, before anything
+ * is built; nothing when neither is given. bld_sign_module() appends the
+ * signature to the stripped module at path and records it in rm.
+ */
+int bld_sign_prepare(struct bld_run *rn);
+int bld_sign_module(struct bld_run *rn, size_t i, const char *path, struct rp_module *rm);
 
 /* verify.c: build --verify on dir (the stage, or the outdir when up to date). */
 int bld_verify(struct bld_run *rn, const char *dir);

@@ -135,6 +135,8 @@ static int stage_one(struct bld_run *rn, size_t i, const char *path, const char 
 	int r = bld_strip_module(rn, i, path, dest, debug);
 
 	struct rp_module *rm = rp_flavour_add_module(&rn->report->flavours[i]);
+	if (r == 0 && rn->signer)
+		r = bld_sign_module(rn, i, dest, rm);
 	rm->name = kp_strdup(name);
 	rm->path = kp_asprintf("/lib/modules/%s/%s/%s.ko", f->release, rn->t->module_dir, name);
 	rm->debug_path = kp_asprintf("%s%s.debug", RP_DEBUG_DIR, rm->path);

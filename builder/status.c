@@ -64,7 +64,8 @@ static const char *file_word(const struct key_line *k)
 	} words[] = {{"src", "source file"},	     {"manifest", "manifest"},
 		     {"target", "target file"},	     {"tree", "kernel tree file"},
 		     {"kernel", "kernel's modules.alias"}, {"archive", "source archive"},
-		     {"template", "spec template"}};
+		     {"template", "spec template"},
+		     {"module-sign-cert", "module signing certificate"}};
 	const char *sum = k->rest;
 	bool is_sum = !strcmp(sum, "missing") || (strlen(sum) == 64 && !strchr(sum, '\t'));
 	if (!is_sum || k->idlen == k->labellen)
@@ -214,7 +215,15 @@ static void check_fresh(struct bld_status *st, const char *target_given)
 		free(gpg_key);
 		gpg_key = NULL;
 	}
-	if (bld_cache_key(in.m, in.t, in.data, in.sde, gpg_key, st->outdir, &now) < 0) {
+	/* And the module signing certificate it used (its file now). */
+	const char *sc = have_key ? strstr(old, "\nmodule-sign-cert\t") : NULL;
+	_cleanup_free_ char *sign_cert = sc ? kp_strndup(sc + 18, strcspn(sc + 18, "\t\n")) : NULL;
+	if (sign_cert && !strcmp(sign_cert, "(none)")) {
+		free(sign_cert);
+		sign_cert = NULL;
+	}
+	if (bld_cache_key(in.m, in.t, in.data, in.sde, gpg_key, sign_cert, st->outdir, &now) <
+	    0) {
 		kp_strv_push(&st->why, "cannot tell: the inputs cannot be read");
 		return;
 	}

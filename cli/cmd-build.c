@@ -12,7 +12,8 @@
 
 static const char usage_text[] =
     "usage: kmodpack build [-t TARGET] [--flavour NAME]... [--all-kernels] [-o OUTDIR] [-j N]\n"
-    "                      [-f] [-q] [--json] [--verify] [--gpg-key ID] DRIVER_DIR\n"
+    "                      [-f] [-q] [--json] [--verify] [--gpg-key ID]\n"
+    "                      [--sign-key FILE --sign-cert FILE] DRIVER_DIR\n"
     "\n"
     "Build the driver in DRIVER_DIR (its kmodpack.ini) with Kbuild for every flavour\n"
     "of the target at once and package it: a module RPM per flavour, an SRPM, the\n"
@@ -30,6 +31,11 @@ static const char usage_text[] =
     "                      symbols, load under qemu) and publish only if they pass\n"
     "      --gpg-key ID    sign every RPM and the SRPM with this gpg key (passphrase from\n"
     "                      gpg-agent)\n"
+    "      --sign-key FILE, --sign-cert FILE\n"
+    "                      sign every module, once stripped, with this private key and\n"
+    "                      its X.509 certificate (PEM or DER) as the kernel's sign-file\n"
+    "                      does, hashed with the flavour's CONFIG_MODULE_SIG_HASH\n"
+    "                      (default: the target file's sign_key and sign_cert)\n"
     "  -q, --quiet         no progress, only errors and the result\n"
     "\n"
     "Exit status: 0 built; 1 the build failed; 2 bad input; 3 a kernel tree or tool is\n"
@@ -101,6 +107,20 @@ static void show(void *data, const struct bld_flavour_status *st, size_t n)
 	}
 }
 
+/* One line for the modules' signatures: how many, by which key. */
+static void print_signed(const struct rp_build *b)
+{
+	size_t n = 0, all = 0;
+	const struct rp_module *first = NULL;
+	for (size_t i = 0; i < b->nflavours; i++)
+		for (size_t k = 0; k < b->flavours[i].nmods; k++, all++)
+			if (b->flavours[i].mods[k].sig_key && (n++, !first))
+				first = &b->flavours[i].mods[k];
+	if (first)
+		fprintf(stderr, "kmodpack: %zu of %zu modules signed by '%s' (key %s, %s)\n", n, all,
+			first->sig_signer, first->sig_key, first->sig_hashalgo);
+}
+
 int cmd_build(int argc, char **argv)
 {
 	static const struct option opts[] = {{"target", required_argument, NULL, 't'},
@@ -113,6 +133,8 @@ int cmd_build(int argc, char **argv)
 					     {"flavour", required_argument, NULL, 'F'},
 					     {"all-kernels", no_argument, NULL, 'A'},
 					     {"gpg-key", required_argument, NULL, 'G'},
+					     {"sign-key", required_argument, NULL, 'K'},
+					     {"sign-cert", required_argument, NULL, 'C'},
 					     {"help", no_argument, NULL, 'h'},
 					     {0}};
 	struct bld_build_opts o = {.outdir = "out"};
@@ -159,6 +181,12 @@ int cmd_build(int argc, char **argv)
 				    "e-mail address (letters, digits and @._+-)",
 				    optarg);
 			o.gpg_key = optarg;
+			break;
+		case 'K':
+			o.sign_key = optarg;
+			break;
+		case 'C':
+			o.sign_cert = optarg;
 			break;
 		case 'h':
 			fputs(usage_text, stdout);
@@ -210,6 +238,7 @@ int cmd_build(int argc, char **argv)
 			if (a->kind != RP_ARTIFACT_SPEC)
 				printf("%s/%s\n", res.outdir, a->path);
 		}
+		print_signed(res.report);
 		fprintf(stderr, "kmodpack: build report: %s\n", res.report_path);
 	}
 	if (res.report->verify && !json && !cli_quiet)

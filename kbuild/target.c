@@ -148,16 +148,39 @@ static char *config_value(const char *cfg, const char *opt)
 	return NULL;
 }
 
-int kb_flavour_check_config(const struct kb_flavour *f, const struct kp_strv *want,
-			    struct kp_strv *unmet)
+/* The tree's .config, else include/config/auto.conf; NULL when it has neither. */
+static char *read_config(const char *tree)
 {
 	static const char *const files[] = {".config", "include/config/auto.conf"};
-	_cleanup_free_ char *cfg = NULL;
+	char *cfg = NULL;
 	for (size_t i = 0; i < KP_ARRAY_SIZE(files) && !cfg; i++) {
-		_cleanup_free_ char *path = kp_path_join(f->tree, files[i]);
+		_cleanup_free_ char *path = kp_path_join(tree, files[i]);
 		if (kp_read_file(path, &cfg, NULL) < 0)
 			cfg = NULL;
 	}
+	return cfg;
+}
+
+int kb_flavour_config_value(const struct kb_flavour *f, const char *opt, char **value)
+{
+	*value = NULL;
+	_cleanup_free_ char *cfg = read_config(f->tree);
+	if (!cfg)
+		return -ENOENT;
+	char *v = config_value(cfg, opt);
+	size_t n = v ? strlen(v) : 0;
+	if (n >= 2 && v[0] == '"' && v[n - 1] == '"') {
+		memmove(v, v + 1, n - 2);
+		v[n - 2] = '\0';
+	}
+	*value = v;
+	return 0;
+}
+
+int kb_flavour_check_config(const struct kb_flavour *f, const struct kp_strv *want,
+			    struct kp_strv *unmet)
+{
+	_cleanup_free_ char *cfg = read_config(f->tree);
 	if (!cfg) {
 		kp_err("flavour %s: cannot check kernel_config: '%s' has no .config or "
 		       "include/config/auto.conf (install the full headers package, or remove "
@@ -315,6 +338,8 @@ void kb_target_free(struct kb_target *t)
 	free(t->arch);
 	free(t->module_dir);
 	free(t->kernel_requires);
+	free(t->sign_key);
+	free(t->sign_cert);
 	free(t);
 }
 
@@ -586,11 +611,14 @@ static bool dep_name_ok(const char *s)
 	return true;
 }
 
-static const char *const target_keys[] = {"name",   "arch",	       "module_dir", "flavours",
-					  "naming", "kernel_requires", "initrd"};
-#define TARGET_KEYS "name, arch, module_dir, flavours, naming, kernel_requires, initrd"
+static const char *const target_keys[] = {"name",	  "arch",     "module_dir",
+					  "flavours",	  "naming",   "kernel_requires",
+					  "initrd",	  "sign_key", "sign_cert"};
+#define TARGET_KEYS                                                                               \
+	"name, arch, module_dir, flavours, naming, kernel_requires, initrd, sign_key, sign_cert"
 
-static int set_target_key(const char *path, const struct kp_kv *kv, struct kb_target *t)
+static int set_target_key(const char *path, const char *dir, const struct kp_kv *kv,
+			  struct kb_target *t)
 {
 	struct kp_log_where at = {.file = path, .line = kv->line};
 	if (!strcmp(kv->key, "flavours"))
@@ -623,6 +651,20 @@ static int set_target_key(const char *path, const struct kp_kv *kv, struct kb_ta
 			return -KP_EINPUT;
 		}
 		t->kernel_requires = kp_strdup(kv->value);
+		return 0;
+	}
+	/* Module signing: key and certificate files, relative to the target file. */
+	char **file = !strcmp(kv->key, "sign_key")    ? &t->sign_key
+		      : !strcmp(kv->key, "sign_cert") ? &t->sign_cert
+						      : NULL;
+	if (file) {
+		if (!*kv->value) {
+			kp_err_at(&at, "target.%s: is empty: name a file, or leave the key out",
+				  kv->key);
+			return -KP_EINPUT;
+		}
+		free(*file);
+		*file = kv->value[0] == '/' ? kp_strdup(kv->value) : kp_path_join(dir, kv->value);
 		return 0;
 	}
 	char **slot = !strcmp(kv->key, "name")	       ? &t->name
@@ -720,7 +762,7 @@ static int set_file_keys(const char *path, const struct kp_ini *ini, struct kb_t
 		const struct kp_kv *kv = &ini->e[i].kv;
 		int r;
 		if (!strcmp(sec, "target")) {
-			r = set_target_key(path, kv, t);
+			r = set_target_key(path, dir, kv, t);
 		} else if (kp_startswith(sec, "flavour ")) {
 			r = set_flavour_key(path, dir, sec + strlen("flavour "), kv, t);
 		} else {

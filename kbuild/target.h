@@ -63,6 +63,8 @@ struct kb_target {
 	size_t nflavours;
 	char **skipped; /* host target: trees left out, with why */
 	size_t nskipped;
+	char *sign_key;	  /* module signing key file (absolute or relative to the cwd), or NULL */
+	char *sign_cert;  /* its X.509 certificate file, or NULL */
 	struct kp_strv select; /* a target file's `flavours`: those to build; empty: all */
 	int select_line;
 };
@@ -112,6 +114,14 @@ char *kb_tree_read_arch(const char *tree);
  */
 int kb_flavour_check_config(const struct kb_flavour *f, const struct kp_strv *want,
 			    struct kp_strv *unmet);
+
+/*
+ * The value of opt ("CONFIG_MODULE_SIG_HASH") in the flavour's kernel
+ * configuration (.config, else include/config/auto.conf), quotes removed;
+ * *value NULL when the option is not set. -ENOENT when the tree has no
+ * configuration to read (not logged).
+ */
+int kb_flavour_config_value(const struct kb_flavour *f, const char *opt, char **value);
 
 /*
  * Split n releases into kver and flavour name. Releases of one product

@@ -209,6 +209,14 @@ static json_object *module_json(const struct rp_module *m)
 	add(jm, "srcversion", jstr(m->srcversion));
 	add(jm, "aliases", jstrv(&m->aliases));
 	add(jm, "firmware", jstrv(&m->firmware));
+	json_object *sig = NULL;
+	if (m->sig_key) {
+		sig = json_object_new_object();
+		add(sig, "signer", jstr(m->sig_signer));
+		add(sig, "sig_key", jstr(m->sig_key));
+		add(sig, "sig_hashalgo", jstr(m->sig_hashalgo));
+	}
+	add(jm, "signature", sig);
 	return jm;
 }
 
@@ -585,6 +593,13 @@ static void read_flavour(struct rd *rd, json_object *o, const char *where, struc
 		m->srcversion = get_str(rd, jm, w, "srcversion", false);
 		get_strv(rd, jm, w, "aliases", &m->aliases);
 		get_strv(rd, jm, w, "firmware", &m->firmware);
+		json_object *sig = get(rd, jm, w, "signature", json_type_object, false);
+		if (sig) {
+			_cleanup_free_ char *ws = kp_asprintf("%s.signature", w);
+			m->sig_signer = get_str(rd, sig, ws, "signer", true);
+			m->sig_key = get_str(rd, sig, ws, "sig_key", true);
+			m->sig_hashalgo = get_str(rd, sig, ws, "sig_hashalgo", true);
+		}
 	}
 	json_object *h = get(rd, o, where, "hcl", json_type_object, false);
 	if (h) {

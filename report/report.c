@@ -123,6 +123,9 @@ static void flavour_release(struct rp_flavour *f)
 		free(m->vermagic);
 		free(m->srcversion);
 		free(m->debug_path);
+		free(m->sig_signer);
+		free(m->sig_key);
+		free(m->sig_hashalgo);
 		kp_strv_release(&m->aliases);
 		kp_strv_release(&m->firmware);
 	}

@@ -124,6 +124,10 @@ struct rp_module {
 	char *srcversion; /* or NULL */
 	struct kp_strv aliases;
 	struct kp_strv firmware; /* MODULE_FIRMWARE names, e.g. "helloworld/hello.fw" */
+	/* Its appended signature as modinfo shows it; all NULL: not signed. */
+	char *sig_signer;   /* the certificate issuer's CN */
+	char *sig_key;	    /* the key id (certificate serial), "3B:1F:..." */
+	char *sig_hashalgo; /* "sha256" */
 };
 
 struct rp_flavour {

@@ -40,6 +40,15 @@ run 0 "$KMODPACK" build -q --json -t "$TMP/target.ini" -o "$TMP/bo" "$EXAMPLE"
 cp "$TMP/out" "$TMP/build2.json"
 valid "$TMP/build2.json"
 assert_eq "$(field "$TMP/build2.json" 'd["up_to_date"]')" True "a no-op build's up_to_date"
+# A build with signed modules: each module's signature object.
+"$SRCDIR/tests/cli/make-sign-key.sh" "$TMP/sk.pem" "$TMP/sc.pem" || fail "openssl req"
+run 0 "$KMODPACK" build -q --json -t "$TMP/target.ini" -o "$TMP/bs" --sign-key "$TMP/sk.pem" \
+	--sign-cert "$TMP/sc.pem" "$EXAMPLE"
+cp "$TMP/out" "$TMP/build-signed.json"
+valid "$TMP/build-signed.json"
+valid "$TMP/bs/build-report.json" --file
+assert_eq "$(field "$TMP/build-signed.json" 'd["flavours"][0]["modules"][0]["signature"]["sig_hashalgo"]')" sha256 "a signed module's sig_hashalgo"
+assert_eq "$(field "$TMP/build.json" 'd["flavours"][0]["modules"][0]["signature"]')" None "an unsigned module's signature"
 # Seconds are rounded to milliseconds as written.
 grep -E '"seconds":[0-9]+\.[0-9]{3},' "$TMP/build.json" >/dev/null || fail "seconds not as 0.000"
 ! grep -E '"seconds":[0-9]+\.[0-9]{4,}' "$TMP/build.json" || fail "seconds not rounded"

@@ -82,7 +82,7 @@ static char *key(struct fx *fx, const char *outdir)
 	assert_int_equal(bld_inputs_load(fx->driver, fx->target, NULL, false, &in), 0);
 	char *k = NULL;
 	assert_int_equal(
-	    bld_cache_key(in.m, in.t, in.data, in.sde, NULL, outdir ? outdir : fx->outdir, &k), 0);
+	    bld_cache_key(in.m, in.t, in.data, in.sde, NULL, NULL, outdir ? outdir : fx->outdir, &k), 0);
 	bld_inputs_release(&in);
 	return k;
 }
