@@ -59,6 +59,7 @@ struct bld_build_opts {
 	bool verify;		  /* run verify/ on the staged build; publish only if it passes */
 	double verify_timeout;	  /* per VM, seconds; <= 0: verify's default */
 	bool verify_require_load; /* a flavour without a kernel image fails verification */
+	bool verify_sig_enforce;  /* verify boots with module.sig_enforce=1 */
 	bld_progress_fn progress;
 	void *progress_data;
 };
@@ -83,6 +84,7 @@ struct bld_verify_opts {
 	int jobs;		  /* compile jobs and VMs at once; <= 0: number of CPUs */
 	double timeout;		  /* per VM, seconds; <= 0: verify's default */
 	bool require_load;	  /* a flavour without a kernel image fails */
+	bool sig_enforce;	  /* boot with module.sig_enforce=1: judge the signatures */
 };
 
 /*

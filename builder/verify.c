@@ -23,7 +23,8 @@ int bld_verify(struct bld_run *rn, const char *dir)
 			     .logdir = logdir,
 			     .jobs = rn->o->jobs,
 			     .timeout = rn->o->verify_timeout,
-			     .require_load = rn->o->verify_require_load};
+			     .require_load = rn->o->verify_require_load,
+			     .sig_enforce = rn->o->verify_sig_enforce};
 	struct rp_verify *v = NULL;
 	int r = vf_verify(&vo, &v);
 	if (v) {
@@ -53,7 +54,8 @@ int bld_verify_dir(const struct bld_verify_opts *o, struct rp_verify **result)
 					    .jobs = o->jobs,
 					    .verify = true,
 					    .verify_timeout = o->timeout,
-					    .verify_require_load = o->require_load};
+					    .verify_require_load = o->require_load,
+					    .verify_sig_enforce = o->sig_enforce};
 		struct bld_build_result br;
 		int r = bld_build(&bo, &br);
 		if (r == 0) {
@@ -73,7 +75,8 @@ int bld_verify_dir(const struct bld_verify_opts *o, struct rp_verify **result)
 			     .nflavours = o->select.nflavours,
 			     .jobs = o->jobs,
 			     .timeout = o->timeout,
-			     .require_load = o->require_load};
+			     .require_load = o->require_load,
+			     .sig_enforce = o->sig_enforce};
 	r = vf_verify(&vo, result);
 	kp_outdir_close(&od);
 	return r;

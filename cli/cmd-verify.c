@@ -12,7 +12,7 @@
 
 static const char usage_text[] =
     "usage: kmodpack verify [-t TARGET] [--flavour NAME]... [--all-kernels] [-j N] [--json]\n"
-    "                       OUTDIR|DRIVER_DIR\n"
+    "                       [--sig-enforce] OUTDIR|DRIVER_DIR\n"
     "       kmodpack verify [-t TARGET] [--json] PACK.iso   (see kmodpack verify PACK.iso --help)\n"
     "\n"
     "Check a finished build (OUTDIR holds its build-report.json) for every flavour:\n"
@@ -36,6 +36,10 @@ static const char usage_text[] =
     "      --timeout SEC   time limit per VM (default: 120)\n"
     "      --require-load  a flavour without a kernel image is an error (exit 3),\n"
     "                      not a skipped load check\n"
+    "      --sig-enforce   boot with module.sig_enforce=1: the load check becomes the\n"
+    "                      kernel's verdict on each module's signature (loaded,\n"
+    "                      refused-unsigned, refused-unknown-key, ...); a signed module\n"
+    "                      passes when it loads or only its key is unknown to the kernel\n"
     "      --json          print the verdict as JSON on stdout\n"
     "  -q, --quiet         print only failures\n"
     "\n"
@@ -78,9 +82,13 @@ static void print_flavour(FILE *out, const struct rp_verify_flavour *f)
 	print_errors(out, "load", &f->load);
 	for (size_t k = 0; k < f->nmods; k++) {
 		const struct rp_verify_module *m = &f->mods[k];
-		fprintf(out, "  %-18s install %s, symbols %s, load %s\n", m->name,
+		fprintf(out, "  %-18s install %s, symbols %s, load %s", m->name,
 			word(m->install.status, "passed"), word(m->symbols.status, "resolved"),
-			word(m->load.status, "loaded"));
+			m->sig_verdict ? rp_status_name(m->load.status)
+				       : word(m->load.status, "loaded"));
+		if (m->sig_verdict)
+			fprintf(out, " (module.sig_enforce=1: %s)", m->sig_verdict);
+		fputc('\n', out);
 		print_errors(out, "install", &m->install);
 		print_errors(out, "symbols", &m->symbols);
 		print_errors(out, "load", &m->load);
@@ -101,6 +109,7 @@ int cmd_verify(int argc, char **argv)
 					     {"jobs", required_argument, NULL, 'j'},
 					     {"timeout", required_argument, NULL, 'T'},
 					     {"require-load", no_argument, NULL, 'R'},
+					     {"sig-enforce", no_argument, NULL, 'S'},
 					     {"json", no_argument, NULL, 'J'},
 					     {"quiet", no_argument, NULL, 'q'},
 					     {"flavour", required_argument, NULL, 'F'},
@@ -137,6 +146,9 @@ int cmd_verify(int argc, char **argv)
 		}
 		case 'R':
 			vo.require_load = true;
+			break;
+		case 'S':
+			vo.sig_enforce = true;
 			break;
 		case 'J':
 			json = true;

@@ -148,6 +148,7 @@ static json_object *verify_module_json(const struct rp_verify_module *m)
 	add(l, "error", jstr(m->load_error));
 	add(l, "errno", jstr(m->load_errno));
 	add(l, "kernel", jstrv(&m->kernel));
+	add(l, "signature", jstr(m->sig_verdict));
 	add(o, "load", l);
 	return o;
 }
@@ -520,6 +521,7 @@ static void read_verify_module(struct rd *rd, json_object *o, const char *where,
 	_cleanup_free_ char *w = kp_asprintf("%s.load", where);
 	m->load_error = get_str(rd, l, w, "error", false);
 	m->load_errno = get_str(rd, l, w, "errno", false);
+	m->sig_verdict = get_str(rd, l, w, "signature", false);
 	get_strv(rd, l, w, "kernel", &m->kernel);
 }
 

@@ -77,6 +77,7 @@ static void verify_module_release(struct rp_verify_module *m)
 	rp_check_release(&m->load);
 	free(m->load_error);
 	free(m->load_errno);
+	free(m->sig_verdict);
 	kp_strv_release(&m->kernel);
 }
 

@@ -83,6 +83,8 @@ struct rp_verify_module {
 	char *load_error;      /* insmod's message, or NULL */
 	char *load_errno;      /* "ENODEV", or NULL */
 	struct kp_strv kernel; /* dmesg lines while it loaded */
+	/* verify --sig-enforce: the kernel's verdict on its signature, else NULL */
+	char *sig_verdict; /* loaded, refused-unsigned, refused-unknown-key, refused-... */
 };
 
 struct rp_verify_flavour {

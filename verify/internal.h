@@ -20,6 +20,8 @@ struct vf_module {
 	struct kp_strv kernel; /* dmesg lines while it loaded */
 	char *load_error;      /* insmod's message */
 	char *load_errno;      /* "ENODEV", from that message */
+	const char *sig_key;   /* borrowed from the report: the key it is signed with, or NULL */
+	char *sig_verdict;     /* with sig_enforce: the kernel's verdict (sigenforce.c) */
 };
 
 /* An in-kernel module the driver's modules need, loaded before them. */
@@ -63,6 +65,7 @@ struct vf_run {
 	char *busybox;		    /* static busybox, when some flavour boots */
 	struct kp_strv applets;	    /* busybox --list */
 	char *rpm_bin, *depmod_bin, *qemu_bin;
+	bool sig_enforce; /* the VMs boot with module.sig_enforce=1 */
 };
 
 /*
@@ -81,6 +84,14 @@ int vf_symbol_check(struct vf_run *v, struct vf_flavour *f);
 int vf_make_initramfs(struct vf_run *v, struct vf_flavour *f);
 /* vm.c: boot every flavour that has an initramfs and an image, in parallel. */
 int vf_load_check(struct vf_run *v);
+/*
+ * sigenforce.c: with module.sig_enforce=1, each module's load result
+ * becomes the kernel's verdict on its signature (loaded, refused-unsigned,
+ * refused-unknown-key, ...), from insmod's result and the kernel's lines;
+ * the load check passes when the verdict is what the module's signing
+ * (the report's) predicts. Called by vm.c once the console is read.
+ */
+void vf_sig_judge(struct vf_flavour *f);
 /* vm.c: the accelerator qemu should use here, and why. */
 const char *vf_pick_accel(const char **why);
 

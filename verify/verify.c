@@ -59,6 +59,7 @@ static void run_release(struct vf_run *v)
 			free(m->license);
 			free(m->load_error);
 			free(m->load_errno);
+			free(m->sig_verdict);
 			kp_strv_release(&m->aliases);
 			kp_strv_release(&m->firmware);
 			kp_strv_release(&m->depends);
@@ -233,6 +234,7 @@ static int load_flavours(struct vf_run *v, const struct vf_opts *o, const struct
 				if (*p == '-')
 					*p = '_';
 			m->path = kp_strdup(rm->path);
+			m->sig_key = rm->sig_key;
 			m->relpath = kp_strdup(rm->path + strlen(prefix));
 			for (size_t x = 0; x < rm->aliases.n; x++)
 				kp_strv_push(&m->aliases, rm->aliases.v[x]);
@@ -369,6 +371,7 @@ static bool module_verdict(struct vf_module *m, struct rp_verify_module *o)
 				       .load = take_check(&m->load),
 				       .load_error = TAKE_PTR(m->load_error),
 				       .load_errno = TAKE_PTR(m->load_errno),
+				       .sig_verdict = TAKE_PTR(m->sig_verdict),
 				       .kernel = m->kernel};
 	m->kernel = (struct kp_strv){0};
 	return ok;
@@ -429,7 +432,8 @@ int vf_verify(const struct vf_opts *o, struct rp_verify **result)
 {
 	struct vf_run v = {.dir = o->dir,
 			   .jobs = o->jobs > 0 ? o->jobs : kp_ncpus(),
-			   .timeout = o->timeout > 0 ? o->timeout : VF_DEFAULT_TIMEOUT};
+			   .timeout = o->timeout > 0 ? o->timeout : VF_DEFAULT_TIMEOUT,
+			   .sig_enforce = o->sig_enforce};
 	struct kb_target *own = NULL;
 	_cleanup_(rp_build_freep) struct rp_build *own_report = NULL;
 	*result = NULL;

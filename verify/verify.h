@@ -27,6 +27,7 @@ struct vf_opts {
 	int jobs;			/* VMs at once; <= 0: number of CPUs */
 	double timeout;			/* per VM, seconds; <= 0: VF_DEFAULT_TIMEOUT */
 	bool require_load;	     /* a flavour without a kernel image is an error, not a skip */
+	bool sig_enforce; /* boot with module.sig_enforce=1: the load check judges signatures */
 	const char *const *flavours; /* only these flavours of the report (--flavour); n = 0: all */
 	size_t nflavours;
 };

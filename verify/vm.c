@@ -385,7 +385,10 @@ static void qemu_argv(struct vf_run *v, struct vf_flavour *f, struct kp_strv *av
 	 * setup_IO_APIC ("IO-APIC + timer doesn't work") before init runs.
 	 */
 	kp_strv_push(av, "-append");
-	kp_strv_push(av, "console=ttyS0 panic=-1 loglevel=1 no_timer_check rdinit=/init");
+	/* module.sig_enforce=1: only modules signed by a key the kernel holds load. */
+	kp_strv_push(av, v->sig_enforce ? "console=ttyS0 panic=-1 loglevel=1 no_timer_check "
+					  "rdinit=/init module.sig_enforce=1"
+					: "console=ttyS0 panic=-1 loglevel=1 no_timer_check rdinit=/init");
 	kp_strv_push(av, "-nographic");
 	kp_strv_push(av, "-monitor");
 	kp_strv_push(av, "none");
@@ -435,7 +438,8 @@ static char *errno_name(const char *msg)
 }
 
 /* Read the console: markers per module, or why the VM never got that far. */
-static void parse_console(struct vf_flavour *f, const struct kp_job *job, double timeout)
+static void parse_console(struct vf_flavour *f, const struct kp_job *job, double timeout,
+			  bool sig_enforce)
 {
 	_cleanup_free_ char *text = NULL;
 	if (kp_read_file(f->console, &text, NULL) < 0)
@@ -511,6 +515,8 @@ static void parse_console(struct vf_flavour *f, const struct kp_job *job, double
 			}
 		}
 	}
+	if (sig_enforce)
+		vf_sig_judge(f);
 	f->booted = booted;
 	if (job->timed_out)
 		rp_check_fail(&f->load, "timeout: the VM ran longer than %.0fs and was killed",
@@ -581,7 +587,7 @@ static int boot(struct vf_run *v, size_t *idx, size_t n)
 		struct vf_flavour *f = &v->fl[idx[k]];
 		reset_load(f);
 		f->load_seconds = jobs[k].ended - jobs[k].started;
-		parse_console(f, &jobs[k], v->timeout);
+		parse_console(f, &jobs[k], v->timeout, v->sig_enforce);
 	}
 	for (size_t k = 0; k < n; k++)
 		kp_strv_release(&avs[k]);
