@@ -131,6 +131,39 @@ static void test_refused(void **state)
 	expect_refused("\"kmodpack.build/2\"", "\"something\"", "schema is not kmodpack.build/N");
 }
 
+/* Signed modules' signatures and --sig-enforce verdicts are read and written back. */
+static void test_signature(void **state)
+{
+	_cleanup_free_ char *text = fixture_text();
+	_cleanup_free_ char *t1 = tl_replace(
+	    text, "\"signature\":null\n        }",
+	    "\"signature\":{\n            \"signer\":\"Example Vendor key\",\n"
+	    "            \"sig_key\":\"26:33:18:AB\",\n            \"sig_hashalgo\":\"sha256\"\n"
+	    "          }\n        }");
+	_cleanup_free_ char *signed_ = tl_replace(t1, "\"signature\":null\n            }",
+						 "\"signature\":\"refused-unknown-key\"\n            }");
+	assert_string_not_equal(signed_, t1);
+	char *dir = tl_tmpdir();
+	tl_write(dir, "build-report.json", signed_);
+	_cleanup_free_ char *p = kp_path_join(dir, "build-report.json");
+	_cleanup_(rp_build_freep) struct rp_build *b = NULL;
+	assert_int_equal(rp_build_read(p, &b), 0);
+	const struct rp_module *m = &b->flavours[0].mods[0];
+	assert_string_equal(m->sig_signer, "Example Vendor key");
+	assert_string_equal(m->sig_key, "26:33:18:AB");
+	assert_string_equal(m->sig_hashalgo, "sha256");
+	assert_string_equal(b->flavours[1].mods[0].sig_key, "26:33:18:AB");
+	assert_string_equal(b->verify->flavours[0].mods[0].sig_verdict, "refused-unknown-key");
+	assert_string_equal(b->verify->flavours[1].mods[0].sig_verdict, "refused-unknown-key");
+	_cleanup_free_ char *got = rp_build_to_text(b);
+	assert_string_equal(got, signed_);
+	tl_tmpdir_free(dir);
+	/* A signature without its key id is refused. */
+	expect_refused("\"signature\":null\n        }",
+		       "\"signature\":{\"signer\":\"x\",\"sig_hashalgo\":\"sha256\"}\n        }",
+		       "flavours[0].modules[0].signature.sig_key is missing");
+}
+
 static void test_missing_file(void **state)
 {
 	struct rp_build *b = NULL;
@@ -147,6 +180,7 @@ int main(void)
 	    cmocka_unit_test(test_round_trip),
 	    cmocka_unit_test(test_typed_values),
 	    cmocka_unit_test(test_refused),
+	    cmocka_unit_test(test_signature),
 	    cmocka_unit_test(test_missing_file),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
