@@ -96,8 +96,10 @@ int bld_sign_module(struct bld_run *rn, size_t i, const char *path, struct rp_mo
 	size_t siglen = 0;
 	if ((r = kp_signer_sign(rn->signer, rn->sig_hash[i], data, len, &sig, &siglen)) < 0)
 		return r;
-	if (siglen > UINT32_MAX || len > SIZE_MAX - siglen - MI_SIG_TRAILER_LEN)
+	if (siglen > UINT32_MAX || len > SIZE_MAX - siglen - MI_SIG_TRAILER_LEN) {
+		kp_err("flavour %s: a %zu-byte signature does not fit the trailer", flavour, siglen);
 		return -KP_EFAILED;
+	}
 	size_t n = len + siglen + MI_SIG_TRAILER_LEN;
 	_cleanup_free_ unsigned char *out = kp_malloc(n);
 	memcpy(out, data, len);

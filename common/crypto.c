@@ -236,8 +236,12 @@ int kp_signer_sign(const struct kp_signer *s, const char *hash, const void *buf,
 		   unsigned char **sig, size_t *siglen)
 {
 	const EVP_MD *md = EVP_get_digestbyname(hash);
+	if (n > INT_MAX) {
+		kp_err("cannot sign %zu bytes: more than OpenSSL's memory BIO takes", n);
+		return -KP_EFAILED;
+	}
 	BIO *in = BIO_new_mem_buf(buf, (int)n);
-	if (!in || n > INT_MAX)
+	if (!in)
 		abort();
 	/* sign-file's flags: detached, binary, no certificates, no attributes. */
 	unsigned flags = CMS_NOCERTS | CMS_PARTIAL | CMS_BINARY | CMS_DETACHED;
