@@ -7,7 +7,9 @@
 # writes for the same stripped module and key; kmod's modinfo and
 # kmodpack's agree on signer, sig_key and sig_hashalgo; the report names
 # the key per module. A second build is a no-op, a changed certificate
-# rebuilds and says why, the target's sign_key/sign_cert work, the same
+# rebuilds and says why, the target's sign_key/sign_cert work, the hash
+# follows the tree's CONFIG_MODULE_SIG_HASH (sha384; sha256 and a note
+# without CONFIG_MODULE_SIG), the same
 # key gives the same RPMs, and a key that does not match its certificate
 # is refused before anything is built, the output dir untouched.
 source "$(dirname "$0")/lib.sh"
@@ -134,6 +136,30 @@ assert_contains "$TMP/err" "2 of 2 modules signed by 'Second key'"
 sed -i 's/^sign_cert =/sign_crt =/' "$TMP/tgt/target.ini"
 run 2 "$KMODPACK" build -t "$TMP/tgt/target.ini" -o "$TMP/o3" "$EXAMPLE"
 assert_contains "$TMP/err" "target.sign_crt: unknown key: did you mean 'sign_cert'?"
+
+# The hash is the flavour's CONFIG_MODULE_SIG_HASH: a copy of the amd64
+# tree configured for sha384 signs with sha384 (as sign-file does); one
+# without CONFIG_MODULE_SIG gets sha256 and a note.
+cp -a "$AMD64_TREE" "$TMP/tree384"
+for l in scripts tools; do # Debian's relative links into linux-kbuild
+	[ -L "$AMD64_TREE/$l" ] && ln -sfn "$(readlink -f "$AMD64_TREE/$l")" "$TMP/tree384/$l"
+done
+cp -a "$TMP/tree384" "$TMP/treenosig"
+sed -i 's/^CONFIG_MODULE_SIG_HASH=.*/CONFIG_MODULE_SIG_HASH="sha384"/' "$TMP/tree384/.config" "$TMP/tree384/include/config/auto.conf"
+sed -i 's/^CONFIG_MODULE_SIG=y$/# CONFIG_MODULE_SIG is not set/' "$TMP/treenosig/.config" "$TMP/treenosig/include/config/auto.conf"
+for t in 384 nosig; do
+	printf '[target]\nname = t%s\narch = x86_64\n[flavour amd64]\ntree = %s\n' $t "$TMP/tree$t" >"$TMP/t$t.ini"
+	run 0 "$KMODPACK" build -t "$TMP/t$t.ini" -o "$TMP/o$t" --sign-key "$keys/key.pem" --sign-cert "$keys/cert.der" "$EXAMPLE"
+	rpm_cat "$TMP/o$t/RPMS/x86_64/helloworld-modules-amd64-$KVER-1.0-1.x86_64.rpm" "/lib/modules/$AMD64_REL/extra/helloworld.ko" >"$TMP/h$t.ko"
+	cp "$TMP/err" "$TMP/err$t"
+done
+assert_eq "$(modinfo -F sig_hashalgo "$TMP/h384.ko")" sha384 "hash from CONFIG_MODULE_SIG_HASH"
+split_sig "$TMP/h384.ko" "$TMP/h384.sf.ko" /dev/null
+"$signfile" sha384 "$keys/key.pem" "$keys/cert.der" "$TMP/h384.sf.ko"
+cmp "$TMP/h384.sf.ko" "$TMP/h384.ko" || fail "sha384: differs from sign-file's signature"
+assert_not_contains "$TMP/err384" "anyway"
+assert_eq "$(modinfo -F sig_hashalgo "$TMP/hnosig.ko")" sha256 "hash without CONFIG_MODULE_SIG"
+assert_contains "$TMP/errnosig" "flavour amd64: the kernel has no CONFIG_MODULE_SIG: modules are signed with sha256 anyway, a signature this kernel does not check"
 
 # Refused before anything is built, the output dir as it was: a key that
 # is not the certificate's, half a pair, a file that is no key.
