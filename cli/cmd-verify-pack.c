@@ -34,6 +34,7 @@ static const char usage_text[] =
     "             parse, with the checksums repomd.xml gives them;\n"
     "  signatures update.xml.asc and repodata/repomd.xml.asc are good signatures by\n"
     "             the key update.xml names (on the ISO), or by a key of --keyring;\n"
+    "             so is every package (as rpm -K with that key imported);\n"
     "  packages   every package of the primary list has that sha256 and size, no\n"
     "             other RPM is on the ISO, update-<label> is there;\n"
     "  groups     \"update\" (and \"drivers\" on a driver disk) name packages of the\n"

@@ -135,6 +135,7 @@ static int build_update_rpm(const struct pk_meta *m, const struct pk_update_info
 			    long long epoch, const char *work, const char *root,
 			    struct pk_update_result *res)
 {
+	/* Signed with the pack's key (res->key_fpr) when there is one. */
 	_cleanup_free_ char *spec = update_spec(m, u, e, n);
 	if (!spec)
 		return -KP_EINPUT;
@@ -173,6 +174,11 @@ static int build_update_rpm(const struct pk_meta *m, const struct pk_update_info
 	res->update_rpm = kp_asprintf("update-%s-%s-%s.noarch.rpm", m->label, m->version,
 				      m->build ? m->build : "1");
 	_cleanup_free_ char *built = kp_asprintf("%s/noarch/%s", rpmdir, res->update_rpm);
+	/* Before the repo is written: primary.xml gives the signed package's sha256.
+	 * The signature's time is the pack's epoch, so it is the same every time. */
+	if (res->key_fpr &&
+	    (r = spec_rpm_sign((const char *const[]){built}, 1, res->key_fpr, epoch)) < 0)
+		return r;
 	_cleanup_free_ char *dst = kp_asprintf("%s/Packages/%s", root, res->update_rpm);
 	if (rename(built, dst) < 0) {
 		r = -errno;
@@ -343,12 +349,6 @@ int pk_update_build(const struct pk_update_opts *o, const struct pk_meta *m,
 		res->key_fpr = TAKE_PTR(k.fpr);
 		res->key_uid = TAKE_PTR(k.uid);
 		res->key_file = kp_asprintf("RPM-GPG-KEY-%s", m->vendor_code);
-		kp_strv_pushf(&res->warnings,
-			      "update-%s's RPM is not signed (kmodpack does not sign RPMs yet): "
-			      "xapi runs yum with gpgcheck=1 for a signed update, which refuses a "
-			      "package without a signature; the installer's driver-disk path does "
-			      "not check packages",
-			      m->label);
 	} else {
 		kp_strv_push(&res->warnings,
 			     "unsigned (no --gpg-key): xapi refuses an update ISO without "

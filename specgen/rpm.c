@@ -48,6 +48,8 @@
 
 #include <rpm/rpmbuild.h>
 #include <rpm/rpmcrypto.h>
+#include <rpm/rpmkeyring.h>
+#include <rpm/rpmpgp.h>
 #include <rpm/rpmlib.h>
 #include <rpm/rpmlog.h>
 #include <rpm/rpmmacro.h>
@@ -485,23 +487,36 @@ static int sign_all(const char *const *paths, size_t n, const char *keyid, const
 	    kp_asprintf("--faked-system-time=%lld! --ignore-time-conflict", sde);
 	push_macro("_gpg_sign_cmd_extra_args", extra);
 	struct rpmSignArgs args = {.keyid = (char *)keyid, .signflags = RPMSIGN_FLAG_RPMV3};
+	/* gpg's messages on stderr, and rpmsign's "PATH:" line on stdout, which
+	 * is kmodpack's (--json): both into the log. */
+	fflush(stdout);
 	int log = open(logfile, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
 	int saved = log < 0 ? -1 : dup(STDERR_FILENO);
-	if (saved < 0 || dup2(log, STDERR_FILENO) < 0) {
+	int saved_out = saved < 0 ? -1 : dup(STDOUT_FILENO);
+	if (saved_out < 0 || dup2(log, STDERR_FILENO) < 0 || dup2(log, STDOUT_FILENO) < 0) {
 		int r = -errno;
+		if (saved >= 0)
+			dup2(saved, STDERR_FILENO);
+		if (saved_out >= 0)
+			dup2(saved_out, STDOUT_FILENO);
 		kp_err("cannot capture gpg's messages in '%s': %s", logfile, strerror(-r));
 		if (log >= 0)
 			close(log);
 		if (saved >= 0)
 			close(saved);
+		if (saved_out >= 0)
+			close(saved_out);
 		return r;
 	}
 	int r = 0;
 	for (size_t i = 0; i < n && r == 0; i++)
 		if (rpmPkgSign(paths[i], &args) != 0)
 			r = -KP_EFAILED;
+	fflush(stdout);
 	dup2(saved, STDERR_FILENO);
+	dup2(saved_out, STDOUT_FILENO);
 	close(saved);
+	close(saved_out);
 	close(log);
 	log_gpg(logfile, r < 0 ? KP_LOG_ERR : KP_LOG_DEBUG);
 	if (r < 0)
@@ -544,6 +559,137 @@ int spec_rpm_sign(const char *const *paths, size_t n, const char *keyid, long lo
 	session_end(&s);
 	unlink(logfile);
 	rmdir(dir);
+	return r;
+}
+
+/* rpm's messages while checking: the verdict is the result, not its log. */
+static int quiet_log_cb(rpmlogRec rec, rpmlogCallbackData data)
+{
+	(void)rec;
+	(void)data;
+	return 0;
+}
+
+/* The first public key in keys (armoured or binary) and its subkeys, as rpm --import adds them. */
+static rpmKeyring keyring_of(const void *keys, size_t klen, char **why)
+{
+	_cleanup_free_ char *text = kp_strndup(keys, klen);
+	uint8_t *pkt = NULL;
+	size_t pktlen = 0;
+	if (strstr(text, "-----BEGIN PGP")) {
+		if (pgpParsePkts(text, &pkt, &pktlen) != PGPARMOR_PUBKEY) {
+			free(pkt);
+			*why = kp_strdup("the key file is not an armoured public key");
+			return NULL;
+		}
+	} else {
+		pkt = kp_malloc(klen ? klen : 1);
+		memcpy(pkt, keys, klen);
+		pktlen = klen;
+	}
+	rpmPubkey key = rpmPubkeyNew(pkt, pktlen);
+	free(pkt);
+	if (!key) {
+		*why = kp_strdup("the key file holds no public key rpm can use");
+		return NULL;
+	}
+	rpmKeyring kr = rpmKeyringNew();
+	rpmKeyringAddKey(kr, key);
+	int nsub = 0;
+	rpmPubkey *subs = rpmGetSubkeys(key, &nsub);
+	for (int i = 0; i < nsub; i++) {
+		rpmKeyringAddKey(kr, subs[i]);
+		rpmPubkeyFree(subs[i]);
+	}
+	free(subs);
+	rpmPubkeyFree(key);
+	return kr;
+}
+
+/* The key id (16 hex digits) of the package's header signature, or NULL when unsigned. */
+static char *sig_keyid(Header h)
+{
+	static const rpmTagVal tags[] = {RPMTAG_RSAHEADER, RPMTAG_DSAHEADER, RPMTAG_SIGPGP,
+					 RPMTAG_SIGGPG};
+	for (size_t i = 0; i < KP_ARRAY_SIZE(tags); i++) {
+		struct rpmtd_s td;
+		if (!headerGet(h, tags[i], &td, HEADERGET_DEFAULT))
+			continue;
+		pgpDigParams sig = NULL;
+		char *id = NULL;
+		if (pgpPrtParams(td.data, td.count, PGPTAG_SIGNATURE, &sig) == 0) {
+			const uint8_t *k = pgpDigParamsSignID(sig);
+			id = kp_asprintf("%02X%02X%02X%02X%02X%02X%02X%02X", k[0], k[1], k[2], k[3],
+					 k[4], k[5], k[6], k[7]);
+		}
+		pgpDigParamsFree(sig);
+		rpmtdFreeData(&td);
+		return id ? id : kp_strdup("?");
+	}
+	return NULL;
+}
+
+int spec_rpm_check_sig(const char *path, const void *keys, size_t klen, char **signer, char **why)
+{
+	*signer = *why = NULL;
+	struct rpm_session s;
+	session_begin(&s, 0);
+	rpmlogSetCallback(quiet_log_cb, NULL);
+	int r = -KP_EFAILED;
+	rpmKeyring kr = NULL;
+	rpmts ts = NULL;
+	FD_t fd = NULL;
+	Header h = NULL;
+	char *id = NULL;
+	if (rpmReadConfigFiles(s.rc_files, NULL) != 0) {
+		*why = kp_strdup("cannot read rpm's configuration");
+		goto out;
+	}
+	if (!(kr = keyring_of(keys, klen, why)))
+		goto out;
+	ts = rpmtsCreate();
+	rpmtsSetKeyring(ts, kr);
+	rpmtsSetVSFlags(ts, RPMVSF_DEFAULT);
+	fd = Fopen(path, "r.ufdio");
+	if (!fd || Ferror(fd)) {
+		*why = kp_asprintf("cannot open: %s", fd ? Fstrerror(fd) : strerror(errno));
+		goto out;
+	}
+	rpmRC rc = rpmReadPackageFile(ts, fd, path, &h);
+	id = h ? sig_keyid(h) : NULL;
+	switch (rc) {
+	case RPMRC_OK:
+		if (!id) {
+			r = 1;
+			*why = kp_strdup("not signed");
+		} else {
+			r = 0;
+			*signer = TAKE_PTR(id);
+		}
+		break;
+	case RPMRC_NOKEY:
+		*why = kp_asprintf("signed with key %s, which is not the one given (NOKEY)",
+				   id ? id : "?");
+		break;
+	case RPMRC_NOTTRUSTED:
+		*why = kp_asprintf("signed with key %s, not trusted", id ? id : "?");
+		break;
+	case RPMRC_NOTFOUND:
+		r = -KP_EINPUT;
+		*why = kp_strdup("not an RPM");
+		break;
+	default:
+		*why = kp_strdup("BAD signature or digest: the package changed after signing");
+		break;
+	}
+out:
+	free(id);
+	headerFree(h);
+	if (fd)
+		Fclose(fd);
+	rpmtsFree(ts);
+	rpmKeyringFree(kr);
+	session_end(&s);
 	return r;
 }
 

@@ -34,8 +34,8 @@ struct spec_rpm_opts {
 	 * product's build system sets itself. NULL: none.
 	 */
 	const char *packager;
-	bool binary;		     /* build the binary packages */
-	bool source;		     /* build the SRPM */
+	bool binary; /* build the binary packages */
+	bool source; /* build the SRPM */
 };
 
 /* Returns 0, or -KP_EFAILED after logging rpm's own messages. */
@@ -53,6 +53,15 @@ int spec_rpm_build(const struct spec_rpm_opts *o);
  */
 int spec_rpm_sign(const char *const *paths, size_t n, const char *keyid,
 		  long long source_date_epoch);
+/*
+ * Check a package's signature as `rpm -K` does with the public key in keys
+ * imported (armoured or binary, the first key and its subkeys): 0 with
+ * *signer the signing key's id (hex), 1 when the package carries no
+ * signature, -KP_EFAILED (bad signature, another key, unreadable) or
+ * -KP_EINPUT (not an RPM) with *why set. Nothing is logged; both strings
+ * owned by the caller.
+ */
+int spec_rpm_check_sig(const char *path, const void *keys, size_t klen, char **signer, char **why);
 /* True when keyid has only the characters spec_rpm_sign() accepts. */
 bool spec_rpm_keyid_ok(const char *keyid);
 
@@ -68,6 +77,5 @@ int spec_rpm_header_offset(const unsigned char *head, size_t len, unsigned long 
  * when path is not an RPM, or -errno; logs nothing.
  */
 int spec_rpm_content_sha256(const char *path, char out[65]);
-
 
 #endif

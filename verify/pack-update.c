@@ -21,6 +21,7 @@
 #include "common/pathcheck.h"
 #include "pack/repo.h"
 #include "pack/updatexml.h"
+#include "specgen/rpm.h"
 #include "verify/pack-internal.h"
 
 #define fail vf_pack_fail
@@ -105,6 +106,45 @@ static void check_sig(struct upd *u, const char *name, const char *keys, size_t 
 			      "%s.asc: good signature by %s (%s)", name, signer, keyname);
 }
 
+/*
+ * The packages' own signatures, as `rpm -K` checks them on a host that
+ * imported the key: yum installs an update with gpgcheck=1, so every
+ * package must be signed by it; the installer's driver-disk path does not
+ * check packages, so there an unsigned payload is said, not failed. The
+ * update-<label> RPM kmodpack makes is signed whenever the pack is.
+ */
+static void check_rpm_sigs(struct upd *u, const char *keys, size_t klen, const char *keyname)
+{
+	struct pv *p = u->p;
+	_cleanup_free_ char *update = kp_asprintf("update-%s", u->u.name_label);
+	for (size_t i = 0; i < u->repo.npkgs; i++) {
+		const struct pk_repo_pkg *q = &u->repo.pkgs[i];
+		_cleanup_free_ char *clean = NULL, *signer = NULL, *why = NULL;
+		if (kp_path_clean(q->href, &clean) < 0 || !*clean)
+			continue; /* check_packages says so */
+		_cleanup_free_ char *path = kp_path_join(p->isodir, clean);
+		if (!kp_is_file(path))
+			continue;
+		int r = spec_rpm_check_sig(path, keys, klen, &signer, &why);
+		if (r == 0)
+			kp_strv_pushf(&p->res->checks[VF_PACK_SIGNATURES].lines,
+				      "%s: rpm signature OK, key %s (%s)", clean, signer, keyname);
+		else if (r == 1 && u->drivers && strcmp(q->name, update))
+			kp_strv_pushf(&p->res->checks[VF_PACK_SIGNATURES].lines,
+				      "%s: not signed: the installer loads it from a driver disk, "
+				      "yum with gpgcheck=1 refuses it as an update (kmodpack build "
+				      "--gpg-key)",
+				      clean);
+		else if (r == 1)
+			fail(p, VF_PACK_SIGNATURES,
+			     "%s: not signed: yum with gpgcheck=1 refuses it (kmodpack build "
+			     "--gpg-key, then pack again)",
+			     clean);
+		else
+			fail(p, VF_PACK_SIGNATURES, "%s: %s (rpm -K with %s)", clean, why, keyname);
+	}
+}
+
 static void check_signatures(struct upd *u)
 {
 	struct pv *p = u->p;
@@ -154,6 +194,7 @@ static void check_signatures(struct upd *u)
 		return;
 	check_sig(u, "update.xml", keys, klen, keyname);
 	check_sig(u, "repodata/repomd.xml", keys, klen, keyname);
+	check_rpm_sigs(u, keys, klen, keyname);
 }
 
 static bool in_repo(const struct upd *u, const char *name)
@@ -287,6 +328,8 @@ static void check_kinds(struct upd *u)
 
 static const char *const update_what[VF_PACK_NCHECKS] = {
     [VF_PACK_METADATA] = "update.xml as xapi reads it; the repo index; the md5 file",
+    [VF_PACK_SIGNATURES] = "update.xml.asc and repomd.xml.asc are good signatures, and so are "
+			   "the packages' own (as rpm -K with the key imported)",
     [VF_PACK_PACKAGES] = "every package of the primary list is on the ISO with its sha256 "
 			 "and size, and no other",
     [VF_PACK_KINDS] = "each driver RPM installs into one kernel release",

@@ -61,7 +61,9 @@ for a in rep["artifacts"]:
         assert a["gpg_key"] == sys.argv[2], a
         assert len(a["content_sha256"]) == 64, a
 PY
-run 0 "$KMODPACK" build --gpg-key "$KEYID" -t "$TMP/target.ini" -o "$TMP/signed2" "$EXAMPLE"
+run 0 "$KMODPACK" build --json --gpg-key "$KEYID" -t "$TMP/target.ini" -o "$TMP/signed2" "$EXAMPLE"
+# rpmsign's own "PATH:" lines stay out of the JSON on standard output
+python3 -c 'import json, sys; json.load(open(sys.argv[1]))' "$TMP/out" || fail "build --json --gpg-key printed more than JSON: $(head -3 "$TMP/out")"
 for p in "${pkgs[@]}"; do
 	cmp "$p" "$TMP/signed2/${p#"$OUT"/}" || fail "signed $p is not reproducible"
 done

@@ -118,10 +118,21 @@ gpg --batch --quiet --gen-key "$TMP/keyspec" 2>/dev/null
 FPR=$(gpg --with-colons --list-secret-keys | awk -F: '$1=="fpr" {print $10; exit}')
 pack 0 "$TMP/dd" --format=driver-disk --gpg-key updates@example.com --json "$TMP/build"
 assert_not_contains "$TMP/err" "unsigned"
-# a known gap, said at pack time: the update RPM itself is not signed
-assert_contains "$TMP/err" "update-hwpack's RPM is not signed (kmodpack does not sign RPMs yet)"
+assert_not_contains "$TMP/err" "not signed"
 cp "$TMP/out" "$TMP/dd.json"
 extract "$TMP/dd/hwpack.iso" "$TMP/ddx"
+# the update RPM the pack makes is signed with the pack's key: rpm -K with
+# the shipped key imported says so, as yum's gpgcheck on a host will
+UPD=$(ls "$TMP/ddx"/Packages/update-hwpack-*.noarch.rpm)
+mkdir "$TMP/rpmdb"
+rpm --dbpath "$TMP/rpmdb" --import "$TMP/ddx/RPM-GPG-KEY-example"
+rpm --dbpath "$TMP/rpmdb" -K "$UPD" >"$TMP/rpmk" 2>&1 || { cat "$TMP/rpmk"; fail "rpm -K refuses the update RPM"; }
+assert_contains "$TMP/rpmk" "digests signatures OK"
+rpm -qp --qf '%{RSAHEADER:pgpsig}\n' "$UPD" 2>/dev/null | grep -qi "${FPR: -16}" || fail "the update RPM is not signed by $FPR"
+# signed, and still reproducible: the same input packs to the same update RPM
+pack 0 "$TMP/dd2" --format=driver-disk --gpg-key updates@example.com "$TMP/build"
+extract "$TMP/dd2/hwpack.iso" "$TMP/dd2x"
+cmp "$UPD" "$TMP/dd2x/Packages/${UPD##*/}" || fail "two signed update RPMs of the same input differ"
 grep -q "key=\"RPM-GPG-KEY-example\"" "$TMP/ddx/update.xml" || fail "update.xml does not name the key"
 gpg --dearmor <"$TMP/ddx/RPM-GPG-KEY-example" >"$TMP/kr.gpg"
 gpgv --keyring "$TMP/kr.gpg" "$TMP/ddx/update.xml.asc" "$TMP/ddx/update.xml" 2>"$TMP/gpgv" ||
@@ -163,10 +174,24 @@ for n in ("metadata", "signatures", "packages", "groups", "kinds", "placement", 
     assert c[n]["status"] == "passed", c[n]
 assert any(sys.argv[2] in l for l in c["signatures"]["lines"]), c["signatures"]
 assert any('"drivers"' in l for l in c["groups"]["lines"]), c["groups"]
+# the update RPM's own signature, checked as rpm -K does; the unsigned payloads said, not failed
+assert any(l.startswith("Packages/update-hwpack-") and "rpm signature OK" in l for l in c["signatures"]["lines"]), c["signatures"]
+assert any("not signed: the installer loads it from a driver disk" in l for l in c["signatures"]["lines"]), c["signatures"]
 PY
 gpg --export "$FPR" >"$TMP/vendor.gpg"
 run 0 "$KMODPACK" verify -t "$TMP/target.ini" --logs "$TMP/logs" --keyring "$TMP/vendor.gpg" "$TMP/dd/hwpack.iso"
 assert_contains "$TMP/out" "good signature by $FPR (--keyring $TMP/vendor.gpg)"
+# a signed update of unsigned packages: yum with gpgcheck=1 would refuse them
+pack 0 "$TMP/us" --format=update --gpg-key updates@example.com "$TMP/build"
+run 1 "$KMODPACK" verify -t "$TMP/target.ini" --logs "$TMP/logs" "$TMP/us/hwpack.iso"
+assert_contains "$TMP/out" "Packages/helloworld-modules-amd64-$KVER-1.0-1.x86_64.rpm: not signed: yum with gpgcheck=1 refuses it"
+# ...and of packages kmodpack build signed with the same key: every package checks out
+run 0 "$KMODPACK" build -q --gpg-key updates@example.com -t "$TMP/target.ini" -o "$TMP/sbuild" "$EXAMPLE"
+pack 0 "$TMP/ss" --format=update --gpg-key updates@example.com "$TMP/sbuild"
+run 0 "$KMODPACK" verify -t "$TMP/target.ini" --logs "$TMP/logs" "$TMP/ss/hwpack.iso"
+extract "$TMP/ss/hwpack.iso" "$TMP/ssx"
+assert_eq "$(grep -c 'rpm signature OK, key' "$TMP/out")" "$(ls "$TMP/ssx"/Packages/*.rpm | wc -l)" \
+	"packages whose rpm signature verify checked"
 # the unsigned update ISO: xapi would refuse it, so verify fails and says why
 run 1 "$KMODPACK" verify -t "$TMP/target.ini" --logs "$TMP/logs" "$TMP/up/hwpack.iso"
 assert_contains "$TMP/out" "xapi refuses the update; pack it with --gpg-key"
@@ -201,6 +226,19 @@ GNUPGHOME=$GNUPGHOME gpgconf --kill all 2>/dev/null || true
 GNUPGHOME=$TMP/gnupg
 run 1 "$KMODPACK" verify -t "$TMP/target.ini" --logs "$TMP/logs" --keyring "$TMP/other.gpg" "$TMP/dd/hwpack.iso"
 assert_contains "$TMP/out" "which is not the key given"
+assert_contains "$TMP/out" "update-hwpack-1.0-7.noarch.rpm: signed with key ${FPR: -16}, which is not the one given (NOKEY)"
+# the update RPM's header changed after signing: rpm's check refuses it
+cp -r "$TMP/ddx" "$TMP/t4"
+python3 - "$TMP/t4/Packages/${UPD##*/}" <<'PY'
+import sys
+b = bytearray(open(sys.argv[1], "rb").read())
+i = b.index(b"Hello & <world> drivers")  # the update's description, in the signed header
+b[i] = ord("J")
+open(sys.argv[1], "wb").write(b)
+PY
+remaster "$TMP/t4" "$TMP/t4.iso"
+run 1 "$KMODPACK" verify -t "$TMP/target.ini" --logs "$TMP/logs" "$TMP/t4.iso"
+assert_contains "$TMP/out" "${UPD##*/}: BAD signature or digest"
 # no drivers group and a broken update.xml
 cp -r "$TMP/upx" "$TMP/t3"
 printf '<update name-label="hwpack" version="1.0"><name-description>x</name-description></update>\n' >"$TMP/t3/update.xml"
