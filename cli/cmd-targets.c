@@ -112,6 +112,26 @@ int cmd_targets(int argc, char **argv)
 		}
 		for (size_t i = 0; i < t->nskipped; i++)
 			printf("  skipped: %s\n", t->skipped[i]);
+		/* Today's products' conventions, when the target chooses any (docs/targets.md). */
+		if (t->naming != KB_NAMING_GUIDE || t->kernel_requires ||
+		    t->initrd != KB_INITRD_NONE || kb_target_depmod_override(t)) {
+			printf("  packages: naming %s", kb_naming_name(t->naming));
+			if (t->kernel_requires)
+				printf(", Requires: %s = <release>", t->kernel_requires);
+			if (kb_target_depmod_override(t))
+				printf(", /etc/depmod.d override file");
+			if (t->initrd != KB_INITRD_NONE)
+				printf(", initrd %s", kb_initrd_name(t->initrd));
+			printf("\n");
+		}
+		for (size_t i = 0; i < t->nflavours; i++) {
+			const struct kb_flavour *f = &t->flavours[i];
+			if (f->devel_package)
+				printf("  %s: BuildRequires: %s%s%s, tree %s in the SRPM\n", f->name,
+				       f->devel_package, f->devel_version ? " = " : "",
+				       f->devel_version ? f->devel_version : "",
+				       f->devel_tree ? f->devel_tree : f->tree);
+		}
 	}
 	kb_target_free(t);
 	return 0;

@@ -28,6 +28,8 @@ echo "$REL" >"$K/include/config/kernel.release"
 sed "s|^tree = .*|tree = $K|" "$SRCDIR/targets/xcpng-8.3.ini" >"$TMP/xcpng.ini"
 run 0 "$KMODPACK" targets -t "$TMP/xcpng.ini"
 assert_contains "$TMP/out" "target xcpng-8.3 (arch x86_64, modules in /lib/modules/<release>/updates)"
+assert_contains "$TMP/out" "  packages: naming vendor, Requires: kernel-uname-r = <release>, initrd dracut"
+assert_contains "$TMP/out" "  default: BuildRequires: kernel-devel = 4.19.19-8.0.38.1.xcpng8.3, tree /usr/src/kernels/$REL in the SRPM"
 
 D=$TMP/drv
 cp -a "$EXAMPLE" "$D"
