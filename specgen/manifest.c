@@ -4,6 +4,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
+#include <sys/stat.h>
 #include <time.h>
 
 #include "common/fs.h"
@@ -313,14 +314,20 @@ static void set_script(struct loader *l, const struct kp_kv *kv)
 	_cleanup_free_ char *path = kp_path_join(m->dir, kv->value);
 	_cleanup_free_ char *text = NULL;
 	size_t len = 0;
+	struct stat st;
+	/* A regular file of bounded size: never a device or FIFO that reads forever. */
+	if (stat(path, &st) < 0)
+		return bad(l, kv, "cannot read '%s': %s", path, strerror(errno));
+	if (!S_ISREG(st.st_mode))
+		return bad(l, kv, "'%s' is not a regular file", path);
+	if (st.st_size > 65536)
+		return bad(l, kv, "'%s' is %lld bytes: scriptlets of more than 64 KiB are refused",
+			   path, (long long)st.st_size);
 	int r = kp_read_file(path, &text, &len);
 	if (r < 0)
 		return bad(l, kv, "cannot read '%s': %s", path, strerror(-r));
 	if (strlen(text) != len)
 		return bad(l, kv, "'%s' holds a NUL byte: a scriptlet is text", path);
-	if (len > 65536)
-		return bad(l, kv, "'%s' is %zu bytes: scriptlets of more than 64 KiB are refused",
-			   path, len);
 	_cleanup_free_ char *esc = NULL;
 	if (spec_escape_script(path, text, &esc) < 0)
 		return bad(l, kv, "'%s' cannot be carried verbatim into %%%s (fix the line above)",

@@ -162,6 +162,12 @@ run 2 "$KMODPACK" build -t "$TMP/deb2.ini" -o "$TMP/empty" "$D"
 assert_contains "$TMP/err" "flavour amd64: kernel_requires = kernel-uname-r cannot name release '$AMD64_REL': rpm refuses a version with more than one '-'"
 [ -z "$(ls -A "$TMP/empty")" ] || fail "a refused build left files"
 
+# A scriptlet must be a regular file: a device would never end.
+sed -i 's|^preun = scripts/preun.sh|preun = /dev/zero|' "$D/kmodpack.ini"
+run 2 "$KMODPACK" build -q -t "$TMP/xcpng.ini" -o "$O" "$D"
+assert_contains "$TMP/err" "preun: '/dev/zero' is not a regular file"
+sed -i 's|^preun = /dev/zero|preun = scripts/preun.sh|' "$D/kmodpack.ini"
+
 # A scriptlet rpm cannot carry is refused at load, naming the file's line.
 printf 'true\n  %%post -n other\n' >"$D/scripts/postun.sh"
 run 2 "$KMODPACK" build -q -t "$TMP/xcpng.ini" -o "$O" "$D"
