@@ -110,15 +110,7 @@ static int take_outdir(struct bld_run *rn)
 {
 	int r = kp_outdir_open(rn->o->outdir ? rn->o->outdir : "out", &rn->od);
 	if (r == 0)
-		r = bld_cache_key(rn->m, rn->t, rn->data, rn->sde, rn->o->gpg_key, rn->sign_cert,
-				  rn->od.dir, &rn->key);
-	/* A skipped flavour that can now be served, or another choice, builds again. */
-	for (size_t i = 0; r == 0 && i < rn->in.nskipped; i++) {
-		char *k = kp_asprintf("%sskipped\t%s\t%s\t%s\n", rn->key, rn->in.skipped[i].name,
-				      rn->in.skipped[i].release, rn->in.skipped[i].reason);
-		free(rn->key);
-		rn->key = k;
-	}
+		r = bld_inputs_key(&rn->in, rn->o->gpg_key, rn->sign_cert, rn->od.dir, &rn->key);
 	if (r < 0 || rn->o->force)
 		return r;
 	struct rp_build *published = NULL;

@@ -220,6 +220,19 @@ static char *key_change(const char *old, const char *key)
 	return kp_asprintf("%s changed", line);
 }
 
+int bld_inputs_key(const struct bld_inputs *in, const char *gpg_key, const char *sign_cert,
+		   const char *outdir, char **key)
+{
+	int r = bld_cache_key(in->m, in->t, in->data, in->sde, gpg_key, sign_cert, outdir, key);
+	for (size_t i = 0; r == 0 && i < in->nskipped; i++) {
+		char *k = kp_asprintf("%sskipped\t%s\t%s\t%s\n", *key, in->skipped[i].name,
+				      in->skipped[i].release, in->skipped[i].reason);
+		free(*key);
+		*key = k;
+	}
+	return r;
+}
+
 bool bld_cache_fresh(const char *statedir, const char *outdir, const char *key,
 		     struct rp_build **report, char **why)
 {

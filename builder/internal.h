@@ -60,6 +60,13 @@ int bld_inputs_load(const char *driver_dir, const char *target_file,
 		    const struct bld_select *select, bool warn_undated, struct bld_inputs *in);
 void bld_inputs_release(struct bld_inputs *in);
 /*
+ * The no-op check's key of these inputs (bld_cache_key) with a line per
+ * skipped flavour and why: a flavour that can now be served, or another
+ * choice, builds again. build and status compare the same key.
+ */
+int bld_inputs_key(const struct bld_inputs *in, const char *gpg_key, const char *sign_cert,
+		   const char *outdir, char **key);
+/*
  * The Kbuild dir top/subdir must hold a Makefile or Kbuild file; if not,
  * the error (at the manifest's subdir line) lists the directories below
  * top whose Makefile or Kbuild declares obj-m. Returns 0 or -KP_EINPUT.

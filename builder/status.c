@@ -149,6 +149,37 @@ static char *stored_target(const char *key)
 	return NULL;
 }
 
+/*
+ * The flavours the last build was asked for with --flavour, as the stored
+ * key says ("skipped\tNAME\tRELEASE\tnot selected (--flavour)"): status
+ * asks about the same choice. False when it made none.
+ */
+static bool stored_choice(const char *key, const struct rp_build *b, struct kp_strv *out)
+{
+	static const char not_chosen[] = "not selected (--flavour)";
+	_cleanup_free_ char *copy = kp_strdup(key);
+	_cleanup_free_ struct key_line *v = NULL;
+	size_t n;
+	bool made = false;
+	key_lines(copy, &v, &n);
+	for (size_t i = 0; i < b->nflavours; i++)
+		kp_strv_push(out, b->flavours[i].name);
+	for (size_t i = 0; i < n; i++) {
+		if (v[i].labellen != 7 || strncmp(v[i].label, "skipped", 7))
+			continue;
+		/* skipped\tNAME\tRELEASE\tREASON: rest is "RELEASE\tREASON" */
+		const char *reason = strchr(v[i].rest, '\t');
+		_cleanup_free_ char *name = kp_strndup(v[i].line + 8, v[i].idlen - 8);
+		if (reason && !strcmp(reason + 1, not_chosen))
+			made = true;
+		else if (!kp_strv_contains(out, name))
+			kp_strv_push(out, name);
+	}
+	if (!made)
+		kp_strv_release(out);
+	return made;
+}
+
 /* A run holding the lock now: a shared lock, not granted while it holds its exclusive one. */
 static bool lock_busy(const char *state)
 {
@@ -202,7 +233,12 @@ static void check_fresh(struct bld_status *st, const char *target_given)
 		return;
 	}
 	_cleanup_(bld_inputs_release) struct bld_inputs in = {0};
-	if (bld_inputs_load(st->driver_dir, st->target_file, NULL, false, &in) < 0) {
+	_cleanup_strv_ struct kp_strv chosen = {0};
+	struct bld_select sel = {0};
+	if (have_key && stored_choice(old, st->report, &chosen))
+		sel = (struct bld_select){.flavours = (const char *const *)chosen.v,
+					  .nflavours = chosen.n};
+	if (bld_inputs_load(st->driver_dir, st->target_file, &sel, false, &in) < 0) {
 		kp_strv_pushf(&st->why, "cannot tell: the driver's manifest or the target does not load "
 					"(see the errors above)");
 		return;
@@ -222,8 +258,7 @@ static void check_fresh(struct bld_status *st, const char *target_given)
 		free(sign_cert);
 		sign_cert = NULL;
 	}
-	if (bld_cache_key(in.m, in.t, in.data, in.sde, gpg_key, sign_cert, st->outdir, &now) <
-	    0) {
+	if (bld_inputs_key(&in, gpg_key, sign_cert, st->outdir, &now) < 0) {
 		kp_strv_push(&st->why, "cannot tell: the inputs cannot be read");
 		return;
 	}

@@ -46,6 +46,7 @@ static json_object *status_json(const struct bld_status *st)
 	json_object_object_add(root, "busy", json_object_new_boolean(st->busy));
 	json_object *driver = NULL, *target = NULL;
 	json_object *flavours = json_object_new_array(), *arts = json_object_new_array();
+	json_object *skipped = json_object_new_array();
 	if (b) {
 		driver = json_object_new_object();
 		json_object_object_add(driver, "name", jstr(b->driver_name));
@@ -67,6 +68,13 @@ static json_object *status_json(const struct bld_status *st)
 			json_object_object_add(jf, "package", jstr(a ? a->path : NULL));
 			json_object_array_add(flavours, jf);
 		}
+		for (size_t i = 0; i < b->nskipped; i++) {
+			json_object *js = json_object_new_object();
+			json_object_object_add(js, "name", jstr(b->skipped[i].name));
+			json_object_object_add(js, "release", jstr(b->skipped[i].release));
+			json_object_object_add(js, "reason", jstr(b->skipped[i].reason));
+			json_object_array_add(skipped, js);
+		}
 		for (size_t i = 0; i < b->nartifacts; i++) {
 			const struct rp_artifact *a = &b->artifacts[i];
 			json_object *ja = json_object_new_object();
@@ -80,6 +88,7 @@ static json_object *status_json(const struct bld_status *st)
 	json_object_object_add(root, "driver", driver);
 	json_object_object_add(root, "target", target);
 	json_object_object_add(root, "flavours", flavours);
+	json_object_object_add(root, "skipped", skipped);
 	json_object_object_add(root, "artifacts", arts);
 	json_object_object_add(root, "up_to_date",
 			       st->fresh == BLD_FRESH_UNKNOWN && b
@@ -114,6 +123,10 @@ static void print_status(const struct bld_status *st)
 		wr = MAX(wr, (int)strlen(f->release));
 		wk = MAX(wk, (int)strlen(f->kver));
 	}
+	for (size_t i = 0; i < b->nskipped; i++) {
+		wn = MAX(wn, (int)strlen(b->skipped[i].name));
+		wr = MAX(wr, (int)strlen(b->skipped[i].release));
+	}
 	printf("  %-*s  %-*s  %-*s  %s\n", wn, "FLAVOUR", wr, "RELEASE", wk, "KVER", "PACKAGE");
 	for (size_t i = 0; i < b->nflavours; i++) {
 		const struct rp_flavour *f = &b->flavours[i];
@@ -121,6 +134,9 @@ static void print_status(const struct bld_status *st)
 		printf("  %-*s  %-*s  %-*s  %s\n", wn, f->name, wr, f->release, wk, f->kver,
 		       a ? a->path : "-");
 	}
+	for (size_t i = 0; i < b->nskipped; i++)
+		printf("  %-*s  %-*s  skipped: %s\n", wn, b->skipped[i].name, wr,
+		       b->skipped[i].release, b->skipped[i].reason);
 	for (size_t i = 0; i < b->nartifacts; i++)
 		if (b->artifacts[i].kind != RP_ARTIFACT_RPM)
 			printf("  %-*s  %s\n", wn, rp_artifact_kind_name(b->artifacts[i].kind),

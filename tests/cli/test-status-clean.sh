@@ -145,4 +145,37 @@ echo keep >"$TMP/plain/file"
 run 2 "$KMODPACK" clean --all "$TMP/plain"
 assert_contains "$TMP/err" "is not a kmodpack output dir"
 [ -f "$TMP/plain/file" ] || fail "clean touched a dir that is not kmodpack's"
+
+# Skipped flavours: a driver the cloud kernel cannot serve (kernel_config),
+# and a --flavour choice. The build left them out on purpose: status says up
+# to date, lists each with its reason, and a changed reason is a reason.
+if grep -q '^CONFIG_USB=[ym]' "$AMD64_TREE/.config" && ! grep -q '^CONFIG_USB=[ym]' "$CLOUD_TREE/.config"; then
+	cp -r "$SRCDIR/tests/fixtures/dkms/exclusive-usb" "$TMP/usb"
+	run 0 "$KMODPACK" build -q -t "$TMP/target.ini" -o "$TMP/ou" "$TMP/usb"
+	run 0 "$KMODPACK" status "$TMP/ou"
+	cat "$TMP/out"
+	assert_contains "$TMP/out" "up to date: yes"
+	grep -Eq "^  cloud-amd64 +$CLOUD_REL +skipped: CONFIG_USB is not set \(kernel_config, $TMP/usb/dkms.conf:5\)$" \
+		"$TMP/out" || fail "no skipped cloud-amd64 line"
+	assert_not_contains "$TMP/out" "gone"
+	run 0 "$KMODPACK" status --json "$TMP/ou"
+	python3 "$SRCDIR/tests/cli/json-schema.py" "$SRCDIR/docs/json.md" "$TMP/out" || fail "not as docs/json.md says"
+	python3 - "$TMP/out" "$CLOUD_REL" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert d["up_to_date"] is True and d["reasons"] == [], d
+assert [f["name"] for f in d["flavours"]] == ["amd64"], d
+assert [(s["name"], s["release"]) for s in d["skipped"]] == [("cloud-amd64", sys.argv[2])], d
+assert "CONFIG_USB is not set" in d["skipped"][0]["reason"], d
+PY
+	# The requirement moves a line down: the reason changed, so a build would run.
+	sed -i '1i # a comment' "$TMP/usb/dkms.conf"
+	run 0 "$KMODPACK" status "$TMP/ou"
+	assert_contains "$TMP/out" "up to date: no"
+	assert_contains "$TMP/out" "manifest changed: $TMP/usb/dkms.conf"
+fi
+run 0 "$KMODPACK" build -q -t "$TMP/target.ini" -o "$TMP/of" --flavour cloud-amd64 "$EXAMPLE"
+run 0 "$KMODPACK" status "$TMP/of"
+assert_contains "$TMP/out" "up to date: yes"
+grep -Eq "^  amd64 +$AMD64_REL +skipped: not selected \(--flavour\)$" "$TMP/out" || fail "no skipped amd64 line"
 echo ok
