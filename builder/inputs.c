@@ -13,6 +13,7 @@
 #include "common/fs.h"
 #include "common/log.h"
 #include "firmware/data.h"
+#include "kbuild/release.h"
 #include "kbuild/target.h"
 #include "specgen/manifest.h"
 #include "specgen/spec.h"
@@ -138,7 +139,7 @@ static int select_by_name(struct bld_inputs *in, const struct bld_select *sel)
 	return 0;
 }
 
-/* kernel_arch and kernel_config: why flavour f cannot be served, or NULL. */
+/* kernel_arch, kernel_release, kernel_min/max and kernel_config: why flavour f cannot be served, or NULL. */
 static int unmet_requirements(const struct spec_manifest *m, const struct kb_target *t,
 			      const struct kb_flavour *f, char **why)
 {
@@ -150,6 +151,22 @@ static int unmet_requirements(const struct spec_manifest *m, const struct kb_tar
 	if (!arch_ok) {
 		*why = kp_asprintf("its arch %s is not in kernel_arch (%s:%d)", arch, m->path,
 				   m->kernel_arch_line);
+		return 0;
+	}
+	const char *rel = f->release;
+	if (m->kernel_release && !kb_release_matches(m->kernel_release, rel)) {
+		*why = kp_asprintf("its release %s does not match kernel_release '%s' (%s:%d)", rel,
+				   m->kernel_release, m->path, m->kernel_release_line);
+		return 0;
+	}
+	if (m->kernel_min && kb_release_cmp(rel, m->kernel_min) < 0) {
+		*why = kp_asprintf("its release %s is older than kernel_min %s (%s:%d)", rel,
+				   m->kernel_min, m->path, m->kernel_min_line);
+		return 0;
+	}
+	if (m->kernel_max && kb_release_cmp(rel, m->kernel_max) > 0) {
+		*why = kp_asprintf("its release %s is newer than kernel_max %s (%s:%d)", rel,
+				   m->kernel_max, m->path, m->kernel_max_line);
 		return 0;
 	}
 	if (m->kernel_config.n == 0)
@@ -185,7 +202,7 @@ static int select_flavours(struct bld_inputs *in, const struct bld_select *sel)
 	}
 	if (r == 0 && t->nflavours == 0) {
 		kp_err("%s: no flavour of target %s left to build (see the lines above): choose "
-		       "another target, or check kernel_config and kernel_arch",
+		       "another target, or check kernel_config, kernel_arch, kernel_release, kernel_min and kernel_max",
 		       in->m->path, t->name);
 		return -KP_EINPUT;
 	}

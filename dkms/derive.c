@@ -14,6 +14,7 @@
 #include "common/log.h"
 #include "dkms/conf.h"
 #include "dkms/internal.h"
+#include "kbuild/release.h"
 
 struct deriv {
 	unsigned flags;	      /* DK_DERIVE_* */
@@ -32,6 +33,7 @@ struct deriv {
 	char *make_subdir;
 	int make_line;
 	int exclusive_config_line, exclusive_arch_line;
+	int exclusive_kernel_line, exclusive_min_line, exclusive_max_line;
 };
 
 KP_PRINTF(3, 4) static void bad(struct deriv *d, int line, const char *fmt, ...)
@@ -598,6 +600,43 @@ static char *arch_glob(const char *re)
 	return kp_buf_steal(&b);
 }
 
+/* BUILD_EXCLUSIVE_KERNEL, _MIN, _MAX: the same tests, as kernel_release, kernel_min, kernel_max. */
+static void derive_exclusive_kernel(struct deriv *d)
+{
+	int line;
+	const char *re = conf_value(d, "BUILD_EXCLUSIVE_KERNEL", -1, &line);
+	if (re && *re) {
+		_cleanup_free_ char *why = NULL;
+		if (kb_release_regex_check(re, &why) < 0)
+			return bad(d, line,
+				   "BUILD_EXCLUSIVE_KERNEL '%s' is not a POSIX extended regular "
+				   "expression: %s",
+				   re, why);
+		d->exclusive_kernel_line = line;
+		put(d, "kernel_release", re,
+		    "%s:%d BUILD_EXCLUSIVE_KERNEL: a flavour whose release does not match is "
+		    "skipped",
+		    d->conf_rel, line);
+	}
+	static const struct {
+		const char *var, *key, *what;
+	} bounds[] = {{"BUILD_EXCLUSIVE_KERNEL_MIN", "kernel_min", "older"},
+		      {"BUILD_EXCLUSIVE_KERNEL_MAX", "kernel_max", "newer"}};
+	for (size_t i = 0; i < KP_ARRAY_SIZE(bounds); i++) {
+		const char *v = conf_value(d, bounds[i].var, -1, &line);
+		if (!v || !*v)
+			continue;
+		if (!kb_release_version_valid(v))
+			return bad(d, line,
+				   "%s '%s' is not a kernel version such as 5.10 or 6.1.0-57",
+				   bounds[i].var, v);
+		*(i ? &d->exclusive_max_line : &d->exclusive_min_line) = line;
+		put(d, bounds[i].key, v,
+		    "%s:%d %s: a flavour whose release is %s is skipped (DKMS's version order)",
+		    d->conf_rel, line, bounds[i].var, bounds[i].what);
+	}
+}
+
 static void derive_exclusive(struct deriv *d)
 {
 	int line;
@@ -686,12 +725,6 @@ static void note_directives(struct deriv *d)
 	    {"POST_INSTALL", "not run: kmodpack runs no scripts of the driver", false},
 	    {"POST_REMOVE", "not run: kmodpack runs no scripts of the driver", false},
 	    {"PRE_INSTALL", "not run: kmodpack runs no scripts of the driver", false},
-	    {"BUILD_EXCLUSIVE_KERNEL",
-	     "not used: choose the flavours with --flavour or a target file", false},
-	    {"BUILD_EXCLUSIVE_KERNEL_MIN",
-	     "not used: choose the flavours with --flavour or a target file", false},
-	    {"BUILD_EXCLUSIVE_KERNEL_MAX",
-	     "not used: choose the flavours with --flavour or a target file", false},
 
 	    {"PRE_BUILD",
 	     "a script DKMS runs before building; kmodpack runs no scripts of the driver: "
@@ -837,6 +870,7 @@ static void derive_ini(struct deriv *d)
 			put(d, "make_args", b.s, "the notes at the top");
 	}
 	derive_exclusive(d);
+	derive_exclusive_kernel(d);
 	if (d->cl.rpm)
 		put(d, "changelog", d->cl.rpm,
 		    "debian/changelog, in rpm's format (dates as written, newest first)");
@@ -938,6 +972,9 @@ int dk_derive(const char *conf, unsigned flags, struct dk_derived **out)
 	res->mapped = kp_buf_steal(&mapped);
 	res->exclusive_config_line = d.exclusive_config_line;
 	res->exclusive_arch_line = d.exclusive_arch_line;
+	res->exclusive_kernel_line = d.exclusive_kernel_line;
+	res->exclusive_min_line = d.exclusive_min_line;
+	res->exclusive_max_line = d.exclusive_max_line;
 	*out = res;
 	return 0;
 }

@@ -19,8 +19,10 @@ struct dk_derived {
 	/* What a reader of one line should know: "version '2.10.1-pre' as '2.10.1~pre'", or "" */
 	char *mapped;
 	/* conf's lines of BUILD_EXCLUSIVE_CONFIG and _ARCH, 0 if none: messages about the
-	 * kernel_config and kernel_arch they became name the line the user wrote */
+	 * kernel_config and kernel_arch they became name the line the user wrote; */
 	int exclusive_config_line, exclusive_arch_line;
+	/* and of BUILD_EXCLUSIVE_KERNEL, _MIN and _MAX (kernel_release, kernel_min, kernel_max) */
+	int exclusive_kernel_line, exclusive_min_line, exclusive_max_line;
 };
 
 /*

@@ -14,6 +14,7 @@
 #include "common/suggest.h"
 #include "dkms/derive.h"
 #include "kbuild/makeargs.h"
+#include "kbuild/release.h"
 
 bool spec_is_package_name(const char *s)
 {
@@ -487,11 +488,44 @@ static void set_kernel_config(struct loader *l, const struct kp_kv *kv)
 	m->kernel_config_line = kv->line;
 }
 
+/* kernel_release = ^6\.1\.: a regular expression each flavour's release must match. */
+static void set_kernel_release(struct loader *l, const struct kp_kv *kv)
+{
+	struct spec_manifest *m = l->m;
+	_cleanup_free_ char *why = NULL;
+	if (!*kv->value)
+		return bad(l, kv, "is empty: give a regular expression the kernel releases match");
+	if (kb_release_regex_check(kv->value, &why) < 0)
+		return bad(l, kv,
+			   "'%s' is not a POSIX extended regular expression: %s (as DKMS's "
+			   "BUILD_EXCLUSIVE_KERNEL, matched anywhere in the release)",
+			   kv->value, why);
+	set(&m->kernel_release, kv->value);
+	m->kernel_release_line = kv->line;
+}
+
+/* kernel_min = 5.10, kernel_max = 6.2: the kernel versions the driver builds for. */
+static void set_kernel_bound(struct loader *l, const struct kp_kv *kv)
+{
+	struct spec_manifest *m = l->m;
+	if (!kb_release_version_valid(kv->value))
+		return bad(l, kv,
+			   "'%s' is not a kernel version such as 5.10 or 6.1.0-57: one word "
+			   "of letters, digits and . - _ + ~ that starts with a digit",
+			   kv->value);
+	bool min = !strcmp(kv->key, "kernel_min");
+	set(min ? &m->kernel_min : &m->kernel_max, kv->value);
+	*(min ? &m->kernel_min_line : &m->kernel_max_line) = kv->line;
+}
+
 /* kernel_arch = x86_64 i?86: the architectures (glob patterns) the driver builds for. */
 static void set_kernel_arch(struct loader *l, const struct kp_kv *kv)
 {
 	struct spec_manifest *m = l->m;
 	kp_strv_release(&m->kernel_arch);
+	free(m->kernel_release);
+	free(m->kernel_min);
+	free(m->kernel_max);
 	kp_strv_split(&m->kernel_arch, kv->value);
 	for (size_t i = 0; i < m->kernel_arch.n; i++)
 		for (const char *p = m->kernel_arch.v[i]; *p; p++)
@@ -568,6 +602,9 @@ static const struct key_rule {
     {"driver", "make_args", false, set_make_args},
     {"driver", "kernel_config", false, set_kernel_config},
     {"driver", "kernel_arch", false, set_kernel_arch},
+    {"driver", "kernel_release", false, set_kernel_release},
+    {"driver", "kernel_min", false, set_kernel_bound},
+    {"driver", "kernel_max", false, set_kernel_bound},
     {"driver", "changelog", false, set_changelog},
     {"driver", "source_date_epoch", false, set_source_date_epoch},
     {"driver", "requires", false, set_deps},
@@ -898,6 +935,9 @@ int spec_manifest_from_derived(const struct dk_derived *d, struct spec_manifest 
 	/* Later messages name m->path, the dkms.conf: with the lines the user wrote there. */
 	m->kernel_config_line = d->exclusive_config_line;
 	m->kernel_arch_line = d->exclusive_arch_line;
+	m->kernel_release_line = d->exclusive_kernel_line;
+	m->kernel_min_line = d->exclusive_min_line;
+	m->kernel_max_line = d->exclusive_max_line;
 	*out = TAKE_PTR(m);
 	return 0;
 }
@@ -991,6 +1031,9 @@ void spec_manifest_free(struct spec_manifest *m)
 	kp_strv_release(&m->make_args);
 	kp_strv_release(&m->kernel_config);
 	kp_strv_release(&m->kernel_arch);
+	free(m->kernel_release);
+	free(m->kernel_min);
+	free(m->kernel_max);
 	free(m->changelog);
 	for (size_t i = 0; i < SPEC_NSCRIPTS; i++) {
 		free(m->script_path[i]);

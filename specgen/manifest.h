@@ -47,6 +47,11 @@ struct spec_manifest {
 				      * (kbuild/makeargs.h) */
 	struct kp_strv kernel_config; /* CONFIG_X (must be y/m), !CONFIG_Y (must not) */
 	int kernel_config_line;
+	/* kernel_release: a POSIX extended regular expression the flavour's release must
+	 * match (DKMS's BUILD_EXCLUSIVE_KERNEL), or NULL; kernel_min, kernel_max: the
+	 * releases it may range over, in DKMS's order (kbuild/release.h), or NULL */
+	char *kernel_release, *kernel_min, *kernel_max;
+	int kernel_release_line, kernel_min_line, kernel_max_line;
 	struct kp_strv kernel_arch; /* glob patterns of the architectures served; empty: all */
 	int kernel_arch_line;
 	char *changelog;	     /* rpm %changelog text, or NULL */

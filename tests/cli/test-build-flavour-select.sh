@@ -102,4 +102,25 @@ assert_not_contains "$TMP/out" "%package -n helloworld-modules-amd64-"
 sed -i 's/^kernel_config = CONFIG_USB$/kernel_arch = aarch64 ppc64*/' "$D/kmodpack.ini"
 run 2 "$KMODPACK" build -t "$TMP/target.ini" -o "$TMP/o5" "$D"
 assert_contains "$TMP/err" "flavour amd64 ($AMD64_REL) skipped: its arch x86_64 is not in kernel_arch ($D/kmodpack.ini:7)"
+
+# kernel_release, kernel_min, kernel_max (DKMS's BUILD_EXCLUSIVE_KERNEL, _MIN,
+# _MAX): a flavour whose release is outside is skipped with one line; a bad
+# regular expression or version is refused at its line.
+sed -i 's/^kernel_arch = .*$/kernel_release = ^[0-9.]+-[0-9]+-amd64$/' "$D/kmodpack.ini"
+run 0 "$KMODPACK" spec -t "$TMP/target.ini" "$D"
+assert_contains "$TMP/err" "kmodpack: flavour cloud-amd64 ($CLOUD_REL) skipped: its release $CLOUD_REL does not match kernel_release '^[0-9.]+-[0-9]+-amd64\$' ($D/kmodpack.ini:7)"
+assert_eq "$(grep -c skipped "$TMP/err")" 1 "skip lines"
+sed -i 's/^kernel_release = .*$/kernel_max = 4.19/' "$D/kmodpack.ini"
+run 2 "$KMODPACK" spec -t "$TMP/target.ini" "$D"
+assert_contains "$TMP/err" "flavour amd64 ($AMD64_REL) skipped: its release $AMD64_REL is newer than kernel_max 4.19 ($D/kmodpack.ini:7)"
+sed -i 's/^kernel_max = .*$/kernel_min = 4.19\nkernel_max = 99/' "$D/kmodpack.ini"
+run 0 "$KMODPACK" spec -t "$TMP/target.ini" "$D"
+assert_not_contains "$TMP/err" "skipped"
+sed -i 's/^kernel_min = .*$/kernel_release = ^(6/; s/^kernel_max = .*$/kernel_min = v5/' "$D/kmodpack.ini"
+run 2 "$KMODPACK" spec -t "$TMP/target.ini" "$D"
+assert_contains "$TMP/err" "$D/kmodpack.ini:7: kernel_release: '^(6' is not a POSIX extended regular expression: "
+assert_contains "$TMP/err" "$D/kmodpack.ini:8: kernel_min: 'v5' is not a kernel version such as 5.10"
+sed -i 's/^kernel_release = .*$/kernel_relase = 6/; /^kernel_min/d' "$D/kmodpack.ini"
+run 2 "$KMODPACK" spec -t "$TMP/target.ini" "$D"
+assert_contains "$TMP/err" "did you mean 'kernel_release'?"
 echo ok

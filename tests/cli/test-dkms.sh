@@ -104,4 +104,46 @@ assert_contains "$TMP/err" "flavour cloud-amd64 ($CLOUD_REL) skipped: CONFIG_USB
 	fail "no amd64 RPM: $(ls -R "$TMP/out-usb")"
 [ ! -e "$TMP/out-usb/RPMS/x86_64/exclusive-usb-modules-cloud-amd64-$KVER-1.0-1.x86_64.rpm" ] ||
 	fail "a package for the flavour that lacks CONFIG_USB"
+
+# 7. BUILD_EXCLUSIVE_KERNEL (a regular expression on the release, as DKMS's
+# bash =~), _MIN and _MAX (DKMS's version order) become kernel_release,
+# kernel_min and kernel_max: a flavour outside is skipped with one line that
+# names the dkms.conf line; a bad regular expression is refused at its line.
+K=$TMP/exclusive-kernel
+cp -r "$FIX/exclusive-usb" "$K"
+sed -i '/^BUILD_EXCLUSIVE_CONFIG=/d' "$K/dkms.conf"
+echo 'BUILD_EXCLUSIVE_KERNEL="-cloud-amd64$"' >>"$K/dkms.conf"
+kline=$(grep -n '^BUILD_EXCLUSIVE_KERNEL=' "$K/dkms.conf" | cut -d: -f1)
+run 0 "$KMODPACK" spec -t "$TMP/target.ini" "$K"
+assert_contains "$TMP/err" "flavour amd64 ($AMD64_REL) skipped: its release $AMD64_REL does not match kernel_release '-cloud-amd64\$' ($K/dkms.conf:$kline)"
+assert_eq "$(grep -c 'skipped' "$TMP/err")" 1 "skip lines"
+assert_contains "$TMP/out" "%package -n exclusive-usb-modules-cloud-amd64-$KVER"
+assert_not_contains "$TMP/out" "%package -n exclusive-usb-modules-amd64-"
+run 0 "$KMODPACK" init "$K"
+assert_contains "$K/kmodpack.ini" "; dkms.conf:$kline BUILD_EXCLUSIVE_KERNEL: a flavour whose release does not match is skipped"
+assert_contains "$K/kmodpack.ini" "kernel_release = -cloud-amd64\$"
+rm "$K/kmodpack.ini"
+# The minimum is past this kernel: nothing left to build, each flavour named once.
+echo "BUILD_EXCLUSIVE_KERNEL_MIN=\"${AMD64_REL%%.*}.999\"" >>"$K/dkms.conf"
+sed -i '/^BUILD_EXCLUSIVE_KERNEL=/d' "$K/dkms.conf"
+mline=$(grep -n '^BUILD_EXCLUSIVE_KERNEL_MIN=' "$K/dkms.conf" | cut -d: -f1)
+run 2 "$KMODPACK" build -t "$TMP/target.ini" -o "$TMP/out-min" "$K"
+assert_contains "$TMP/err" "flavour cloud-amd64 ($CLOUD_REL) skipped: its release $CLOUD_REL is older than kernel_min ${AMD64_REL%%.*}.999 ($K/dkms.conf:$mline)"
+assert_contains "$TMP/err" "no flavour of target debian-test left to build"
+[ ! -e "$TMP/out-min" ] || fail "a build with nothing to build made its output dir"
+# A maximum this kernel is within, in DKMS's order: 6.1.0-57 is after 6.1, before 6.1.1.
+sed -i '/^BUILD_EXCLUSIVE_KERNEL_MIN=/d' "$K/dkms.conf"
+echo "BUILD_EXCLUSIVE_KERNEL_MAX=\"${KVER%%-*}\"" >>"$K/dkms.conf"
+run 2 "$KMODPACK" spec -t "$TMP/target.ini" "$K"
+assert_contains "$TMP/err" "is newer than kernel_max ${KVER%%-*} ($K/dkms.conf:"
+sed -i "s/^BUILD_EXCLUSIVE_KERNEL_MAX=.*/BUILD_EXCLUSIVE_KERNEL_MAX=\"${KVER%%-*}.999\"/" "$K/dkms.conf"
+run 0 "$KMODPACK" spec -t "$TMP/target.ini" "$K"
+assert_not_contains "$TMP/err" "skipped"
+# A regular expression bash would refuse: file:line, before anything else.
+echo 'BUILD_EXCLUSIVE_KERNEL="^(6\.1"' >>"$K/dkms.conf"
+bline=$(grep -n '^BUILD_EXCLUSIVE_KERNEL=' "$K/dkms.conf" | cut -d: -f1)
+run 2 "$KMODPACK" build -t "$TMP/target.ini" -o "$TMP/out-re" "$K"
+assert_contains "$TMP/err" "$K/dkms.conf:$bline: BUILD_EXCLUSIVE_KERNEL '^(6\.1' is not a POSIX extended regular expression"
+run 2 "$KMODPACK" init "$K"
+[ ! -e "$K/kmodpack.ini" ] || fail "init wrote a manifest from a bad dkms.conf"
 echo "ok"
