@@ -60,3 +60,16 @@ int kp_suggest(const char *word, const char *const *known, size_t n)
 	}
 	return best;
 }
+
+char *kp_suggest_phrase(const char *word, const char *const *known, size_t n)
+{
+	struct kp_buf list = {0};
+	for (size_t i = 0; i < n; i++)
+		if (known[i])
+			kp_buf_addf(&list, "%s%s", list.len ? ", " : "", known[i]);
+	_cleanup_free_ char *names = kp_buf_steal(&list);
+	int k = kp_suggest(word, known, n);
+	if (k < 0)
+		return kp_asprintf(" (known: %s)", names);
+	return kp_asprintf(": did you mean '%s'? (known: %s)", known[k], names);
+}

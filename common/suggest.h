@@ -17,6 +17,13 @@
  */
 int kp_suggest(const char *word, const char *const *known, size_t n);
 
+/*
+ * The tail of an "unknown NAME" message from one table of the known names:
+ * ": did you mean 'firmware'? (known: version, release, firmware)", or
+ * " (known: ...)" when none is close. NULL entries are skipped. Owned.
+ */
+char *kp_suggest_phrase(const char *word, const char *const *known, size_t n);
+
 /* Optimal string alignment distance between a and b (exposed for tests). */
 size_t kp_edit_distance(const char *a, const char *b);
 

@@ -42,6 +42,7 @@
 
 #include "common/fs.h"
 #include "common/log.h"
+#include "common/suggest.h"
 #include "firmware/bugtool.h"
 
 #define FIRMWARE_BASE "/lib/firmware"
@@ -830,8 +831,8 @@ static const struct {
 } keys[] = {
     {"version", -1},
     {"release", -1},
-    {"firmware_external", -1},
     {"firmware", FW_KIND_FIRMWARE},
+    {"firmware_external", -1},
     {"udev", FW_KIND_UDEV},
     {"modprobe", FW_KIND_MODPROBE},
     {"config", FW_KIND_CONFIG},
@@ -887,9 +888,12 @@ int fw_data_load(const struct fw_data_opts *o, const struct kp_kv *kv, size_t n_
 	for (size_t i = 0; i < n_kv; i++) {
 		int k = key_index(kv[i].key);
 		if (k < 0) {
-			bad(&r, &kv[i],
-			    "unknown key (known: version, release, firmware, firmware_external, "
-			    "udev, modprobe, config, doc, bugtool, eula)");
+			const char *names[KP_ARRAY_SIZE(keys)];
+			for (size_t j = 0; j < KP_ARRAY_SIZE(keys); j++)
+				names[j] = keys[j].key;
+			_cleanup_free_ char *tail =
+			    kp_suggest_phrase(kv[i].key, names, KP_ARRAY_SIZE(names));
+			bad(&r, &kv[i], "unknown key in [data]%s", tail);
 			continue;
 		}
 		if (seen_line[k]) {

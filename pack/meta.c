@@ -7,6 +7,7 @@
 
 #include "common/digest.h"
 #include "common/log.h"
+#include "common/suggest.h"
 #include "specgen/manifest.h"
 
 void pk_meta_init(struct pk_meta *m)
@@ -133,6 +134,10 @@ static bool code_ok(struct pk_meta *m, const char *where, const char *v, const c
 static const char *const tests[] = {"eq", "ne", "lt", "gt", "le", "ge"};
 
 /* "originator=xs name=main test=ge version=6.5.0 [build=B] [product=P]" */
+/* The words of a requires line (guide 6.1.3). */
+static const char *const requires_keys[] = {"originator", "name",  "test",
+					    "version",	  "build", "product"};
+
 static void add_requires(struct pk_meta *m, const char *line, const char *where)
 {
 	struct kp_strv words = {0};
@@ -156,10 +161,9 @@ static void add_requires(struct pk_meta *m, const char *line, const char *where)
 			      : !strcmp(w, "product")  ? &r.product
 						       : NULL;
 		if (!slot) {
-			bad(m, where,
-			    "unknown key '%s' (known: originator, name, test, version, build, "
-			    "product)",
-			    w);
+			_cleanup_free_ char *tail =
+			    kp_suggest_phrase(w, requires_keys, KP_ARRAY_SIZE(requires_keys));
+			bad(m, where, "unknown key '%s'%s", w, tail);
 			ok = false;
 		} else if (*slot) {
 			bad(m, where, "'%s' given twice", w);
@@ -212,6 +216,10 @@ static void add_requires(struct pk_meta *m, const char *line, const char *where)
 	m->req = kp_reallocarray(m->req, m->nreq + 1, sizeof(*m->req));
 	m->req[m->nreq++] = r;
 }
+
+/* The keys of [pack] (docs/pack.md), in the order the docs list them. */
+static const char *const pack_keys[] = {"label", "text",	"version", "build",
+					"mem",	 "homogeneous", "product", "requires"};
 
 void pk_meta_set(struct pk_meta *m, const char *key, const char *v, const char *where)
 {
@@ -286,9 +294,8 @@ void pk_meta_set(struct pk_meta *m, const char *key, const char *v, const char *
 				add_requires(m, lines.v[i], where);
 		kp_strv_release(&lines);
 	} else {
-		bad(m, where,
-		    "unknown key (known: label, text, version, build, mem, homogeneous, product, "
-		    "requires)");
+		_cleanup_free_ char *tail = kp_suggest_phrase(key, pack_keys, KP_ARRAY_SIZE(pack_keys));
+		bad(m, where, "unknown key in [pack]%s", tail);
 	}
 }
 

@@ -32,11 +32,22 @@ static void test_suggest(void **state)
 	assert_int_equal(kp_suggest("abc", keys, n), -1);
 }
 
+static void test_phrase(void **state)
+{
+	(void)state;
+	static const char *const keys[] = {"label", NULL, "text", "requires"};
+	_cleanup_free_ char *near = kp_suggest_phrase("lable", keys, 4);
+	assert_string_equal(near, ": did you mean 'label'? (known: label, text, requires)");
+	_cleanup_free_ char *far = kp_suggest_phrase("colour", keys, 4);
+	assert_string_equal(far, " (known: label, text, requires)");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_distance),
 	    cmocka_unit_test(test_suggest),
+	    cmocka_unit_test(test_phrase),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -272,7 +272,13 @@ static void test_unknown_key(void **state)
 	struct kp_kv kv[] = {KV("firmwares", "fw", 12)};
 	struct fw_data *d;
 	assert_int_equal(resolve(e, kv, 1, &d), -KP_EINPUT);
-	assert_logged(e, 12, "firmwares", "unknown key");
+	assert_logged(e, 12, "firmwares",
+		      "unknown key in [data]: did you mean 'firmware'? (known: version, release, "
+		      "firmware, firmware_external, udev, modprobe, config, doc, bugtool, eula)");
+	/* Nothing close: the known keys only. */
+	struct kp_kv far[] = {KV("colour", "red", 13)};
+	assert_int_equal(resolve(e, far, 1, &d), -KP_EINPUT);
+	assert_logged(e, 13, "colour", "unknown key in [data] (known: version, release,");
 }
 
 static void test_invalid_version_and_release(void **state)

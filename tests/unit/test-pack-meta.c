@@ -149,6 +149,14 @@ static void test_validation(void **state)
 	expect_bad("requires", "originator=Xs name=main test=ge version=6.5", "--requires",
 		   "lowercase");
 	expect_bad("colour", "red", "k.ini:9: colour", "unknown key");
+	expect_bad("lable", "hw", "k.ini:9: lable",
+		   "unknown key in [pack]: did you mean 'label'? (known: label, text, version, "
+		   "build, mem, homogeneous, product, requires)");
+	expect_bad("require", "originator=xs name=main test=ge version=6.5", "k.ini:9: require",
+		   "did you mean 'requires'?");
+	expect_bad("requires", "orignator=xs name=main test=ge version=6.5", "--requires",
+		   "unknown key 'orignator': did you mean 'originator'? (known: originator, name, "
+		   "test, version, build, product)");
 
 	/* A big mem is allowed, with a warning the report keeps. */
 	struct pk_meta m;
