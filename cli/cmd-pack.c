@@ -179,6 +179,18 @@ static json_object *report(const struct pk_pack_result *res)
 		json_object_array_add(eulas, e);
 	}
 	json_object_object_add(root, "eulas", eulas);
+	json_object *skipped = json_object_new_array();
+	for (size_t i = 0; i < res->nskipped; i++) {
+		const struct pk_skipped *k = &res->skipped[i];
+		json_object *e = json_object_new_object();
+		json_object_object_add(e, "driver", jstr(k->driver));
+		json_object_object_add(e, "modules", jstr(k->modules));
+		json_object_object_add(e, "flavour", jstr(k->flavour));
+		json_object_object_add(e, "release", jstr(k->release));
+		json_object_object_add(e, "reason", jstr(k->reason));
+		json_object_array_add(skipped, e);
+	}
+	json_object_object_add(root, "skipped", skipped);
 	json_object *warn = json_object_new_array();
 	for (size_t i = 0; i < res->warnings.n; i++)
 		json_object_array_add(warn, jstr(res->warnings.v[i]));

@@ -463,3 +463,68 @@ char *pk_xs_packages(const struct pk_entry *e, size_t n)
 	kp_buf_adds(&b, "</packages>\n");
 	return kp_buf_steal(&b);
 }
+
+void pk_skipped_release(struct pk_skipped *s)
+{
+	free(s->driver);
+	free(s->modules);
+	free(s->flavour);
+	free(s->release);
+	free(s->reason);
+	*s = (struct pk_skipped){0};
+}
+
+/* One field of a line: tabs and line ends become spaces. */
+static void add_field(struct kp_buf *b, const char *s, char end)
+{
+	for (const char *p = s ? s : ""; *p; p++)
+		kp_buf_addc(b, *p == '\t' || *p == '\n' || *p == '\r' ? ' ' : *p);
+	kp_buf_addc(b, end);
+}
+
+char *pk_skipped_text(const struct pk_skipped *s, size_t n)
+{
+	struct kp_buf b = {0};
+	kp_buf_adds(&b, "# Kernel flavours the drivers of this pack are NOT built for: their\n"
+			"# 'kmodpack build' skipped them, for the reason given. A host running\n"
+			"# one of these kernels gets no module of that driver from this pack.\n"
+			"# One line each: driver, its modules, flavour, kernel release, reason\n"
+			"# (separated by tabs).\n");
+	for (size_t i = 0; i < n; i++) {
+		add_field(&b, s[i].driver, '\t');
+		add_field(&b, s[i].modules, '\t');
+		add_field(&b, s[i].flavour, '\t');
+		add_field(&b, s[i].release, '\t');
+		add_field(&b, s[i].reason, '\n');
+	}
+	return kp_buf_steal(&b);
+}
+
+void pk_skipped_parse(const char *text, struct pk_skipped **out, size_t *n)
+{
+	*out = NULL;
+	*n = 0;
+	_cleanup_strv_ struct kp_strv lines = {0};
+	kp_strv_split_on(&lines, text, "\n");
+	for (size_t i = 0; i < lines.n; i++) {
+		if (lines.v[i][0] == '#')
+			continue;
+		char *f[5] = {0};
+		char *p = lines.v[i];
+		size_t k = 0;
+		for (; k < 5 && p; k++) {
+			f[k] = p;
+			p = k < 4 ? strchr(p, '\t') : NULL;
+			if (p)
+				*p++ = '\0';
+		}
+		if (k < 5 || !f[4] || !*f[0] || !*f[2] || !*f[3])
+			continue;
+		*out = kp_reallocarray(*out, *n + 1, sizeof(**out));
+		(*out)[(*n)++] = (struct pk_skipped){.driver = kp_strdup(f[0]),
+						     .modules = kp_strdup(f[1]),
+						     .flavour = kp_strdup(f[2]),
+						     .release = kp_strdup(f[3]),
+						     .reason = kp_strdup(f[4])};
+	}
+}

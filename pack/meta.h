@@ -78,6 +78,29 @@ char *pk_xs_packages(const struct pk_entry *e, size_t n);
 /* <label>.metadata.md5: the md5 of XS-REPOSITORY's bytes then XS-PACKAGES', and a newline. */
 char *pk_metadata_md5(const char *xs_repository, const char *xs_packages);
 
+/*
+ * A kernel flavour a driver of the pack is not built for: its `kmodpack
+ * build` skipped it (the build report's skipped[]), and the pack records it
+ * in PK_SKIPPED_FILE on the ISO, so an installer and `kmodpack verify` see
+ * it was left out on purpose.
+ */
+struct pk_skipped {
+	char *driver;  /* the build's package name */
+	char *modules; /* its module names, sorted, space-separated: what makes the driver */
+	char *flavour, *release, *reason;
+};
+
+#define PK_SKIPPED_FILE "SKIPPED-FLAVOURS.txt"
+
+void pk_skipped_release(struct pk_skipped *s);
+/* The file's text: a comment saying what it is, then one tab-separated line each. Owned. */
+char *pk_skipped_text(const struct pk_skipped *s, size_t n);
+/*
+ * Read the file's text back (comment lines and malformed lines are left
+ * out). *out is an array of *n, release each and free it.
+ */
+void pk_skipped_parse(const char *text, struct pk_skipped **out, size_t *n);
+
 /* XML-escape s for an attribute value (quot) or element text, appended to b. */
 void pk_xml_escape(struct kp_buf *b, const char *s, bool attribute);
 

@@ -24,7 +24,41 @@ struct inputs {
 	struct kp_strv built; /* the RPMs that came from builds (their sources are known) */
 	char *manifest;	      /* the first build's kmodpack.ini, while it exists */
 	long long epoch;      /* the newest build's source_date_epoch, -1 without builds */
+	struct pk_skipped *skipped; /* the flavours each build left out */
+	size_t nskipped;
 };
+
+/* The module names of a build, sorted and joined: what verify knows a driver by. */
+static char *build_modules(const struct rp_build *b)
+{
+	_cleanup_strv_ struct kp_strv names = {0};
+	for (size_t i = 0; i < b->nflavours; i++)
+		for (size_t k = 0; k < b->flavours[i].nmods; k++)
+			if (!kp_strv_contains(&names, b->flavours[i].mods[k].name))
+				kp_strv_push(&names, b->flavours[i].mods[k].name);
+	kp_strv_sort(&names);
+	struct kp_buf m = {0};
+	for (size_t i = 0; i < names.n; i++)
+		kp_buf_addf(&m, "%s%s", i ? " " : "", names.v[i]);
+	return kp_buf_steal(&m);
+}
+
+/* The build's skipped flavours, as the pack records them. */
+static void add_skipped(const struct rp_build *b, struct inputs *in)
+{
+	if (b->nskipped == 0)
+		return;
+	_cleanup_free_ char *mods = build_modules(b);
+	for (size_t i = 0; i < b->nskipped; i++) {
+		in->skipped = kp_reallocarray(in->skipped, in->nskipped + 1, sizeof(*in->skipped));
+		in->skipped[in->nskipped++] =
+		    (struct pk_skipped){.driver = kp_strdup(b->driver_name),
+					.modules = kp_strdup(mods),
+					.flavour = kp_strdup(b->skipped[i].name),
+					.release = kp_strdup(b->skipped[i].release),
+					.reason = kp_strdup(b->skipped[i].reason)};
+	}
+}
 
 static int add_build(const char *dir, struct inputs *in)
 {
@@ -59,6 +93,7 @@ static int add_build(const char *dir, struct inputs *in)
 		in->manifest = kp_strdup(b->manifest);
 	if (b->source_date_epoch > in->epoch)
 		in->epoch = b->source_date_epoch;
+	add_skipped(b, in);
 	return 0;
 }
 
@@ -84,6 +119,9 @@ static void inputs_release(struct inputs *in)
 	kp_strv_release(&in->srpms);
 	kp_strv_release(&in->built);
 	free(in->manifest);
+	for (size_t i = 0; i < in->nskipped; i++)
+		pk_skipped_release(&in->skipped[i]);
+	free(in->skipped);
 }
 
 static int load_meta(const struct pk_pack_opts *o, const char *manifest, struct pk_meta *m)
@@ -187,7 +225,7 @@ static struct pk_iso_file *legacy_files(const struct pk_pack_result *res, const 
 					const char *pkgs, const char *install, size_t *nfiles)
 {
 	*nfiles = res->nentries + 3;
-	struct pk_iso_file *files = kp_calloc(*nfiles, sizeof(*files));
+	struct pk_iso_file *files = kp_calloc(*nfiles + 1, sizeof(*files));
 	files[0] = (struct pk_iso_file){
 	    .name = "XS-REPOSITORY", .data = repo, .len = strlen(repo), .mode = 0444};
 	files[1] = (struct pk_iso_file){
@@ -235,6 +273,12 @@ static int stage(const struct pk_pack_opts *o, const char *dir, struct pk_pack_r
 		files = legacy_files(res, repo, pkgs, install, &nfiles);
 	else if ((r = update_files(o, dir, res, &files, &nfiles)) < 0)
 		return r;
+	/* Both lists have room for one more: the record of the flavours left out. */
+	_cleanup_free_ char *skipped =
+	    res->nskipped ? pk_skipped_text(res->skipped, res->nskipped) : NULL;
+	if (skipped)
+		files[nfiles++] = (struct pk_iso_file){
+		    .name = PK_SKIPPED_FILE, .data = skipped, .len = strlen(skipped), .mode = 0444};
 	struct pk_iso_opts io = {
 	    .volume_id = m->text, .application_id = m->vendor_name, .epoch = res->epoch};
 	_cleanup_free_ char *iso_path = kp_path_join(dir, res->iso);
@@ -369,6 +413,9 @@ int pk_pack(const struct pk_pack_opts *o, struct pk_pack_result *res)
 	long long build_epoch = in.epoch;
 	if (o->bundle && r == 0)
 		r = bundle_sources(&in, rpms, n, &res->sources);
+	res->skipped = TAKE_PTR(in.skipped);
+	res->nskipped = in.nskipped;
+	in.nskipped = 0;
 	inputs_release(&in);
 
 	/* Every package's kind, also when another was refused: all problems at once. */
@@ -412,6 +459,11 @@ int pk_pack(const struct pk_pack_opts *o, struct pk_pack_result *res)
 	free(rpms);
 	for (size_t i = 0; i < res->meta.warnings.n; i++)
 		kp_strv_push(&res->warnings, res->meta.warnings.v[i]);
+	for (size_t i = 0; i < res->nskipped; i++) {
+		const struct pk_skipped *k = &res->skipped[i];
+		kp_info("%s is not built for flavour %s (%s): %s (recorded in %s on the ISO)",
+			k->driver, k->flavour, k->release, k->reason, PK_SKIPPED_FILE);
+	}
 
 	res->iso = kp_asprintf("%s.iso", res->meta.label);
 	res->format = o->update.format;
@@ -448,5 +500,8 @@ void pk_pack_result_release(struct pk_pack_result *res)
 	free(res->iso_md5);
 	free(res->bundle);
 	kp_strv_release(&res->sources);
+	for (size_t i = 0; i < res->nskipped; i++)
+		pk_skipped_release(&res->skipped[i]);
+	free(res->skipped);
 	*res = (struct pk_pack_result){0};
 }

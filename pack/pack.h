@@ -61,6 +61,10 @@ struct pk_pack_result {
 	struct pk_update_result update; /* update / driver-disk: what went on the ISO */
 	char *bundle;			/* <label>.zip with --bundle, else NULL */
 	struct kp_strv sources;		/* the SRPMs in the bundle (paths as read) */
+	/* Flavours the builds given skipped (their reports' skipped[]), in the order
+	 * given; on the ISO as PK_SKIPPED_FILE when there are any. */
+	struct pk_skipped *skipped;
+	size_t nskipped;
 	char iso_md5_hex[33], iso_sha256[65], metadata_md5_hex[33];
 	unsigned long long iso_size;
 	long long epoch; /* the ISO's timestamps */

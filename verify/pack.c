@@ -24,6 +24,7 @@
 #include "common/xml.h"
 #include "common/runner.h"
 #include "kbuild/target.h"
+#include "pack/meta.h"
 #include "pack/order.h"
 #include "pack/rpmhdr.h"
 #include "verify/internal.h"
@@ -336,6 +337,58 @@ static char *module_set(const struct pk_rpm *r)
 	return kp_buf_steal(&b);
 }
 
+/* The module names of a driver RPM (file names without .ko...), sorted and joined. */
+static char *module_names(const struct pk_rpm *r)
+{
+	_cleanup_strv_ struct kp_strv names = {0};
+	for (size_t k = 0; k < r->nfiles; k++) {
+		if (!is_module(r->files[k].path))
+			continue;
+		const char *base = strrchr(r->files[k].path, '/') + 1;
+		kp_strv_push_take(&names, kp_strndup(base, strstr(base, ".ko") - base));
+	}
+	kp_strv_sort(&names);
+	struct kp_buf b = {0};
+	for (size_t i = 0; i < names.n; i++)
+		kp_buf_addf(&b, "%s%s", i ? " " : "", names.v[i]);
+	return kp_buf_steal(&b);
+}
+
+/* Every PK_SKIPPED_FILE of the ISO: its top, and each pack's dir of a combined one. */
+static void read_skipped(const struct pv *p, struct pk_skipped **out, size_t *n)
+{
+	*out = NULL;
+	*n = 0;
+	_cleanup_strv_ struct kp_strv dirs = {0};
+	kp_strv_push(&dirs, p->isodir);
+	for (size_t i = 0; i < p->nsp; i++)
+		if (!kp_strv_contains(&dirs, p->sp[i].dir))
+			kp_strv_push(&dirs, p->sp[i].dir);
+	for (size_t i = 0; i < dirs.n; i++) {
+		_cleanup_free_ char *path = kp_path_join(dirs.v[i], PK_SKIPPED_FILE);
+		_cleanup_free_ char *text = NULL;
+		struct pk_skipped *v;
+		size_t nv;
+		if (kp_read_file(path, &text, NULL) < 0)
+			continue;
+		pk_skipped_parse(text, &v, &nv);
+		*out = kp_reallocarray(*out, *n + nv + 1, sizeof(**out));
+		memcpy(*out + *n, v, nv * sizeof(*v));
+		*n += nv;
+		free(v);
+	}
+}
+
+/* The record of the driver with these modules skipping release, or NULL. */
+static const struct pk_skipped *find_skipped(const struct pk_skipped *v, size_t n,
+					     const char *modules, const char *release)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!strcmp(v[i].modules, modules) && !strcmp(v[i].release, release))
+			return &v[i];
+	return NULL;
+}
+
 void vf_pack_check_flavours(struct pv *p)
 {
 	const struct kb_target *t = p->o->target;
@@ -343,29 +396,52 @@ void vf_pack_check_flavours(struct pv *p)
 		skip(p, VF_PACK_FLAVOURS, "no target given (-t): flavours not compared");
 		return;
 	}
+	struct pk_skipped *skipped;
+	size_t nskipped;
+	read_skipped(p, &skipped, &nskipped);
 	for (size_t i = 0; i < p->n; i++) {
 		const struct listed *l = &p->l[i];
 		if (!l->rpm || l->kind.type != PK_PKG_DRIVER_RPM)
 			continue;
 		_cleanup_free_ char *set = module_set(l->rpm);
+		_cleanup_free_ char *names = module_names(l->rpm);
 		for (size_t f = 0; f < t->nflavours; f++) {
+			const struct kb_flavour *fl = &t->flavours[f];
 			bool found = false;
 			for (size_t j = 0; j < p->n && !found; j++) {
 				const struct listed *m = &p->l[j];
 				if (!m->rpm || m->kind.type != PK_PKG_DRIVER_RPM ||
-				    !m->kind.kernel ||
-				    strcmp(m->kind.kernel, t->flavours[f].release))
+				    !m->kind.kernel || strcmp(m->kind.kernel, fl->release))
 					continue;
 				_cleanup_free_ char *mset = module_set(m->rpm);
 				found = !strcmp(set, mset);
 			}
-			if (!found)
+			if (found)
+				continue;
+			/* Left out by its build because the kernel cannot serve it: recorded, fine.
+			 * Left out by a choice (--flavour): the driver could serve it. */
+			const struct pk_skipped *k = find_skipped(skipped, nskipped, names, fl->release);
+			if (k && !kp_startswith(k->reason, "not selected"))
+				kp_strv_pushf(&check(p, VF_PACK_FLAVOURS)->lines,
+					      "%s (%s) is not built for flavour %s (%s): its build "
+					      "skipped it: %s (%s)",
+					      k->driver, set, fl->name, fl->release, k->reason,
+					      PK_SKIPPED_FILE);
+			else if (k)
+				fail(p, VF_PACK_FLAVOURS,
+				     "%s (%s) is not built for flavour %s (%s) of target %s: its "
+				     "build left it out (%s), though the driver can serve it: build "
+				     "that flavour too",
+				     l->file, set, fl->name, fl->release, t->name, k->reason);
+			else
 				fail(p, VF_PACK_FLAVOURS,
 				     "%s (%s) is not built for flavour %s (%s) of target %s",
-				     l->file, set, t->flavours[f].name, t->flavours[f].release,
-				     t->name);
+				     l->file, set, fl->name, fl->release, t->name);
 		}
 	}
+	for (size_t i = 0; i < nskipped; i++)
+		pk_skipped_release(&skipped[i]);
+	free(skipped);
 	/* Each missing flavour is named once per driver RPM: keep the first of duplicates. */
 	struct vf_pack_check *c = check(p, VF_PACK_FLAVOURS);
 	_cleanup_strv_ struct kp_strv uniq = {0};
@@ -607,7 +683,8 @@ static const struct {
     [VF_PACK_KINDS] = {"kinds", "type=, kernel= and label= are what the RPM headers say"},
     [VF_PACK_PLACEMENT] = {"placement",
 			   "modules, firmware, udev rules and docs where guide 7.2 puts them"},
-    [VF_PACK_FLAVOURS] = {"flavours", "every driver is built for every flavour of the target"},
+    [VF_PACK_FLAVOURS] = {"flavours", "every driver is built for every flavour of the target "
+				      "(or recorded as skipped by its build)"},
     [VF_PACK_INSTALL] = {"install", "install.sh installs into a scratch root, a second run finds "
 				    "it installed, rpm -e leaves nothing"},
 };
