@@ -10,7 +10,9 @@
 #include <stdlib.h>
 #include <time.h>
 
+#include "common/archive.h"
 #include "common/fs.h"
+#include "common/pathcheck.h"
 #include "common/log.h"
 #include "firmware/data.h"
 #include "kbuild/release.h"
@@ -18,12 +20,10 @@
 #include "specgen/manifest.h"
 #include "specgen/spec.h"
 
-/* A Makefile or Kbuild file that declares modules: obj-m or obj-$(CONFIG_X). */
-static bool declares_modules(const char *path)
+/* The text of a Makefile or Kbuild file that declares modules: obj-m or obj-$(CONFIG_X). */
+static bool text_declares_modules(const char *text, size_t len)
 {
-	_cleanup_free_ char *text = NULL;
-	size_t len;
-	if (kp_read_file(path, &text, &len) < 0 || memchr(text, '\0', len))
+	if (!text || memchr(text, '\0', len))
 		return false;
 	regex_t re;
 	if (regcomp(&re, "(^|\n)[ \t]*obj-(m|\\$\\([A-Za-z0-9_]+\\))[ \t]*[:+]?=",
@@ -32,6 +32,19 @@ static bool declares_modules(const char *path)
 	bool found = !regexec(&re, text, 0, NULL, 0);
 	regfree(&re);
 	return found;
+}
+
+static bool declares_modules(const char *path)
+{
+	_cleanup_free_ char *text = NULL;
+	size_t len;
+	return kp_read_file(path, &text, &len) == 0 && text_declares_modules(text, len);
+}
+
+static bool is_kbuild_file(const char *rel)
+{
+	const char *base = strrchr(rel, '/') ? strrchr(rel, '/') + 1 : rel;
+	return !strcmp(base, "Makefile") || !strcmp(base, "Kbuild");
 }
 
 void bld_kbuild_dirs(const char *top, struct kp_strv *out)
@@ -53,22 +66,17 @@ void bld_kbuild_dirs(const char *top, struct kp_strv *out)
 	}
 }
 
-int bld_kbuild_dir_check(const char *manifest, int subdir_line, const char *top, const char *subdir)
+/* The error of a subdir without Makefile or Kbuild, listing dirs (those declaring obj-m). */
+static int no_kbuild_dir(const char *manifest, int subdir_line, const char *kdir, const char *top,
+			 const struct kp_strv *dirs)
 {
-	_cleanup_free_ char *kdir = *subdir ? kp_path_join(top, subdir) : kp_strdup(top);
-	_cleanup_free_ char *mk = kp_path_join(kdir, "Makefile");
-	_cleanup_free_ char *kb = kp_path_join(kdir, "Kbuild");
-	if (kp_is_file(mk) || kp_is_file(kb))
-		return 0;
-	_cleanup_strv_ struct kp_strv dirs = {0};
-	bld_kbuild_dirs(top, &dirs);
 	_cleanup_buf_ struct kp_buf list = {0};
-	for (size_t i = 0; i < dirs.n && i < 10; i++)
-		kp_buf_addf(&list, "%s'%s'", i ? ", " : "", dirs.v[i]);
-	if (dirs.n > 10)
-		kp_buf_addf(&list, " and %zu more", dirs.n - 10);
+	for (size_t i = 0; i < dirs->n && i < 10; i++)
+		kp_buf_addf(&list, "%s'%s'", i ? ", " : "", dirs->v[i]);
+	if (dirs->n > 10)
+		kp_buf_addf(&list, " and %zu more", dirs->n - 10);
 	struct kp_log_where at = {.file = manifest, .line = subdir_line};
-	if (dirs.n)
+	if (dirs->n)
 		kp_err_at(
 		    &at,
 		    "no Makefile or Kbuild file in '%s': set [driver] subdir to the "
@@ -81,6 +89,80 @@ int bld_kbuild_dir_check(const char *manifest, int subdir_line, const char *top,
 			  "set [driver] source and subdir to the driver's Kbuild Makefile",
 			  kdir, top);
 	return -KP_EINPUT;
+}
+
+int bld_kbuild_dir_check(const char *manifest, int subdir_line, const char *top, const char *subdir)
+{
+	_cleanup_free_ char *kdir = *subdir ? kp_path_join(top, subdir) : kp_strdup(top);
+	_cleanup_free_ char *mk = kp_path_join(kdir, "Makefile");
+	_cleanup_free_ char *kb = kp_path_join(kdir, "Kbuild");
+	if (kp_is_file(mk) || kp_is_file(kb))
+		return 0;
+	_cleanup_strv_ struct kp_strv dirs = {0};
+	bld_kbuild_dirs(top, &dirs);
+	return no_kbuild_dir(manifest, subdir_line, kdir, top, &dirs);
+}
+
+static bool want_kbuild_file(const char *name)
+{
+	return is_kbuild_file(name);
+}
+
+/*
+ * The same check on a source archive, from its listing: nothing is
+ * unpacked. As the build unpacks it, a single top directory is the
+ * source's top; the Makefiles and Kbuild files are read to list those that
+ * declare obj-m.
+ */
+int bld_kbuild_archive_check(const char *manifest, int subdir_line, const char *archive,
+			     const char *subdir)
+{
+	struct kp_extract_opts xo = {.what = "source archive"};
+	struct kp_archive_member *m = NULL;
+	size_t n = 0;
+	/* A Makefile bigger than this is no driver's Kbuild file: listed as not declaring obj-m. */
+	int r = kp_archive_list(archive, &xo, want_kbuild_file, KP_SOURCE_MAX_ENTRY_SIZE, &m, &n);
+	if (r < 0)
+		return r;
+	/* One top-level name that is a directory: the build takes it as the top. */
+	_cleanup_free_ char *prefix = NULL;
+	bool one_top = n > 0;
+	for (size_t i = 0; i < n && one_top; i++) {
+		size_t len = strcspn(m[i].name, "/");
+		if (!prefix)
+			prefix = kp_strndup(m[i].name, len);
+		one_top = strlen(prefix) == len && !strncmp(prefix, m[i].name, len) &&
+			  (m[i].name[len] == '/' || m[i].dir);
+	}
+	size_t skip = one_top ? strlen(prefix) + 1 : 0;
+	_cleanup_free_ char *want_dir = NULL;
+	if (kp_path_clean(subdir, &want_dir) < 0)
+		want_dir = kp_strdup(subdir); /* absolute or "..": no member is there */
+	_cleanup_strv_ struct kp_strv dirs = {0};
+	bool found = false;
+	for (size_t i = 0; i < n; i++) {
+		if (m[i].dir || strlen(m[i].name) <= skip || !is_kbuild_file(m[i].name) ||
+		    strstr(m[i].name, ".git/"))
+			continue;
+		const char *rel = m[i].name + skip;
+		const char *base = strrchr(rel, '/') ? strrchr(rel, '/') + 1 : rel;
+		_cleanup_free_ char *dir = kp_strndup(rel, base - rel - (base > rel));
+		if (!strcmp(dir, want_dir))
+			found = true;
+		if (text_declares_modules(m[i].data, m[i].len) &&
+		    !kp_strv_contains(&dirs, *dir ? dir : "."))
+			kp_strv_push(&dirs, *dir ? dir : ".");
+	}
+	kp_archive_members_free(m, n);
+	if (found)
+		return 0;
+	kp_strv_sort(&dirs);
+	/* "drv.tar.gz:drv-1.0/sub" names a directory inside the archive. */
+	_cleanup_free_ char *top = one_top ? kp_asprintf("%s:%s", archive, prefix) : kp_strdup(archive);
+	_cleanup_free_ char *kdir = !*subdir ? kp_strdup(top)
+				    : one_top ? kp_asprintf("%s/%s", top, subdir)
+					      : kp_asprintf("%s:%s", archive, subdir);
+	return no_kbuild_dir(manifest, subdir_line, kdir, top, &dirs);
 }
 
 /* SOURCE_DATE_EPOCH is the RPMs' build time: rpm keeps it as unsigned 32-bit seconds. */
@@ -236,10 +318,14 @@ int bld_inputs_load(const char *driver_dir, const char *target_file,
 		in->sde = in->m->source_date_epoch;
 	if ((r = check_epoch(in, from_env)) < 0)
 		return r;
-	/* An archive is unpacked by build's step 5, which checks it there. */
-	if (!in->m->source_is_archive &&
-	    (r = bld_kbuild_dir_check(in->m->path, in->m->subdir_line, in->m->source,
-				      in->m->subdir)) < 0)
+	/* An archive is checked from its listing (build's step 5 unpacks it, and checks again). */
+	if (in->m->source_is_archive)
+		r = bld_kbuild_archive_check(in->m->path, in->m->subdir_line, in->m->source,
+					     in->m->subdir);
+	else
+		r = bld_kbuild_dir_check(in->m->path, in->m->subdir_line, in->m->source,
+					 in->m->subdir);
+	if (r < 0)
 		return r;
 	if (in->sde < 0) {
 		in->sde = (long long)time(NULL);

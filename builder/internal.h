@@ -73,6 +73,13 @@ int bld_inputs_key(const struct bld_inputs *in, const char *gpg_key, const char 
  */
 int bld_kbuild_dir_check(const char *manifest, int subdir_line, const char *top,
 			 const char *subdir);
+/*
+ * The same check on a source archive (a tarball source), from its listing
+ * without unpacking: a single top directory is the top, as the build takes
+ * it; the message names ARCHIVE:TOP/SUBDIR. Returns 0 or -KP_EINPUT.
+ */
+int bld_kbuild_archive_check(const char *manifest, int subdir_line, const char *archive,
+			     const char *subdir);
 /* The directories below top (relative, "." for top) whose Makefile or Kbuild declares obj-m. */
 void bld_kbuild_dirs(const char *top, struct kp_strv *out);
 

@@ -368,6 +368,96 @@ int kp_archive_read_member(const char *archive, const struct kp_extract_opts *o,
 	return -ENOENT;
 }
 
+void kp_archive_members_free(struct kp_archive_member *m, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		free(m[i].name);
+		free(m[i].data);
+	}
+	free(m);
+}
+
+/* Read the current entry's data into m, at most max bytes. */
+static int read_member_data(struct archive *a, const char *what, const char *archive,
+			    size_t max, struct kp_archive_member *m)
+{
+	_cleanup_buf_ struct kp_buf b = {0};
+	char chunk[65536];
+	la_ssize_t got;
+	while ((got = archive_read_data(a, chunk, sizeof(chunk))) > 0 && b.len <= max)
+		kp_buf_add(&b, chunk, (size_t)got);
+	if (got < 0 || b.len > max) {
+		kp_err("%s '%s': cannot read '%s': %s", what, archive, m->name,
+		       got < 0 ? archive_error_string(a) : "larger than the limit");
+		return -KP_EINPUT;
+	}
+	m->len = b.len;
+	m->data = kp_buf_steal(&b);
+	return 0;
+}
+
+int kp_archive_list(const char *archive, const struct kp_extract_opts *o,
+		    bool (*want)(const char *name), size_t max, struct kp_archive_member **out,
+		    size_t *n)
+{
+	*out = NULL;
+	*n = 0;
+	/* The checks extraction makes of each header, with its messages. */
+	struct unpack u = {.archive = archive,
+			   .what = o->what ? o->what : "archive",
+			   .lim = o->limits ? o->limits : &kp_source_limits};
+	_cleanup_(archive_freep) struct archive *a = open_reader(archive, o);
+	if (!a)
+		return -KP_EINPUT;
+	struct kp_archive_member *v = NULL;
+	size_t nv = 0;
+	struct archive_entry *e;
+	int st, r = 0;
+	while (r == 0 && (st = archive_read_next_header(a, &e)) == ARCHIVE_OK) {
+		const char *raw = archive_entry_pathname(e);
+		if ((r = check_size(&u, e, raw ? raw : "")) < 0)
+			break;
+		char *clean = NULL;
+		if (!raw || kp_path_clean(raw, &clean) < 0) {
+			r = refuse(&u, raw ? raw : "(no name)",
+				   "points outside the archive (absolute or '..')");
+			break;
+		}
+		if (archive_entry_size_is_set(e))
+			u.total += archive_entry_size(e);
+		if (u.total > u.lim->max_total_size) {
+			free(clean);
+			kp_err("%s '%s' unpacks to more than %lld MiB: refused as an archive "
+			       "bomb, nothing was unpacked (docs/building.md)",
+			       u.what, archive, u.lim->max_total_size >> 20);
+			r = -KP_EINPUT;
+			break;
+		}
+		if (!*clean) {
+			free(clean);
+			continue; /* "./": the top dir itself */
+		}
+		v = kp_reallocarray(v, nv + 1, sizeof(*v));
+		struct kp_archive_member *m = &v[nv++];
+		*m = (struct kp_archive_member){.name = clean,
+						.dir = archive_entry_filetype(e) == AE_IFDIR};
+		if (archive_entry_filetype(e) == AE_IFREG && want && want(clean))
+			r = read_member_data(a, u.what, archive, max, m);
+	}
+	if (r == 0 && st != ARCHIVE_EOF) {
+		kp_err("%s '%s' is damaged or not an archive kmodpack reads: %s", u.what, archive,
+		       archive_error_string(a));
+		r = -KP_EINPUT;
+	}
+	if (r < 0) {
+		kp_archive_members_free(v, nv);
+		return r;
+	}
+	*out = v;
+	*n = nv;
+	return 0;
+}
+
 int kp_archive_decompress(const char *path, const void *data, size_t len, size_t max, char **out,
 			  size_t *out_len)
 {

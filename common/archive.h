@@ -72,6 +72,29 @@ int kp_archive_extract(const char *archive, const char *dir, const struct kp_ext
 int kp_archive_read_member(const char *archive, const struct kp_extract_opts *o, const char *name,
 			   size_t max, char **out, size_t *len);
 
+/* One entry of an archive's listing. */
+struct kp_archive_member {
+	char *name;	/* clean relative path ("drv-1.0/src/Makefile") */
+	bool dir;	/* a directory entry (files and symlinks are not) */
+	char *data;	/* the bytes of a regular file want() asked for, else NULL */
+	size_t len;
+};
+
+/*
+ * List an archive's entries without unpacking anything: every entry (the
+ * top "./" left out), and the bytes of the regular files for which
+ * want(name) is true, at most max each. The checks kp_archive_extract()
+ * makes of each header apply, with its messages: the limits of o->limits
+ * (NULL: kp_source_limits) on entries and declared sizes, sparse entries,
+ * names outside the archive; links are not resolved (extraction does).
+ * Returns 0, or -KP_EINPUT (logged) when the archive cannot be read or is
+ * refused, or a wanted member is larger than max.
+ */
+int kp_archive_list(const char *archive, const struct kp_extract_opts *o,
+		    bool (*want)(const char *name), size_t max, struct kp_archive_member **out,
+		    size_t *n);
+void kp_archive_members_free(struct kp_archive_member *m, size_t n);
+
 /*
  * Decompress one xz, gzip or zstd stream (a .ko.xz, say) held in memory
  * into a new buffer, refusing output past max bytes (a decompression

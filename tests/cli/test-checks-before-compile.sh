@@ -68,6 +68,32 @@ case_ "SOURCE_DATE_EPOCH" "SOURCE_DATE_EPOCH=4294967296 is past 4294967295" SOUR
 fresh "s = s.replace('source = src\n', 'source = src\nsubdir = driver\n')"
 case_ "subdir" "$D:$(line_of 'subdir'): no Makefile or Kbuild file in '$TMP/d/src/driver'"
 assert_contains "$TMP/err" "directories of the source '$TMP/d/src' that declare obj-m: '.'"
+# The same for a tarball source, from its listing (spec unpacks nothing):
+# a single top directory is the source's top, as the build takes it.
+tarball() { # NAME: the example's sources as $TMP/d/NAME.tar.gz, below helloworld-1.0/
+	mkdir -p "$TMP/t/helloworld-1.0/src" "$TMP/t/helloworld-1.0/doc"
+	cp "$EXAMPLE"/src/* "$TMP/t/helloworld-1.0/src/"
+	echo 'all:' >"$TMP/t/helloworld-1.0/doc/Makefile"
+	tar -C "$TMP/t" -czf "$TMP/d/$1.tar.gz" helloworld-1.0
+	rm -rf "$TMP/t" "$TMP/d/src"
+}
+fresh "s = s.replace('source = src\n', 'source = hw.tar.gz\nsubdir = driver\n')"
+tarball hw
+case_ "tarball subdir" "$D:$(line_of 'subdir'): no Makefile or Kbuild file in '$TMP/d/hw.tar.gz:helloworld-1.0/driver'"
+assert_contains "$TMP/err" "directories of the source '$TMP/d/hw.tar.gz:helloworld-1.0' that declare obj-m: 'src'"
+assert_eq "$(grep -c error "$TMP/err")" 1 "errors for a tarball's subdir"
+fresh "s = s.replace('source = src\n', 'source = hw.tar.gz\nsubdir = src\n')"
+tarball hw
+run 0 "$KMODPACK" spec -t "$TMP/target.ini" "$TMP/d"
+# Members at the top of the archive (no single top dir): the archive is the top.
+fresh "s = s.replace('source = src\n', 'source = flat.tar\nsubdir = x\n')"
+mkdir -p "$TMP/t/sub"
+cp "$EXAMPLE/src/helloworld.c" "$TMP/t/"
+cp "$EXAMPLE/src/Makefile" "$TMP/t/sub/"
+tar -C "$TMP/t" -cf "$TMP/d/flat.tar" helloworld.c sub
+rm -rf "$TMP/t" "$TMP/d/src"
+case_ "flat tarball" "$D:$(line_of 'subdir'): no Makefile or Kbuild file in '$TMP/d/flat.tar:x'"
+assert_contains "$TMP/err" "directories of the source '$TMP/d/flat.tar' that declare obj-m: 'sub'"
 fresh "s = s.replace('url = https://example.com/drivers/helloworld', 'url = https://example.com/drivers hello')"
 case_ "url" "$D:$(line_of '^url'): url: 'https://example.com/drivers hello' must be one word"
 

@@ -129,11 +129,59 @@ static void test_modes(void **state)
 	assert_int_equal(st.st_mode & 07777, 0644);
 }
 
+static bool want_c(const char *name)
+{
+	return kp_endswith(name, "/c.c");
+}
+
+/* A listing reads no more than asked, unpacks nothing, and keeps to the limits. */
+static void test_list(void **state)
+{
+	struct fx *f = *state;
+	_cleanup_free_ char *tgz = make(f, "l.tar.gz", "tar -czf");
+	struct kp_extract_opts o = {.what = "test archive"};
+	struct kp_archive_member *m;
+	size_t n;
+	assert_int_equal(kp_archive_list(tgz, &o, want_c, 100, &m, &n), 0);
+	_cleanup_strv_ struct kp_strv names = {0};
+	for (size_t i = 0; i < n; i++) {
+		kp_strv_pushf(&names, "%s%s", m[i].name, m[i].dir ? "/" : "");
+		if (!strcmp(m[i].name, "top/sub/c.c")) {
+			assert_int_equal(m[i].len, 10);
+			assert_memory_equal(m[i].data, "0123456789", 10);
+		} else {
+			assert_null(m[i].data);
+		}
+	}
+	kp_archive_members_free(m, n);
+	kp_strv_sort(&names);
+	assert_int_equal(names.n, 5);
+	assert_string_equal(names.v[0], "top/");
+	assert_string_equal(names.v[4], "top/sub/c.c");
+	/* A wanted member past max is refused, named. */
+	tl_log_reset();
+	assert_int_equal(kp_archive_list(tgz, &o, want_c, 9, &m, &n), -KP_EINPUT);
+	assert_non_null(strstr(tl_log_text(), "cannot read 'top/sub/c.c'"));
+	struct kp_extract_limits lim = {
+	    .max_entry_size = 1 << 20, .max_total_size = 1 << 20, .max_entries = 3};
+	o.limits = &lim;
+	tl_log_reset();
+	assert_int_equal(kp_archive_list(tgz, &o, NULL, 0, &m, &n), -KP_EINPUT);
+	assert_non_null(strstr(tl_log_text(), "has more than 3 entries"));
+	/* Not an archive. */
+	_cleanup_free_ char *junk = kp_path_join(f->dir, "junk.tar");
+	tl_write(f->dir, "junk.tar", "not a tar at all, just text that is long enough to be read");
+	o.limits = NULL;
+	tl_log_reset();
+	assert_int_equal(kp_archive_list(junk, &o, NULL, 0, &m, &n), -KP_EINPUT);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test_setup_teardown(test_formats, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_limits, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_list, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_modes, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
