@@ -30,7 +30,7 @@ static uint32_t full_mask(const struct hcl_match *m, int f)
 
 /* Uppercase only: the kernel writes device modaliases in uppercase and kmod matches
  * case-sensitively, so "10fb" in an alias never matches a device. */
-static int hexval(char c)
+int hcl_alias_hex(char c)
 {
 	if (c >= '0' && c <= '9')
 		return c - '0';
@@ -40,7 +40,7 @@ static int hexval(char c)
 }
 
 /* One field's digits: hex or '?'. Returns chars consumed, or 0 if not representable. */
-static size_t parse_digits(const char *s, unsigned digits, uint32_t *value, uint32_t *mask)
+size_t hcl_alias_digits(const char *s, unsigned digits, uint32_t *value, uint32_t *mask)
 {
 	uint32_t v = 0, m = 0;
 	for (unsigned i = 0; i < digits; i++) {
@@ -48,7 +48,7 @@ static size_t parse_digits(const char *s, unsigned digits, uint32_t *value, uint
 		m <<= 4;
 		if (s[i] == '?')
 			continue;
-		int h = hexval(s[i]);
+		int h = hcl_alias_hex(s[i]);
 		if (h < 0)
 			return 0;
 		v |= (uint32_t)h;
@@ -73,7 +73,7 @@ static bool parse_structured(const char *s, struct hcl_match *m)
 			s++;
 			continue;
 		}
-		size_t n = parse_digits(s, fields[f].digits, &m->value[f], &m->mask[f]);
+		size_t n = hcl_alias_digits(s, fields[f].digits, &m->value[f], &m->mask[f]);
 		if (!n)
 			return false;
 		s += n;
@@ -97,17 +97,23 @@ int hcl_match_from_alias(const char *alias, struct hcl_match *m)
 	return 0;
 }
 
-static void render_field(struct kp_buf *b, const struct hcl_match *m, enum hcl_field f, bool upper)
+void hcl_alias_render(struct kp_buf *b, uint32_t value, uint32_t mask, unsigned digits,
+		      bool upper)
 {
-	if (!m->mask[f]) {
+	if (!mask) {
 		kp_buf_addc(b, '*');
 		return;
 	}
-	for (int i = fields[f].digits - 1; i >= 0; i--) {
-		unsigned nm = (m->mask[f] >> (4 * i)) & 0xf, nv = (m->value[f] >> (4 * i)) & 0xf;
+	for (int i = (int)digits - 1; i >= 0; i--) {
+		unsigned nm = (mask >> (4 * i)) & 0xf, nv = (value >> (4 * i)) & 0xf;
 		kp_buf_addc(b, nm != 0xf ? '?'
 					 : (upper ? "0123456789ABCDEF" : "0123456789abcdef")[nv]);
 	}
+}
+
+static void render_field(struct kp_buf *b, const struct hcl_match *m, enum hcl_field f, bool upper)
+{
+	hcl_alias_render(b, m->value[f], m->mask[f], fields[f].digits, upper);
 }
 
 void hcl_match_from_ids(struct hcl_match *m, uint32_t vendor, uint32_t device, uint32_t subvendor,

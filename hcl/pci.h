@@ -15,6 +15,7 @@
 #define HCL_PCI_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 enum hcl_bus { HCL_BUS_PCI, HCL_BUS_USB };
@@ -73,6 +74,20 @@ enum hcl_rel {
 	HCL_COVERED,  /* b matches every device a matches, and more */
 	HCL_OVERLAP,  /* some devices match both, each matches some the other does not */
 };
+
+/*
+ * The pieces of an alias field both buses share (pci.c, used by usb.c):
+ * one uppercase hex digit (the kernel writes device modaliases in
+ * uppercase and kmod matches case-sensitively) or -1; a field of digits
+ * hex digits or '?' nibbles read into value/mask (returns the chars
+ * consumed, or 0 when it is not that); and the same written back, '?'
+ * for an open nibble, '*' for a field open entirely.
+ */
+int hcl_alias_hex(char c);
+size_t hcl_alias_digits(const char *s, unsigned digits, uint32_t *value, uint32_t *mask);
+struct kp_buf;
+void hcl_alias_render(struct kp_buf *b, uint32_t value, uint32_t mask, unsigned digits,
+		      bool upper);
 
 /*
  * Parse a "pci:" or "usb:" alias. Returns 0 (m->glob tells whether it was

@@ -29,34 +29,7 @@ static const struct {
     {"dp", 2}, {"ic", 2}, {"isc", 2}, {"ip", 2}, {"in", 2},
 };
 
-static int uhex(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
-/* Fixed digits or "?" nibbles, as for PCI. Returns chars consumed or 0. */
-static size_t parse_digits(const char *s, unsigned digits, uint32_t *value, uint32_t *mask)
-{
-	uint32_t v = 0, m = 0;
-	for (unsigned i = 0; i < digits; i++) {
-		v <<= 4;
-		m <<= 4;
-		if (s[i] == '?')
-			continue;
-		int h = uhex(s[i]);
-		if (h < 0)
-			return 0;
-		v |= (uint32_t)h;
-		m |= 0xf;
-	}
-	*value = v;
-	*mask = m;
-	return digits;
-}
+/* Digits are read and written as for PCI: hcl_alias_hex(), _digits(), _render() (pci.c). */
 
 /* "[3-9A-C]", "[9A]", "[0-3]": the set of one hex digit; must be one run. */
 static size_t parse_bracket(const char *s, unsigned *lo, unsigned *hi)
@@ -66,11 +39,11 @@ static size_t parse_bracket(const char *s, unsigned *lo, unsigned *hi)
 	if (s[0] != '[')
 		return 0;
 	while (s[i] && s[i] != ']') {
-		int a = uhex(s[i]), b;
+		int a = hcl_alias_hex(s[i]), b;
 		if (a < 0)
 			return 0;
 		if (s[i + 1] == '-' && s[i + 2] && s[i + 2] != ']') {
-			if ((b = uhex(s[i + 2])) < a)
+			if ((b = hcl_alias_hex(s[i + 2])) < a)
 				return 0;
 			i += 3;
 		} else {
@@ -99,8 +72,8 @@ static size_t parse_bcd(const char *s, uint16_t *lo, uint16_t *hi)
 	unsigned k = 0, prefix = 0, rlo = 0, rhi = 15;
 	bool range = false, star = false;
 
-	while (k < 4 && uhex(s[i]) >= 0) {
-		prefix = prefix << 4 | (unsigned)uhex(s[i]);
+	while (k < 4 && hcl_alias_hex(s[i]) >= 0) {
+		prefix = prefix << 4 | (unsigned)hcl_alias_hex(s[i]);
 		i++;
 		k++;
 	}
@@ -158,7 +131,7 @@ static bool parse_structured(const char *s, struct hcl_match *m)
 			star = true;
 			continue;
 		}
-		size_t n = parse_digits(s, ufields[f].digits, &m->value[f], &m->mask[f]);
+		size_t n = hcl_alias_digits(s, ufields[f].digits, &m->value[f], &m->mask[f]);
 		if (!n)
 			return false;
 		s += n;
@@ -182,14 +155,7 @@ int hcl_usb_from_alias(const char *alias, struct hcl_match *m)
 
 static void render(struct kp_buf *b, const struct hcl_match *m, int f)
 {
-	if (!m->mask[f]) {
-		kp_buf_addc(b, '*');
-		return;
-	}
-	for (int i = (int)ufields[f].digits - 1; i >= 0; i--) {
-		unsigned nm = (m->mask[f] >> (4 * i)) & 0xf, nv = (m->value[f] >> (4 * i)) & 0xf;
-		kp_buf_addc(b, nm != 0xf ? '?' : "0123456789ABCDEF"[nv]);
-	}
+	hcl_alias_render(b, m->value[f], m->mask[f], ufields[f].digits, true);
 }
 
 void hcl_usb_from_ids(struct hcl_match *m, uint32_t vendor, uint32_t product, uint32_t bcd,
