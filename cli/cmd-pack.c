@@ -63,11 +63,6 @@ static const char usage_text[] =
     "Exit status: 0 packed; 1 the work failed; 2 bad input; 3 a tool is missing;\n"
     "128+N interrupted by signal N.\n";
 
-static json_object *jstr(const char *s)
-{
-	return rp_json_str(s);
-}
-
 /* A file pack published into outdir: {"path": absolute}, or null. */
 static json_object *published(const char *outdir, const char *rel)
 {
@@ -83,38 +78,38 @@ static json_object *report(const struct pk_pack_result *res)
 {
 	const struct pk_meta *m = &res->meta;
 	json_object *root = rp_json_document("pack", 1);
-	json_object_object_add(root, "kmodpack_version", jstr(KMODPACK_VERSION));
+	json_object_object_add(root, "kmodpack_version", rp_json_str(KMODPACK_VERSION));
 	json_object_object_add(root, "outdir", rp_json_path(res->outdir));
 	json_object *iso = published(res->outdir, res->iso);
 	json_object_object_add(iso, "size", json_object_new_int64((int64_t)res->iso_size));
-	json_object_object_add(iso, "md5", jstr(res->iso_md5_hex));
-	json_object_object_add(iso, "sha256", jstr(res->iso_sha256));
-	json_object_object_add(iso, "volume_id", jstr(m->text));
-	json_object_object_add(iso, "application_id", jstr(m->vendor_name));
+	json_object_object_add(iso, "md5", rp_json_str(res->iso_md5_hex));
+	json_object_object_add(iso, "sha256", rp_json_str(res->iso_sha256));
+	json_object_object_add(iso, "volume_id", rp_json_str(m->text));
+	json_object_object_add(iso, "application_id", rp_json_str(m->vendor_name));
 	json_object_object_add(iso, "source_date_epoch", json_object_new_int64(res->epoch));
 	json_object_object_add(root, "iso", iso);
 	json_object *md5 = published(res->outdir, res->metadata_md5);
 	if (md5)
-		json_object_object_add(md5, "md5", jstr(res->metadata_md5_hex));
+		json_object_object_add(md5, "md5", rp_json_str(res->metadata_md5_hex));
 	json_object_object_add(root, "metadata_md5", md5);
 	json_object_object_add(root, "iso_md5", published(res->outdir, res->iso_md5));
 	json_object_object_add(root, "bundle", published(res->outdir, res->bundle));
-	json_object_object_add(root, "format", jstr(pk_format_name(res->format)));
+	json_object_object_add(root, "format", rp_json_str(pk_format_name(res->format)));
 	json_object *up = NULL;
 	if (res->format != PK_FORMAT_LEGACY) {
 		const struct pk_update_result *u = &res->update;
 		up = json_object_new_object();
-		json_object_object_add(up, "uuid", jstr(u->uuid));
-		json_object_object_add(up, "update_rpm", jstr(u->update_rpm));
+		json_object_object_add(up, "uuid", rp_json_str(u->uuid));
+		json_object_object_add(up, "update_rpm", rp_json_str(u->update_rpm));
 		json_object_object_add(up, "installation_size",
 				       json_object_new_int64((int64_t)u->inst_size));
 		json_object_object_add(up, "signed", json_object_new_boolean(u->key_fpr != NULL));
-		json_object_object_add(up, "key_fingerprint", jstr(u->key_fpr));
-		json_object_object_add(up, "key_uid", jstr(u->key_uid));
-		json_object_object_add(up, "key_file", jstr(u->key_file));
+		json_object_object_add(up, "key_fingerprint", rp_json_str(u->key_fpr));
+		json_object_object_add(up, "key_uid", rp_json_str(u->key_uid));
+		json_object_object_add(up, "key_file", rp_json_str(u->key_file));
 		json_object *files = json_object_new_array();
 		for (size_t i = 0; i < u->iso_names.n; i++)
-			json_object_array_add(files, jstr(u->iso_names.v[i]));
+			json_object_array_add(files, rp_json_str(u->iso_names.v[i]));
 		json_object_object_add(up, "files", files);
 	}
 	json_object_object_add(root, "update", up);
@@ -124,12 +119,12 @@ static json_object *report(const struct pk_pack_result *res)
 	json_object_object_add(root, "sources", src);
 
 	json_object *repo = json_object_new_object();
-	json_object_object_add(repo, "originator", jstr(m->vendor_code));
-	json_object_object_add(repo, "name", jstr(m->label));
-	json_object_object_add(repo, "description", jstr(m->text));
-	json_object_object_add(repo, "product", jstr(m->product));
-	json_object_object_add(repo, "version", jstr(m->version));
-	json_object_object_add(repo, "build", jstr(m->build));
+	json_object_object_add(repo, "originator", rp_json_str(m->vendor_code));
+	json_object_object_add(repo, "name", rp_json_str(m->label));
+	json_object_object_add(repo, "description", rp_json_str(m->text));
+	json_object_object_add(repo, "product", rp_json_str(m->product));
+	json_object_object_add(repo, "version", rp_json_str(m->version));
+	json_object_object_add(repo, "build", rp_json_str(m->build));
 	json_object_object_add(repo, "memory_requirement_mb",
 			       m->mem >= 0 ? json_object_new_int64(m->mem) : NULL);
 	json_object_object_add(repo, "enforce_homogeneity",
@@ -137,12 +132,12 @@ static json_object *report(const struct pk_pack_result *res)
 	json_object *reqs = json_object_new_array();
 	for (size_t i = 0; i < m->nreq; i++) {
 		json_object *q = json_object_new_object();
-		json_object_object_add(q, "originator", jstr(m->req[i].originator));
-		json_object_object_add(q, "name", jstr(m->req[i].name));
-		json_object_object_add(q, "test", jstr(m->req[i].test));
-		json_object_object_add(q, "product", jstr(m->req[i].product));
-		json_object_object_add(q, "version", jstr(m->req[i].version));
-		json_object_object_add(q, "build", jstr(m->req[i].build));
+		json_object_object_add(q, "originator", rp_json_str(m->req[i].originator));
+		json_object_object_add(q, "name", rp_json_str(m->req[i].name));
+		json_object_object_add(q, "test", rp_json_str(m->req[i].test));
+		json_object_object_add(q, "product", rp_json_str(m->req[i].product));
+		json_object_object_add(q, "version", rp_json_str(m->req[i].version));
+		json_object_object_add(q, "build", rp_json_str(m->req[i].build));
 		json_object_array_add(reqs, q);
 	}
 	json_object_object_add(repo, "requires", reqs);
@@ -154,28 +149,28 @@ static json_object *report(const struct pk_pack_result *res)
 		const struct pk_rpm *r = res->entries[i].rpm;
 		const struct pk_kind *k = &res->entries[i].kind;
 		json_object *p = json_object_new_object();
-		json_object_object_add(p, "name", jstr(r->name));
+		json_object_object_add(p, "name", rp_json_str(r->name));
 		json_object_object_add(p, "path", rp_json_path(r->path));
-		json_object_object_add(p, "file_name", jstr(r->filename));
+		json_object_object_add(p, "file_name", rp_json_str(r->filename));
 		json_object_object_add(p, "type",
-				       jstr(k->type == PK_PKG_DRIVER_RPM ? "driver-rpm" : "rpm"));
-		json_object_object_add(p, "kernel_release", jstr(k->kernel));
-		json_object_object_add(p, "options", jstr(k->options));
-		json_object_object_add(p, "version", jstr(r->version));
-		json_object_object_add(p, "release", jstr(r->release));
-		json_object_object_add(p, "arch", jstr(r->arch));
-		json_object_object_add(p, "group", jstr(r->group));
+				       rp_json_str(k->type == PK_PKG_DRIVER_RPM ? "driver-rpm" : "rpm"));
+		json_object_object_add(p, "kernel_release", rp_json_str(k->kernel));
+		json_object_object_add(p, "options", rp_json_str(k->options));
+		json_object_object_add(p, "version", rp_json_str(r->version));
+		json_object_object_add(p, "release", rp_json_str(r->release));
+		json_object_object_add(p, "arch", rp_json_str(r->arch));
+		json_object_object_add(p, "group", rp_json_str(r->group));
 		json_object_object_add(p, "size", json_object_new_int64((int64_t)r->size));
-		json_object_object_add(p, "md5", jstr(r->md5));
-		json_object_object_add(p, "sha256", jstr(r->sha256));
+		json_object_object_add(p, "md5", rp_json_str(r->md5));
+		json_object_object_add(p, "sha256", rp_json_str(r->sha256));
 		json_object_array_add(pkgs, p);
 	}
 	json_object_object_add(root, "packages", pkgs);
 	json_object *eulas = json_object_new_array();
 	for (size_t i = 0; i < res->neulas; i++) {
 		json_object *e = json_object_new_object();
-		json_object_object_add(e, "package", jstr(res->eulas[i].rpm));
-		json_object_object_add(e, "path", jstr(res->eulas[i].path));
+		json_object_object_add(e, "package", rp_json_str(res->eulas[i].rpm));
+		json_object_object_add(e, "path", rp_json_str(res->eulas[i].path));
 		json_object_array_add(eulas, e);
 	}
 	json_object_object_add(root, "eulas", eulas);
@@ -183,17 +178,17 @@ static json_object *report(const struct pk_pack_result *res)
 	for (size_t i = 0; i < res->nskipped; i++) {
 		const struct pk_skipped *k = &res->skipped[i];
 		json_object *e = json_object_new_object();
-		json_object_object_add(e, "driver", jstr(k->driver));
-		json_object_object_add(e, "modules", jstr(k->modules));
-		json_object_object_add(e, "flavour", jstr(k->flavour));
-		json_object_object_add(e, "release", jstr(k->release));
-		json_object_object_add(e, "reason", jstr(k->reason));
+		json_object_object_add(e, "driver", rp_json_str(k->driver));
+		json_object_object_add(e, "modules", rp_json_str(k->modules));
+		json_object_object_add(e, "flavour", rp_json_str(k->flavour));
+		json_object_object_add(e, "release", rp_json_str(k->release));
+		json_object_object_add(e, "reason", rp_json_str(k->reason));
 		json_object_array_add(skipped, e);
 	}
 	json_object_object_add(root, "skipped", skipped);
 	json_object *warn = json_object_new_array();
 	for (size_t i = 0; i < res->warnings.n; i++)
-		json_object_array_add(warn, jstr(res->warnings.v[i]));
+		json_object_array_add(warn, rp_json_str(res->warnings.v[i]));
 	json_object_object_add(root, "warnings", warn);
 	return root;
 }

@@ -24,24 +24,11 @@ static const char usage_text[] =
     "Exit status: 0 shown (whatever the state); 2 OUTDIR is not a directory or its\n"
     "report cannot be read.\n";
 
-static json_object *jstr(const char *s)
-{
-	return s ? json_object_new_string(s) : NULL;
-}
-
-static json_object *jstrv(const struct kp_strv *v)
-{
-	json_object *a = json_object_new_array();
-	for (size_t i = 0; i < v->n; i++)
-		json_object_array_add(a, json_object_new_string(v->v[i]));
-	return a;
-}
-
 static json_object *status_json(const struct bld_status *st)
 {
 	const struct rp_build *b = st->report;
 	json_object *root = rp_json_document("status", 1);
-	json_object_object_add(root, "outdir", jstr(st->outdir));
+	json_object_object_add(root, "outdir", rp_json_str(st->outdir));
 	json_object_object_add(root, "built", json_object_new_boolean(b != NULL));
 	json_object_object_add(root, "busy", json_object_new_boolean(st->busy));
 	json_object *driver = NULL, *target = NULL;
@@ -49,42 +36,42 @@ static json_object *status_json(const struct bld_status *st)
 	json_object *skipped = json_object_new_array();
 	if (b) {
 		driver = json_object_new_object();
-		json_object_object_add(driver, "name", jstr(b->driver_name));
-		json_object_object_add(driver, "version", jstr(b->driver_version));
-		json_object_object_add(driver, "release", jstr(b->driver_release));
-		json_object_object_add(driver, "manifest", jstr(b->manifest));
-		json_object_object_add(driver, "dir", jstr(st->driver_dir));
+		json_object_object_add(driver, "name", rp_json_str(b->driver_name));
+		json_object_object_add(driver, "version", rp_json_str(b->driver_version));
+		json_object_object_add(driver, "release", rp_json_str(b->driver_release));
+		json_object_object_add(driver, "manifest", rp_json_str(b->manifest));
+		json_object_object_add(driver, "dir", rp_json_str(st->driver_dir));
 		target = json_object_new_object();
-		json_object_object_add(target, "name", jstr(b->target_name));
-		json_object_object_add(target, "arch", jstr(b->arch));
-		json_object_object_add(target, "path", jstr(st->target_file));
+		json_object_object_add(target, "name", rp_json_str(b->target_name));
+		json_object_object_add(target, "arch", rp_json_str(b->arch));
+		json_object_object_add(target, "path", rp_json_str(st->target_file));
 		for (size_t i = 0; i < b->nflavours; i++) {
 			const struct rp_flavour *f = &b->flavours[i];
 			const struct rp_artifact *a = rp_build_flavour_rpm(b, f->name);
 			json_object *jf = json_object_new_object();
-			json_object_object_add(jf, "name", jstr(f->name));
-			json_object_object_add(jf, "release", jstr(f->release));
-			json_object_object_add(jf, "kver", jstr(f->kver));
-			json_object_object_add(jf, "package", jstr(a ? a->path : NULL));
+			json_object_object_add(jf, "name", rp_json_str(f->name));
+			json_object_object_add(jf, "release", rp_json_str(f->release));
+			json_object_object_add(jf, "kver", rp_json_str(f->kver));
+			json_object_object_add(jf, "package", rp_json_str(a ? a->path : NULL));
 			json_object_array_add(flavours, jf);
 		}
 		for (size_t i = 0; i < b->nskipped; i++) {
 			json_object *js = json_object_new_object();
-			json_object_object_add(js, "name", jstr(b->skipped[i].name));
-			json_object_object_add(js, "release", jstr(b->skipped[i].release));
-			json_object_object_add(js, "reason", jstr(b->skipped[i].reason));
+			json_object_object_add(js, "name", rp_json_str(b->skipped[i].name));
+			json_object_object_add(js, "release", rp_json_str(b->skipped[i].release));
+			json_object_object_add(js, "reason", rp_json_str(b->skipped[i].reason));
 			json_object_array_add(skipped, js);
 		}
 		for (size_t i = 0; i < b->nartifacts; i++) {
 			const struct rp_artifact *a = &b->artifacts[i];
 			json_object *ja = json_object_new_object();
-			json_object_object_add(ja, "kind", jstr(rp_artifact_kind_name(a->kind)));
-			json_object_object_add(ja, "path", jstr(a->path));
-			json_object_object_add(ja, "flavour", jstr(a->flavour));
+			json_object_object_add(ja, "kind", rp_json_str(rp_artifact_kind_name(a->kind)));
+			json_object_object_add(ja, "path", rp_json_str(a->path));
+			json_object_object_add(ja, "flavour", rp_json_str(a->flavour));
 			json_object_array_add(arts, ja);
 		}
 	}
-	json_object_object_add(root, "kmodpack_version", jstr(b ? b->kmodpack_version : NULL));
+	json_object_object_add(root, "kmodpack_version", rp_json_str(b ? b->kmodpack_version : NULL));
 	json_object_object_add(root, "driver", driver);
 	json_object_object_add(root, "target", target);
 	json_object_object_add(root, "flavours", flavours);
@@ -94,11 +81,11 @@ static json_object *status_json(const struct bld_status *st)
 			       st->fresh == BLD_FRESH_UNKNOWN && b
 				   ? NULL
 				   : json_object_new_boolean(st->fresh == BLD_FRESH_YES));
-	json_object *why = jstrv(&st->why);
+	json_object *why = rp_json_strv(&st->why);
 	if (!b)
 		json_object_array_add(why, json_object_new_string("nothing built here"));
 	json_object_object_add(root, "reasons", why);
-	json_object_object_add(root, "failed_logs", jstrv(&st->failed_logs));
+	json_object_object_add(root, "failed_logs", rp_json_strv(&st->failed_logs));
 	return root;
 }
 
@@ -184,13 +171,9 @@ int cmd_status(int argc, char **argv)
 		cli_json_collect("status");
 	_cleanup_(bld_status_release) struct bld_status st = {0};
 	int r = bld_status_read(optind < argc ? argv[optind] : "out", target, &st);
-	if (r < 0)
-		return cli_json_exit(r);
-	if (json) {
+	if (r == 0 && json)
 		cli_json_print(status_json(&st));
-		return cli_json_exit(0);
-	} else {
+	else if (r == 0)
 		print_status(&st);
-	}
-	return 0;
+	return cli_json_exit(r);
 }

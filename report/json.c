@@ -24,6 +24,14 @@ json_object *rp_json_str(const char *s)
 	return s ? json_object_new_string(s) : NULL;
 }
 
+json_object *rp_json_strv(const struct kp_strv *v)
+{
+	json_object *a = json_object_new_array();
+	for (size_t i = 0; i < v->n; i++)
+		json_object_array_add(a, json_object_new_string(v->v[i]));
+	return a;
+}
+
 json_object *rp_json_document(const char *name, int version)
 {
 	json_object *o = json_object_new_object();

@@ -26,6 +26,9 @@ struct json_object *rp_json_document(const char *name, int version);
 struct json_object *rp_json_seconds(double seconds);
 struct json_object *rp_json_path(const char *path);
 struct json_object *rp_json_str(const char *s);
+/* An array of v's strings ([] when empty). */
+struct kp_strv;
+struct json_object *rp_json_strv(const struct kp_strv *v);
 /* The document as text: pretty-printed, '/' not escaped; caller frees. */
 char *rp_json_text(struct json_object *o);
 
