@@ -90,8 +90,9 @@ int bld_compile(struct bld_run *rn)
 		rn->builddirs[i] = kp_path_join(bdir, f->name);
 		rn->logs[i] = kp_asprintf("%s/%s.log", logdir, f->name);
 		if ((r = bld_sources_sync(rn->srctop, rn->builddirs[i], skip)) < 0) {
-			kp_err("cannot copy the sources to '%s': %s", rn->builddirs[i],
-			       strerror(-r));
+			kp_err_at(&(struct kp_log_where){.flavour = f->name},
+				  "flavour %s: cannot copy the sources to '%s': %s", f->name,
+				  rn->builddirs[i], strerror(-r));
 			break;
 		}
 		_cleanup_free_ char *mdir = kp_path_join(rn->builddirs[i], m->subdir);

@@ -211,8 +211,14 @@ static int select_by_name(struct bld_inputs *in, const struct bld_select *sel)
 		_cleanup_buf_ struct kp_buf known = {0};
 		for (size_t i = 0; i < t->nflavours; i++)
 			kp_buf_addf(&known, "%s%s", i ? ", " : "", t->flavours[i].name);
-		kp_err("%s: no flavour '%s' in target %s (its flavours: %s)", from, want->v[k],
-		       t->name, known.s ? known.s : "none");
+		/* From the target file's flavours line: that file and line, as data too. */
+		struct kp_log_where at = {.file = t->file, .line = t->select_line};
+		if (sel->nflavours)
+			kp_err("--flavour: no flavour '%s' in target %s (its flavours: %s)",
+			       want->v[k], t->name, known.s ? known.s : "none");
+		else
+			kp_err_at(&at, "target.flavours: no flavour '%s' in target %s (its flavours: %s)",
+				  want->v[k], t->name, known.s ? known.s : "none");
 		return -KP_EINPUT;
 	}
 	for (size_t i = t->nflavours; i-- > 0;)
@@ -283,9 +289,11 @@ static int select_flavours(struct bld_inputs *in, const struct bld_select *sel)
 		skip_flavour(in, i, why);
 	}
 	if (r == 0 && t->nflavours == 0) {
-		kp_err("%s: no flavour of target %s left to build (see the lines above): choose "
-		       "another target, or check kernel_config, kernel_arch, kernel_release, kernel_min and kernel_max",
-		       in->m->path, t->name);
+		kp_err_at(&(struct kp_log_where){.file = in->m->path},
+			  "no flavour of target %s left to build (see the lines above): choose "
+			  "another target, or check kernel_config, kernel_arch, kernel_release, "
+			  "kernel_min and kernel_max",
+			  t->name);
 		return -KP_EINPUT;
 	}
 	return r;
@@ -301,9 +309,9 @@ int bld_inputs_load(const char *driver_dir, const char *target_file,
 	if ((r = spec_manifest_load(driver_dir, &in->m)) < 0)
 		return r;
 	if (sel->all_kernels && target_file) {
-		kp_err("--all-kernels is for the host target: a target file (%s) names its "
-		       "flavours' trees itself",
-		       target_file);
+		kp_err_at(&(struct kp_log_where){.file = target_file},
+			  "--all-kernels is for the host target: this target file names its "
+			  "flavours' trees itself");
 		return -KP_EINPUT;
 	}
 	struct kb_load_opts lo = {.all_kernels = sel->all_kernels};

@@ -74,8 +74,9 @@ static int check_coverage(struct bld_run *rn, size_t i, const struct kp_strv *ko
 	int r = hcl_check_modules(f->modules_dir, NULL, (const char *const *)kos->v, kos->n,
 				  &rn->report->flavours[i].hcl, &warnings);
 	if (r < 0) {
-		kp_err("flavour %s: cannot check PCI coverage against '%s' (modules_dir in %s)",
-		       f->name, f->modules_dir, rn->t->file ? rn->t->file : "the host target");
+		kp_err_at(&(struct kp_log_where){.flavour = f->name},
+			  "flavour %s: cannot check PCI coverage against '%s' (modules_dir in %s)",
+			  f->name, f->modules_dir, rn->t->file ? rn->t->file : "the host target");
 		kp_strv_release(&warnings);
 		return r;
 	}

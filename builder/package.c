@@ -59,7 +59,7 @@ static int write_specs(struct bld_run *rn, struct bld_spec *s, const struct pkg_
 	_cleanup_free_ char *spec = NULL, *pspec = NULL;
 	int r = spec_generate(&s->in, &spec);
 	if (r < 0) {
-		kp_err("%s: fix the field named above", rn->m->path);
+		kp_err_at(&(struct kp_log_where){.file = rn->m->path}, "fix the field named above");
 		return r;
 	}
 	if ((r = kp_write_file(d->specfile, spec, strlen(spec), 0644)) < 0) {
@@ -214,7 +214,7 @@ int bld_package(struct bld_run *rn)
 	int r;
 	bld_progress_set(rn, BLD_PACKAGING);
 	if ((r = spec_escape_line("packager", rn->m->packager, &packager)) < 0) {
-		kp_err("%s: fix the field named above", rn->m->path);
+		kp_err_at(&(struct kp_log_where){.file = rn->m->path}, "fix the field named above");
 		goto out;
 	}
 	if ((r = kp_mkdir_p(d.sources, 0755)) < 0 || (r = kp_mkdir_p(d.specs, 0755)) < 0 ||

@@ -54,8 +54,9 @@ static int objcopy(const char *flavour, const char *src, char *const *args)
 		return st;
 	}
 	if (st != 0) {
-		kp_err("flavour %s: objcopy exited with %d on '%s': %s", flavour, st, src,
-		       text && *kp_strstrip(text) ? text : "(no output)");
+		kp_err_at(&(struct kp_log_where){.flavour = flavour},
+			  "flavour %s: objcopy exited with %d on '%s': %s", flavour, st, src,
+			  text && *kp_strstrip(text) ? text : "(no output)");
 		return -KP_EFAILED;
 	}
 	return 0;

@@ -69,32 +69,40 @@ static char *install_hint(const char *tree)
 	return kp_strdup("install the product's kernel development package (its build tree)");
 }
 
-/* where: "FILE:LINE: flavour NAME: " for a flavour of a target file, or "". */
-static int read_tree_release(const char *where, const char *tree, char **release)
+/*
+ * w: the target file, line and flavour of the tree (a flavour of a target
+ * file), or NULL: in the --json error document as data, in the text as
+ * "FILE:LINE: flavour NAME: ".
+ */
+static int read_tree_release(const struct kp_log_where *w, const char *tree, char **release)
 {
 	_cleanup_free_ char *mk = kp_path_join(tree, "Makefile");
+	_cleanup_free_ char *fl = w && w->flavour ? kp_asprintf("flavour %s: ", w->flavour)
+						  : kp_strdup("");
 	if (!kp_is_dir(tree)) {
 		_cleanup_free_ char *hint = install_hint(tree);
-		kp_err("%skernel tree '%s' does not exist: %s, or fix the target file", where,
-		       tree, hint);
+		kp_err_at(w, "%skernel tree '%s' does not exist: %s, or fix the target file", fl,
+			  tree, hint);
 		return -KP_EENV;
 	}
 	if (!kp_is_file(mk)) {
-		kp_err("%s'%s' is not a Kbuild tree (no Makefile): point the flavour at the "
-		       "kernel's build tree, e.g. /lib/modules/<release>/build",
-		       where, tree);
+		kp_err_at(w,
+			  "%s'%s' is not a Kbuild tree (no Makefile): point the flavour at the "
+			  "kernel's build tree, e.g. /lib/modules/<release>/build",
+			  fl, tree);
 		return -KP_EENV;
 	}
 	_cleanup_free_ char *r = tree_read_release_quiet(tree);
 	if (!r) {
-		kp_err("%skernel tree '%s' is not prepared (no include/generated/utsrelease.h or "
-		       "include/config/kernel.release): run 'make modules_prepare' in it, or "
-		       "install the distribution's headers package",
-		       where, tree);
+		kp_err_at(w,
+			  "%skernel tree '%s' is not prepared (no include/generated/utsrelease.h "
+			  "or include/config/kernel.release): run 'make modules_prepare' in it, "
+			  "or install the distribution's headers package",
+			  fl, tree);
 		return -KP_EENV;
 	}
 	if (!release_ok(r)) {
-		kp_err("%skernel tree '%s' has an unusable release '%s'", where, tree, r);
+		kp_err_at(w, "%skernel tree '%s' has an unusable release '%s'", fl, tree, r);
 		return -KP_EENV;
 	}
 	*release = TAKE_PTR(r);
@@ -103,7 +111,7 @@ static int read_tree_release(const char *where, const char *tree, char **release
 
 int kb_tree_read_release(const char *tree, char **release)
 {
-	return read_tree_release("", tree, release);
+	return read_tree_release(NULL, tree, release);
 }
 
 char *kb_tree_read_arch(const char *tree)
@@ -182,10 +190,11 @@ int kb_flavour_check_config(const struct kb_flavour *f, const struct kp_strv *wa
 {
 	_cleanup_free_ char *cfg = read_config(f->tree);
 	if (!cfg) {
-		kp_err("flavour %s: cannot check kernel_config: '%s' has no .config or "
-		       "include/config/auto.conf (install the full headers package, or remove "
-		       "kernel_config)",
-		       f->name, f->tree);
+		kp_err_at(&(struct kp_log_where){.flavour = f->name},
+			  "flavour %s: cannot check kernel_config: '%s' has no .config or "
+			  "include/config/auto.conf (install the full headers package, or remove "
+			  "kernel_config)",
+			  f->name, f->tree);
 		return -KP_EENV;
 	}
 	for (size_t i = 0; i < want->n; i++) {
@@ -435,10 +444,8 @@ static int complete_flavours(struct kb_target *t)
 	for (size_t i = 0; i < n; i++) {
 		struct kb_flavour *f = &t->flavours[i];
 		if (!f->release) {
-			_cleanup_free_ char *where =
-			    t->file ? kp_asprintf("%s:%d: flavour %s: ", t->file, f->line, f->name)
-				    : kp_strdup("");
-			int r = read_tree_release(where, f->tree, &f->release);
+			struct kp_log_where w = {.file = t->file, .line = f->line, .flavour = f->name};
+			int r = read_tree_release(&w, f->tree, &f->release);
 			if (r < 0) {
 				err = err ? err : r;
 				continue;
@@ -546,15 +553,16 @@ static int set_target_select(const char *path, const struct kp_kv *kv, struct kb
 	kp_strv_split(&t->select, kv->value);
 	for (size_t i = 0; i < t->select.n; i++)
 		if (!name_ok(t->select.v[i])) {
-			kp_err("%s:%d: target.flavours: '%s' is not a flavour name (lowercase "
-			       "letters, digits, '-', '_' or '.')",
-			       path, kv->line, t->select.v[i]);
+			kp_err_at(&(struct kp_log_where){.file = path, .line = kv->line},
+				  "target.flavours: '%s' is not a flavour name (lowercase "
+				  "letters, digits, '-', '_' or '.')",
+				  t->select.v[i]);
 			return -KP_EINPUT;
 		}
 	if (t->select.n == 0) {
-		kp_err("%s:%d: target.flavours: is empty: name the flavours to build, or leave "
-		       "the key out to build them all",
-		       path, kv->line);
+		kp_err_at(&(struct kp_log_where){.file = path, .line = kv->line},
+			  "target.flavours: is empty: name the flavours to build, or leave "
+			  "the key out to build them all");
 		return -KP_EINPUT;
 	}
 	t->select_line = kv->line;
@@ -782,11 +790,12 @@ static int set_file_keys(const char *path, const struct kp_ini *ini, struct kb_t
 static int check_file_target(const char *path, const struct kb_target *t)
 {
 	if (!t->name) {
-		kp_err("%s: [target] name is missing", path);
+		kp_err_at(&(struct kp_log_where){.file = path}, "[target] name is missing");
 		return -KP_EINPUT;
 	}
 	if (t->nflavours == 0) {
-		kp_err("%s: no [flavour NAME] section: a target needs at least one flavour", path);
+		kp_err_at(&(struct kp_log_where){.file = path},
+			  "no [flavour NAME] section: a target needs at least one flavour");
 		return -KP_EINPUT;
 	}
 	for (size_t i = 0; i < t->nflavours; i++) {
@@ -814,10 +823,12 @@ static int check_distinct_trees(const char *path, const struct kb_target *t)
 			const struct kb_flavour *a = &t->flavours[j], *b = &t->flavours[i];
 			if (strcmp(a->tree, b->tree) || strcmp(a->release, b->release))
 				continue;
-			kp_err("%s:%d: flavour %s: tree '%s' is flavour %s's already (line %d): "
-			       "both packages would install the same modules; give each flavour "
-			       "its own kernel tree",
-			       path, b->line, b->name, b->tree, a->name, a->line);
+			kp_err_at(&(struct kp_log_where){.file = path, .line = b->line,
+							 .flavour = b->name},
+				  "flavour %s: tree '%s' is flavour %s's already (line %d): both "
+				  "packages would install the same modules; give each flavour its "
+				  "own kernel tree",
+				  b->name, b->tree, a->name, a->line);
 			r = -KP_EINPUT;
 			break;
 		}

@@ -76,6 +76,31 @@ hdr=$(grep -n '^\[drivers\]' "$TMP/typo/kmodpack.ini" | cut -d: -f1)
 assert_eq "$(field "$TMP/spec-err.json" 'd["kind"], d["line"], len(d["errors"])')" "('input', $hdr, 1)" "a misspelt section"
 assert_eq "$(field "$TMP/spec-err.json" 'd["file"]')" "$TMP/typo/kmodpack.ini" "the error's file"
 
+# build's errors that are about a target file, a flavour or the manifest
+# carry them as data: a missing tree (file, line, flavour), a flavours line
+# naming an unknown flavour (file, line), no flavour left (the manifest).
+sed "s|^tree = $CLOUD_TREE\$|tree = /usr/src/linux-headers-0.0.0-1-cloud-amd64|" "$TMP/target.ini" >"$TMP/gone.ini"
+gline=$(grep -n '^\[flavour cloud-amd64\]' "$TMP/gone.ini" | cut -d: -f1)
+run 3 "$KMODPACK" build -q --json -t "$TMP/gone.ini" -o "$TMP/go" "$EXAMPLE"
+cp "$TMP/out" "$TMP/tree-err.json"
+valid "$TMP/tree-err.json"
+assert_eq "$(field "$TMP/tree-err.json" 'd["kind"], d["file"], d["line"], d["flavour"]')" \
+	"('environment', '$TMP/gone.ini', $gline, 'cloud-amd64')" "a missing tree"
+assert_contains "$TMP/tree-err.json" "flavour cloud-amd64: kernel tree '/usr/src/linux-headers-0.0.0-1-cloud-amd64' does not exist"
+sed 's/^name = debian-test$/name = debian-test\nflavours = amd46/' "$TMP/target.ini" >"$TMP/sel.ini"
+run 2 "$KMODPACK" build -q --json -t "$TMP/sel.ini" -o "$TMP/so" "$EXAMPLE"
+cp "$TMP/out" "$TMP/sel-err.json"
+valid "$TMP/sel-err.json"
+assert_eq "$(field "$TMP/sel-err.json" 'd["file"], d["line"], d["flavour"]')" "('$TMP/sel.ini', 3, None)" "an unknown flavour chosen"
+assert_contains "$TMP/sel-err.json" "target.flavours: no flavour 'amd46' in target debian-test"
+cp -r "$EXAMPLE" "$TMP/arm"
+sed -i 's/^source = src$/source = src\nkernel_arch = aarch64/' "$TMP/arm/kmodpack.ini"
+run 2 "$KMODPACK" build -q --json -t "$TMP/target.ini" -o "$TMP/ao" "$TMP/arm"
+cp "$TMP/out" "$TMP/left-err.json"
+valid "$TMP/left-err.json"
+assert_eq "$(field "$TMP/left-err.json" 'd["kind"], d["file"], d["line"]')" "('input', '$TMP/arm/kmodpack.ini', None)" "no flavour left"
+assert_contains "$TMP/left-err.json" "no flavour of target debian-test left to build"
+
 # targets, and a bad target file.
 run 0 "$KMODPACK" targets --json -t "$TMP/target.ini"
 cp "$TMP/out" "$TMP/targets.json"
