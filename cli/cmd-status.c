@@ -33,7 +33,6 @@ static json_object *status_json(const struct bld_status *st)
 	json_object_object_add(root, "busy", json_object_new_boolean(st->busy));
 	json_object *driver = NULL, *target = NULL;
 	json_object *flavours = json_object_new_array(), *arts = json_object_new_array();
-	json_object *skipped = json_object_new_array();
 	if (b) {
 		driver = json_object_new_object();
 		json_object_object_add(driver, "name", rp_json_str(b->driver_name));
@@ -55,13 +54,6 @@ static json_object *status_json(const struct bld_status *st)
 			json_object_object_add(jf, "package", rp_json_str(a ? a->path : NULL));
 			json_object_array_add(flavours, jf);
 		}
-		for (size_t i = 0; i < b->nskipped; i++) {
-			json_object *js = json_object_new_object();
-			json_object_object_add(js, "name", rp_json_str(b->skipped[i].name));
-			json_object_object_add(js, "release", rp_json_str(b->skipped[i].release));
-			json_object_object_add(js, "reason", rp_json_str(b->skipped[i].reason));
-			json_object_array_add(skipped, js);
-		}
 		for (size_t i = 0; i < b->nartifacts; i++) {
 			const struct rp_artifact *a = &b->artifacts[i];
 			json_object *ja = json_object_new_object();
@@ -75,7 +67,8 @@ static json_object *status_json(const struct bld_status *st)
 	json_object_object_add(root, "driver", driver);
 	json_object_object_add(root, "target", target);
 	json_object_object_add(root, "flavours", flavours);
-	json_object_object_add(root, "skipped", skipped);
+	json_object_object_add(root, "skipped",
+			       b ? rp_skipped_to_json(b) : json_object_new_array());
 	json_object_object_add(root, "artifacts", arts);
 	json_object_object_add(root, "up_to_date",
 			       st->fresh == BLD_FRESH_UNKNOWN && b

@@ -74,14 +74,6 @@ static json_object *jstr(const char *s)
 	return rp_json_str(s);
 }
 
-static json_object *jstrv(const struct kp_strv *sv)
-{
-	json_object *a = json_object_new_array();
-	for (size_t i = 0; i < sv->n; i++)
-		json_object_array_add(a, json_object_new_string(sv->v[i]));
-	return a;
-}
-
 static void add(json_object *o, const char *key, json_object *v)
 {
 	json_object_object_add(o, key, v);
@@ -100,8 +92,8 @@ static json_object *hcl_id_json(const struct rp_hcl_id *id)
 	add(o, "module", jstr(id->module));
 	add(o, "source", jstr(id->source));
 	add(o, "verdict", json_object_new_string(rp_verdict_name(id->verdict)));
-	add(o, "claimed_by", jstrv(&id->claimed_by));
-	add(o, "possible_class_match", jstrv(&id->possible_class_match));
+	add(o, "claimed_by", rp_json_strv(&id->claimed_by));
+	add(o, "possible_class_match", rp_json_strv(&id->possible_class_match));
 	json_object *claims = json_object_new_array();
 	for (size_t i = 0; i < id->nclaims; i++) {
 		const struct rp_hcl_claim *c = &id->claims[i];
@@ -141,7 +133,7 @@ static json_object *check_json(const struct rp_check *c)
 {
 	json_object *o = json_object_new_object();
 	add(o, "status", json_object_new_string(rp_status_name(c->status)));
-	add(o, "errors", jstrv(&c->errors));
+	add(o, "errors", rp_json_strv(&c->errors));
 	return o;
 }
 
@@ -155,7 +147,7 @@ static json_object *verify_module_json(const struct rp_verify_module *m)
 	json_object *l = check_json(&m->load);
 	add(l, "error", jstr(m->load_error));
 	add(l, "errno", jstr(m->load_errno));
-	add(l, "kernel", jstrv(&m->kernel));
+	add(l, "kernel", rp_json_strv(&m->kernel));
 	add(l, "signature", jstr(m->sig_verdict));
 	add(o, "load", l);
 	return o;
@@ -177,7 +169,7 @@ static json_object *verify_flavour_json(const struct rp_verify_flavour *f)
 	add(jl, "accel", jstr(f->accel));
 	add(jl, "seconds", f->accel ? rp_json_seconds(f->load_seconds) : NULL);
 	add(jl, "log", rp_json_path(f->console));
-	add(jl, "kernel_modules", jstrv(&f->kernel_modules));
+	add(jl, "kernel_modules", rp_json_strv(&f->kernel_modules));
 	add(jf, "load", jl);
 	json_object *jm = json_object_new_array();
 	for (size_t k = 0; k < f->nmods; k++)
@@ -216,8 +208,8 @@ static json_object *module_json(const struct rp_module *m)
 	add(jm, "debug_path", jstr(m->debug_path));
 	add(jm, "vermagic", jstr(m->vermagic));
 	add(jm, "srcversion", jstr(m->srcversion));
-	add(jm, "aliases", jstrv(&m->aliases));
-	add(jm, "firmware", jstrv(&m->firmware));
+	add(jm, "aliases", rp_json_strv(&m->aliases));
+	add(jm, "firmware", rp_json_strv(&m->firmware));
 	json_object *sig = NULL;
 	if (m->sig_key) {
 		sig = json_object_new_object();
@@ -288,6 +280,19 @@ static json_object *build_json(const struct rp_build *b, const char *outdir, boo
 	for (size_t i = 0; i < b->nflavours; i++)
 		json_object_array_add(fl, flavour_json(&b->flavours[i], outdir));
 	add(o, "flavours", fl);
+	add(o, "skipped", rp_skipped_to_json(b));
+	json_object *arts = json_object_new_array();
+	for (size_t i = 0; i < b->nartifacts; i++)
+		json_object_array_add(arts, artifact_json(&b->artifacts[i], outdir));
+	add(o, "artifacts", arts);
+	add(o, "eulas", b->has_data ? rp_json_strv(&b->eulas) : NULL);
+	add(o, "firmware_external", b->has_data ? rp_json_strv(&b->firmware_external) : NULL);
+	add(o, "verify", b->verify ? rp_verify_to_json(b->verify, false) : NULL);
+	return o;
+}
+
+json_object *rp_skipped_to_json(const struct rp_build *b)
+{
 	json_object *sk = json_object_new_array();
 	for (size_t i = 0; i < b->nskipped; i++) {
 		json_object *js = json_object_new_object();
@@ -296,15 +301,7 @@ static json_object *build_json(const struct rp_build *b, const char *outdir, boo
 		add(js, "reason", jstr(b->skipped[i].reason));
 		json_object_array_add(sk, js);
 	}
-	add(o, "skipped", sk);
-	json_object *arts = json_object_new_array();
-	for (size_t i = 0; i < b->nartifacts; i++)
-		json_object_array_add(arts, artifact_json(&b->artifacts[i], outdir));
-	add(o, "artifacts", arts);
-	add(o, "eulas", b->has_data ? jstrv(&b->eulas) : NULL);
-	add(o, "firmware_external", b->has_data ? jstrv(&b->firmware_external) : NULL);
-	add(o, "verify", b->verify ? rp_verify_to_json(b->verify, false) : NULL);
-	return o;
+	return sk;
 }
 
 json_object *rp_build_to_json(const struct rp_build *b, const char *outdir, bool up_to_date)

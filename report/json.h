@@ -41,6 +41,8 @@ char *rp_json_text(struct json_object *o);
 struct json_object *rp_coverage_to_json(const struct rp_coverage *c, bool document);
 /* The verify verdict; as its own document (kmodpack verify) it starts with "schema". */
 struct json_object *rp_verify_to_json(const struct rp_verify *v, bool document);
+/* A build's skipped flavours: [{name, release, reason}] (build and status documents). */
+struct json_object *rp_skipped_to_json(const struct rp_build *b);
 /*
  * The build document of `kmodpack build --json`: the build report with
  * every path absolute (joined to outdir), and outdir and up_to_date.
