@@ -326,6 +326,25 @@ static void archive_freep(struct archive **a)
 		archive_read_free(*a);
 }
 
+/* Read the current entry's data into m, at most max bytes. */
+static int read_member_data(struct archive *a, const char *what, const char *archive,
+			    size_t max, struct kp_archive_member *m)
+{
+	_cleanup_buf_ struct kp_buf b = {0};
+	char chunk[65536];
+	la_ssize_t got;
+	while ((got = archive_read_data(a, chunk, sizeof(chunk))) > 0 && b.len <= max)
+		kp_buf_add(&b, chunk, (size_t)got);
+	if (got < 0 || b.len > max) {
+		kp_err("%s '%s': cannot read '%s': %s", what, archive, m->name,
+		       got < 0 ? archive_error_string(a) : "larger than the limit");
+		return -KP_EINPUT;
+	}
+	m->len = b.len;
+	m->data = kp_buf_steal(&b);
+	return 0;
+}
+
 int kp_archive_read_member(const char *archive, const struct kp_extract_opts *o, const char *name,
 			   size_t max, char **out, size_t *len)
 {
@@ -346,19 +365,13 @@ int kp_archive_read_member(const char *archive, const struct kp_extract_opts *o,
 			       max);
 			return -KP_EINPUT;
 		}
-		_cleanup_buf_ struct kp_buf b = {0};
-		char chunk[65536];
-		la_ssize_t n;
-		while ((n = archive_read_data(a, chunk, sizeof(chunk))) > 0 && b.len <= max)
-			kp_buf_add(&b, chunk, (size_t)n);
-		if (n < 0 || b.len > max) {
-			kp_err("%s '%s': cannot read '%s': %s", o->what, archive, name,
-			       n < 0 ? archive_error_string(a) : "too large");
-			return -KP_EINPUT;
+		struct kp_archive_member m = {.name = (char *)name};
+		int r = read_member_data(a, o->what, archive, max, &m);
+		if (r == 0) {
+			*out = m.data;
+			*len = m.len;
 		}
-		*len = b.len;
-		*out = kp_buf_steal(&b);
-		return 0;
+		return r;
 	}
 	if (st != ARCHIVE_EOF) {
 		kp_err("%s '%s' is damaged or not an archive kmodpack reads: %s", o->what, archive,
@@ -375,25 +388,6 @@ void kp_archive_members_free(struct kp_archive_member *m, size_t n)
 		free(m[i].data);
 	}
 	free(m);
-}
-
-/* Read the current entry's data into m, at most max bytes. */
-static int read_member_data(struct archive *a, const char *what, const char *archive,
-			    size_t max, struct kp_archive_member *m)
-{
-	_cleanup_buf_ struct kp_buf b = {0};
-	char chunk[65536];
-	la_ssize_t got;
-	while ((got = archive_read_data(a, chunk, sizeof(chunk))) > 0 && b.len <= max)
-		kp_buf_add(&b, chunk, (size_t)got);
-	if (got < 0 || b.len > max) {
-		kp_err("%s '%s': cannot read '%s': %s", what, archive, m->name,
-		       got < 0 ? archive_error_string(a) : "larger than the limit");
-		return -KP_EINPUT;
-	}
-	m->len = b.len;
-	m->data = kp_buf_steal(&b);
-	return 0;
 }
 
 int kp_archive_list(const char *archive, const struct kp_extract_opts *o,
