@@ -98,8 +98,13 @@ int bld_compile(struct bld_run *rn)
 		_cleanup_free_ char *mdir = kp_path_join(rn->builddirs[i], m->subdir);
 		struct kp_strv av = {0};
 		kp_strv_push(&av, "make");
-		kp_strv_pushf(&av, "-C%s", f->tree);
-		kp_strv_pushf(&av, "M=%s", mdir);
+		if (m->own_makefile) {
+			/* The driver's Makefile is the entry; its make_args name the tree. */
+			kp_strv_pushf(&av, "-C%s", mdir);
+		} else {
+			kp_strv_pushf(&av, "-C%s", f->tree);
+			kp_strv_pushf(&av, "M=%s", mdir);
+		}
 		/* Map the build dir out of debug info and __FILE__: same sources, same .ko. */
 		kp_strv_pushf(&av, "KCFLAGS=%s%s-ffile-prefix-map=%s=/usr/src/%s-%s",
 			      user_kcflags ? user_kcflags : "", user_kcflags ? " " : "",
@@ -109,7 +114,8 @@ int bld_compile(struct bld_run *rn)
 		kb_make_vars_of(rn->t, f, &mv);
 		for (size_t a = 0; a < m->make_args.n; a++)
 			kp_strv_push_take(&av, kb_make_arg_expand(m->make_args.v[a], &mv));
-		kp_strv_push(&av, "modules");
+		if (!m->own_makefile)
+			kp_strv_push(&av, "modules");
 		argvs[i] = av.v;
 		rn->jobs[i] = (struct kp_job){.name = f->name,
 					      .argv = av.v,

@@ -32,6 +32,8 @@ struct deriv {
 	struct kp_strv make_args;
 	char *make_subdir;
 	int make_line;
+	bool make_own; /* MAKE's -C names the driver's dir: its own Makefile is the entry */
+	bool make_m;   /* MAKE passes M= (or SUBDIRS=): Kbuild is entered directly */
 	int exclusive_config_line, exclusive_arch_line;
 	int exclusive_kernel_line, exclusive_min_line, exclusive_max_line;
 };
@@ -339,6 +341,7 @@ static void make_directory(struct deriv *d, const char *opt, const char *dir, in
 		free(d->make_subdir);
 		d->make_subdir = kp_strdup(sub);
 		d->make_line = line;
+		d->make_own = true;
 	} else {
 		bad(d, line,
 		    "MAKE: '%s%s' is neither the kernel tree nor a directory of the driver: "
@@ -367,6 +370,7 @@ static void make_word(struct deriv *d, const struct kp_strv *w, size_t *i, int l
 		free(d->make_subdir);
 		d->make_subdir = kp_strdup(sub);
 		d->make_line = line;
+		d->make_m = true;
 	} else if (!strcmp(a, "-j") || kp_startswith(a, "-j") || kp_startswith(a, "--jobs")) {
 		if (!strcmp(a, "-j") && *i + 1 < w->n && isdigit((unsigned char)w->v[*i + 1][0]))
 			++*i;
@@ -869,6 +873,11 @@ static void derive_ini(struct deriv *d)
 		else
 			put(d, "make_args", b.s, "the notes at the top");
 	}
+	if (d->make_own && !d->make_m)
+		put(d, "make_entry", "makefile",
+		    "%s:%d MAKE is 'make -C' the driver's dir without M=: DKMS runs the driver's "
+		    "own Makefile, which calls Kbuild itself",
+		    d->conf_rel, d->make_line);
 	derive_exclusive(d);
 	derive_exclusive_kernel(d);
 	if (d->cl.rpm)

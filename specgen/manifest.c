@@ -349,6 +349,23 @@ static void set_initrd(struct loader *l, const struct kp_kv *kv)
 		bad(l, kv, "'%s' must be yes or no", v);
 }
 
+/*
+ * How make is entered. kbuild (the default): make -C <tree> M=<dir> modules,
+ * the kernel's Makefile reads the driver's Kbuild part. makefile: make -C
+ * <dir> with the driver's own default target, for Makefiles (Intel's) that
+ * generate headers or pick flags before they call Kbuild themselves.
+ */
+static void set_make_entry(struct loader *l, const struct kp_kv *kv)
+{
+	if (!strcmp(kv->value, "kbuild"))
+		l->m->own_makefile = false;
+	else if (!strcmp(kv->value, "makefile"))
+		l->m->own_makefile = true;
+	else
+		bad(l, kv, "'%s' must be kbuild (make -C <tree> M=<dir> modules) or makefile "
+			   "(make -C <dir>: the driver's own Makefile calls Kbuild)", kv->value);
+}
+
 static void set_changelog(struct loader *l, const struct kp_kv *kv)
 {
 	if (spec_changelog_epoch(kv->value) < 0)
@@ -600,6 +617,7 @@ static const struct key_rule {
     {"driver", "subdir", false, set_subdir},
     {"driver", "modules", false, set_modules},
     {"driver", "make_args", false, set_make_args},
+    {"driver", "make_entry", false, set_make_entry},
     {"driver", "kernel_config", false, set_kernel_config},
     {"driver", "kernel_arch", false, set_kernel_arch},
     {"driver", "kernel_release", false, set_kernel_release},

@@ -59,6 +59,7 @@ struct spec_manifest {
 	 * spec_escape_script), or NULL */
 	char *script_path[SPEC_NSCRIPTS];
 	char *script[SPEC_NSCRIPTS];
+	bool own_makefile; /* make_entry = makefile: make -C <subdir> runs the driver's Makefile */
 	bool initrd; /* initrd = yes: needed at boot, the initrd is regenerated (target's initrd) */
 	long long source_date_epoch; /* from source_date_epoch or the changelog; -1 if neither */
 

@@ -338,6 +338,14 @@ static void set_make_args(struct spec_vars *fv, const struct spec_input *in,
 		kp_buf_addf(&args, "%s'%s'", i ? " " : "", a);
 	}
 	spec_vars_set(fv, "MAKE_ARGS", args.s ? args.s : "");
+	/* Where make starts: as the build's argv does (builder/compile.c). */
+	_cleanup_free_ char *dir = kp_asprintf("%%{_builddir}/kmodpack-%s/%s", f->name,
+						m->subdir[0] ? m->subdir : ".");
+	_cleanup_free_ char *entry = m->own_makefile
+					     ? kp_asprintf("-C %s", dir)
+					     : kp_asprintf("-C %s M=%s", tree, dir);
+	spec_vars_set(fv, "MAKE_ENTRY", entry);
+	spec_vars_set(fv, "MAKE_TARGET", m->own_makefile ? "" : " modules");
 }
 
 /* One subpackage per flavour, its modules and their aliases. */

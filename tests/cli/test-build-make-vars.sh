@@ -110,6 +110,77 @@ if command -v rpmbuild >/dev/null; then
 	done
 fi
 
+# Intel's pattern (intel/ethernet-linux-igb): the driver's own Makefile is
+# the entry. Its outer part generates a header from KSRC, then calls Kbuild
+# on KOBJ itself; entered through Kbuild directly, the header is missing.
+I=$TMP/gendemo
+mkdir -p "$I/src"
+cat >"$I/kmodpack.ini" <<'EOF'
+[driver]
+name = gendemo
+version = 5.18.7
+summary = own-Makefile test driver
+license = GPL-2.0-only
+source = src
+source_date_epoch = 1795564800
+make_args = KSRC={source_tree} KOBJ={tree} BUILD_KERNEL={release}
+make_entry = makefile
+[vendor]
+code = example
+name = Example Organisation
+EOF
+cat >"$I/src/Makefile" <<'EOF'
+ifneq ($(KERNELRELEASE),)
+obj-m := gendemo.o
+else
+ifeq ($(KSRC),)
+$(error KSRC is not set)
+endif
+default: gen.h
+	$(MAKE) -C $(KOBJ) M=$(CURDIR) modules
+gen.h:
+	test -f $(KSRC)/include/linux/module.h
+	echo '#define GEN_KERNEL "$(BUILD_KERNEL)"' >$@
+endif
+EOF
+cat >"$I/src/gendemo.c" <<'EOF'
+// SPDX-License-Identifier: GPL-2.0-only
+#include <linux/module.h>
+#include "gen.h"
+static int __init gendemo_init(void) { return 0; }
+module_init(gendemo_init);
+MODULE_LICENSE("GPL");
+MODULE_INFO(gen_kernel, GEN_KERNEL);
+EOF
+run 0 "$KMODPACK" build -q -t "$TMP/target.ini" -o "$TMP/og" "$I"
+for f in amd64 cloud-amd64; do
+	rel=$AMD64_REL
+	[ $f = cloud-amd64 ] && rel=$CLOUD_REL
+	ko=$TMP/og/.kmodpack/build/$f/gendemo.ko
+	assert_eq "$(modinfo -F gen_kernel "$ko")" "$rel" "$f: the Makefile's generated header"
+	assert_eq "$(modinfo -F vermagic "$ko" | cut -d' ' -f1)" "$rel" "$f: vermagic"
+done
+# %build enters the same way: -C the driver's dir, no M=, no target.
+grep "^%{__make}.*kmodpack-cloud-amd64" "$TMP/og/SPECS/gendemo.spec" >"$TMP/gmake"
+assert_contains "$TMP/gmake" "-C %{_builddir}/kmodpack-cloud-amd64/. 'KSRC="
+assert_contains "$TMP/gmake" "'KOBJ=%{kmodpack_tree_2}' 'BUILD_KERNEL=$CLOUD_REL'"
+! grep -qE " M=| modules" "$TMP/gmake" || fail "%build enters through Kbuild: $(cat "$TMP/gmake")"
+if command -v rpmbuild >/dev/null; then
+	run 0 rpmbuild --rebuild --nodeps --define "_topdir $TMP/rpmbuild-g" \
+		"$TMP/og/SRPMS/gendemo-5.18.7-1.src.rpm"
+	rpm2cpio "$TMP/rpmbuild-g/RPMS/x86_64/gendemo-modules-cloud-amd64-$KVER-5.18.7-1.x86_64.rpm" |
+		(mkdir -p "$TMP/xg" && cd "$TMP/xg" && cpio -id --quiet)
+	assert_eq "$(modinfo -F gen_kernel "$TMP/xg/lib/modules/$CLOUD_REL/extra/gendemo.ko")" \
+		"$CLOUD_REL" "rebuilt from the SRPM through its own Makefile"
+fi
+# Entered through Kbuild (the default), the outer part never runs.
+sed -i '/^make_entry/d' "$I/kmodpack.ini"
+run 1 "$KMODPACK" build -q -t "$TMP/target.ini" -o "$TMP/og2" "$I"
+assert_contains "$TMP/err" "gen.h"
+sed -i 's/^make_args/make_entry = kbuid\nmake_args/' "$I/kmodpack.ini"
+run 2 "$KMODPACK" spec -t "$TMP/target.ini" "$I"
+assert_contains "$TMP/err" "$I/kmodpack.ini:8: make_entry: 'kbuid' must be kbuild"
+
 # An unknown variable: refused at load with file:line, nothing compiled.
 sed -i 's/{release}/{relase}/' "$D/kmodpack.ini"
 run 2 "$KMODPACK" build -t "$TMP/target.ini" -o "$TMP/out2" "$D"

@@ -226,6 +226,29 @@ static void test_make_script_for_review(void **state)
 	assert_null(strstr(d->ini, "kernelver={release}"));
 }
 
+/* Intel's MAKE="make -C src/ KSRC=...": DKMS runs the driver's own Makefile, and so does kmodpack. */
+static void test_make_own_makefile(void **state)
+{
+	struct tl_fixture *fx = *state;
+	tl_write(fx->dir, "drv/dkms.conf",
+		 "PACKAGE_NAME=\"igb\"\nPACKAGE_VERSION=\"5.18.7\"\n"
+		 "BUILT_MODULE_NAME[0]=\"igb\"\nBUILT_MODULE_LOCATION[0]=\"src/\"\n"
+		 "MAKE[0]=\"make -C src/ KSRC=$kernel_source_dir BUILD_KERNEL=$kernelver\"\n");
+	tl_write(fx->dir, "drv/src/Makefile", "obj-m := igb.o\n");
+	tl_write(fx->dir, "drv/src/igb.c", module_c);
+	_cleanup_free_ char *dir = kp_path_join(fx->dir, "drv");
+	_cleanup_(spec_manifest_freep) struct spec_manifest *m = manifest(dir);
+	assert_true(m->own_makefile);
+	assert_string_equal(m->subdir, "src/");
+	/* the kernel's Makefile entered with M=: Kbuild directly, as before */
+	tl_write(fx->dir, "drv/dkms.conf",
+		 "PACKAGE_NAME=\"igb\"\nPACKAGE_VERSION=\"5.18.7\"\n"
+		 "BUILT_MODULE_NAME[0]=\"igb\"\nBUILT_MODULE_LOCATION[0]=\"src/\"\n"
+		 "MAKE[0]=\"make -C $kernel_source_dir M=$dkms_tree/igb/5.18.7/build/src\"\n");
+	_cleanup_(spec_manifest_freep) struct spec_manifest *m2 = manifest(dir);
+	assert_false(m2->own_makefile);
+}
+
 /* debian/<pkg>.dkms, changelog, control and copyright, through the manifest reader. */
 static void test_debian(void **state)
 {
@@ -285,6 +308,8 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_make_idioms, tl_setup_tmpdir, tl_teardown_tmpdir),
 	    cmocka_unit_test_setup_teardown(test_refused, tl_setup_tmpdir, tl_teardown_tmpdir),
 	    cmocka_unit_test_setup_teardown(test_exclusive, tl_setup_tmpdir, tl_teardown_tmpdir),
+	    cmocka_unit_test_setup_teardown(test_make_own_makefile, tl_setup_tmpdir,
+					    tl_teardown_tmpdir),
 	    cmocka_unit_test_setup_teardown(test_make_script_for_review, tl_setup_tmpdir,
 					    tl_teardown_tmpdir),
 	    cmocka_unit_test_setup_teardown(test_obj_config, tl_setup_tmpdir, tl_teardown_tmpdir),
