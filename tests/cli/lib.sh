@@ -77,6 +77,23 @@ tree = $CLOUD_TREE
 EOT
 }
 
+# start_slow_build DIR OUT SECONDS: start a build of DIR into OUT in the
+# background whose make stays busy for SECONDS (Kbuild evaluates the
+# Makefile when it starts), and return once that make runs. Sets pid (the
+# kmodpack) and SLEEP (unique to this run, so pgrep sees this test's sleep
+# only on a shared machine). stderr goes to $TMP/err.
+start_slow_build() {
+	SLEEP="sleep $3.$$"
+	echo "dummy := \$(shell $SLEEP)" >>"$1/src/Makefile"
+	"$KMODPACK" build -q -t "$TMP/target.ini" -o "$2" "$1" >/dev/null 2>"$TMP/err" &
+	pid=$!
+	for _ in $(seq 300); do
+		pgrep -f "$SLEEP" >/dev/null && break
+		sleep 0.1
+	done
+	pgrep -f "$SLEEP" >/dev/null || fail "the slow build never started make"
+}
+
 # Checksums of every file in a dir except kmodpack's own state and the
 # logs a failed run may add.
 snapshot() { # DIR

@@ -36,18 +36,7 @@ PY
 snapshot "$OUT" >"$TMP/before"
 cp -r "$EXAMPLE" "$TMP/slow"
 sed -i 's/^release = 1/release = 3/' "$TMP/slow/kmodpack.ini"
-# Kbuild evaluates the Makefile when it starts: this keeps make busy for a
-# while. The duration is unique to this run, so that pgrep sees this run's
-# sleep and not another test's on a shared machine.
-SLEEP="sleep 30.$$"
-echo "dummy := \$(shell $SLEEP)" >>"$TMP/slow/src/Makefile"
-"$KMODPACK" build -q -t "$TMP/target.ini" -o "$OUT" "$TMP/slow" >/dev/null 2>"$TMP/err" &
-pid=$!
-for _ in $(seq 300); do
-	pgrep -f "$SLEEP" >/dev/null && break
-	sleep 0.1
-done
-pgrep -f "$SLEEP" >/dev/null || fail "the slow build never started make"
+start_slow_build "$TMP/slow" "$OUT" 30
 kill -INT $pid
 st=0
 wait $pid || st=$?

@@ -12,19 +12,9 @@ cp -r "$EXAMPLE" "$TMP/drv"
 run 0 "$KMODPACK" build -q -t "$TMP/target.ini" -o "$OUT" "$TMP/drv"
 snapshot "$OUT" >"$TMP/before"
 
-# Kbuild evaluates the Makefile when it starts: this keeps make busy. The
-# duration is unique to this run, so pgrep sees this test's sleep only.
 cp -r "$EXAMPLE" "$TMP/slow"
 sed -i 's/^release = 1/release = 2/' "$TMP/slow/kmodpack.ini"
-SLEEP="sleep 40.$$"
-echo "dummy := \$(shell $SLEEP)" >>"$TMP/slow/src/Makefile"
-"$KMODPACK" build -q -t "$TMP/target.ini" -o "$OUT" "$TMP/slow" >/dev/null 2>"$TMP/err" &
-pid=$!
-for _ in $(seq 300); do
-	pgrep -f "$SLEEP" >/dev/null && break
-	sleep 0.1
-done
-pgrep -f "$SLEEP" >/dev/null || fail "the slow build never started make"
+start_slow_build "$TMP/slow" "$OUT" 40
 kill -KILL $pid
 wait $pid || true
 for _ in $(seq 50); do
