@@ -26,6 +26,7 @@ struct reader {
 	FILE *f;
 	int line;	   /* number of the line last handed to inih */
 	bool continuation; /* that line started with white space */
+	bool after_key;	   /* a key came since the last header (inih's prev_name) */
 	int bad_line;	   /* the line read_line() refused */
 	char *why;	   /* and why */
 	char *buf;	   /* getline()'s buffer */
@@ -127,17 +128,32 @@ static char *read_line(char *str, int num, void *stream)
 	memcpy(str, rd->buf, len + 1);
 
 	rd->continuation = str[0] == ' ' || str[0] == '\t';
-	/* inih reports only sections with keys; remember every header. */
-	char *close = str[0] == '[' ? strchr(str, ']') : NULL;
+	/*
+	 * inih reports only sections with keys; remember every header. What is
+	 * a header must be decided exactly as inih's ini_parse_stream decides,
+	 * or a key would land in a section sections[] does not hold: it skips a
+	 * UTF-8 BOM on line 1 and leading white space, takes an indented line
+	 * after a key as the key's continuation, and anything else starting
+	 * with '[' as a header up to the first ']'.
+	 */
+	const char *start = str;
+	if (rd->line == 1 && !memcmp(start, "\xEF\xBB\xBF", 3))
+		start += 3;
+	while (*start == ' ' || *start == '\t' || *start == '\n' || *start == '\r' ||
+	       *start == '\v' || *start == '\f')
+		start++;
+	bool continues_key = rd->after_key && *start && start > str;
+	const char *close = !continues_key && *start == '[' ? strchr(start, ']') : NULL;
 	if (close) {
-		if (close - str - 1 > KP_INI_MAX_SECTION)
+		if (close - start - 1 > KP_INI_MAX_SECTION)
 			return refuse_line(rd, kp_asprintf("section name longer than %d bytes",
 							   KP_INI_MAX_SECTION));
 		struct kp_ini *ini = rd->ini;
 		ini->sections =
 		    kp_reallocarray(ini->sections, ini->nsections + 1, sizeof(*ini->sections));
 		ini->sections[ini->nsections++] = (struct kp_ini_section){
-		    .name = kp_strndup(str + 1, close - str - 1), .line = rd->line};
+		    .name = kp_strndup(start + 1, close - start - 1), .line = rd->line};
+		rd->after_key = false;
 	}
 	return str;
 }
@@ -177,6 +193,7 @@ static int on_entry(void *user, const char *section, const char *name, const cha
 		return 1;
 	}
 	finish_value(p);
+	p->rd->after_key = true;
 	ini->e = kp_reallocarray(ini->e, ini->n + 1, sizeof(*ini->e));
 	ini->e[ini->n++] = (struct kp_ini_entry){
 	    .section = kp_strdup(section),

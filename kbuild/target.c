@@ -704,6 +704,13 @@ static int set_flavour_key(const char *path, const char *dir, const char *fname,
 	for (size_t j = 0; j < t->nflavours && !f; j++)
 		if (!strcmp(t->flavours[j].name, fname))
 			f = &t->flavours[j];
+	if (!f) { /* common/ini.c broke its promise: say so rather than crash */
+		kp_err_at(&(struct kp_log_where){.file = path, .line = kv->line},
+			  "internal error: key '%s' is in [flavour %s], which was not read as a "
+			  "section; please report this with the file",
+			  kv->key, fname);
+		return -KP_EINPUT;
+	}
 	char **slot = !strcmp(kv->key, "tree")		? &f->tree
 		      : !strcmp(kv->key, "source_tree") ? &f->source_tree
 		      : !strcmp(kv->key, "release")	? &f->release

@@ -133,6 +133,57 @@ static void test_target_long_flavour(void **state)
 	assert_non_null(strstr(tl_log_text(), "t.ini:3: section name longer than"));
 }
 
+/*
+ * Every section a key is reported in is one sections[] holds, at its header's
+ * line: inih also reads an indented header (before any key of its section) and
+ * one after a UTF-8 byte order mark as headers. kmodpack targets -t FILE died
+ * with SIGSEGV on both (found by fuzz-target).
+ */
+static void test_headers_as_inih_reads_them(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *text, *section;
+		int line;
+	} in[] = {
+	    {"[target]\n [flavour a]\ntree = /\n", "flavour a", 2},
+	    {"\t[flavour a]\ntree = /\n", "flavour a", 1},
+	    {"\xEF\xBB\xBF[flavour a]\ntree = /\n", "flavour a", 1},
+	    {"\xEF\xBB\xBF  [flavour a]\ntree = /\n", "flavour a", 1},
+	    /* After a key, an indented line continues its value: no header. */
+	    {"[s]\nkey = one\n [two]\n", "s", 1},
+	};
+	for (size_t i = 0; i < KP_ARRAY_SIZE(in); i++) {
+		_cleanup_(kp_ini_freep) struct kp_ini *ini = NULL;
+		assert_int_equal(kp_ini_parse("m.ini", in[i].text, &ini), 0);
+		assert_int_equal(ini->n, 1);
+		assert_string_equal(ini->e[0].section, in[i].section);
+		bool held = false;
+		for (size_t k = 0; k < ini->nsections; k++)
+			if (!strcmp(ini->sections[k].name, in[i].section)) {
+				held = true;
+				assert_int_equal(ini->sections[k].line, in[i].line);
+			}
+		assert_true(held);
+	}
+	_cleanup_(kp_ini_freep) struct kp_ini *ini = NULL;
+	assert_int_equal(kp_ini_parse("m.ini", "[s]\nkey = one\n [two]\n", &ini), 0);
+	assert_string_equal(ini->e[0].kv.value, "one\n[two]");
+	assert_int_equal(ini->nsections, 1);
+}
+
+/* The same indented header in a target file: its flavour, not a crash. */
+static void test_target_indented_flavour(void **state)
+{
+	struct tl_fixture *fx = *state;
+	tl_write(fx->dir, "t.ini", "[target]\nname = x\n [flavour a]\ntree = /\n");
+	_cleanup_free_ char *path = kp_path_join(fx->dir, "t.ini");
+	_cleanup_(kb_target_freep) struct kb_target *t = NULL;
+	/* The tree / is no kernel tree: an error about it, at the flavour. */
+	assert_int_equal(kb_target_load(path, &t), -KP_EINPUT);
+	assert_non_null(strstr(tl_log_text(), "flavour a"));
+}
+
 /* 8 MiB of continuation lines: seconds when the merge was quadratic, milliseconds now. */
 static void test_continuation_linear(void **state)
 {
@@ -219,6 +270,9 @@ static void test_memory_reads_as_file(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_headers_as_inih_reads_them),
+	    cmocka_unit_test_setup_teardown(test_target_indented_flavour, tl_setup_tmpdir,
+					    tl_teardown_tmpdir),
 	    cmocka_unit_test_setup_teardown(test_nul_byte_refused, tl_setup_tmpdir,
 					    tl_teardown_tmpdir),
 	    cmocka_unit_test_setup_teardown(test_control_bytes_refused, tl_setup_tmpdir,
