@@ -26,6 +26,12 @@ static json_object *targets_json(const struct kb_target *t)
 	json_object_object_add(o, "path", rp_json_path(t->file));
 	json_object_object_add(o, "arch", rp_json_str(t->arch));
 	json_object_object_add(o, "module_dir", rp_json_str(t->module_dir));
+	/* The packaging conventions the target asks for (docs/targets.md). */
+	json_object_object_add(o, "naming", rp_json_str(kb_naming_name(t->naming)));
+	json_object_object_add(o, "kernel_requires", rp_json_str(t->kernel_requires));
+	json_object_object_add(o, "initrd", rp_json_str(kb_initrd_name(t->initrd)));
+	json_object_object_add(o, "sign_key", rp_json_path(t->sign_key));
+	json_object_object_add(o, "sign_cert", rp_json_path(t->sign_cert));
 	json_object *fl = json_object_new_array();
 	for (size_t i = 0; i < t->nflavours; i++) {
 		const struct kb_flavour *f = &t->flavours[i];
@@ -42,6 +48,9 @@ static json_object *targets_json(const struct kb_target *t)
 		json_object_object_add(j, "tree", rp_json_path(f->tree));
 		json_object_object_add(j, "modules_dir", rp_json_path(f->modules_dir));
 		json_object_object_add(j, "image", rp_json_path(f->image));
+		json_object_object_add(j, "devel_package", rp_json_str(f->devel_package));
+		json_object_object_add(j, "devel_version", rp_json_str(f->devel_version));
+		json_object_object_add(j, "devel_tree", rp_json_str(f->devel_tree));
 		json_object_array_add(fl, j);
 	}
 	json_object_object_add(o, "flavours", fl);

@@ -30,6 +30,16 @@ run 0 "$KMODPACK" targets -t "$TMP/xcpng.ini"
 assert_contains "$TMP/out" "target xcpng-8.3 (arch x86_64, modules in /lib/modules/<release>/updates)"
 assert_contains "$TMP/out" "  packages: naming vendor, Requires: kernel-uname-r = <release>, initrd dracut"
 assert_contains "$TMP/out" "  default: BuildRequires: kernel-devel = 4.19.19-8.0.38.1.xcpng8.3, tree /usr/src/kernels/$REL in the SRPM"
+# ...and the same conventions in targets --json, as docs/json.md lists them
+run 0 "$KMODPACK" targets -t "$TMP/xcpng.ini" --json
+python3 "$SRCDIR/tests/cli/json-schema.py" "$SRCDIR/docs/json.md" "$TMP/out" || fail "targets --json is not as docs/json.md says"
+python3 - "$TMP/out" <<'PY'
+import json, sys
+t = json.load(open(sys.argv[1]))
+assert (t["naming"], t["kernel_requires"], t["initrd"], t["sign_key"]) == ("vendor", "kernel-uname-r", "dracut", None), t
+f = t["flavours"][0]
+assert (f["devel_package"], f["devel_version"], f["devel_tree"]) == ("kernel-devel", "4.19.19-8.0.38.1.xcpng8.3", "/usr/src/kernels/4.19.0+1"), f
+PY
 
 D=$TMP/drv
 cp -a "$EXAMPLE" "$D"
