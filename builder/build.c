@@ -146,7 +146,8 @@ static int run_build(struct bld_run *rn)
 	    0) /* 1 */
 		return r;
 	run_init(rn);
-	if ((r = bld_sign_prepare(rn)) < 0) /* 7's key, before anything is built */
+	if ((r = bld_sign_prepare(rn)) < 0 || /* 7's key, before anything is built */
+	    (r = bld_gpg_prepare(rn)) < 0)    /* and 9's */
 		return r;
 	if ((r = take_outdir(rn)) < 0) /* 2, 3 */
 		return r;

@@ -176,7 +176,12 @@ int bld_verify(struct bld_run *rn, const char *dir);
 /* data.c: step 8. */
 int bld_data_stage(struct bld_run *rn);
 
-/* package.c: step 9. */
+/*
+ * package.c: step 9. bld_gpg_prepare() finds --gpg-key's secret key before
+ * anything is built (a missing or ambiguous key: exit 2, output dir as it
+ * was); nothing without --gpg-key.
+ */
+int bld_gpg_prepare(const struct bld_run *rn);
 int bld_package(struct bld_run *rn);
 
 /* publish.c: step 10. */

@@ -156,6 +156,13 @@ static int sign_packages(struct bld_run *rn)
 }
 
 
+int bld_gpg_prepare(const struct bld_run *rn)
+{
+	if (!rn->o->gpg_key)
+		return 0;
+	return spec_rpm_sign_check(rn->o->gpg_key);
+}
+
 /*
  * Every package rpm was asked for, in the report's order: modules, data,
  * SRPM, spec, then the debuginfo packages (last, so readers of older

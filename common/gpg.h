@@ -16,6 +16,13 @@
 struct kp_gpg_key {
 	char *fpr; /* fingerprint, upper-case hex */
 	char *uid; /* its first user id, e.g. "Example Updates <u@example.com>" */
+	/*
+	 * When the subkey that signs was made. A signature dated before it is
+	 * refused by gpgv ("public key is N days newer than the signature"),
+	 * so kmodpack dates its signatures no earlier (kp_gpg_sign_time).
+	 */
+	long long created;
+	int algo; /* that subkey's OpenPGP algorithm (enum kp_pgp_algo), 0 if none kmodpack can use */
 };
 void kp_gpg_key_release(struct kp_gpg_key *k);
 
@@ -29,10 +36,23 @@ int kp_gpg_find_key(const char *id, struct kp_gpg_key *out);
 
 /*
  * A detached, ASCII-armoured signature of n bytes at data by key fpr
- * (from kp_gpg_find_key). *asc is NUL-terminated, owned by the caller.
- * Returns 0 or -KP_EFAILED (logged: the agent refused, no passphrase...).
+ * (from kp_gpg_find_key; its newest usable signing subkey signs, as gpg
+ * would pick), SHA-256, created at when (seconds since 1970): the same
+ * bytes and time give the same signature (RSA PKCS#1 v1.5 and EdDSA are
+ * deterministic, and gpg-agent makes DSA and ECDSA ones by RFC 6979).
+ * *asc is NUL-terminated, owned by the caller. Returns 0, -KP_EINPUT (when
+ * out of range), -KP_EENV (no gpg-agent) or -KP_EFAILED (the agent refused,
+ * no passphrase...); logged.
  */
-int kp_gpg_sign(const char *fpr, const void *data, size_t n, char **asc, size_t *asc_len);
+int kp_gpg_sign(const char *fpr, const void *data, size_t n, long long when, char **asc,
+		size_t *asc_len);
+
+/*
+ * The time kmodpack dates a signature by k: the reproducible epoch of what
+ * is signed, or the signing subkey's creation time if that is later. Both
+ * are fixed for the same inputs and key, so the signature stays the same.
+ */
+long long kp_gpg_sign_time(const struct kp_gpg_key *k, long long epoch);
 
 /* The ASCII-armoured public key fpr. Returns 0 or -KP_EFAILED (logged). */
 int kp_gpg_export(const char *fpr, char **armored, size_t *len);

@@ -62,9 +62,8 @@ int pk_update_check(const struct pk_update_opts *o)
 		r = -KP_EINPUT;
 	}
 	if (o->gpg_key) {
-		struct kp_gpg_key k;
-		int rk = kp_gpg_find_key(o->gpg_key, &k);
-		kp_gpg_key_release(&k);
+		/* It signs the update RPM too: a key rpm can use. */
+		int rk = spec_rpm_sign_check(o->gpg_key);
 		if (rk < 0 && (r == 0 || r == -KP_EINPUT))
 			r = rk;
 	}
@@ -197,7 +196,7 @@ static int write_in(const char *root, const char *name, const char *data, size_t
 }
 
 /* name.asc: a detached, armoured signature of root/name. */
-static int sign_file(const char *root, const char *name, const char *fpr)
+static int sign_file(const char *root, const char *name, const char *fpr, long long when)
 {
 	_cleanup_free_ char *path = kp_path_join(root, name);
 	_cleanup_free_ char *data = NULL, *asc = NULL, *ascname = kp_asprintf("%s.asc", name);
@@ -207,7 +206,7 @@ static int sign_file(const char *root, const char *name, const char *fpr)
 		kp_err("cannot read '%s': %s", path, strerror(-r));
 		return r;
 	}
-	if ((r = kp_gpg_sign(fpr, data, len, &asc, &alen)) < 0)
+	if ((r = kp_gpg_sign(fpr, data, len, when, &asc, &alen)) < 0)
 		return r;
 	return write_in(root, ascname, asc, alen);
 }
@@ -314,14 +313,15 @@ static int make_repo(const struct pk_update_opts *o, const struct pk_meta *m,
 	return pk_repo_write(root, (const char *const *)hrefs.v, hrefs.n, comps, epoch);
 }
 
+/* update.xml and repomd.xml signed at the pack's epoch: the same pack, the same bytes. */
 static int sign_all(const struct pk_update_opts *o, const struct pk_meta *m, const char *root,
-		    struct pk_update_result *res)
+		    long long epoch, struct pk_update_result *res)
 {
 	_cleanup_free_ char *pub = NULL;
 	size_t plen = 0;
 	int r;
-	if ((r = sign_file(root, "update.xml", res->key_fpr)) < 0 ||
-	    (r = sign_file(root, "repodata/repomd.xml", res->key_fpr)) < 0 ||
+	if ((r = sign_file(root, "update.xml", res->key_fpr, epoch)) < 0 ||
+	    (r = sign_file(root, "repodata/repomd.xml", res->key_fpr, epoch)) < 0 ||
 	    (r = kp_gpg_export(res->key_fpr, &pub, &plen)) < 0)
 		return r;
 	return write_in(root, res->key_file, pub, plen);
@@ -372,7 +372,7 @@ int pk_update_build(const struct pk_update_opts *o, const struct pk_meta *m,
 	    (r = build_update_rpm(m, &u, xml, e, n, epoch, work, root, res)) < 0 ||
 	    (r = kp_check_interrupted()) < 0 || (r = make_repo(o, m, e, n, epoch, root, res)) < 0 ||
 	    (r = write_in(root, "update.xml", xml, strlen(xml))) < 0 ||
-	    (res->key_fpr && (r = sign_all(o, m, root, res)) < 0) ||
+	    (res->key_fpr && (r = sign_all(o, m, root, epoch, res)) < 0) ||
 	    (r = kp_check_interrupted()) < 0)
 		return r;
 	_cleanup_free_ char *text = readme(o, m, res, iso);

@@ -57,7 +57,9 @@
 #include <rpm/rpmts.h>
 
 #include "common/fs.h"
+#include "common/gpg.h"
 #include "common/log.h"
+#include "common/openpgp.h"
 #include "common/util.h"
 
 /*
@@ -473,18 +475,19 @@ static void log_gpg(const char *logfile, enum kp_log_prio prio)
  * thread that could write to stderr meanwhile.
  */
 static int sign_all(const char *const *paths, size_t n, const char *keyid, const char *gpg,
-		    const char *logfile, long long sde)
+		    const char *logfile, long long when)
 {
 	push_macro("__gpg", gpg);
 	push_macro("_gpg_digest_algo", "sha256");
 	/*
-	 * The signature packet's creation time is SOURCE_DATE_EPOCH: RSA
-	 * PKCS#1 v1.5 signatures are deterministic, so the signed package is
-	 * reproducible. '!' freezes the clock; a key made after that date is
-	 * still used (--ignore-time-conflict; rpm -K accepts it).
+	 * The signature packet's creation time is SOURCE_DATE_EPOCH, or the
+	 * key's creation if that is later (spec_rpm_sign): RSA PKCS#1 v1.5
+	 * signatures are deterministic, so the signed package is
+	 * reproducible. '!' freezes the clock; --ignore-time-conflict lets gpg
+	 * sign at the key's own second.
 	 */
 	_cleanup_free_ char *extra =
-	    kp_asprintf("--faked-system-time=%lld! --ignore-time-conflict", sde);
+	    kp_asprintf("--faked-system-time=%lld! --ignore-time-conflict", when);
 	push_macro("_gpg_sign_cmd_extra_args", extra);
 	struct rpmSignArgs args = {.keyid = (char *)keyid, .signflags = RPMSIGN_FLAG_RPMV3};
 	/* gpg's messages on stderr, and rpmsign's "PATH:" line on stdout, which
@@ -526,6 +529,26 @@ static int sign_all(const char *const *paths, size_t n, const char *keyid, const
 	return r;
 }
 
+int spec_rpm_sign_check(const char *keyid)
+{
+	struct kp_gpg_key k;
+	int r = kp_gpg_find_key(keyid, &k);
+	if (r == 0 && k.algo == KP_PGP_ECDSA) {
+		kp_err("--gpg-key '%s': an ECDSA key, whose signatures rpm cannot check ('rpm: "
+		       "Unsupported PGP signature'): sign with an RSA key (what XenServer's own "
+		       "packages use) or Ed25519",
+		       keyid);
+		r = -KP_EINPUT;
+	} else if (r == 0 && !k.algo) {
+		kp_err("--gpg-key '%s': its signing key's algorithm is not one kmodpack signs with "
+		       "(RSA, DSA, EdDSA)",
+		       keyid);
+		r = -KP_EINPUT;
+	}
+	kp_gpg_key_release(&k);
+	return r;
+}
+
 int spec_rpm_sign(const char *const *paths, size_t n, const char *keyid, long long sde)
 {
 	if (!spec_rpm_keyid_ok(keyid)) {
@@ -539,6 +562,13 @@ int spec_rpm_sign(const char *const *paths, size_t n, const char *keyid, long lo
 		kp_err("cannot sign packages: no gpg in PATH (on Debian: apt-get install gpg)");
 		return -KP_EENV;
 	}
+	/* The one key gpg will sign with, and a date no earlier than it (see kp_gpg_key). */
+	struct kp_gpg_key key;
+	int rk = kp_gpg_find_key(keyid, &key);
+	long long when = kp_gpg_sign_time(&key, sde);
+	kp_gpg_key_release(&key);
+	if (rk < 0)
+		return rk;
 	/* A private dir for gpg's messages. */
 	char dir[] = "/tmp/kmodpack-gpg-XXXXXX";
 	if (!mkdtemp(dir)) {
@@ -554,7 +584,7 @@ int spec_rpm_sign(const char *const *paths, size_t n, const char *keyid, long lo
 		kp_err("rpm sign: cannot read rpm's configuration");
 		r = -KP_EENV;
 	} else {
-		r = sign_all(paths, n, keyid, gpg, logfile, sde);
+		r = sign_all(paths, n, keyid, gpg, logfile, when);
 	}
 	session_end(&s);
 	unlink(logfile);
@@ -571,38 +601,62 @@ static int quiet_log_cb(rpmlogRec rec, rpmlogCallbackData data)
 }
 
 /* The first public key in keys (armoured or binary) and its subkeys, as rpm --import adds them. */
+/* Every certificate in n bytes of OpenPGP packets, with its subkeys, added to kr. */
+static size_t add_certs(rpmKeyring kr, const uint8_t *p, size_t n)
+{
+	size_t added = 0, len = 0;
+	while (n && pgpPubKeyCertLen(p, n, &len) == 0 && len && len <= n) {
+		rpmPubkey key = rpmPubkeyNew(p, len);
+		if (key) {
+			rpmKeyringAddKey(kr, key);
+			added++;
+			int nsub = 0;
+			rpmPubkey *subs = rpmGetSubkeys(key, &nsub);
+			for (int i = 0; i < nsub; i++) {
+				rpmKeyringAddKey(kr, subs[i]);
+				rpmPubkeyFree(subs[i]);
+			}
+			free(subs);
+			rpmPubkeyFree(key);
+		}
+		p += len;
+		n -= len;
+	}
+	return added;
+}
+
+/*
+ * A keyring of every public key in keys: binary packets as gpg --export
+ * writes them (several keys one after the other), or armoured blocks
+ * (several, as concatenated .asc files are).
+ */
 static rpmKeyring keyring_of(const void *keys, size_t klen, char **why)
 {
 	_cleanup_free_ char *text = kp_strndup(keys, klen);
-	uint8_t *pkt = NULL;
-	size_t pktlen = 0;
+	rpmKeyring kr = rpmKeyringNew();
+	size_t added = 0;
+	static const char begin[] = "-----BEGIN PGP PUBLIC KEY BLOCK-----";
 	if (strstr(text, "-----BEGIN PGP")) {
-		if (pgpParsePkts(text, &pkt, &pktlen) != PGPARMOR_PUBKEY) {
+		for (const char *b = strstr(text, begin); b; b = strstr(b + 1, begin)) {
+			uint8_t *pkt = NULL;
+			size_t pktlen = 0;
+			if (pgpParsePkts(b, &pkt, &pktlen) == PGPARMOR_PUBKEY)
+				added += add_certs(kr, pkt, pktlen);
 			free(pkt);
+		}
+		if (!added) {
 			*why = kp_strdup("the key file is not an armoured public key");
+			rpmKeyringFree(kr);
 			return NULL;
 		}
 	} else {
-		pkt = kp_malloc(klen ? klen : 1);
-		memcpy(pkt, keys, klen);
-		pktlen = klen;
+		added = add_certs(kr, keys, klen);
 	}
-	rpmPubkey key = rpmPubkeyNew(pkt, pktlen);
-	free(pkt);
-	if (!key) {
+	if (!added) {
 		*why = kp_strdup("the key file holds no public key rpm can use");
+		rpmKeyringFree(kr);
 		return NULL;
 	}
-	rpmKeyring kr = rpmKeyringNew();
-	rpmKeyringAddKey(kr, key);
-	int nsub = 0;
-	rpmPubkey *subs = rpmGetSubkeys(key, &nsub);
-	for (int i = 0; i < nsub; i++) {
-		rpmKeyringAddKey(kr, subs[i]);
-		rpmPubkeyFree(subs[i]);
-	}
-	free(subs);
-	rpmPubkeyFree(key);
 	return kr;
 }
 

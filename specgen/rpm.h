@@ -42,6 +42,14 @@ struct spec_rpm_opts {
 int spec_rpm_build(const struct spec_rpm_opts *o);
 
 /*
+ * The secret key keyid names, checked before anything is built: one key
+ * in gpg's keyring, which can sign, with an algorithm rpm reads (RSA,
+ * DSA, EdDSA; Debian's rpm 4.18 refuses ECDSA signatures). Returns 0,
+ * -KP_EINPUT or -KP_EENV (logged).
+ */
+int spec_rpm_sign_check(const char *keyid);
+
+/*
  * Sign packages in place with librpmsign (rpmPkgSign), which runs gpg:
  * a header signature and a header+payload one (RPMSIGN_FLAG_RPMV3, for
  * the products' older rpm). keyid is gpg's -u (a key id, fingerprint or
@@ -55,7 +63,7 @@ int spec_rpm_sign(const char *const *paths, size_t n, const char *keyid,
 		  long long source_date_epoch);
 /*
  * Check a package's signature as `rpm -K` does with the public key in keys
- * imported (armoured or binary, the first key and its subkeys): 0 with
+ * imported (armoured or binary; every key of it, with its subkeys): 0 with
  * *signer the signing key's id (hex), 1 when the package carries no
  * signature, -KP_EFAILED (bad signature, another key, unreadable) or
  * -KP_EINPUT (not an RPM) with *why set. Nothing is logged; both strings

@@ -114,7 +114,8 @@ Name-Email: updates@example.com
 Expire-Date: 0
 %commit
 KEY
-gpg --batch --quiet --gen-key "$TMP/keyspec" 2>/dev/null
+# made in 2023, before SOURCE_DATE_EPOCH: the signatures are dated that epoch
+gpg --batch --quiet --faked-system-time 1700000000! --gen-key "$TMP/keyspec" 2>/dev/null
 FPR=$(gpg --with-colons --list-secret-keys | awk -F: '$1=="fpr" {print $10; exit}')
 pack 0 "$TMP/dd" --format=driver-disk --gpg-key updates@example.com --json "$TMP/build"
 assert_not_contains "$TMP/err" "unsigned"
@@ -133,6 +134,44 @@ rpm -qp --qf '%{RSAHEADER:pgpsig}\n' "$UPD" 2>/dev/null | grep -qi "${FPR: -16}"
 pack 0 "$TMP/dd2" --format=driver-disk --gpg-key updates@example.com "$TMP/build"
 extract "$TMP/dd2/hwpack.iso" "$TMP/dd2x"
 cmp "$UPD" "$TMP/dd2x/Packages/${UPD##*/}" || fail "two signed update RPMs of the same input differ"
+# ...and so is the whole ISO: update.xml.asc and repomd.xml.asc are dated
+# SOURCE_DATE_EPOCH, not the clock, and the RSA signature is deterministic
+cmp "$TMP/dd/hwpack.iso" "$TMP/dd2/hwpack.iso" || fail "two signed driver disks of the same input differ"
+gpg --list-packets "$TMP/ddx/update.xml.asc" >"$TMP/packets" 2>&1
+assert_contains "$TMP/packets" "sig created 2026-11-25"
+assert_contains "$TMP/packets" "digest algo 8" # SHA-256
+
+# --- an Ed25519 key made today, after SOURCE_DATE_EPOCH: the signatures are
+# dated the key's creation (gpgv refuses a signature older than its key),
+# EdDSA signatures are deterministic too, and gpgv and dnf accept them
+export GNUPGHOME=$TMP/gnupg-ed
+mkdir -m 700 "$GNUPGHOME"
+gpg --batch --quiet --passphrase '' --quick-gen-key "Ed Updates <ed@example.com>" ed25519 sign never 2>/dev/null
+EDFPR=$(gpg --with-colons --list-secret-keys | awk -F: '$1=="fpr" {print $10; exit}')
+EDDAY=$(date -u -d "@$(gpg --with-colons --list-keys | awk -F: '$1=="pub" {print $6; exit}')" +%F)
+pack 0 "$TMP/ed" --format=driver-disk --gpg-key ed@example.com "$TMP/build"
+pack 0 "$TMP/ed2" --format=driver-disk --gpg-key ed@example.com "$TMP/build"
+cmp "$TMP/ed/hwpack.iso" "$TMP/ed2/hwpack.iso" || fail "two driver disks signed with Ed25519 differ"
+extract "$TMP/ed/hwpack.iso" "$TMP/edx"
+gpg --dearmor <"$TMP/edx/RPM-GPG-KEY-example" >"$TMP/ed.gpg"
+for f in update.xml repodata/repomd.xml; do
+	gpgv --keyring "$TMP/ed.gpg" "$TMP/edx/$f.asc" "$TMP/edx/$f" 2>"$TMP/gpgv" ||
+		{ cat "$TMP/gpgv"; fail "gpgv refuses the Ed25519 signature of $f"; }
+	assert_contains "$TMP/gpgv" "using EDDSA key $EDFPR"
+done
+gpg --list-packets "$TMP/edx/update.xml.asc" >"$TMP/packets" 2>&1
+assert_contains "$TMP/packets" "sig created $EDDAY"
+dnf_repo "$TMP/edx" --setopt=x.gpgcheck=0 --setopt=x.repo_gpgcheck=1 \
+	--setopt=x.gpgkey="file://$TMP/edx/RPM-GPG-KEY-example" list --available >"$TMP/edlist" ||
+	fail "dnf refuses the repo signed with Ed25519"
+assert_contains "$TMP/edlist" "update-hwpack"
+# an ECDSA key: rpm cannot check its signatures, so it is refused up front
+gpg --batch --quiet --passphrase '' --quick-gen-key "Ec <ec@example.com>" nistp256 sign never 2>/dev/null
+pack 2 "$TMP/ec" --format=update --gpg-key ec@example.com "$TMP/build"
+assert_contains "$TMP/err" "an ECDSA key, whose signatures rpm cannot check"
+[ ! -e "$TMP/ec" ] || fail "a refused pack left $TMP/ec"
+gpgconf --kill all 2>/dev/null || true
+export GNUPGHOME=$TMP/gnupg
 grep -q "key=\"RPM-GPG-KEY-example\"" "$TMP/ddx/update.xml" || fail "update.xml does not name the key"
 gpg --dearmor <"$TMP/ddx/RPM-GPG-KEY-example" >"$TMP/kr.gpg"
 gpgv --keyring "$TMP/kr.gpg" "$TMP/ddx/update.xml.asc" "$TMP/ddx/update.xml" 2>"$TMP/gpgv" ||
@@ -227,6 +266,13 @@ GNUPGHOME=$TMP/gnupg
 run 1 "$KMODPACK" verify -t "$TMP/target.ini" --logs "$TMP/logs" --keyring "$TMP/other.gpg" "$TMP/dd/hwpack.iso"
 assert_contains "$TMP/out" "which is not the key given"
 assert_contains "$TMP/out" "update-hwpack-1.0-7.noarch.rpm: signed with key ${FPR: -16}, which is not the one given (NOKEY)"
+# a keyring file of several keys, the vendor's not the first: every key counts,
+# for the detached signatures and for the packages' own
+cat "$TMP/other.gpg" "$TMP/vendor.gpg" >"$TMP/both.gpg"
+run 0 "$KMODPACK" verify -t "$TMP/target.ini" --logs "$TMP/logs" --keyring "$TMP/both.gpg" "$TMP/dd/hwpack.iso"
+assert_contains "$TMP/out" "good signature by $FPR (--keyring $TMP/both.gpg)"
+{ GNUPGHOME=$TMP/gnupg2 gpg --armor --export; gpg --armor --export "$FPR"; } >"$TMP/both.asc"
+run 0 "$KMODPACK" verify -t "$TMP/target.ini" --logs "$TMP/logs" --keyring "$TMP/both.asc" "$TMP/dd/hwpack.iso"
 # the update RPM's header changed after signing: rpm's check refuses it
 cp -r "$TMP/ddx" "$TMP/t4"
 python3 - "$TMP/t4/Packages/${UPD##*/}" <<'PY'
