@@ -204,7 +204,8 @@ static int select_by_name(struct bld_inputs *in, const struct bld_select *sel)
 		return 0;
 	_cleanup_free_ char *from = sel->nflavours
 					? kp_strdup("--flavour")
-					: kp_asprintf("flavours, %s:%d", t->file, t->select_line);
+					: kp_asprintf("flavours, %s:%d", kp_basename(t->file),
+						      t->select_line);
 	for (size_t k = 0; k < want->n; k++) {
 		if (kb_target_find(t, want->v[k]))
 			continue;
@@ -232,29 +233,32 @@ static int unmet_requirements(const struct spec_manifest *m, const struct kb_tar
 			      const struct kb_flavour *f, char **why)
 {
 	*why = NULL;
+	/* The file by its name only: the reason is recorded in the report and on the
+	 * pack's ISO, which must not depend on where the driver was checked out. */
+	const char *mname = kp_basename(m->path);
 	const char *arch = f->arch ? f->arch : t->arch;
 	bool arch_ok = m->kernel_arch.n == 0;
 	for (size_t i = 0; !arch_ok && i < m->kernel_arch.n; i++)
 		arch_ok = fnmatch(m->kernel_arch.v[i], arch, 0) == 0;
 	if (!arch_ok) {
-		*why = kp_asprintf("its arch %s is not in kernel_arch (%s:%d)", arch, m->path,
+		*why = kp_asprintf("its arch %s is not in kernel_arch (%s:%d)", arch, mname,
 				   m->kernel_arch_line);
 		return 0;
 	}
 	const char *rel = f->release;
 	if (m->kernel_release && !kb_release_matches(m->kernel_release, rel)) {
 		*why = kp_asprintf("its release %s does not match kernel_release '%s' (%s:%d)", rel,
-				   m->kernel_release, m->path, m->kernel_release_line);
+				   m->kernel_release, mname, m->kernel_release_line);
 		return 0;
 	}
 	if (m->kernel_min && kb_release_cmp(rel, m->kernel_min) < 0) {
 		*why = kp_asprintf("its release %s is older than kernel_min %s (%s:%d)", rel,
-				   m->kernel_min, m->path, m->kernel_min_line);
+				   m->kernel_min, mname, m->kernel_min_line);
 		return 0;
 	}
 	if (m->kernel_max && kb_release_cmp(rel, m->kernel_max) > 0) {
 		*why = kp_asprintf("its release %s is newer than kernel_max %s (%s:%d)", rel,
-				   m->kernel_max, m->path, m->kernel_max_line);
+				   m->kernel_max, mname, m->kernel_max_line);
 		return 0;
 	}
 	if (m->kernel_config.n == 0)
@@ -266,7 +270,7 @@ static int unmet_requirements(const struct spec_manifest *m, const struct kb_tar
 	struct kp_buf b = {0};
 	for (size_t i = 0; i < unmet.n; i++)
 		kp_buf_addf(&b, "%s%s", i ? ", " : "", unmet.v[i]);
-	kp_buf_addf(&b, " (kernel_config, %s:%d)", m->path, m->kernel_config_line);
+	kp_buf_addf(&b, " (kernel_config, %s:%d)", mname, m->kernel_config_line);
 	*why = kp_buf_steal(&b);
 	return 0;
 }

@@ -9,6 +9,12 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+const char *kp_basename(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	return slash ? slash + 1 : path;
+}
+
 char *kp_path_join(const char *a, const char *b)
 {
 	if (!a || !*a || b[0] == '/')

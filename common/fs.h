@@ -8,6 +8,8 @@
 #include <sys/types.h>
 
 char *kp_path_join(const char *a, const char *b);
+/* The last component of path (the text after its last '/'), inside path. */
+const char *kp_basename(const char *path);
 bool kp_is_dir(const char *path);
 bool kp_is_file(const char *path);
 int kp_mkdir_p(const char *path, mode_t mode);

@@ -241,11 +241,11 @@ static struct pk_iso_file *legacy_files(const struct pk_pack_result *res, const 
 
 /* An update ISO's or driver disk's files, made in dir/.update (update.c). */
 static int update_files(const struct pk_pack_opts *o, const char *dir, struct pk_pack_result *res,
-			struct pk_iso_file **files, size_t *nfiles)
+			const char *skipped, struct pk_iso_file **files, size_t *nfiles)
 {
 	_cleanup_free_ char *work = kp_path_join(dir, ".update");
 	int r = pk_update_build(&o->update, &res->meta, res->entries, res->nentries, res->epoch,
-				work, &res->update);
+				skipped, work, &res->update);
 	for (size_t i = 0; i < res->update.warnings.n; i++) {
 		kp_warn("%s", res->update.warnings.v[i]);
 		kp_strv_push(&res->warnings, res->update.warnings.v[i]);
@@ -269,16 +269,21 @@ static int stage(const struct pk_pack_opts *o, const char *dir, struct pk_pack_r
 	size_t nfiles = 0;
 	struct pk_iso_file *files = NULL;
 	int r = 0;
-	if (res->format == PK_FORMAT_LEGACY)
-		files = legacy_files(res, repo, pkgs, install, &nfiles);
-	else if ((r = update_files(o, dir, res, &files, &nfiles)) < 0)
-		return r;
-	/* Both lists have room for one more: the record of the flavours left out. */
+	/* The record of the flavours left out: in an update's tree, or added to a legacy pack's
+	 * files (legacy_files leaves room for it). */
 	_cleanup_free_ char *skipped =
 	    res->nskipped ? pk_skipped_text(res->skipped, res->nskipped) : NULL;
-	if (skipped)
-		files[nfiles++] = (struct pk_iso_file){
-		    .name = PK_SKIPPED_FILE, .data = skipped, .len = strlen(skipped), .mode = 0444};
+	if (res->format != PK_FORMAT_LEGACY) {
+		if ((r = update_files(o, dir, res, skipped, &files, &nfiles)) < 0)
+			return r;
+	} else {
+		files = legacy_files(res, repo, pkgs, install, &nfiles);
+		if (skipped)
+			files[nfiles++] = (struct pk_iso_file){.name = PK_SKIPPED_FILE,
+							       .data = skipped,
+							       .len = strlen(skipped),
+							       .mode = 0444};
+	}
 	struct pk_iso_opts io = {
 	    .volume_id = m->text, .application_id = m->vendor_name, .epoch = res->epoch};
 	_cleanup_free_ char *iso_path = kp_path_join(dir, res->iso);

@@ -328,8 +328,8 @@ static int sign_all(const struct pk_update_opts *o, const struct pk_meta *m, con
 }
 
 int pk_update_build(const struct pk_update_opts *o, const struct pk_meta *m,
-		    const struct pk_entry *e, size_t n, long long epoch, const char *work,
-		    struct pk_update_result *res)
+		    const struct pk_entry *e, size_t n, long long epoch, const char *skipped,
+		    const char *work, struct pk_update_result *res)
 {
 	*res = (struct pk_update_result){0};
 	if (o->uuid)
@@ -376,7 +376,8 @@ int pk_update_build(const struct pk_update_opts *o, const struct pk_meta *m,
 	    (r = kp_check_interrupted()) < 0)
 		return r;
 	_cleanup_free_ char *text = readme(o, m, res, iso);
-	if ((r = write_in(root, "README.txt", text, strlen(text))) < 0)
+	if ((r = write_in(root, "README.txt", text, strlen(text))) < 0 ||
+	    (skipped && (r = write_in(root, PK_SKIPPED_FILE, skipped, strlen(skipped))) < 0))
 		return r;
 	iso_list(root, e, n, res);
 	return 0;

@@ -52,11 +52,12 @@ void pk_update_result_release(struct pk_update_result *r);
 /*
  * Write the update's tree into work (an empty dir on the output dir's file
  * system): update.xml, the update RPM (librpm), the repo (createrepo_c),
- * the signatures and key (GPGME), the README. Returns 0, -KP_EINPUT,
- * -KP_EFAILED, -errno (all logged).
+ * the signatures and key (GPGME), the README, and skipped (the text of
+ * SKIPPED-FLAVOURS.txt, or NULL), so res->iso_names lists every file. Returns
+ * 0, -KP_EINPUT, -KP_EFAILED, -errno (all logged).
  */
 int pk_update_build(const struct pk_update_opts *o, const struct pk_meta *m,
-		    const struct pk_entry *e, size_t n, long long epoch, const char *work,
-		    struct pk_update_result *res);
+		    const struct pk_entry *e, size_t n, long long epoch, const char *skipped,
+		    const char *work, struct pk_update_result *res);
 
 #endif

@@ -57,7 +57,7 @@ assert_contains "$TMP/err" "flavour cloud-amd64 ($CLOUD_REL): compiling failed"
 # With it: one line, before compiling; amd64 built; exit 0.
 sed -i 's/^source = src$/source = src\nkernel_config = CONFIG_USB/' "$D/kmodpack.ini"
 run 0 "$KMODPACK" build -t "$TMP/target.ini" -o "$TMP/o" "$D"
-line="kmodpack: flavour cloud-amd64 ($CLOUD_REL) skipped: CONFIG_USB is not set (kernel_config, $D/kmodpack.ini:7)"
+line="kmodpack: flavour cloud-amd64 ($CLOUD_REL) skipped: CONFIG_USB is not set (kernel_config, kmodpack.ini:7)"
 assert_contains "$TMP/err" "$line"
 assert_eq "$(grep -c cloud-amd64 "$TMP/err")" 1 "lines naming cloud-amd64"
 [ ! -e "$TMP/o/.kmodpack/build/cloud-amd64" ] || fail "the skipped flavour was compiled"
@@ -68,7 +68,7 @@ assert_eq "$(report "$R" "[f['name'] for f in r['flavours']]")" "['amd64']" "bui
 assert_eq "$(report "$R" "[(s['name'], s['release']) for s in r['skipped']]")" \
 	"[('cloud-amd64', '$CLOUD_REL')]" "skipped flavours"
 assert_eq "$(report "$R" "r['skipped'][0]['reason']")" \
-	"CONFIG_USB is not set (kernel_config, $D/kmodpack.ini:7)" "why"
+	"CONFIG_USB is not set (kernel_config, kmodpack.ini:7)" "why"
 assert_not_contains "$TMP/o/SPECS/usbdemo.spec" "cloud"
 # Nothing changed: up to date, the same one line again.
 run 0 "$KMODPACK" build -t "$TMP/target.ini" -o "$TMP/o" "$D"
@@ -101,18 +101,18 @@ assert_not_contains "$TMP/out" "%package -n helloworld-modules-amd64-"
 # kernel_arch: a driver for other architectures builds nothing here.
 sed -i 's/^kernel_config = CONFIG_USB$/kernel_arch = aarch64 ppc64*/' "$D/kmodpack.ini"
 run 2 "$KMODPACK" build -t "$TMP/target.ini" -o "$TMP/o5" "$D"
-assert_contains "$TMP/err" "flavour amd64 ($AMD64_REL) skipped: its arch x86_64 is not in kernel_arch ($D/kmodpack.ini:7)"
+assert_contains "$TMP/err" "flavour amd64 ($AMD64_REL) skipped: its arch x86_64 is not in kernel_arch (kmodpack.ini:7)"
 
 # kernel_release, kernel_min, kernel_max (DKMS's BUILD_EXCLUSIVE_KERNEL, _MIN,
 # _MAX): a flavour whose release is outside is skipped with one line; a bad
 # regular expression or version is refused at its line.
 sed -i 's/^kernel_arch = .*$/kernel_release = ^[0-9.]+-[0-9]+-amd64$/' "$D/kmodpack.ini"
 run 0 "$KMODPACK" spec -t "$TMP/target.ini" "$D"
-assert_contains "$TMP/err" "kmodpack: flavour cloud-amd64 ($CLOUD_REL) skipped: its release $CLOUD_REL does not match kernel_release '^[0-9.]+-[0-9]+-amd64\$' ($D/kmodpack.ini:7)"
+assert_contains "$TMP/err" "kmodpack: flavour cloud-amd64 ($CLOUD_REL) skipped: its release $CLOUD_REL does not match kernel_release '^[0-9.]+-[0-9]+-amd64\$' (kmodpack.ini:7)"
 assert_eq "$(grep -c skipped "$TMP/err")" 1 "skip lines"
 sed -i 's/^kernel_release = .*$/kernel_max = 4.19/' "$D/kmodpack.ini"
 run 2 "$KMODPACK" spec -t "$TMP/target.ini" "$D"
-assert_contains "$TMP/err" "flavour amd64 ($AMD64_REL) skipped: its release $AMD64_REL is newer than kernel_max 4.19 ($D/kmodpack.ini:7)"
+assert_contains "$TMP/err" "flavour amd64 ($AMD64_REL) skipped: its release $AMD64_REL is newer than kernel_max 4.19 (kmodpack.ini:7)"
 sed -i 's/^kernel_max = .*$/kernel_min = 4.19\nkernel_max = 99/' "$D/kmodpack.ini"
 run 0 "$KMODPACK" spec -t "$TMP/target.ini" "$D"
 assert_not_contains "$TMP/err" "skipped"

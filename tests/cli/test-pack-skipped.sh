@@ -15,7 +15,8 @@ export SOURCE_DATE_EPOCH=1700000000
 D=$TMP/usb
 cp -r "$SRCDIR/tests/fixtures/dkms/exclusive-usb" "$D"
 run 0 "$KMODPACK" build -q -t "$TMP/target.ini" -o "$TMP/b" "$D"
-why="CONFIG_USB is not set (kernel_config, $D/dkms.conf:5)"
+# The record names the file, not where the driver was checked out.
+why="CONFIG_USB is not set (kernel_config, dkms.conf:5)"
 META=(--label usb --text "USB drivers" --version 1.0 --vendor-code example --vendor-name "Example Org")
 
 run 0 "$KMODPACK" pack -o "$TMP/p" "${META[@]}" "$TMP/b"
@@ -35,6 +36,21 @@ assert d["skipped"] == [{"driver": "exclusive-usb", "modules": "exclusiveusb", "
 PY
 # The same ISO bytes again: the record is part of the reproducible pack.
 cmp "$ISO" "$TMP/pj/usb.iso" || fail "the pack is not reproducible"
+# ...and from the same driver checked out elsewhere, built into another dir
+cp -r "$D" "$TMP/elsewhere"
+run 0 "$KMODPACK" build -q -t "$TMP/target.ini" -o "$TMP/b2" "$TMP/elsewhere"
+run 0 "$KMODPACK" pack -q -o "$TMP/p2" "${META[@]}" "$TMP/b2"
+cmp "$ISO" "$TMP/p2/usb.iso" || fail "the pack depends on where the driver was checked out"
+# An update ISO carries the record too, and lists it with its files.
+run 0 "$KMODPACK" pack --json --format=update -o "$TMP/up" "${META[@]}" "$TMP/b"
+python3 - "$TMP/out" <<'PY'
+import json, sys
+u = json.load(open(sys.argv[1]))["update"]
+assert "SKIPPED-FLAVOURS.txt" in u["files"], u["files"]
+assert u["files"] == sorted(u["files"]), u["files"]
+PY
+isoinfo -R -x /SKIPPED-FLAVOURS.txt -i "$TMP/up/usb.iso" | grep -v '^#' | cmp - "$TMP/want" ||
+	fail "the update ISO's SKIPPED-FLAVOURS.txt differs"
 # A build that skipped nothing adds no file.
 run 0 "$KMODPACK" build -q -t "$TMP/target.ini" -o "$TMP/hb" "$EXAMPLE"
 run 0 "$KMODPACK" pack -q -o "$TMP/hp" "${META[@]}" "$TMP/hb"

@@ -155,7 +155,7 @@ if grep -q '^CONFIG_USB=[ym]' "$AMD64_TREE/.config" && ! grep -q '^CONFIG_USB=[y
 	run 0 "$KMODPACK" status "$TMP/ou"
 	cat "$TMP/out"
 	assert_contains "$TMP/out" "up to date: yes"
-	grep -Eq "^  cloud-amd64 +$CLOUD_REL +skipped: CONFIG_USB is not set \(kernel_config, $TMP/usb/dkms.conf:5\)$" \
+	grep -Eq "^  cloud-amd64 +$CLOUD_REL +skipped: CONFIG_USB is not set \(kernel_config, dkms.conf:5\)$" \
 		"$TMP/out" || fail "no skipped cloud-amd64 line"
 	assert_not_contains "$TMP/out" "gone"
 	run 0 "$KMODPACK" status --json "$TMP/ou"
