@@ -224,6 +224,12 @@ int bld_inputs_key(const struct bld_inputs *in, const char *gpg_key, const char 
 		   const char *outdir, char **key)
 {
 	int r = bld_cache_key(in->m, in->t, in->data, in->sde, gpg_key, sign_cert, outdir, key);
+	/* The choice of host kernels, which status replays (its flavours are named by release). */
+	if (r == 0 && in->all_kernels) {
+		char *k = kp_asprintf("%sall-kernels\tyes\n", *key);
+		free(*key);
+		*key = k;
+	}
 	for (size_t i = 0; r == 0 && i < in->nskipped; i++) {
 		char *k = kp_asprintf("%sskipped\t%s\t%s\t%s\n", *key, in->skipped[i].name,
 				      in->skipped[i].release, in->skipped[i].reason);

@@ -318,6 +318,7 @@ int bld_inputs_load(const char *driver_dir, const char *target_file,
 			  "flavours' trees itself");
 		return -KP_EINPUT;
 	}
+	in->all_kernels = sel->all_kernels;
 	struct kb_load_opts lo = {.all_kernels = sel->all_kernels};
 	if ((r = kb_target_load_opts(target_file, &lo, &in->t)) < 0 ||
 	    (r = select_flavours(in, sel)) < 0 || (r = spec_check_conventions(in->m, in->t)) < 0)

@@ -49,6 +49,7 @@ struct bld_inputs {
 	struct fw_data *data;	     /* the [data] section resolved, or NULL */
 	struct bld_skipped *skipped; /* flavours of the target not in t any more */
 	size_t nskipped;
+	bool all_kernels; /* the host target of every installed kernel version (--all-kernels) */
 };
 
 /*

@@ -238,6 +238,8 @@ static void check_fresh(struct bld_status *st, const char *target_given)
 	if (have_key && stored_choice(old, st->report, &chosen))
 		sel = (struct bld_select){.flavours = (const char *const *)chosen.v,
 					  .nflavours = chosen.n};
+	/* A build of every installed kernel (--all-kernels): asked about the same kernels. */
+	sel.all_kernels = have_key && !st->target_file && strstr(old, "\nall-kernels\tyes\n");
 	if (bld_inputs_load(st->driver_dir, st->target_file, &sel, false, &in) < 0) {
 		kp_strv_pushf(&st->why, "cannot tell: the driver's manifest or the target does not load "
 					"(see the errors above)");

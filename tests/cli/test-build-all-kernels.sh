@@ -45,6 +45,12 @@ while read -r name rel kver pkg tree; do
 	[ -f "$TMP/o/logs/$rel.log" ] || fail "no log for $rel"
 done <"$TMP/trees"
 assert_eq "$(ls "$TMP/o/RPMS/x86_64" | grep -vc debuginfo)" "$ntrees" "module packages"
+# status asks about the same kernels the build was for: up to date, and a
+# build without --all-kernels says why it rebuilds
+run 0 "$KMODPACK" status "$TMP/o"
+assert_contains "$TMP/out" "up to date: yes"
+run 0 "$KMODPACK" build --all-kernels -o "$TMP/o" "$EXAMPLE"
+assert_not_contains "$TMP/err" "compiling"
 # --flavour picks among them by release.
 first=$(head -1 "$TMP/trees" | cut -d' ' -f1)
 run 0 "$KMODPACK" spec --all-kernels --flavour "$first" "$EXAMPLE"
