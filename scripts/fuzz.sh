@@ -150,6 +150,14 @@ export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
 [ "$mode" != campaign ] || [ -f "$ledger" ] || printf 'date\tcommit\tharness\texecutions\texec_per_s\tcoverage\tstatus\tseconds\n' >"$ledger"
 status=0
 start=$(date +%s)
+# The harnesses' scratch files go below one dir of this run (tmpfs when there
+# is one), emptied after each harness and removed at the end: a crash or
+# timeout ends a harness without its own clean-up.
+tmpbase=/tmp
+[ -d /dev/shm ] && [ -w /dev/shm ] && tmpbase=/dev/shm
+KMODPACK_FUZZ_TMPDIR=$(mktemp -d "$tmpbase/kmodpack-fuzz-run-XXXXXX")
+export KMODPACK_FUZZ_TMPDIR
+trap 'rm -rf "$KMODPACK_FUZZ_TMPDIR"' EXIT
 for h in "${harnesses[@]}"; do
 	name=${h#fuzz-}
 	work=$build/work/$name
@@ -176,6 +184,7 @@ for h in "${harnesses[@]}"; do
 		-timeout=10 -rss_limit_mb=2048 -malloc_limit_mb=2048 -max_len=262144 \
 		-print_final_stats=1 -artifact_prefix="$art/" >"$log" 2>&1 || st=$?
 	secs=$(($(date +%s) - t0))
+	find "$KMODPACK_FUZZ_TMPDIR" -mindepth 1 -delete
 	execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)
 	rate=$(sed -n 's/^stat::average_exec_per_sec: *//p' "$log" | tail -1)
 	cov=$(grep -o 'cov: [0-9]*' "$log" | tail -1 | cut -d' ' -f2)

@@ -32,11 +32,18 @@ void fz_init(void)
 	if (tmpdir)
 		return;
 	kp_log_set(quiet, NULL);
-	/* tmpfs when there is one: a file per execution costs no disk. */
+	/*
+	 * Inside the dir scripts/fuzz.sh gives, which it removes after each
+	 * harness: a crash ends the process without atexit(). Else tmpfs when
+	 * there is one: a file per execution costs no disk.
+	 */
+	const char *parent = getenv("KMODPACK_FUZZ_TMPDIR");
 	struct stat st;
 	bool shm =
 	    stat("/dev/shm", &st) == 0 && S_ISDIR(st.st_mode) && access("/dev/shm", W_OK) == 0;
-	tmpdir = kp_strdup(shm ? "/dev/shm/kmodpack-fuzz-XXXXXX" : "/tmp/kmodpack-fuzz-XXXXXX");
+	tmpdir = parent && *parent ? kp_path_join(parent, "kmodpack-fuzz-XXXXXX")
+		 : shm		   ? kp_strdup("/dev/shm/kmodpack-fuzz-XXXXXX")
+				   : kp_strdup("/tmp/kmodpack-fuzz-XXXXXX");
 	if (!mkdtemp(tmpdir))
 		abort();
 	atexit(cleanup);
