@@ -3,7 +3,7 @@
 # Fuzz every harness of tests/fuzz with libFuzzer (clang, ASan+UBSan), each
 # with its dictionary (tests/fuzz/dict/HARNESS.dict) when it has one.
 #   scripts/fuzz.sh --smoke        CI: each harness runs its seed corpus and
-#                                  its regressions, then fuzzes for 20 s
+#                                  its regressions, then fuzzes for 30 s
 #   scripts/fuzz.sh --minutes N [--until EXECS] [HARNESS...]
 #                                  a campaign: N minutes split over the
 #                                  harnesses (all, or those named) that have
@@ -139,7 +139,7 @@ cmake --build "$build" -j"$(nproc)" --target "${harnesses[@]}" >/dev/null
 ./scripts/fuzz-corpus.sh "$build/corpus" 2>/dev/null
 
 if [ "$mode" = smoke ]; then
-	per=${KMODPACK_FUZZ_SECONDS:-20}
+	per=${KMODPACK_FUZZ_SECONDS:-30}
 else
 	per=$((minutes * 60 / ${#harnesses[@]}))
 	[ "$per" -ge 1 ] || per=1
