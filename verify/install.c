@@ -169,6 +169,24 @@ static void check_indexes(struct vf_run *v, struct vf_flavour *f)
 	vf_kmod_free(k);
 }
 
+/*
+ * The "pre:" names of a softdep= value ("pre: a b post: c"): what modprobe
+ * loads before the module if it can.
+ */
+static void softdep_pre(const char *value, struct kp_strv *out)
+{
+	_cleanup_strv_ struct kp_strv words = {0};
+	kp_strv_split(&words, value);
+	bool pre = false;
+	for (size_t i = 0; i < words.n; i++) {
+		size_t n = strlen(words.v[i]);
+		if (n && words.v[i][n - 1] == ':')
+			pre = !strcmp(words.v[i], "pre:");
+		else if (pre && !kp_strv_contains(out, words.v[i]))
+			kp_strv_push(out, words.v[i]);
+	}
+}
+
 /* What the installed files say about themselves: dependencies, license, namespaces. */
 static void read_modinfo(struct vf_flavour *f)
 {
@@ -184,6 +202,10 @@ static void read_modinfo(struct vf_flavour *f)
 		const char *lic = mi_ko_get(ko, "license");
 		m->license = lic ? kp_strdup(lic) : NULL;
 		mi_ko_get_all(ko, "import_ns", &m->import_ns);
+		_cleanup_strv_ struct kp_strv soft = {0};
+		mi_ko_get_all(ko, "softdep", &soft);
+		for (size_t s = 0; s < soft.n; s++)
+			softdep_pre(soft.v[s], &m->softdep_pre);
 		mi_ko_free(ko);
 	}
 }

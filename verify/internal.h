@@ -15,6 +15,7 @@ struct vf_module {
 	char *path;    /* install path, /lib/modules/<release>/<dir>/<name>.ko */
 	char *relpath; /* the same below /lib/modules/<release>/, as modules.dep names it */
 	struct kp_strv aliases, firmware, depends, import_ns;
+	struct kp_strv softdep_pre; /* its softdep= "pre:" names (modules or aliases) */
 	char *license;
 	struct rp_check install, symbols, load;
 	struct kp_strv kernel; /* dmesg lines while it loaded */
@@ -29,6 +30,7 @@ struct vf_kernel_module {
 	char *name;
 	char *src;   /* its file in the kernel's modules dir (may be compressed) */
 	char *dest;  /* lib/modules/<release>/... in the initramfs, uncompressed */
+	bool soft;   /* only a "pre:" soft dependency: loaded if it can be, as modprobe does */
 	bool loaded; /* the VM's insmod of it succeeded */
 };
 

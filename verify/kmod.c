@@ -74,6 +74,21 @@ int vf_kmod_deps(struct vf_kmod *k, const char *name, struct kp_strv *out)
 	return 0;
 }
 
+int vf_kmod_softdeps(struct vf_kmod *k, const char *name, struct kp_strv *out)
+{
+	struct kmod_module *mod = NULL;
+	int r = kmod_module_new_from_name(k->ctx, name, &mod);
+	if (r < 0)
+		return r;
+	struct kmod_list *pre = NULL, *post = NULL;
+	r = kmod_module_get_path(mod) ? kmod_module_get_softdeps(mod, &pre, &post) : -ENOENT;
+	names(pre, out);
+	kmod_module_unref_list(pre);
+	kmod_module_unref_list(post);
+	kmod_module_unref(mod);
+	return r;
+}
+
 int vf_kmod_path(struct vf_kmod *k, const char *name, char **out)
 {
 	struct kmod_module *mod = NULL;

@@ -23,6 +23,12 @@ int vf_kmod_lookup(struct vf_kmod *k, const char *modalias, struct kp_strv *out)
  * out). -ENOENT when the index does not know the module.
  */
 int vf_kmod_deps(struct vf_kmod *k, const char *name, struct kp_strv *out);
+/*
+ * The modules a module's "pre:" soft dependencies resolve to (modules.softdep,
+ * aliases looked up as modprobe does; names appended to out). -ENOENT when the
+ * index does not know the module.
+ */
+int vf_kmod_softdeps(struct vf_kmod *k, const char *name, struct kp_strv *out);
 /* The module's file as the index names it (new string), or -ENOENT. */
 int vf_kmod_path(struct vf_kmod *k, const char *name, char **out);
 

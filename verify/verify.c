@@ -63,6 +63,7 @@ static void run_release(struct vf_run *v)
 			kp_strv_release(&m->aliases);
 			kp_strv_release(&m->firmware);
 			kp_strv_release(&m->depends);
+			kp_strv_release(&m->softdep_pre);
 			kp_strv_release(&m->import_ns);
 			kp_strv_release(&m->kernel);
 			kp_strv_release(&m->install.errors);

@@ -46,6 +46,30 @@ for f in v["flavours"]:
     assert any("Unknown symbol crc_itu_t" in l for l in m["load"]["kernel"]), m
 PY
 
+# Soft dependencies, loaded first as modprobe loads them: the module's own
+# "pre: crc-itu-t", and libcrc32c's "pre: crc32c" (an alias: crc32c_generic,
+# a module on amd64 and built in on cloud, and crc32c-intel, which a CPU
+# without SSE 4.2 refuses: modprobe goes on, and so does verify).
+run 0 "$KMODPACK" build --verify -t "$TMP/target.ini" -o "$TMP/sdout" "$SRCDIR/tests/fixtures/verify/softdep"
+python3 - "$TMP/sdout/build-report.json" <<'PY' || fail "soft dependencies"
+import json, sys
+v = json.load(open(sys.argv[1]))["verify"]
+assert v["passed"] is True, v
+for f in v["flavours"]:
+    k = f["load"]["kernel_modules"]
+    assert f["load"]["status"] == "passed", f
+    # the module's own soft dependency, then libcrc32c after its soft dependency
+    assert k[0] == "crc_itu_t" and k[-1] == "libcrc32c", (f["name"], k)
+    if f["name"] == "amd64":
+        assert "crc32c_generic" in k, k
+PY
+for f in amd64 cloud-amd64; do
+	grep -q 'KMODPACK-KERNEL crc32c_intel ' "$TMP/sdout/logs/verify-$f-console.log" ||
+		fail "$f: libcrc32c's soft dependency crc32c-intel was not tried"
+done
+grep "soft dependency" "$TMP/err" | grep -v "soft dependency crc32c_intel did not load" &&
+	fail "another soft dependency did not load"
+
 # A USB driver (the hcl test's usb_driver) loads on amd64 with usbcore and
 # usb-common from the kernel; cloud-amd64 has no USB, so it is not a flavour here.
 mkdir -p "$TMP/usb/src"
