@@ -45,6 +45,8 @@
  */
 #include "specgen/escape.h"
 
+#include <stdarg.h>
+
 #include <ctype.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -84,18 +86,36 @@ static size_t utf8_len(const unsigned char *s)
 }
 
 /*
- * Check encoding and control characters. allow_nl: multi-line text, where
- * '\n' separates lines and '\t' is kept. Logs and returns -KP_EINPUT.
+ * An error at line of a multi-line text: "FILE:LINE: ..." (kp_err_at, so
+ * --json gives the file and line) when the text is file's, else
+ * "FIELD: line N: ...".
  */
-static int check_chars(const char *field, const char *s, bool multiline)
+static void KP_PRINTF(4, 5)
+    line_err(const char *field, const char *file, int line, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	_cleanup_free_ char *msg = kp_vasprintf(fmt, ap);
+	va_end(ap);
+	if (file)
+		kp_err_at(&(struct kp_log_where){.file = file, .line = line}, "%s", msg);
+	else
+		kp_err("%s: line %d: %s", field, line, msg);
+}
+
+/*
+ * Check encoding and control characters. multiline: text where '\n'
+ * separates lines and '\t' is kept; file: the file it was read from, or
+ * NULL. Logs and returns -KP_EINPUT.
+ */
+static int check_chars(const char *field, const char *file, const char *s, bool multiline)
 {
 	int line = 1;
 	for (const unsigned char *p = (const unsigned char *)s; *p;) {
 		size_t n = utf8_len(p);
 		if (n == 0) {
 			if (multiline)
-				kp_err("%s: line %d: not valid UTF-8 (byte 0x%02x)", field, line,
-				       *p);
+				line_err(field, file, line, "not valid UTF-8 (byte 0x%02x)", *p);
 			else
 				kp_err("%s: not valid UTF-8 (byte 0x%02x)", field, *p);
 			return -KP_EINPUT;
@@ -108,9 +128,8 @@ static int check_chars(const char *field, const char *s, bool multiline)
 				return -KP_EINPUT;
 			} else {
 				if (multiline)
-					kp_err(
-					    "%s: line %d: control character 0x%02x is not allowed",
-					    field, line, *p);
+					line_err(field, file, line,
+						 "control character 0x%02x is not allowed", *p);
 				else
 					kp_err("%s: control character 0x%02x is not allowed", field,
 					       *p);
@@ -142,7 +161,7 @@ static bool is_blank(char c)
 
 int spec_escape_line(const char *field, const char *value, char **out)
 {
-	int r = check_chars(field, value, false);
+	int r = check_chars(field, NULL, value, false);
 	if (r < 0)
 		return r;
 	size_t n = strlen(value);
@@ -173,7 +192,7 @@ enum body_kind { BODY_DESCRIPTION, BODY_CHANGELOG };
 
 static int escape_body(const char *field, const char *text, enum body_kind kind, char **out)
 {
-	int r = check_chars(field, text, true);
+	int r = check_chars(field, NULL, text, true);
 	if (r < 0)
 		return r;
 
@@ -244,14 +263,22 @@ static int escape_body(const char *field, const char *text, enum body_kind kind,
 
 int spec_escape_script(const char *field, const char *text, char **out)
 {
-	int r = check_chars(field, text, true);
+	return spec_escape_script_file(field, NULL, text, out);
+}
+
+int spec_escape_script_file(const char *field, const char *file, const char *text, char **out)
+{
+	int r = check_chars(field, file, text, true);
 	if (r < 0)
 		return r;
 	size_t n = strlen(text);
 	while (n > 0 && (is_blank(text[n - 1]) || text[n - 1] == '\n'))
 		n--;
 	if (n == 0) {
-		kp_err("%s: is empty", field);
+		if (file)
+			kp_err_at(&(struct kp_log_where){.file = file}, "is empty");
+		else
+			kp_err("%s: is empty", field);
 		return -KP_EINPUT;
 	}
 	int lineno = 1;
@@ -260,9 +287,13 @@ int spec_escape_script(const char *field, const char *text, char **out)
 		while (is_blank(*p))
 			p++;
 		if (*p == '%') {
-			kp_err("%s: line %d starts with '%%', which rpm reads as spec syntax "
-			       "(%%files, %%post, %%if...) even when escaped",
-			       field, lineno);
+			static const char why[] = "starts with '%', which rpm reads as spec syntax "
+						  "(%files, %post, %if...) even when escaped";
+			if (file)
+				kp_err_at(&(struct kp_log_where){.file = file, .line = lineno},
+					  "%s", why);
+			else
+				kp_err("%s: line %d %s", field, lineno, why);
 			return -KP_EINPUT;
 		}
 		const char *eol = memchr(line, '\n', text + n - line);

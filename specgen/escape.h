@@ -51,6 +51,8 @@ int spec_escape_changelog(const char *field, const char *text, char **out);
  * rpm drops it from every scriptlet; *out has no final newline.
  */
 int spec_escape_script(const char *field, const char *text, char **out);
+/* The same for a scriptlet read from file: its errors name FILE:LINE. */
+int spec_escape_script_file(const char *field, const char *file, const char *text, char **out);
 
 /*
  * One path of a %files list, e.g. "/lib/modules/6.1.0-1-amd64/extra/x.ko",

@@ -330,7 +330,7 @@ static void set_script(struct loader *l, const struct kp_kv *kv)
 	if (strlen(text) != len)
 		return bad(l, kv, "'%s' holds a NUL byte: a scriptlet is text", path);
 	_cleanup_free_ char *esc = NULL;
-	if (spec_escape_script(path, text, &esc) < 0)
+	if (spec_escape_script_file(kv->key, path, text, &esc) < 0)
 		return bad(l, kv, "'%s' cannot be carried verbatim into %%%s (fix the line above)",
 			   kv->value, kv->key);
 	set(&m->script_path[k], path);
@@ -362,8 +362,10 @@ static void set_make_entry(struct loader *l, const struct kp_kv *kv)
 	else if (!strcmp(kv->value, "makefile"))
 		l->m->own_makefile = true;
 	else
-		bad(l, kv, "'%s' must be kbuild (make -C <tree> M=<dir> modules) or makefile "
-			   "(make -C <dir>: the driver's own Makefile calls Kbuild)", kv->value);
+		bad(l, kv,
+		    "'%s' must be kbuild (make -C <tree> M=<dir> modules) or makefile "
+		    "(make -C <dir>: the driver's own Makefile calls Kbuild)",
+		    kv->value);
 }
 
 static void set_changelog(struct loader *l, const struct kp_kv *kv)

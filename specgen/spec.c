@@ -311,7 +311,8 @@ static int set_user_text_vars(struct spec_vars *v, const struct spec_input *in)
 	for (size_t i = 0; i < SPEC_NSCRIPTS; i++) {
 		_cleanup_free_ char *body = NULL;
 		if (m->script[i] &&
-		    (r = spec_escape_script(m->script_path[i], m->script[i], &body)) < 0)
+		    (r = spec_escape_script_file(spec_script_key(i), m->script_path[i],
+						 m->script[i], &body)) < 0)
 			return r;
 		spec_vars_set(v, vars[i], body ? body : "");
 	}
@@ -339,11 +340,10 @@ static void set_make_args(struct spec_vars *fv, const struct spec_input *in,
 	}
 	spec_vars_set(fv, "MAKE_ARGS", args.s ? args.s : "");
 	/* Where make starts: as the build's argv does (builder/compile.c). */
-	_cleanup_free_ char *dir = kp_asprintf("%%{_builddir}/kmodpack-%s/%s", f->name,
-						m->subdir[0] ? m->subdir : ".");
-	_cleanup_free_ char *entry = m->own_makefile
-					     ? kp_asprintf("-C %s", dir)
-					     : kp_asprintf("-C %s M=%s", tree, dir);
+	_cleanup_free_ char *dir =
+	    kp_asprintf("%%{_builddir}/kmodpack-%s/%s", f->name, m->subdir[0] ? m->subdir : ".");
+	_cleanup_free_ char *entry =
+	    m->own_makefile ? kp_asprintf("-C %s", dir) : kp_asprintf("-C %s M=%s", tree, dir);
 	spec_vars_set(fv, "MAKE_ENTRY", entry);
 	spec_vars_set(fv, "MAKE_TARGET", m->own_makefile ? "" : " modules");
 }

@@ -181,7 +181,14 @@ sed -i 's|^preun = /dev/zero|preun = scripts/preun.sh|' "$D/kmodpack.ini"
 # A scriptlet rpm cannot carry is refused at load, naming the file's line.
 printf 'true\n  %%post -n other\n' >"$D/scripts/postun.sh"
 run 2 "$KMODPACK" build -q -t "$TMP/xcpng.ini" -o "$O" "$D"
-assert_contains "$TMP/err" "scripts/postun.sh: line 2 starts with '%'"
+assert_contains "$TMP/err" "scripts/postun.sh:2: starts with '%'"
+# ...and --json gives that file and line as data
+run 2 "$KMODPACK" build -q --json -t "$TMP/xcpng.ini" -o "$O" "$D"
+python3 - "$TMP/out" "$D/scripts/postun.sh" <<'PY'
+import json, sys
+e = json.load(open(sys.argv[1]))["errors"]
+assert any(x["file"] == sys.argv[2] and x["line"] == 2 and "starts with '%'" in x["message"] for x in e), e
+PY
 assert_contains "$TMP/err" "kmodpack.ini:"
 assert_contains "$TMP/err" "postun: 'scripts/postun.sh' cannot be carried verbatim into %postun"
 echo "conventions: $(stat -c %s "$PA") byte package, depmod picks override/, SRPM rebuilds alike"

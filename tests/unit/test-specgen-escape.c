@@ -120,6 +120,23 @@ static void test_script(void **state)
 	expect_refused(spec_escape_script, "post", "%if 1\n", "line 1 starts with '%'");
 	expect_refused(spec_escape_script, "post", " \n\t\n", "is empty");
 	expect_refused(spec_escape_script, "post", "echo a\r\n", "control character 0x0d");
+	/* Read from a file: the errors name it and the line, as data for --json. */
+	static const struct {
+		const char *text, *log;
+	} in[] = {
+	    {"true\n  %post -n other\n", "scripts/post.sh:2: starts with '%'"},
+	    {"true\necho \xff\n", "scripts/post.sh:2: not valid UTF-8 (byte 0xff)"},
+	    {"\x01\n", "scripts/post.sh:1: control character 0x01"},
+	    {" \n", "scripts/post.sh: is empty"},
+	};
+	for (size_t i = 0; i < KP_ARRAY_SIZE(in); i++) {
+		_cleanup_free_ char *o = NULL;
+		tl_log_reset();
+		assert_int_equal(spec_escape_script_file("post", "scripts/post.sh", in[i].text, &o),
+				 -KP_EINPUT);
+		if (!kp_startswith(tl_log_text(), in[i].log))
+			fail_msg("log '%s' does not start with '%s'", tl_log_text(), in[i].log);
+	}
 	expect_refused(spec_escape_script, "post", "echo \xff\n", "not valid UTF-8");
 }
 
