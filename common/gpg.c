@@ -200,6 +200,7 @@ static gpgme_error_t agent_do(gpgme_ctx_t a, const char *cmd, struct kp_buf *dat
 /* A connection to the user's gpg-agent, told where a pinentry can ask. */
 static int agent_connect(gpgme_ctx_t *a)
 {
+	*a = NULL;
 	const char *sock = gpgme_get_dirinfo("agent-socket");
 	gpgme_error_t e = sock ? gpgme_new(a) : gpg_error(GPG_ERR_NOT_FOUND);
 	if (!e && (e = gpgme_set_protocol(*a, GPGME_PROTOCOL_ASSUAN)) == 0)
