@@ -169,6 +169,10 @@ for h in "${harnesses[@]}"; do
 		rm -rf "$work"
 	fi
 	mkdir -p "$work" "$art"
+	# Absolute: a harness may be in another dir when it fails (the archive
+	# reader works inside the dir it extracts to), and libFuzzer writes the
+	# input relative to the current dir.
+	art=$(cd "$art" && pwd)
 	log=$build/fuzz-$name.log
 	limits=(-max_total_time="$per")
 	if [ "$mode" = campaign ]; then
