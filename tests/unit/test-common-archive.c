@@ -7,6 +7,7 @@
 #include "common/archive.h"
 
 #include <errno.h>
+#include <stdint.h>
 #include <sys/stat.h>
 
 #include "common/fs.h"
@@ -73,6 +74,55 @@ static void test_formats(void **state)
 	tl_log_reset();
 	assert_int_equal(kp_archive_extract(cpio, out2, &o), -EEXIST);
 	assert_true(kp_is_dir(out2));
+}
+
+/* Patch 4 bytes of a file, little-endian, at off. */
+static void patch_le32(const char *path, long off, uint32_t v)
+{
+	_cleanup_free_ char *data = NULL;
+	size_t len = 0;
+	assert_int_equal(kp_read_file(path, &data, &len), 0);
+	assert_true((size_t)off + 4 <= len);
+	for (int i = 0; i < 4; i++)
+		data[off + i] = (char)(v >> (8 * i));
+	assert_int_equal(kp_write_file(path, data, len, 0644), 0);
+}
+
+/*
+ * An ISO whose volume descriptor does not fit the file is refused before
+ * libarchive reads it: a root directory length of 0xFFFFFFFF made libarchive
+ * allocate 4 GiB (fuzz-packset), and a cut-short image is named as such.
+ */
+static void test_iso_descriptors(void **state)
+{
+	struct fx *f = *state;
+	_cleanup_free_ char *iso = make(f, "a.iso", "xorriso -as mkisofs -quiet -r -o");
+	_cleanup_free_ char *out = kp_path_join(f->dir, "out");
+	struct kp_extract_opts o = {.what = "pack ISO", .formats = KP_ARCHIVE_ISO9660};
+	assert_int_equal(kp_archive_extract(iso, out, &o), 0);
+	/* mkisofs puts the contents of the dir it is given at the top */
+	_cleanup_free_ char *c = kp_path_join(out, "sub/c.c");
+	assert_true(kp_is_file(c));
+
+	/* The primary descriptor (sector 16): its root directory's length, at 156 + 10. */
+	_cleanup_free_ char *big = kp_path_join(f->dir, "big.iso");
+	free(tl_run("cp '%s' '%s'", iso, big));
+	patch_le32(big, 16 * 2048 + 166, 0xFFFFFFFF);
+	_cleanup_free_ char *out2 = kp_path_join(f->dir, "out2");
+	tl_log_reset();
+	assert_int_equal(kp_archive_extract(big, out2, &o), -KP_EINPUT);
+	assert_non_null(strstr(tl_log_text(), "is damaged or cut short: its volume descriptor "
+					      "(sector 16) gives a root directory ending at"));
+	assert_false(kp_is_dir(out2));
+
+	/* Cut short: the volume is larger than the file. */
+	_cleanup_free_ char *cut = kp_path_join(f->dir, "cut.iso");
+	free(tl_run("head -c 40960 '%s' > '%s'", iso, cut));
+	tl_log_reset();
+	assert_int_equal(kp_archive_extract(cut, out2, &o), -KP_EINPUT);
+	assert_non_null(strstr(tl_log_text(), "gives a volume of"));
+	assert_non_null(strstr(tl_log_text(), "and the file has 40960"));
+	assert_false(kp_is_dir(out2));
 }
 
 static void test_limits(void **state)
@@ -180,6 +230,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test_setup_teardown(test_formats, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_iso_descriptors, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_limits, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_list, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_modes, setup, teardown),
