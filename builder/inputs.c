@@ -202,10 +202,9 @@ static int select_by_name(struct bld_inputs *in, const struct bld_select *sel)
 	const struct kp_strv *want = sel->nflavours ? &cli : &t->select;
 	if (want->n == 0)
 		return 0;
-	_cleanup_free_ char *from = sel->nflavours
-					? kp_strdup("--flavour")
-					: kp_asprintf("flavours, %s:%d", kp_basename(t->file),
-						      t->select_line);
+	_cleanup_free_ char *from =
+	    sel->nflavours ? kp_strdup("--flavour")
+			   : kp_asprintf("flavours, %s:%d", kp_basename(t->file), t->select_line);
 	for (size_t k = 0; k < want->n; k++) {
 		if (kb_target_find(t, want->v[k]))
 			continue;

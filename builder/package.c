@@ -155,7 +155,6 @@ static int sign_packages(struct bld_run *rn)
 	return r;
 }
 
-
 int bld_gpg_prepare(const struct bld_run *rn)
 {
 	if (!rn->o->gpg_key)

@@ -66,7 +66,8 @@ static gpgme_subkey_t signing_subkey(gpgme_key_t key)
 	gpgme_subkey_t best = NULL;
 	for (gpgme_subkey_t k = key->subkeys; k; k = k->next)
 		if (k->can_sign && k->secret && !k->revoked && !k->expired && !k->disabled &&
-		    !k->invalid && k->keygrip && k->fpr && (!best || k->timestamp > best->timestamp))
+		    !k->invalid && k->keygrip && k->fpr &&
+		    (!best || k->timestamp > best->timestamp))
 			best = k;
 	return best;
 }
@@ -158,7 +159,7 @@ static int hex_byte(const char *h)
 	int v = 0;
 	for (int i = 0; i < 2; i++) {
 		char c = h[i];
-		int d = c >= '0' && c <= '9'	 ? c - '0'
+		int d = c >= '0' && c <= '9'   ? c - '0'
 			: c >= 'a' && c <= 'f' ? c - 'a' + 10
 			: c >= 'A' && c <= 'F' ? c - 'A' + 10
 					       : -1;

@@ -22,7 +22,7 @@ struct kp_gpg_key {
 	 * so kmodpack dates its signatures no earlier (kp_gpg_sign_time).
 	 */
 	long long created;
-	int algo; /* that subkey's OpenPGP algorithm (enum kp_pgp_algo), 0 if none kmodpack can use */
+	int algo; /* that subkey's algorithm (enum kp_pgp_algo), 0: none kmodpack signs with */
 };
 void kp_gpg_key_release(struct kp_gpg_key *k);
 

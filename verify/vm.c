@@ -505,7 +505,8 @@ static void parse_console(struct vf_flavour *f, const struct kp_job *job, double
 						"modprobe goes on without it, and so does verify",
 						f->name, km->name, why);
 				else if (!km->loaded)
-					rp_check_fail(&f->load, "in-kernel dependency %s: insmod: %s",
+					rp_check_fail(&f->load,
+						      "in-kernel dependency %s: insmod: %s",
 						      km->name, why);
 			}
 		} else if (kp_startswith(p, "RESULT ") || kp_startswith(p, "DMESG ")) {
