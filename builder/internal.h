@@ -101,6 +101,7 @@ struct bld_run {
 	const struct kb_target *t;
 	const struct fw_data *data;
 	long long sde;
+	long long gpg_created; /* --gpg-key's signing subkey: made then (bld_gpg_prepare) */
 
 	struct kp_outdir od;
 	char *key;	  /* the cache key of this run's inputs */
@@ -182,7 +183,7 @@ int bld_data_stage(struct bld_run *rn);
  * anything is built (a missing or ambiguous key: exit 2, output dir as it
  * was); nothing without --gpg-key.
  */
-int bld_gpg_prepare(const struct bld_run *rn);
+int bld_gpg_prepare(struct bld_run *rn);
 int bld_package(struct bld_run *rn);
 
 /* publish.c: step 10. */

@@ -149,17 +149,18 @@ static int sign_packages(struct bld_run *rn)
 		kp_strv_push_take(&paths, kp_path_join(rn->od.stage, rel));
 	}
 	double t0 = kp_now();
-	int r = spec_rpm_sign((const char *const *)paths.v, paths.n, rn->o->gpg_key, rn->sde);
+	int r = spec_rpm_sign((const char *const *)paths.v, paths.n, rn->o->gpg_key, rn->sde,
+			      rn->gpg_created);
 	kp_dbg("signed %zu packages with gpg key %s in %.2f s", paths.n, rn->o->gpg_key,
 	       kp_now() - t0);
 	return r;
 }
 
-int bld_gpg_prepare(const struct bld_run *rn)
+int bld_gpg_prepare(struct bld_run *rn)
 {
 	if (!rn->o->gpg_key)
 		return 0;
-	return spec_rpm_sign_check(rn->o->gpg_key);
+	return spec_rpm_sign_check(rn->o->gpg_key, &rn->gpg_created);
 }
 
 /*

@@ -230,9 +230,9 @@ static int agent_connect(gpgme_ctx_t *a)
 	return 0;
 }
 
-long long kp_gpg_sign_time(const struct kp_gpg_key *k, long long epoch)
+long long kp_gpg_sign_time(long long created, long long epoch)
 {
-	return k->created > epoch ? k->created : epoch;
+	return created > epoch ? created : epoch;
 }
 
 int kp_gpg_sign(const char *fpr, const void *data, size_t n, long long when, char **asc,
@@ -265,8 +265,8 @@ int kp_gpg_sign(const char *fpr, const void *data, size_t n, long long when, cha
 		gpgme_key_unref(key);
 		return -KP_EFAILED;
 	}
-	/* Never before the key: gpgv would refuse it (see kp_gpg_sign_time). */
-	sig.created = when > sub->timestamp ? when : sub->timestamp;
+	/* Never before the key: gpgv would refuse it. */
+	sig.created = kp_gpg_sign_time(sub->timestamp, when);
 	for (int i = 0; i < 20; i++)
 		sig.fpr[i] = (unsigned char)hex_byte(sub->fpr + 2 * i);
 	_cleanup_free_ char *grip = kp_strdup(sub->keygrip);

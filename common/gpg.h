@@ -48,11 +48,12 @@ int kp_gpg_sign(const char *fpr, const void *data, size_t n, long long when, cha
 		size_t *asc_len);
 
 /*
- * The time kmodpack dates a signature by k: the reproducible epoch of what
- * is signed, or the signing subkey's creation time if that is later. Both
- * are fixed for the same inputs and key, so the signature stays the same.
+ * The time kmodpack dates a signature by a key made at created (struct
+ * kp_gpg_key's): the reproducible epoch of what is signed, or the key's
+ * creation time if that is later. Both are fixed for the same inputs and
+ * key, so the signature stays the same.
  */
-long long kp_gpg_sign_time(const struct kp_gpg_key *k, long long epoch);
+long long kp_gpg_sign_time(long long created, long long epoch);
 
 /* The ASCII-armoured public key fpr. Returns 0 or -KP_EFAILED (logged). */
 int kp_gpg_export(const char *fpr, char **armored, size_t *len);

@@ -63,7 +63,7 @@ int pk_update_check(const struct pk_update_opts *o)
 	}
 	if (o->gpg_key) {
 		/* It signs the update RPM too: a key rpm can use. */
-		int rk = spec_rpm_sign_check(o->gpg_key);
+		int rk = spec_rpm_sign_check(o->gpg_key, NULL);
 		if (rk < 0 && (r == 0 || r == -KP_EINPUT))
 			r = rk;
 	}
@@ -174,9 +174,9 @@ static int build_update_rpm(const struct pk_meta *m, const struct pk_update_info
 				      m->build ? m->build : "1");
 	_cleanup_free_ char *built = kp_asprintf("%s/noarch/%s", rpmdir, res->update_rpm);
 	/* Before the repo is written: primary.xml gives the signed package's sha256.
-	 * The signature's time is the pack's epoch, so it is the same every time. */
-	if (res->key_fpr &&
-	    (r = spec_rpm_sign((const char *const[]){built}, 1, res->key_fpr, epoch)) < 0)
+	 * The signature's time is the pack's epoch (or the key's creation, if later). */
+	if (res->key_fpr && (r = spec_rpm_sign((const char *const[]){built}, 1, res->key_fpr, epoch,
+					       res->key_created)) < 0)
 		return r;
 	_cleanup_free_ char *dst = kp_asprintf("%s/Packages/%s", root, res->update_rpm);
 	if (rename(built, dst) < 0) {
@@ -348,6 +348,7 @@ int pk_update_build(const struct pk_update_opts *o, const struct pk_meta *m,
 			return rk;
 		res->key_fpr = TAKE_PTR(k.fpr);
 		res->key_uid = TAKE_PTR(k.uid);
+		res->key_created = k.created;
 		res->key_file = kp_asprintf("RPM-GPG-KEY-%s", m->vendor_code);
 	} else {
 		kp_strv_push(&res->warnings,

@@ -41,6 +41,7 @@ struct pk_update_result {
 	char *uuid;
 	char *update_rpm;	      /* the update-<label> RPM's file name */
 	char *key_fpr, *key_uid;      /* the signing key; NULL when unsigned */
+	long long key_created;	      /* when its signing subkey was made */
 	char *key_file;		      /* its name on the ISO; NULL when unsigned */
 	unsigned long long inst_size; /* installation-size */
 	struct kp_strv iso_names;     /* every file of the ISO... */

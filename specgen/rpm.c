@@ -529,7 +529,7 @@ static int sign_all(const char *const *paths, size_t n, const char *keyid, const
 	return r;
 }
 
-int spec_rpm_sign_check(const char *keyid)
+int spec_rpm_sign_check(const char *keyid, long long *created)
 {
 	struct kp_gpg_key k;
 	int r = kp_gpg_find_key(keyid, &k);
@@ -545,11 +545,14 @@ int spec_rpm_sign_check(const char *keyid)
 		       keyid);
 		r = -KP_EINPUT;
 	}
+	if (r == 0 && created)
+		*created = k.created;
 	kp_gpg_key_release(&k);
 	return r;
 }
 
-int spec_rpm_sign(const char *const *paths, size_t n, const char *keyid, long long sde)
+int spec_rpm_sign(const char *const *paths, size_t n, const char *keyid, long long sde,
+		  long long key_created)
 {
 	if (!spec_rpm_keyid_ok(keyid)) {
 		kp_err("gpg key '%s': use a key id, fingerprint or e-mail address (letters, digits "
@@ -562,13 +565,6 @@ int spec_rpm_sign(const char *const *paths, size_t n, const char *keyid, long lo
 		kp_err("cannot sign packages: no gpg in PATH (on Debian: apt-get install gpg)");
 		return -KP_EENV;
 	}
-	/* The one key gpg will sign with, and a date no earlier than it (see kp_gpg_key). */
-	struct kp_gpg_key key;
-	int rk = kp_gpg_find_key(keyid, &key);
-	long long when = kp_gpg_sign_time(&key, sde);
-	kp_gpg_key_release(&key);
-	if (rk < 0)
-		return rk;
 	/* A private dir for gpg's messages. */
 	char dir[] = "/tmp/kmodpack-gpg-XXXXXX";
 	if (!mkdtemp(dir)) {
@@ -584,7 +580,7 @@ int spec_rpm_sign(const char *const *paths, size_t n, const char *keyid, long lo
 		kp_err("rpm sign: cannot read rpm's configuration");
 		r = -KP_EENV;
 	} else {
-		r = sign_all(paths, n, keyid, gpg, logfile, when);
+		r = sign_all(paths, n, keyid, gpg, logfile, kp_gpg_sign_time(key_created, sde));
 	}
 	session_end(&s);
 	unlink(logfile);

@@ -44,23 +44,26 @@ int spec_rpm_build(const struct spec_rpm_opts *o);
 /*
  * The secret key keyid names, checked before anything is built: one key
  * in gpg's keyring, which can sign, with an algorithm rpm reads (RSA,
- * DSA, EdDSA; Debian's rpm 4.18 refuses ECDSA signatures). Returns 0,
- * -KP_EINPUT or -KP_EENV (logged).
+ * DSA, EdDSA; Debian's rpm 4.18 refuses ECDSA signatures). Returns 0 with
+ * *created (if not NULL) the signing subkey's creation time, -KP_EINPUT or
+ * -KP_EENV (logged).
  */
-int spec_rpm_sign_check(const char *keyid);
+int spec_rpm_sign_check(const char *keyid, long long *created);
 
 /*
  * Sign packages in place with librpmsign (rpmPkgSign), which runs gpg:
  * a header signature and a header+payload one (RPMSIGN_FLAG_RPMV3, for
  * the products' older rpm). keyid is gpg's -u (a key id, fingerprint or
  * e-mail: letters, digits and @._+-); the passphrase comes from
- * gpg-agent. The signature's creation time is source_date_epoch (gpg's
- * --faked-system-time), so the same inputs give the same signed bytes.
+ * gpg-agent. The signature's creation time is source_date_epoch, or
+ * key_created (the signing key's creation, from spec_rpm_sign_check) when
+ * that is later: gpg's --faked-system-time, so the same inputs give the
+ * same signed bytes.
  * Returns 0, -KP_EINPUT (a bad keyid), -KP_EENV (no gpg), or -KP_EFAILED
  * after logging gpg's messages.
  */
 int spec_rpm_sign(const char *const *paths, size_t n, const char *keyid,
-		  long long source_date_epoch);
+		  long long source_date_epoch, long long key_created);
 /*
  * Check a package's signature as `rpm -K` does with the public key in keys
  * imported (armoured or binary; every key of it, with its subkeys): 0 with
