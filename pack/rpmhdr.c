@@ -102,6 +102,13 @@ static int read_header(const char *path, struct pk_rpm *r)
 	rpmRC rc = rpmReadPackageFile(ts, fd, path, &h);
 	Fclose(fd);
 	rpmlogSetCallback(old_cb, NULL);
+	/*
+	 * rpmlog keeps a record of every warning and error for the life of
+	 * the process, whatever the callback says: without this, each damaged
+	 * package a pack or verify reads grows the heap for good. The one
+	 * message wanted is in last.
+	 */
+	rpmlogClose();
 
 	int ret = 0;
 	if (rc == RPMRC_NOTFOUND) {
