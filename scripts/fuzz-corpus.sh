@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0-or-later
 # Seed corpora for the harnesses of tests/fuzz, from real data: the tests'
-# fixtures, the example driver (its manifest, and its module built against
-# the installed kernel headers, plain and compressed), the shipped template,
-# the kernel tree's Module.symvers and slices of the system's pci.ids.
+# fixtures, packages made by rpmbuild, the example driver (its manifest, and
+# its module built against the installed kernel headers, plain and
+# compressed), the shipped template, the kernel tree's Module.symvers and
+# slices of the system's pci.ids.
 # Not committed: usage: scripts/fuzz-corpus.sh OUTDIR (one dir per harness).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -66,6 +67,21 @@ XML
 	for i in 1 2; do
 		xorriso -as mkisofs -quiet -no-pad -V PACK -o "$tmp/pack$i.iso" "$tmp/iso$i" 2>/dev/null &&
 			put packset "$tmp/pack$i.iso"
+	done
+fi
+
+# Real packages as rpmbuild writes them (as a vendor's own build would hand
+# them to kmodpack pack): a driver RPM with its dependencies and a data RPM
+# with a scriptlet and several files.
+if command -v rpmbuild >/dev/null; then
+	mk=tests/fixtures/pack/mkrpm.sh
+	for r in "$("$mk" "$tmp/rpm" foo -v 2.10.1 -a x86_64 -g 'System Environment/Kernel' \
+		-r 'foo-data >= 2.0' -r /usr/bin/foo-tool -p 'foo-kmod = 2.10.1' \
+		-f /lib/modules/6.1.0-9-test/extra/foo.ko=module 2>/dev/null)" \
+		"$("$mk" "$tmp/rpm" foo-data -s 'echo post' -f /lib/firmware/foo.bin=fw \
+			-f /etc/modprobe.d/foo.conf='options foo x=1' 2>/dev/null)"; do
+		put rpmhdr "$r"
+		put rpmcontent "$r"
 	done
 fi
 
