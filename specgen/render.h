@@ -10,7 +10,10 @@
  *   @@                     a literal @
  *
  * Unknown names are errors, so a typo in a template cannot silently render
- * an empty Version: tag.
+ * an empty Version: tag. Blocks nest at most 64 deep; a rendering
+ * takes at most 16 steps (a directive and the text before it, each time a
+ * block repeats it) per directive and item of the model, or 100,000 if that
+ * is more, and writes at most 256 MiB: beyond that it is an error.
  */
 #ifndef SPEC_RENDER_H
 #define SPEC_RENDER_H
