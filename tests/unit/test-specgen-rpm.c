@@ -179,10 +179,9 @@ static void test_reproducible(void **state)
 	_cleanup_free_ char *spec = fixture_spec("Example driver", "An example driver.");
 	fx_init(&g, dir2, spec);
 	/* Different mtimes and a different source tarball mtime in the second tree. */
-	_cleanup_free_ char *touch =
-	    tl_run("touch -d @1700000000 '%s/root/lib/modules/6.1.0-1-a/extra/x.ko' "
-		"'%s/SOURCES/foo-1.0.tar.gz'",
-		dir2, dir2);
+	free(tl_run("touch -d @1700000000 '%s/root/lib/modules/6.1.0-1-a/extra/x.ko' "
+		    "'%s/SOURCES/foo-1.0.tar.gz'",
+		    dir2, dir2));
 
 	assert_int_equal(spec_rpm_build(&f->o), 0);
 	assert_int_equal(spec_rpm_build(&g.o), 0);
