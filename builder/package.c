@@ -7,6 +7,7 @@
 #include "common/archive.h"
 #include "common/digest.h"
 #include "common/fs.h"
+#include "common/gpg.h"
 #include "common/log.h"
 #include "common/signals.h"
 #include "firmware/data.h"
@@ -160,7 +161,11 @@ int bld_gpg_prepare(struct bld_run *rn)
 {
 	if (!rn->o->gpg_key)
 		return 0;
-	return spec_rpm_sign_check(rn->o->gpg_key, &rn->gpg_created);
+	struct kp_gpg_key k;
+	int r = spec_rpm_sign_check(rn->o->gpg_key, &k);
+	rn->gpg_created = k.created;
+	kp_gpg_key_release(&k);
+	return r;
 }
 
 /*

@@ -402,7 +402,7 @@ int pk_pack(const struct pk_pack_opts *o, struct pk_pack_result *res)
 		       "--format=driver-disk: a legacy pack has no update.xml and no signatures");
 		r = r < 0 ? r : -KP_EINPUT;
 	} else if (o->update.format != PK_FORMAT_LEGACY) {
-		int ru = pk_update_check(&o->update);
+		int ru = pk_update_check(&o->update, &res->update);
 		if (r == 0 || (ru < 0 && ru != -KP_EINPUT))
 			r = ru;
 	}

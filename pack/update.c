@@ -46,8 +46,9 @@ const char *pk_format_name(enum pk_format f)
 					    : "legacy";
 }
 
-int pk_update_check(const struct pk_update_opts *o)
+int pk_update_check(const struct pk_update_opts *o, struct pk_update_result *res)
 {
+	*res = (struct pk_update_result){0};
 	int r = 0;
 	if (o->uuid && !pk_uuid_valid(o->uuid)) {
 		kp_err(
@@ -63,9 +64,14 @@ int pk_update_check(const struct pk_update_opts *o)
 	}
 	if (o->gpg_key) {
 		/* It signs the update RPM too: a key rpm can use. */
-		int rk = spec_rpm_sign_check(o->gpg_key, NULL);
+		struct kp_gpg_key k;
+		int rk = spec_rpm_sign_check(o->gpg_key, &k);
 		if (rk < 0 && (r == 0 || r == -KP_EINPUT))
 			r = rk;
+		res->key_fpr = TAKE_PTR(k.fpr);
+		res->key_uid = TAKE_PTR(k.uid);
+		res->key_created = k.created;
+		kp_gpg_key_release(&k);
 	}
 	return r;
 }
@@ -331,7 +337,14 @@ int pk_update_build(const struct pk_update_opts *o, const struct pk_meta *m,
 		    const struct pk_entry *e, size_t n, long long epoch, const char *skipped,
 		    const char *work, struct pk_update_result *res)
 {
-	*res = (struct pk_update_result){0};
+	/* The key pk_update_check found is kept; the rest is made here. */
+	*res = (struct pk_update_result){
+	    .key_fpr = res->key_fpr, .key_uid = res->key_uid, .key_created = res->key_created};
+	if (o->gpg_key && !res->key_fpr) {
+		kp_err("internal error: --gpg-key '%s' was not checked before the update was built",
+		       o->gpg_key);
+		return -KP_EFAILED;
+	}
 	if (o->uuid)
 		res->uuid = kp_strdup(o->uuid);
 	else {
@@ -342,13 +355,6 @@ int pk_update_build(const struct pk_update_opts *o, const struct pk_meta *m,
 		res->uuid = kp_strdup(u);
 	}
 	if (o->gpg_key) {
-		struct kp_gpg_key k;
-		int rk = kp_gpg_find_key(o->gpg_key, &k);
-		if (rk < 0)
-			return rk;
-		res->key_fpr = TAKE_PTR(k.fpr);
-		res->key_uid = TAKE_PTR(k.uid);
-		res->key_created = k.created;
 		res->key_file = kp_asprintf("RPM-GPG-KEY-%s", m->vendor_code);
 	} else {
 		kp_strv_push(&res->warnings,

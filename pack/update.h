@@ -34,9 +34,6 @@ struct pk_update_opts {
 	const char *guidance; /* after-apply-guidance, or NULL */
 };
 
-/* Check the options before anything is written: uuid, guidance, the key. Logged. */
-int pk_update_check(const struct pk_update_opts *o);
-
 struct pk_update_result {
 	char *uuid;
 	char *update_rpm;	      /* the update-<label> RPM's file name */
@@ -51,11 +48,20 @@ struct pk_update_result {
 void pk_update_result_release(struct pk_update_result *r);
 
 /*
+ * Check the options before anything is written: uuid, guidance, the key
+ * (spec_rpm_sign_check). Logged. res is emptied; with --gpg-key it gets the
+ * key found (key_fpr, key_uid, key_created), which pk_update_build signs
+ * with: the key is looked up once.
+ */
+int pk_update_check(const struct pk_update_opts *o, struct pk_update_result *res);
+
+/*
  * Write the update's tree into work (an empty dir on the output dir's file
  * system): update.xml, the update RPM (librpm), the repo (createrepo_c),
  * the signatures and key (GPGME), the README, and skipped (the text of
  * SKIPPED-FLAVOURS.txt, or NULL), so res->iso_names lists every file. Returns
- * 0, -KP_EINPUT, -KP_EFAILED, -errno (all logged).
+ * 0, -KP_EINPUT, -KP_EFAILED, -errno (all logged). res is as pk_update_check
+ * left it.
  */
 int pk_update_build(const struct pk_update_opts *o, const struct pk_meta *m,
 		    const struct pk_entry *e, size_t n, long long epoch, const char *skipped,

@@ -529,9 +529,11 @@ static int sign_all(const char *const *paths, size_t n, const char *keyid, const
 	return r;
 }
 
-int spec_rpm_sign_check(const char *keyid, long long *created)
+int spec_rpm_sign_check(const char *keyid, struct kp_gpg_key *key)
 {
 	struct kp_gpg_key k;
+	if (key)
+		*key = (struct kp_gpg_key){0};
 	int r = kp_gpg_find_key(keyid, &k);
 	if (r == 0 && k.algo == KP_PGP_ECDSA) {
 		kp_err("--gpg-key '%s': an ECDSA key, whose signatures rpm cannot check ('rpm: "
@@ -545,9 +547,10 @@ int spec_rpm_sign_check(const char *keyid, long long *created)
 		       keyid);
 		r = -KP_EINPUT;
 	}
-	if (r == 0 && created)
-		*created = k.created;
-	kp_gpg_key_release(&k);
+	if (r == 0 && key)
+		*key = k;
+	else
+		kp_gpg_key_release(&k);
 	return r;
 }
 

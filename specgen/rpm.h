@@ -45,10 +45,11 @@ int spec_rpm_build(const struct spec_rpm_opts *o);
  * The secret key keyid names, checked before anything is built: one key
  * in gpg's keyring, which can sign, with an algorithm rpm reads (RSA,
  * DSA, EdDSA; Debian's rpm 4.18 refuses ECDSA signatures). Returns 0 with
- * *created (if not NULL) the signing subkey's creation time, -KP_EINPUT or
- * -KP_EENV (logged).
+ * *key (if not NULL; the caller releases it) what kp_gpg_find_key found,
+ * -KP_EINPUT or -KP_EENV (logged; *key is left empty).
  */
-int spec_rpm_sign_check(const char *keyid, long long *created);
+struct kp_gpg_key;
+int spec_rpm_sign_check(const char *keyid, struct kp_gpg_key *key);
 
 /*
  * Sign packages in place with librpmsign (rpmPkgSign), which runs gpg:
