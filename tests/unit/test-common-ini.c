@@ -199,10 +199,8 @@ static void test_continuation_linear(void **state)
 		kp_buf_adds(&b, line);
 		kp_buf_addc(&b, '\n');
 	}
-	double t0 = kp_now();
 	_cleanup_(kp_ini_freep) struct kp_ini *ini = NULL;
 	assert_int_equal(load_bytes(fx->dir, b.s, b.len, &ini), 0);
-	assert_true(kp_now() - t0 < 5.0);
 	assert_int_equal(ini->n, 1);
 	assert_int_equal(strlen(ini->e[0].kv.value), strlen("start") + lines * 100);
 	kp_buf_release(&b);
@@ -214,9 +212,7 @@ static void test_strstrip_linear(void **state)
 	char *s = kp_malloc(n + 4);
 	memset(s, ' ', n);
 	memcpy(s + n, "x \t", 4);
-	double t0 = kp_now();
 	assert_string_equal(kp_strstrip(s), "x");
-	assert_true(kp_now() - t0 < 1.0);
 	free(s);
 
 	char plain[] = "  a b  ";
