@@ -542,9 +542,6 @@ static void set_kernel_arch(struct loader *l, const struct kp_kv *kv)
 {
 	struct spec_manifest *m = l->m;
 	kp_strv_release(&m->kernel_arch);
-	free(m->kernel_release);
-	free(m->kernel_min);
-	free(m->kernel_max);
 	kp_strv_split(&m->kernel_arch, kv->value);
 	for (size_t i = 0; i < m->kernel_arch.n; i++)
 		for (const char *p = m->kernel_arch.v[i]; *p; p++)

@@ -483,6 +483,20 @@ static void test_kernel_requirements(void **state)
 	assert_int_equal(m->kernel_arch.n, 2);
 	assert_int_equal(m->kernel_arch_line, 8);
 	spec_manifest_free(m);
+	/*
+	 * kernel_arch after the release keys left them as they were: it freed
+	 * them, so the build matched releases against freed memory and the
+	 * manifest was freed twice (found by the manifest fuzzer).
+	 */
+	m = load_ok(fx, DRIVER "kernel_release = ^6\\.1\\.\nkernel_min = 5.10\n"
+			       "kernel_max = 6.2\nkernel_arch = x86_64\n" VENDOR);
+	assert_string_equal(m->kernel_release, "^6\\.1\\.");
+	assert_string_equal(m->kernel_min, "5.10");
+	assert_string_equal(m->kernel_max, "6.2");
+	assert_int_equal(m->kernel_release_line, 7);
+	assert_int_equal(m->kernel_max_line, 9);
+	assert_int_equal(m->kernel_arch.n, 1);
+	spec_manifest_free(m);
 	expect_bad(fx, DRIVER "kernel_config = USB\n" VENDOR, 7, "kernel_config",
 		   "'USB' is not a kernel option");
 	expect_bad(fx, DRIVER "kernel_config = CONFIG_USB=y\n" VENDOR, 7, "kernel_config",
