@@ -108,18 +108,18 @@ static const struct var *lookup(const struct scope *sc, const char *name, size_t
 
 /*
  * Bounds that keep a damaged or hostile template from running for hours.
- * A step is one directive and the text before it, each time a block
- * repeats it (or a last run of text). A
- * template that walks its model (flavours, their modules, their aliases)
- * takes at most one step per directive or text run and item, so the
- * budget grows with both: SPEC_RENDER_STEPS_PER times (directives + text
- * runs) times (items + 1), and never less than SPEC_RENDER_MIN_STEPS. The
- * shipped template renders the example driver in under 200 steps; a
- * driver with 1,500 aliases built for 40 kernels needs about 120,000 and
- * is given millions; nested loops that multiply (@for flavours@ inside
- * @for flavours@, 20 deep) run into the bound at once. A fixed bound of
- * 1,000,000 steps had the render fuzzer spend most of its time running up
- * to it (705 exec/s, 2,927 with these bounds).
+ * A step is one directive and the text before it (or a last run of text),
+ * each time a block repeats it. A template that walks its model
+ * (flavours, their modules, their aliases) takes at most one step per
+ * directive and item, so the budget grows with both:
+ * SPEC_RENDER_STEPS_PER times (directives and text runs) times (items + 1),
+ * and never less than SPEC_RENDER_MIN_STEPS. The shipped template renders
+ * the example driver in under 200 steps; a driver with 1,500 aliases built
+ * for 40 kernels needs about 120,000 and is given millions; loops that
+ * multiply (@for flavours@ inside @for flavours@, 20 deep) run into the
+ * bound at once. A fixed bound of 1,000,000 steps had the render fuzzer
+ * spend most of its time running up to it (705 exec/s; 3,280 with these
+ * bounds).
  */
 #define SPEC_RENDER_MAX_DEPTH 64
 #define SPEC_RENDER_MIN_STEPS 100000
