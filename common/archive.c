@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "common/fs.h"
+#include "common/isocheck.h"
 #include "common/log.h"
 #include "common/pathcheck.h"
 #include "common/util.h"
@@ -232,63 +233,15 @@ static int check_final_symlinks(struct unpack *u)
 	return 0;
 }
 
-static uint32_t le32(const unsigned char *p)
-{
-	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
-}
-
-/*
- * libarchive (3.6) reads an ISO's root directory with one read-ahead of the
- * size the volume descriptor states, before checking it against anything: a
- * root directory length of 0xFFFFFFFF made it allocate 4 GiB (found by
- * fuzz-packset). So each primary and supplementary descriptor is checked
- * against the file first: the volume and its root directory must lie inside
- * it, as they do in any ISO that was not cut short or damaged. A file with
- * no descriptors is left to libarchive to refuse.
- */
-static int iso_check_descriptors(const char *path, const struct kp_extract_opts *o)
-{
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return 0; /* libarchive says why it cannot open it */
-	struct stat st;
-	int r = fstat(fd, &st) < 0 ? -errno : 0;
-	/* The descriptors start at sector 16 and end with a terminator (type 255). */
-	for (int i = 0; r == 0 && i < 64; i++) {
-		unsigned char vd[2048];
-		if (pread(fd, vd, sizeof(vd), (off_t)(16 + i) * 2048) != (ssize_t)sizeof(vd) ||
-		    memcmp(vd + 1, "CD001", 5) || vd[0] == 255)
-			break;
-		if (vd[0] != 1 && vd[0] != 2)
-			continue;
-		unsigned long long bs = (unsigned long long)vd[128] | (unsigned long long)vd[129]
-									  << 8;
-		unsigned long long volume = le32(vd + 80) * bs;
-		/* The root directory's record: its extent (location, length) at 156 + 2, + 10. */
-		unsigned long long root_end = le32(vd + 158) * bs + le32(vd + 166);
-		unsigned long long size = (unsigned long long)st.st_size;
-		if (bs == 0 || volume > size || root_end > size) {
-			kp_err("%s '%s' is damaged or cut short: its volume descriptor (sector %d) "
-			       "gives %s %llu bytes, and the file has %llu; copy or make the ISO "
-			       "again",
-			       o->what, path, 16 + i,
-			       bs == 0	       ? "a block size of 0, a volume of"
-			       : volume > size ? "a volume of"
-					       : "a root directory ending at",
-			       bs == 0 || volume > size ? volume : root_end, size);
-			r = -KP_EINPUT;
-		}
-	}
-	close(fd);
-	return r;
-}
-
 static struct archive *open_reader(const char *path, const struct kp_extract_opts *o)
 {
 	unsigned formats = o->formats ? o->formats : KP_ARCHIVE_TAR;
-	/* An ISO is read as it is, not through a decompressor: so its descriptors can be checked.
+	/*
+	 * An ISO is checked first for what libarchive would not survive (common/isocheck.c),
+	 * and read as it is, not through a decompressor, so that the check sees what
+	 * libarchive reads.
 	 */
-	if (formats == KP_ARCHIVE_ISO9660 && iso_check_descriptors(path, o) < 0)
+	if (formats == KP_ARCHIVE_ISO9660 && kp_iso_check(path, o->what ? o->what : "ISO") < 0)
 		return NULL;
 	struct archive *a = archive_read_new();
 	if (formats & (KP_ARCHIVE_TAR | KP_ARCHIVE_CPIO))

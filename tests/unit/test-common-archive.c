@@ -125,6 +125,125 @@ static void test_iso_descriptors(void **state)
 	assert_false(kp_is_dir(out2));
 }
 
+/* A SUSP "CE" entry (Rock Ridge continuation) at off: the area at block:offset, len bytes. */
+static void patch_ce(const char *path, long off, uint32_t block, uint32_t offset, uint32_t len)
+{
+	_cleanup_free_ char *data = NULL;
+	size_t n = 0;
+	assert_int_equal(kp_read_file(path, &data, &n), 0);
+	assert_true((size_t)off + 28 <= n);
+	unsigned char *p = (unsigned char *)data + off;
+	memcpy(p, "CE\x1c\x01", 4);
+	uint32_t v[3] = {block, offset, len};
+	for (int i = 0; i < 3; i++)
+		for (int b = 0; b < 4; b++) {
+			p[4 + 8 * i + b] = (unsigned char)(v[i] >> (8 * b));	 /* little-endian */
+			p[4 + 8 * i + 7 - b] = (unsigned char)(v[i] >> (8 * b)); /* big-endian */
+		}
+	assert_int_equal(kp_write_file(path, data, n, 0644), 0);
+}
+
+/* Copy n bytes of a file from one offset to another. */
+static void copy_bytes(const char *path, long from, long to, size_t n)
+{
+	_cleanup_free_ char *data = NULL;
+	size_t len = 0;
+	assert_int_equal(kp_read_file(path, &data, &len), 0);
+	assert_true((size_t)from + n <= len && (size_t)to + n <= len);
+	memmove(data + to, data + from, n);
+	assert_int_equal(kp_write_file(path, data, len, 0644), 0);
+}
+
+/*
+ * Where the root's "." record continues: the file offset of its CE entry, and
+ * the block, offset and length of the area it names.
+ */
+static void root_ce(const char *path, long *at, uint32_t *block, uint32_t *offset, uint32_t *len)
+{
+	_cleanup_free_ char *data = NULL;
+	size_t n = 0;
+	assert_int_equal(kp_read_file(path, &data, &n), 0);
+	const unsigned char *d = (const unsigned char *)data;
+	const unsigned char *root = d + 16 * 2048 + 156;
+	const unsigned char *rec = d + (size_t)(root[2] | root[3] << 8) * 2048;
+	/* "." has a 1-byte name: the SUSP entries start at 34, SP first */
+	for (const unsigned char *p = rec + 34; p + 4 <= rec + rec[0]; p += p[2]) {
+		assert_true(p[2] >= 4);
+		if (!memcmp(p, "CE", 2)) {
+			*at = (long)(p - d);
+			*block = p[4] | p[5] << 8;
+			*offset = p[12] | p[13] << 8;
+			*len = p[20] | p[21] << 8;
+			return;
+		}
+	}
+	fail_msg("xorriso wrote no continuation for the root's record");
+}
+
+/*
+ * Rock Ridge continuations (SUSP CE) that point back into an area already
+ * read kept libarchive 3.6 reading it for ever (fuzz-packset: an 80 KB pack
+ * ISO). They are refused before libarchive reads the image; a chain that
+ * moves forward, as in any real image, is read.
+ */
+static void test_iso_continuations(void **state)
+{
+	struct fx *f = *state;
+	_cleanup_free_ char *iso = make(f, "a.iso", "xorriso -as mkisofs -quiet -r -o");
+	/* xorriso keeps the root's RRIP identification (ER) in a continuation area */
+	long at;
+	uint32_t block, offset, len;
+	root_ce(iso, &at, &block, &offset, &len);
+	assert_true(len >= 28 + 28);
+	struct kp_extract_opts o = {.what = "pack ISO", .formats = KP_ARCHIVE_ISO9660};
+	_cleanup_free_ char *out = kp_path_join(f->dir, "out");
+
+	/* The area continues into itself. */
+	_cleanup_free_ char *loop = kp_path_join(f->dir, "loop.iso");
+	free(tl_run("cp '%s' '%s'", iso, loop));
+	long area = (long)block * 2048 + offset;
+	patch_ce(loop, area, block, offset, len);
+	tl_log_reset();
+	assert_int_equal(kp_archive_extract(loop, out, &o), -KP_EINPUT);
+	assert_non_null(strstr(tl_log_text(), "continues (SUSP CE) back into an area it has "
+					      "already used"));
+	assert_non_null(strstr(tl_log_text(), "pack ISO"));
+	assert_false(kp_is_dir(out));
+
+	/* Two continuations in one area. */
+	_cleanup_free_ char *two = kp_path_join(f->dir, "two.iso");
+	free(tl_run("cp '%s' '%s'", iso, two));
+	patch_ce(two, area, block, offset + len, 0);
+	patch_ce(two, area + 28, block, offset + len, 0);
+	tl_log_reset();
+	assert_int_equal(kp_archive_extract(two, out, &o), -KP_EINPUT);
+	assert_non_null(strstr(tl_log_text(), "two Rock Ridge continuations"));
+	assert_false(kp_is_dir(out));
+
+	/* An area inside the one before it. */
+	_cleanup_free_ char *in = kp_path_join(f->dir, "inside.iso");
+	free(tl_run("cp '%s' '%s'", iso, in));
+	patch_ce(in, area, block, offset + 28, len - 28);
+	tl_log_reset();
+	assert_int_equal(kp_archive_extract(in, out, &o), -KP_EINPUT);
+	assert_non_null(strstr(tl_log_text(), "back into an area"));
+
+	/*
+	 * A chain that moves forward is read: the root continues into a new area
+	 * after the first, which continues into a copy of the first after itself.
+	 */
+	_cleanup_free_ char *fwd = kp_path_join(f->dir, "forward.iso");
+	free(tl_run("cp '%s' '%s'", iso, fwd));
+	assert_true(offset + len + 28 + len <= 2048);
+	copy_bytes(fwd, area, area + len + 28, len);
+	patch_ce(fwd, at, block, offset + len, 28);
+	patch_ce(fwd, area + len, block, offset + len + 28, len);
+	tl_log_reset();
+	assert_int_equal(kp_archive_extract(fwd, out, &o), 0);
+	_cleanup_free_ char *c = kp_path_join(out, "sub/c.c");
+	assert_true(kp_is_file(c));
+}
+
 static void test_limits(void **state)
 {
 	struct fx *f = *state;
@@ -231,6 +350,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test_setup_teardown(test_formats, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_iso_descriptors, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_iso_continuations, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_limits, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_list, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_modes, setup, teardown),
