@@ -38,7 +38,7 @@
 #define ISO_SECTOR	    2048
 #define ISO_MAX_DESCRIPTORS 64
 #define ISO_MAX_DIRS	    65536
-#define ISO_MAX_DIR_BYTES   (64ULL << 20) /* all directories together */
+#define ISO_MAX_DIR_BYTES   (64ULL << 20) /* all directories together, at most */
 #define ISO_MAX_CE_CHAIN    32		  /* continuation areas of one record */
 #define DR_NAME		    33		  /* a directory record's name starts here */
 
@@ -111,9 +111,13 @@ static int add_dir(struct iso *s, unsigned long long off, unsigned long long len
 		return 0; /* walked already (a loop, or two names for one directory) */
 	if (s->nqueue == ISO_MAX_DIRS)
 		return damaged(s, "it has more than %d directories", ISO_MAX_DIRS);
-	if ((s->dir_bytes += len) > ISO_MAX_DIR_BYTES)
-		return damaged(s, "its directories hold more than %llu MiB",
-			       ISO_MAX_DIR_BYTES >> 20);
+	/* Directories have extents of their own: together they fit in the image. */
+	unsigned long long cap = s->size < ISO_MAX_DIR_BYTES ? s->size : ISO_MAX_DIR_BYTES;
+	if ((s->dir_bytes += len) > cap)
+		return damaged(s,
+			       "its directories add up to more than %llu bytes (the image's "
+			       "size, at most %llu MiB)",
+			       cap, ISO_MAX_DIR_BYTES >> 20);
 	unsigned long long *node = kp_malloc(sizeof(key));
 	memcpy(node, key, sizeof(key));
 	if (!tsearch(node, &s->seen, cmp_extent))

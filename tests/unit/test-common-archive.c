@@ -154,6 +154,22 @@ static void copy_bytes(const char *path, long from, long to, size_t n)
 	assert_int_equal(kp_write_file(path, data, len, 0644), 0);
 }
 
+/* The file offset of the root directory's record named name (ISO 9660 name). */
+static long find_record(const char *path, const char *name)
+{
+	_cleanup_free_ char *data = NULL;
+	size_t n = 0;
+	assert_int_equal(kp_read_file(path, &data, &n), 0);
+	const unsigned char *d = (const unsigned char *)data;
+	const unsigned char *root = d + 16 * 2048 + 156;
+	size_t dir = (size_t)(root[2] | root[3] << 8) * 2048;
+	for (size_t p = dir; p < dir + 2048 && d[p]; p += d[p])
+		if (d[p + 32] == strlen(name) && !memcmp(d + p + 33, name, strlen(name)))
+			return (long)p;
+	fail_msg("no record '%s' in the root directory", name);
+	return -1;
+}
+
 /*
  * Where the root's "." record continues: the file offset of its CE entry, and
  * the block, offset and length of the area it names.
@@ -227,6 +243,28 @@ static void test_iso_continuations(void **state)
 	tl_log_reset();
 	assert_int_equal(kp_archive_extract(in, out, &o), -KP_EINPUT);
 	assert_non_null(strstr(tl_log_text(), "back into an area"));
+
+	/*
+	 * Directories that add up to more than the image (names for overlapping
+	 * extents, which no mastering tool writes): a.c made a directory of the
+	 * whole file. The walk that checks continuations stays bounded by the image.
+	 */
+	_cleanup_free_ char *over = kp_path_join(f->dir, "overlap.iso");
+	free(tl_run("cp '%s' '%s'", iso, over));
+	long rec = find_record(over, "A.C;1");
+	struct stat st;
+	assert_int_equal(stat(over, &st), 0);
+	patch_le32(over, rec + 2, 0);
+	patch_le32(over, rec + 10, (uint32_t)st.st_size);
+	_cleanup_free_ char *flags = NULL;
+	size_t n = 0;
+	assert_int_equal(kp_read_file(over, &flags, &n), 0);
+	flags[rec + 25] |= 0x02;
+	assert_int_equal(kp_write_file(over, flags, n, 0644), 0);
+	tl_log_reset();
+	assert_int_equal(kp_archive_extract(over, out, &o), -KP_EINPUT);
+	assert_non_null(strstr(tl_log_text(), "its directories add up to more than"));
+	assert_false(kp_is_dir(out));
 
 	/*
 	 * A chain that moves forward is read: the root continues into a new area
