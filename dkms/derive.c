@@ -687,7 +687,7 @@ static void derive_exclusive(struct deriv *d)
 			_cleanup_free_ char *alt =
 			    kp_asprintf("%s%s%s", head ? "^" : "", a, tail ? "$" : "");
 			_cleanup_free_ char *g = arch_glob(alt);
-			if (!g)
+			if (!g || !*g)
 				return bad(d, line,
 					   "BUILD_EXCLUSIVE_ARCH '%s' is a regular expression "
 					   "kmodpack cannot turn into arch patterns: write a "
@@ -695,6 +695,12 @@ static void derive_exclusive(struct deriv *d)
 					   arch);
 			kp_buf_addf(&globs, "%s%s", globs.len ? " " : "", g);
 		}
+		/* "^" or "|": no alternative at all (the fuzzer's; bash reads it as any arch) */
+		if (!globs.len)
+			return bad(d, line,
+				   "BUILD_EXCLUSIVE_ARCH '%s' names no arch: remove it, or write a "
+				   "kmodpack.ini with [driver] kernel_arch",
+				   arch);
 		d->exclusive_arch_line = line;
 		put(d, "kernel_arch", globs.s,
 		    "%s:%d BUILD_EXCLUSIVE_ARCH '%s' as shell patterns: a flavour of another arch "
