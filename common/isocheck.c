@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * libarchive 3.6 (Debian 12's) trusts two structures of an ISO 9660 image
- * that a damaged or crafted one can set to anything; both were found by
- * fuzz-packset, and both are checked here before libarchive opens the file:
+ * libarchive 3.6 (Debian 12's) trusts three structures of an ISO 9660 image
+ * that a damaged or crafted one can set to anything (the first two found by
+ * fuzz-packset, the third read in libarchive's history); all are checked here
+ * before libarchive opens the file:
  *
  * - The root directory's length in a volume descriptor: libarchive reads the
  *   root with one read-ahead of that size, before checking it against
@@ -13,6 +14,12 @@
  *   end in sight). libarchive fixed it in 2026 (ee62525, "reject overlapping
  *   Rock Ridge CE continuations"); until the distributions carry that, every
  *   chain must move forward, one continuation per area, as SUSP says.
+ * - The length of a Joliet path: libarchive builds it in a 1,024-byte buffer
+ *   and wrote the 2-byte separator past it when the parent's path filled it
+ *   (a heap overflow, fixed upstream in 2026, 750e8d7b). Where libarchive
+ *   reads the Joliet tree (no Rock Ridge in the primary), each path must be
+ *   at most 1,000 bytes and each directory named once, so that the path the
+ *   walk sees is the one libarchive builds.
  *
  * The walk reads the descriptors, each directory once and each record's
  * continuation areas, within fixed bounds far above any real image (an
@@ -25,6 +32,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <search.h>
+#include <stdbool.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -41,6 +49,8 @@
 #define ISO_MAX_DIR_BYTES   (64ULL << 20) /* all directories together, at most */
 #define ISO_MAX_CE_CHAIN    32		  /* continuation areas of one record */
 #define DR_NAME		    33		  /* a directory record's name starts here */
+/* below libarchive's 1,024-byte path buffer, with room for its separator */
+#define ISO_JOLIET_PATH_MAX 1000
 
 struct iso {
 	int fd;
@@ -51,9 +61,13 @@ struct iso {
 	int susp;	     /* its root carries SUSP's SP entry, */
 	unsigned susp_skip;  /* and the skip that gives */
 	unsigned char *area; /* bs bytes: one continuation area */
+	unsigned path_max;   /* Joliet names read by libarchive: longest path, bytes */
 	/* directories seen over all volumes: a tree of their (offset, length), and a queue */
 	void *seen;
-	unsigned long long (*queue)[2];
+	struct dir {
+		unsigned long long off, len;
+		unsigned path; /* bytes of its path, "/" as 2 (UTF-16) */
+	} * queue;
 	size_t nqueue, aqueue, next;
 	unsigned long long dir_bytes;
 };
@@ -101,14 +115,22 @@ static int cmp_extent(const void *a, const void *b)
 	return x[1] < y[1] ? -1 : x[1] > y[1];
 }
 
-/* Queue a directory to walk, once; one that leaves the file libarchive refuses itself. */
-static int add_dir(struct iso *s, unsigned long long off, unsigned long long len)
+/*
+ * Queue a directory to walk, once; one that leaves the file libarchive
+ * refuses itself. path: the bytes of its path.
+ */
+static int add_dir(struct iso *s, unsigned long long off, unsigned long long len, unsigned path)
 {
 	if (len == 0 || off > s->size || len > s->size - off)
 		return 0;
 	unsigned long long key[2] = {off, len};
-	if (tfind(key, &s->seen, cmp_extent))
+	if (tfind(key, &s->seen, cmp_extent)) {
+		/* In a tree that libarchive names by Joliet paths, a path must be one path. */
+		if (s->path_max)
+			return damaged(s, "two directory records name the directory at byte %llu",
+				       off);
 		return 0; /* walked already (a loop, or two names for one directory) */
+	}
 	if (s->nqueue == ISO_MAX_DIRS)
 		return damaged(s, "it has more than %d directories", ISO_MAX_DIRS);
 	/* Directories have extents of their own: together they fit in the image. */
@@ -126,7 +148,7 @@ static int add_dir(struct iso *s, unsigned long long off, unsigned long long len
 		s->aqueue = s->aqueue ? 2 * s->aqueue : 16;
 		s->queue = kp_reallocarray(s->queue, s->aqueue, sizeof(*s->queue));
 	}
-	memcpy(s->queue[s->nqueue++], key, sizeof(key));
+	s->queue[s->nqueue++] = (struct dir){off, len, path};
 	return 0;
 }
 
@@ -189,8 +211,9 @@ static int check_susp(struct iso *s, const unsigned char *p, const unsigned char
  * subdirectory queued, each record's SUSP entries checked. A record
  * libarchive would refuse ends the walk of this directory (it stops there).
  */
-static int walk_dir(struct iso *s, unsigned long long off, unsigned long long len, int is_root)
+static int walk_dir(struct iso *s, const struct dir *dir, int is_root)
 {
+	unsigned long long off = dir->off, len = dir->len;
 	/* whole blocks, as libarchive reads them, but not past the file */
 	unsigned long long step = (len + s->bs - 1) / s->bs * s->bs;
 	if (step > s->size - off)
@@ -207,9 +230,16 @@ static int walk_dir(struct iso *s, unsigned long long off, unsigned long long le
 			if (dr_len < DR_NAME + 1 || name_len == 0 || name_len > dr_len - DR_NAME)
 				return 0;
 			int dot = name_len == 1 && (p[DR_NAME] == 0 || p[DR_NAME] == 1);
+			unsigned path = dir->path + 2 + name_len;
+			if (s->path_max && !dot && path > s->path_max)
+				return damaged(
+				    s,
+				    "the path of the record at byte %llu is longer than %u "
+				    "bytes (UTF-16)",
+				    off + (unsigned long long)(p - buf), s->path_max);
 			if ((p[25] & 0x02) && !dot &&
-			    (r = add_dir(s, (unsigned long long)le32(p + 2) * s->bs,
-					 le32(p + 10))) < 0)
+			    (r = add_dir(s, (unsigned long long)le32(p + 2) * s->bs, le32(p + 10),
+					 path)) < 0)
 				return r;
 			if (!s->susp)
 				continue;
@@ -254,11 +284,11 @@ static int walk_volume(struct iso *s, unsigned long long root, unsigned long lon
 	free(s->area);
 	s->area = kp_malloc(s->bs);
 	size_t first = s->nqueue;
-	if ((r = add_dir(s, root, root_len)) < 0)
+	if ((r = add_dir(s, root, root_len, 0)) < 0)
 		return r;
 	for (s->next = first; s->next < s->nqueue; s->next++) {
-		unsigned long long *d = s->queue[s->next];
-		if ((r = walk_dir(s, d[0], d[1], s->next == first)) < 0)
+		struct dir d = s->queue[s->next]; /* add_dir may move the queue */
+		if ((r = walk_dir(s, &d, s->next == first)) < 0)
 			return r;
 	}
 	return 0;
@@ -272,6 +302,7 @@ int kp_iso_check(const char *path, const char *what)
 	struct stat st;
 	int r = fstat(s.fd, &st) < 0 ? -errno : 0;
 	s.size = (unsigned long long)st.st_size;
+	int primary_susp = 0;
 	/* The descriptors start at sector 16 and end with a terminator (type 255). */
 	for (int i = 0; r == 0 && i < ISO_MAX_DESCRIPTORS; i++) {
 		unsigned char vd[ISO_SECTOR];
@@ -298,7 +329,16 @@ int kp_iso_check(const char *path, const char *what)
 			r = -KP_EINPUT;
 			break;
 		}
+		/*
+		 * libarchive names entries by the Joliet tree only when the primary
+		 * has no Rock Ridge (SUSP), in a path buffer of 1,024 bytes.
+		 */
+		bool joliet = vd[0] == 2 && vd[88] == '%' && vd[89] == '/' &&
+			      (vd[90] == '@' || vd[90] == 'C' || vd[90] == 'E');
+		s.path_max = joliet && !primary_susp ? ISO_JOLIET_PATH_MAX : 0;
 		r = walk_volume(&s, root, root_end - root);
+		if (vd[0] == 1)
+			primary_susp = s.susp;
 	}
 	tdestroy(s.seen, free);
 	free(s.queue);

@@ -282,6 +282,40 @@ static void test_iso_continuations(void **state)
 	assert_true(kp_is_file(c));
 }
 
+/*
+ * An image with Joliet names and no Rock Ridge (genisoimage -J without -R)
+ * is read by its Joliet tree, whose paths libarchive 3.6 builds in a
+ * 1,024-byte buffer, writing past it on the longest (fixed upstream in
+ * 750e8d7b). Such paths are refused; an ordinary Joliet image is read.
+ */
+static void test_iso_joliet_paths(void **state)
+{
+	struct fx *f = *state;
+	struct kp_extract_opts o = {.what = "pack ISO", .formats = KP_ARCHIVE_ISO9660};
+	_cleanup_free_ char *plain = make(f, "j.iso", "genisoimage -quiet -J -o");
+	_cleanup_free_ char *out = kp_path_join(f->dir, "out");
+	assert_int_equal(kp_archive_extract(plain, out, &o), 0);
+	_cleanup_free_ char *c = kp_path_join(out, "sub/c.c");
+	assert_true(kp_is_file(c));
+
+	/* 9 levels of 60-character names: 1,100 bytes of UTF-16 path */
+	free(
+	    tl_run("cd '%s' && d=top/deep && for i in 1 2 3 4 5 6 7 8 9; do "
+		   "d=$d/$(printf 'level%%02d%%053d' $i 0); done && mkdir -p $d && echo x > $d/f.c",
+		   f->src));
+	_cleanup_free_ char *deep = make(f, "deep.iso", "genisoimage -quiet -J -joliet-long -D -o");
+	_cleanup_free_ char *out2 = kp_path_join(f->dir, "out2");
+	tl_log_reset();
+	assert_int_equal(kp_archive_extract(deep, out2, &o), -KP_EINPUT);
+	assert_non_null(strstr(tl_log_text(), "is longer than 1000 bytes (UTF-16)"));
+	assert_false(kp_is_dir(out2));
+
+	/* With Rock Ridge, libarchive reads the primary's names: the same tree is read. */
+	_cleanup_free_ char *rr =
+	    make(f, "deep-rr.iso", "genisoimage -quiet -J -joliet-long -R -o");
+	assert_int_equal(kp_archive_extract(rr, out2, &o), 0);
+}
+
 static void test_limits(void **state)
 {
 	struct fx *f = *state;
@@ -389,6 +423,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_formats, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_iso_descriptors, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_iso_continuations, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_iso_joliet_paths, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_limits, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_list, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_modes, setup, teardown),
