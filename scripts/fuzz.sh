@@ -21,7 +21,9 @@
 # Any crash, leak, timeout (10 s per input) or allocation over 2 GB fails
 # the run; the input is kept in build-fuzz/artifacts/HARNESS/ to be copied
 # into tests/fuzz/regressions/HARNESS/ with the fix. Run a long campaign
-# niced: nice -n 19 scripts/fuzz.sh --minutes 120
+# niced: nice -n 19 scripts/fuzz.sh --minutes 120. To stop a campaign's
+# harness early, send SIGINT to its fuzz-HARNESS process: libFuzzer exits
+# with 72, and the run is recorded with its executions, not as a finding.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 mode=smoke
@@ -74,8 +76,9 @@ write_report() {
 		echo "Runs were on this machine: $(nproc) cores shared with other work, clang"
 		echo "$(clang -dumpversion 2>/dev/null || echo '?'), ASan+UBSan, libFuzzer with the harness's dictionary,"
 		echo "each run starting from the corpus the runs before it grew. A status other than 0"
-		echo "is a finding: its input is in build-fuzz/artifacts/ until fixed with a"
-		echo "regression input under tests/fuzz/regressions/."
+		echo "and 72 is a finding: its input is in build-fuzz/artifacts/ until fixed with a"
+		echo "regression input under tests/fuzz/regressions/. 72 is libFuzzer's exit on"
+		echo "SIGINT or SIGTERM: a run stopped by hand, its executions counted."
 		echo
 		echo "| harness | executions, all runs | runs | last exec/s | best coverage (edges) | findings | commits |"
 		echo "|---|---:|---:|---:|---:|---:|---|"
@@ -84,7 +87,7 @@ write_report() {
 				NR > 1 {
 					h = $3; e[h] += $4; n[h]++; r[h] = $5
 					if ($6 > c[h]) c[h] = $6
-					if ($7 != 0) f[h]++
+					if ($7 != 0 && $7 != 72) f[h]++
 					if (index(" " cm[h] " ", " " $2 " ") == 0) cm[h] = cm[h] (cm[h] ? " " : "") $2
 				}
 				END { for (h in e) printf "| %s | %d | %d | %s | %d | %d | %s |\n", h, e[h], n[h], r[h], c[h], f[h] + 0, cm[h] }
@@ -197,7 +200,9 @@ for h in "${harnesses[@]}"; do
 			"$name" "${execs:-0}" "${rate:-0}" "${cov:-0}" "$st" "$secs" >>"$ledger"
 		[ -n "${KMODPACK_FUZZ_LEDGER:-}" ] || write_report
 	fi
-	if [ "$st" != 0 ]; then
+	if [ "$mode" = campaign ] && [ "$st" = 72 ]; then
+		echo "fuzz: $name: stopped by hand after ${execs:-0} executions (counted)" >&2
+	elif [ "$st" != 0 ]; then
 		echo "fuzz: $name FAILED (status $st): see $log and $art/" >&2
 		grep -E "ERROR|SUMMARY|runtime error" "$log" | head -5 >&2 || true
 		status=1
