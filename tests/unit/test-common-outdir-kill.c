@@ -7,6 +7,7 @@
 #include "tests/unit/testlib.h"
 
 #include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/wait.h>
@@ -57,12 +58,19 @@ static void test_killed_publish_is_finished(void **state)
 		pause(); /* killed here at the latest */
 		_exit(0);
 	}
-	/* Kill it as soon as the first RPM is replaced: the report comes last. */
+	/*
+	 * Kill it as soon as the first RPM is replaced: the report comes last.
+	 * Staging 3,000 files takes seconds on a loaded machine, so wait for
+	 * that as long as it takes (ctest's timeout bounds the test); a fixed
+	 * 2 s wait killed the run before its publish began, and the test failed.
+	 */
 	_cleanup_free_ char *first = rpm_name(0);
-	for (int i = 0; i < 2000; i++) {
+	bool replaced = false;
+	while (!replaced) {
 		_cleanup_free_ char *c = content_of(out, first);
-		if (!strcmp(c, "new"))
-			break;
+		replaced = !strcmp(c, "new");
+		if (!replaced && waitpid(run, NULL, WNOHANG) == run)
+			fail_msg("the publishing child ended before it published");
 		usleep(1000);
 	}
 	kill(run, SIGKILL);
