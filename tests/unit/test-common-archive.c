@@ -76,16 +76,24 @@ static void test_formats(void **state)
 	assert_true(kp_is_dir(out2));
 }
 
-/* Patch 4 bytes of a file, little-endian, at off. */
-static void patch_le32(const char *path, long off, uint32_t v)
+/* Overwrite n bytes of a file at off. */
+static void patch_bytes(const char *path, long off, const void *bytes, size_t n)
 {
 	_cleanup_free_ char *data = NULL;
 	size_t len = 0;
 	assert_int_equal(kp_read_file(path, &data, &len), 0);
-	assert_true((size_t)off + 4 <= len);
-	for (int i = 0; i < 4; i++)
-		data[off + i] = (char)(v >> (8 * i));
+	assert_true((size_t)off + n <= len);
+	memcpy(data + off, bytes, n);
 	assert_int_equal(kp_write_file(path, data, len, 0644), 0);
+}
+
+/* Patch 4 bytes of a file, little-endian, at off. */
+static void patch_le32(const char *path, long off, uint32_t v)
+{
+	unsigned char b[4];
+	for (int i = 0; i < 4; i++)
+		b[i] = (unsigned char)(v >> (8 * i));
+	patch_bytes(path, off, b, sizeof(b));
 }
 
 /*
@@ -147,11 +155,7 @@ static void assert_refused(const char *iso, const char *out, const struct kp_ext
 /* A SUSP "CE" entry (Rock Ridge continuation) at off: the area at block:offset, len bytes. */
 static void patch_ce(const char *path, long off, uint32_t block, uint32_t offset, uint32_t len)
 {
-	_cleanup_free_ char *data = NULL;
-	size_t n = 0;
-	assert_int_equal(kp_read_file(path, &data, &n), 0);
-	assert_true((size_t)off + 28 <= n);
-	unsigned char *p = (unsigned char *)data + off;
+	unsigned char p[28];
 	memcpy(p, "CE\x1c\x01", 4);
 	uint32_t v[3] = {block, offset, len};
 	for (int i = 0; i < 3; i++)
@@ -159,7 +163,7 @@ static void patch_ce(const char *path, long off, uint32_t block, uint32_t offset
 			p[4 + 8 * i + b] = (unsigned char)(v[i] >> (8 * b));	 /* little-endian */
 			p[4 + 8 * i + 7 - b] = (unsigned char)(v[i] >> (8 * b)); /* big-endian */
 		}
-	assert_int_equal(kp_write_file(path, data, n, 0644), 0);
+	patch_bytes(path, off, p, sizeof(p));
 }
 
 /* Copy n bytes of a file from one offset to another. */
@@ -261,11 +265,8 @@ static void test_iso_continuations(void **state)
 	assert_int_equal(stat(over, &st), 0);
 	patch_le32(over, rec + 2, 0);
 	patch_le32(over, rec + 10, (uint32_t)st.st_size);
-	_cleanup_free_ char *flags = NULL;
-	size_t n = 0;
-	assert_int_equal(kp_read_file(over, &flags, &n), 0);
-	flags[rec + 25] |= 0x02;
-	assert_int_equal(kp_write_file(over, flags, n, 0644), 0);
+	unsigned char flags = 0x02; /* a.c's record flags: a directory */
+	patch_bytes(over, rec + 25, &flags, 1);
 	assert_refused(over, out, &o, "its directories add up to more than");
 
 	/*
