@@ -313,6 +313,19 @@ static void test_iso_joliet_paths(void **state)
 	_cleanup_free_ char *rr =
 	    make(f, "deep-rr.iso", "genisoimage -quiet -J -joliet-long -R -o");
 	assert_int_equal(kp_archive_extract(rr, out2, &o), 0);
+
+	/*
+	 * The overflow itself: a directory whose path is exactly 1,024 bytes
+	 * of UTF-16 (512 characters), so that the '/' before its child goes
+	 * past the buffer. valgrind shows Debian 12's libarchive
+	 * (3.6.2-1+deb12u5) writing those 2 bytes on this image.
+	 */
+	_cleanup_free_ char *out3 = kp_path_join(f->dir, "out3");
+	free(tl_run("cd '%s' && rm -rf top/deep && d=top/edge && for n in 101 100 100 101 101; do "
+		    "d=$d/$(printf \"%%0${n}d\" 0); done && mkdir -p $d && echo x > $d/f.c",
+		    f->src));
+	_cleanup_free_ char *edge = make(f, "edge.iso", "genisoimage -quiet -J -joliet-long -o");
+	assert_refused(edge, out3, &o, "is longer than 1000 bytes (UTF-16)");
 }
 
 static void test_limits(void **state)
