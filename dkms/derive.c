@@ -800,6 +800,12 @@ static void derive_texts(struct deriv *d, const char *name)
 		put(d, "license", d->src.license.value, "%s", d->src.license.origin);
 	else if (d->ctl.license.value)
 		put(d, "license", d->ctl.license.value, "%s", d->ctl.license.origin);
+	else if (d->src.license_unread)
+		bad(d, 0,
+		    "no license found: %s names no string kmodpack can follow (a literal, or a "
+		    "#define of one), and debian/copyright has no 'Files: *' License: write a "
+		    "kmodpack.ini with [driver] license",
+		    d->src.license_unread);
 	else
 		bad(d, 0,
 		    "no license found: no MODULE_LICENSE in the sources and no 'Files: *' "

@@ -350,12 +350,24 @@ static bool is_ident_start(char ch)
 	return isalpha((unsigned char)ch) || ch == '_';
 }
 
-/* The string literal(s) at p ("a" "b"), or a macro's when p names one #defined in text. */
-static char *c_string(const char *p, const struct kp_strv *texts)
+/*
+ * How many macros deep a MODULE_LICENSE(X) is followed (X defined as Y,
+ * Y as "GPL"): drivers use one level; "#define A B" with "#define B A"
+ * must end.
+ */
+#define C_STRING_DEPTH 4
+
+/*
+ * The string literal(s) at p ("a" "b"), or a macro's when p names one
+ * #defined in texts, followed at most depth levels.
+ */
+static char *c_string(const char *p, const struct kp_strv *texts, int depth)
 {
 	while (isspace((unsigned char)*p))
 		p++;
 	if (is_ident_start(*p)) {
+		if (depth == 0)
+			return NULL;
 		const char *e = p;
 		while (isalnum((unsigned char)*e) || *e == '_')
 			e++;
@@ -364,7 +376,7 @@ static char *c_string(const char *p, const struct kp_strv *texts)
 		for (size_t i = 0; i < texts->n; i++) {
 			const char *d = strstr(texts->v[i], def);
 			if (d)
-				return c_string(d + strlen(def), NULL);
+				return c_string(d + strlen(def), texts, depth - 1);
 		}
 		return NULL;
 	}
@@ -392,20 +404,43 @@ static int line_of(const char *text, const char *at)
 	return line;
 }
 
-/* The first MACRO("...") in the .c files, with its file:line. */
+/*
+ * Calls of a macro find_macro() reads before it gives up: a driver has
+ * one MODULE_LICENSE per module. Each may look up a #define in every
+ * file, so without a bound a file of MODULE_LICENSE(X) calls took time
+ * quadratic in the sources' size.
+ */
+#define FIND_MACRO_CALLS 64
+
+/*
+ * The first MACRO("...") in the .c files, with its file:line. unread, when
+ * not NULL, gets the first call whose argument could not be followed
+ * ("foo.c:3 MODULE_LICENSE(NAME)"), for the message when none could.
+ */
 static void find_macro(const struct kp_strv *files, const struct kp_strv *texts, const char *macro,
-		       struct dk_fact *f, char **file_text)
+		       struct dk_fact *f, char **file_text, char **unread)
 {
 	_cleanup_free_ char *call = kp_asprintf("%s(", macro);
+	int calls = 0;
 	for (size_t i = 0; i < files->n; i++) {
 		if (!kp_endswith(files->v[i], ".c"))
 			continue;
 		for (const char *p = strstr(texts->v[i], call); p; p = strstr(p + 1, call)) {
 			if (p > texts->v[i] && (isalnum((unsigned char)p[-1]) || p[-1] == '_'))
 				continue;
-			char *s = c_string(p + strlen(call), texts);
-			if (!s)
+			if (++calls > FIND_MACRO_CALLS)
+				return;
+			char *s = c_string(p + strlen(call), texts, C_STRING_DEPTH);
+			if (!s) {
+				size_t n = strcspn(p, ")\n");
+				n += p[n] == ')';
+				if (n > 80)
+					n = 80;
+				if (unread && !*unread)
+					*unread = kp_asprintf("%s:%d %.*s", files->v[i],
+							      line_of(texts->v[i], p), (int)n, p);
 				continue;
+			}
 			dk_fact_set(f, s, "%s:%d %s", files->v[i], line_of(texts->v[i], p), macro);
 			if (file_text)
 				*file_text = texts->v[i];
@@ -510,8 +545,8 @@ void dk_sources_read(const char *dir, struct dk_sources *s)
 	}
 	char *lic_text = NULL;
 	struct dk_fact raw = {0};
-	find_macro(&files, &texts, "MODULE_LICENSE", &raw, &lic_text);
-	find_macro(&files, &texts, "MODULE_DESCRIPTION", &s->summary, NULL);
+	find_macro(&files, &texts, "MODULE_LICENSE", &raw, &lic_text, &s->license_unread);
+	find_macro(&files, &texts, "MODULE_DESCRIPTION", &s->summary, NULL, NULL);
 	if (raw.value) {
 		/* an SPDX line near the top of the same file settles "GPL" */
 		const char *spdx = strstr(lic_text, "SPDX-License-Identifier:");
@@ -548,5 +583,6 @@ void dk_sources_release(struct dk_sources *s)
 	dk_fact_release(&s->license);
 	dk_fact_release(&s->summary);
 	dk_fact_release(&s->kbuild_dir);
+	free(s->license_unread);
 	kp_strv_release(&s->data);
 }

@@ -38,6 +38,8 @@ struct dk_sources {
 	struct dk_fact summary;	   /* MODULE_DESCRIPTION */
 	struct dk_fact kbuild_dir; /* the shallowest directory declaring obj-m, "" for the top */
 	struct kp_strv data;	   /* debian/ files with .udev or .modprobe names */
+	/* "foo.c:3 MODULE_LICENSE(NAME)": the first call whose string could not be followed */
+	char *license_unread;
 };
 void dk_sources_read(const char *dir, struct dk_sources *s);
 void dk_sources_release(struct dk_sources *s);

@@ -207,6 +207,54 @@ static void test_obj_config(void **state)
 	assert_int_equal(m2->make_args.n, 0);
 }
 
+/*
+ * MODULE_LICENSE(NAME) with NAME #defined, as some vendors write it: the
+ * string is followed through macros a few levels deep. A macro defined as
+ * another that is not a string, or two defined as each other, gives no
+ * license, and the message names the call (before, the second level
+ * crashed `kmodpack init`: a NULL list of files); so does a file of a
+ * thousand unusable calls, read in bounded time.
+ */
+static void test_license_macro(void **state)
+{
+	struct tl_fixture *fx = *state;
+	tl_write(fx->dir, "drv/dkms.conf", "PACKAGE_NAME=foo\nPACKAGE_VERSION=1\n");
+	tl_write(fx->dir, "drv/Makefile", "obj-m += foo.o\n");
+	tl_write(fx->dir, "drv/lic.h", "#define DRV_LICENSE \"Dual BSD/GPL\"\n");
+	tl_write(
+	    fx->dir, "drv/foo.c",
+	    "#include \"lic.h\"\n#define FOO_LICENSE DRV_LICENSE\nMODULE_LICENSE(FOO_LICENSE);\n");
+	_cleanup_free_ char *dir = kp_path_join(fx->dir, "drv");
+	_cleanup_(dk_derived_freep) struct dk_derived *d = derive(dir);
+	assert_non_null(d);
+	assert_non_null(strstr(d->ini, "\nlicense = GPL-2.0-only OR BSD-3-Clause\n"));
+
+	static const char *const none[] = {
+	    "#define FOO_LICENSE OTHER_NAME\nMODULE_LICENSE(FOO_LICENSE);\n",
+	    "#define A B\n#define B A\nMODULE_LICENSE(A);\n",
+	};
+	static const char *const said[] = {"foo.c:2 MODULE_LICENSE(FOO_LICENSE) names no string",
+					   "foo.c:3 MODULE_LICENSE(A) names no string"};
+	for (size_t i = 0; i < KP_ARRAY_SIZE(none); i++) {
+		tl_write(fx->dir, "drv/foo.c", none[i]);
+		tl_log_reset();
+		assert_null(derive(dir));
+		if (!strstr(tl_log_text(), said[i]))
+			fail_msg("want '%s' in: %s", said[i], tl_log_text());
+	}
+
+	struct kp_buf b = {0};
+	kp_buf_adds(&b, "#define X Y\n");
+	for (int i = 0; i < 1000; i++)
+		kp_buf_adds(&b, "MODULE_LICENSE(X);\n");
+	kp_buf_adds(&b, "MODULE_LICENSE(\"GPL\");\n");
+	_cleanup_free_ char *many = kp_buf_steal(&b);
+	tl_write(fx->dir, "drv/foo.c", many);
+	tl_log_reset();
+	assert_null(derive(dir));
+	assert_non_null(strstr(tl_log_text(), "foo.c:2 MODULE_LICENSE(X) names no string"));
+}
+
 /* morrownr's MAKE="kernelver=$kernelver ./dkms-make.sh": refused for build, left to review by init.
  */
 static void test_make_script_for_review(void **state)
@@ -317,6 +365,8 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_make_script_for_review, tl_setup_tmpdir,
 					    tl_teardown_tmpdir),
 	    cmocka_unit_test_setup_teardown(test_obj_config, tl_setup_tmpdir, tl_teardown_tmpdir),
+	    cmocka_unit_test_setup_teardown(test_license_macro, tl_setup_tmpdir,
+					    tl_teardown_tmpdir),
 	    cmocka_unit_test_setup_teardown(test_debian, tl_setup_tmpdir, tl_teardown_tmpdir),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
