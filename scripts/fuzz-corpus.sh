@@ -34,6 +34,32 @@ put alias tests/fixtures/hcl/modules.* tests/fixtures/hcl/usb.alias
 put report tests/fixtures/report/*.json
 put dkms tests/fuzz/regressions/dkms/* tests/fixtures/dkms/*/dkms.conf tests/fixtures/dkms/*/debian/*.dkms
 put updatexml tests/fixtures/pack/update/update.xml tests/fixtures/pack/update/comps-*.xml
+# dkmsfacts: the first byte picks the dkms.conf, then debian/changelog,
+# debian/control, debian/copyright, the Makefile, a .c and a header, split
+# at NUL: the fixture's Debian driver, and this system's own Debian
+# changelogs, copyright files and package stanzas with the example driver.
+facts() { # OUT SELECTOR FILE...
+	local o=$1 f
+	printf "\\$2" >"$o"
+	shift 2
+	for f in "$@"; do
+		head -c 20000 "$f" >>"$o" 2>/dev/null || true
+		printf '\0' >>"$o"
+	done
+}
+tmpf=$(mktemp -d)
+fx=tests/fixtures/dkms/pci-debian
+facts "$tmpf/f0" 1 $fx/debian/changelog $fx/debian/control $fx/debian/copyright \
+	$fx/src/Kbuild $fx/src/acmepci.c && put dkmsfacts "$tmpf/f0"
+for pkg in kmod libkmod2 libarchive13 dkms; do
+	[ -f "/usr/share/doc/$pkg/changelog.Debian.gz" ] || continue
+	zcat "/usr/share/doc/$pkg/changelog.Debian.gz" | head -c 8000 >"$tmpf/cl" || true
+	dpkg-query -s "$pkg" >"$tmpf/ctl" 2>/dev/null || true
+	facts "$tmpf/f-$pkg" 1 "$tmpf/cl" "$tmpf/ctl" "/usr/share/doc/$pkg/copyright" \
+		drivers/example-helloworld/src/Makefile drivers/example-helloworld/src/*.c &&
+		put dkmsfacts "$tmpf/f-$pkg"
+done
+rm -rf "$tmpf"
 tmpr=$(mktemp -d)
 { printf '\0'; cat tests/fixtures/pack/update/primary.xml; } >"$tmpr/r0" && put repo "$tmpr/r0"
 { printf '\1'; cat tests/fixtures/pack/update/repomd.xml; } >"$tmpr/r1" && put repo "$tmpr/r1"

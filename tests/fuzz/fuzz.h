@@ -21,7 +21,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 /* Silence the log and make the temp dir, once per process. */
 void fz_init(void);
-/* Write data to NAME in the temp dir and return its path (owned by fz). */
+/*
+ * Write data to NAME (which may name dirs below it: "drv/debian/changelog")
+ * in the temp dir and return its path (owned by fz, valid until the next call).
+ */
 const char *fz_file(const char *name, const uint8_t *data, size_t size);
 /* A NUL-terminated copy of data; caller frees. */
 char *fz_string(const uint8_t *data, size_t size);
