@@ -6,7 +6,9 @@
 #include <stdio.h>
 
 #include "common/digest.h"
+#include "common/fs.h"
 #include "common/log.h"
+#include "common/pathcheck.h"
 #include "common/suggest.h"
 #include "specgen/manifest.h"
 
@@ -527,4 +529,39 @@ void pk_skipped_parse(const char *text, struct pk_skipped **out, size_t *n)
 						     .release = kp_strdup(f[3]),
 						     .reason = kp_strdup(f[4])};
 	}
+}
+
+int pk_repository_list_read(const char *iso, const char *isodir, struct kp_strv *dirs)
+{
+	_cleanup_free_ char *list = kp_path_join(isodir, "XS-REPOSITORY-LIST");
+	_cleanup_free_ char *text = NULL;
+	size_t len = 0;
+	if (!kp_is_file(list))
+		return -ENOENT;
+	int r = kp_read_file(list, &text, &len);
+	if (r < 0) {
+		kp_err("%s: cannot read its XS-REPOSITORY-LIST: %s", iso, strerror(-r));
+		return -KP_EINPUT;
+	}
+	if (memchr(text, '\0', len)) {
+		kp_err("%s: XS-REPOSITORY-LIST is not text (it holds a NUL byte)", iso);
+		return -KP_EINPUT;
+	}
+	_cleanup_strv_ struct kp_strv lines = {0};
+	kp_strv_split_on(&lines, text, "\n");
+	if (!lines.n) {
+		kp_err("%s: XS-REPOSITORY-LIST names no pack directory", iso);
+		return -KP_EINPUT;
+	}
+	for (size_t i = 0; i < lines.n; i++) {
+		_cleanup_free_ char *dir = NULL;
+		kp_strstrip(lines.v[i]);
+		if (kp_path_clean(lines.v[i], &dir) < 0 || !*dir) {
+			kp_err("%s: XS-REPOSITORY-LIST:%zu: '%s' is not a directory of the ISO",
+			       iso, i + 1, lines.v[i]);
+			return -KP_EINPUT;
+		}
+		kp_strv_push_take(dirs, TAKE_PTR(dir));
+	}
+	return 0;
 }

@@ -101,6 +101,17 @@ char *pk_skipped_text(const struct pk_skipped *s, size_t n);
  */
 void pk_skipped_parse(const char *text, struct pk_skipped **out, size_t *n);
 
+/*
+ * The XS-REPOSITORY-LIST of a pack ISO unpacked at isodir (guide 6.6: a
+ * combined ISO names its packs' dirs, one a line); iso names the ISO in
+ * messages. *dirs gets each line cleaned (kp_path_clean): never empty,
+ * never outside the ISO. Returns 0, -ENOENT when there is no list (a
+ * single pack), or -KP_EINPUT, logged: a NUL byte, no line at all, or a
+ * line that is not a dir of the ISO (with its number). pack combine and
+ * verify read the list through this, so they cannot disagree on an ISO.
+ */
+int pk_repository_list_read(const char *iso, const char *isodir, struct kp_strv *dirs);
+
 /* XML-escape s for an attribute value (quot) or element text, appended to b. */
 void pk_xml_escape(struct kp_buf *b, const char *s, bool attribute);
 

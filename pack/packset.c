@@ -12,6 +12,7 @@
 #include "common/log.h"
 #include "common/pathcheck.h"
 #include "common/xml.h"
+#include "pack/meta.h"
 
 static void setpack_release(struct pk_setpack *p)
 {
@@ -134,29 +135,12 @@ static int load_iso(struct pk_packset *s, const char *iso, size_t k)
 	int r = kp_archive_extract(iso, dir, &xo);
 	if (r < 0)
 		return r;
-	_cleanup_free_ char *list = kp_path_join(dir, "XS-REPOSITORY-LIST");
-	_cleanup_free_ char *text = NULL;
-	size_t len = 0;
-	if (kp_read_file(list, &text, &len) < 0)
-		return read_pack(add(s, iso, dir));
-	if (memchr(text, '\0', len)) {
-		kp_err("%s: XS-REPOSITORY-LIST is not text (it holds a NUL byte)", iso);
-		return -KP_EINPUT;
-	}
 	_cleanup_strv_ struct kp_strv subs = {0};
-	kp_strv_split_on(&subs, text, "\n");
-	if (!subs.n) {
-		kp_err("%s: XS-REPOSITORY-LIST names no pack directory", iso);
-		return -KP_EINPUT;
-	}
+	r = pk_repository_list_read(iso, dir, &subs);
+	if (r == -ENOENT)
+		return read_pack(add(s, iso, dir));
 	for (size_t i = 0; i < subs.n && r == 0; i++) {
-		_cleanup_free_ char *sub = NULL;
-		kp_strstrip(subs.v[i]);
-		if (kp_path_clean(subs.v[i], &sub) < 0 || !*sub) {
-			kp_err("%s: XS-REPOSITORY-LIST:%zu: '%s' is not a directory of the ISO",
-			       iso, i + 1, subs.v[i]);
-			return -KP_EINPUT;
-		}
+		const char *sub = subs.v[i];
 		_cleanup_free_ char *from = kp_asprintf("%s (%s)", iso, sub);
 		_cleanup_free_ char *subdir = kp_path_join(dir, sub);
 		r = read_pack(add(s, from, subdir));

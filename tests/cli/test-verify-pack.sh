@@ -84,4 +84,23 @@ ln -s /etc "$TMP/tree/etc-link"
 repack "$TMP/tree" "$TMP/evil.iso"
 run 2 "$KMODPACK" "${V[@]}" "$TMP/evil.iso"
 assert_contains "$TMP/err" "entry 'etc-link' is a symlink to the absolute path '/etc'"
+
+# An XS-REPOSITORY-LIST that names no pack (empty, NUL bytes) or a dir
+# outside the ISO: refused, as pack combine refuses it (verify read the
+# list on its own and crashed on the first two).
+for list in empty nul outside; do
+	unpack
+	case $list in
+	empty) : >"$TMP/tree/XS-REPOSITORY-LIST" ;;
+	nul) printf '\0\0' >"$TMP/tree/XS-REPOSITORY-LIST" ;;
+	outside) printf 'packages.a\n../x\n' >"$TMP/tree/XS-REPOSITORY-LIST" ;;
+	esac
+	repack "$TMP/tree" "$TMP/list-$list.iso"
+	run 2 "$KMODPACK" "${V[@]}" "$TMP/list-$list.iso"
+	case $list in
+	empty) assert_contains "$TMP/err" "XS-REPOSITORY-LIST names no pack directory" ;;
+	nul) assert_contains "$TMP/err" "XS-REPOSITORY-LIST is not text (it holds a NUL byte)" ;;
+	outside) assert_contains "$TMP/err" "XS-REPOSITORY-LIST:2: '../x' is not a directory of the ISO" ;;
+	esac
+done
 echo ok
