@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "tests/fuzz/fuzz.h"
 
+#include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -54,13 +55,15 @@ const char *fz_file(const char *name, const uint8_t *data, size_t size)
 	fz_init();
 	free(last);
 	last = kp_path_join(tmpdir, name);
-	if (strchr(name, '/')) { /* "drv/debian/changelog": its dirs, once */
+	/* Not kp_write_file(): its fsync and rename would be most of an execution. */
+	int fd = open(last, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (fd < 0 && errno == ENOENT && strchr(name, '/')) {
+		/* "drv/debian/changelog": its dirs, the first time */
 		_cleanup_free_ char *dir = kp_strndup(last, strrchr(last, '/') - last);
 		if (kp_mkdir_p(dir, 0755) < 0)
 			abort();
+		fd = open(last, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
 	}
-	/* Not kp_write_file(): its fsync and rename would be most of an execution. */
-	int fd = open(last, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
 	if (fd < 0)
 		abort();
 	for (size_t off = 0; off < size;) {
