@@ -5,7 +5,8 @@
 # its module built against the installed kernel headers, plain and
 # compressed), the shipped template, the kernel tree's Module.symvers and
 # slices of the system's pci.ids.
-# Not committed: usage: scripts/fuzz-corpus.sh OUTDIR (one dir per harness).
+# Not committed: usage: [KMODPACK=build/kmodpack] scripts/fuzz-corpus.sh OUTDIR
+# (one dir per harness; with KMODPACK, packs it makes seed verifypack).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 out=${1:?usage: scripts/fuzz-corpus.sh OUTDIR}
@@ -92,7 +93,7 @@ XML
 	printf 'base\nhello\n' >"$tmp/iso2/XS-REPOSITORY-LIST"
 	for i in 1 2; do
 		xorriso -as mkisofs -quiet -no-pad -V PACK -o "$tmp/pack$i.iso" "$tmp/iso$i" 2>/dev/null &&
-			put packset "$tmp/pack$i.iso"
+			put packset "$tmp/pack$i.iso" && put verifypack "$tmp/pack$i.iso"
 	done
 fi
 
@@ -108,7 +109,17 @@ if command -v rpmbuild >/dev/null; then
 			-f /etc/modprobe.d/foo.conf='options foo x=1' 2>/dev/null)"; do
 		put rpmhdr "$r"
 		put rpmcontent "$r"
+		foo=${foo:-$r}
 	done
+	# verify reads what kmodpack pack writes: a pack of each format made of
+	# these packages (KMODPACK: the binary to make them with, when built).
+	if [ -n "${KMODPACK:-}" ] && [ -x "$KMODPACK" ] && [ -n "${foo:-}" ]; then
+		for fmt in legacy update driver-disk; do
+			"$KMODPACK" pack -q -o "$tmp/pk-$fmt" --format "$fmt" --vendor-code example \
+				--vendor-name Example --label foo --text "Foo drivers" --version 1.0 \
+				"$foo" "$r" 2>/dev/null && put verifypack "$tmp/pk-$fmt/foo.iso"
+		done
+	fi
 fi
 
 tree=$(ls -d /usr/src/linux-headers-*[0-9]-amd64 2>/dev/null | sort -V | tail -1 || true)

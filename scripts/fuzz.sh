@@ -138,8 +138,8 @@ if [ ${#harnesses[@]} -eq 0 ]; then
 	[ "$mode" = campaign ] && [ -z "${KMODPACK_FUZZ_LEDGER:-}" ] && write_report
 	exit 0
 fi
-cmake --build "$build" -j"$(nproc)" --target "${harnesses[@]}" >/dev/null
-./scripts/fuzz-corpus.sh "$build/corpus" 2>/dev/null
+cmake --build "$build" -j"$(nproc)" --target "${harnesses[@]}" kmodpack >/dev/null
+KMODPACK=$build/kmodpack ./scripts/fuzz-corpus.sh "$build/corpus" 2>/dev/null
 
 if [ "$mode" = smoke ]; then
 	per=${KMODPACK_FUZZ_SECONDS:-30}

@@ -611,6 +611,10 @@ static int erase(struct pv *p, const char *root)
 
 static int check_install(struct pv *p)
 {
+	if (p->o->no_install) {
+		skip(p, VF_PACK_INSTALL, "not asked for");
+		return 0;
+	}
 	if (geteuid() != 0) {
 		skip(
 		    p, VF_PACK_INSTALL,
