@@ -11,6 +11,7 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <pthread.h>
 #include <regex.h>
 #include <time.h>
 
@@ -103,6 +104,40 @@ static char *rpm_evr(const char *debver)
 	return kp_asprintf("%s-%s", m ? m : up, dash ? dash + 1 : "1");
 }
 
+static bool is_lower_digit(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
+}
+
+/*
+ * The version of an entry's first line, "foo-dkms (1:2.0-1) unstable;
+ * ...": a source name ([a-z0-9][a-z0-9.+-]*), blanks, then the version in
+ * parentheses. NULL for any other line. Matched by hand, not with
+ * regexec(): a changelog has thousands of lines, and glibc's regexec
+ * allocates on each.
+ */
+static const char *entry_version(const char *l, size_t *n)
+{
+	const char *p = l;
+	if (!is_lower_digit(*p))
+		return NULL;
+	while (is_lower_digit(*p) || *p == '.' || *p == '+' || *p == '-')
+		p++;
+	if (*p != ' ')
+		return NULL;
+	while (*p == ' ')
+		p++;
+	if (*p != '(')
+		return NULL;
+	const char *v = ++p;
+	while (*p && *p != ' ' && *p != '(' && *p != ')')
+		p++;
+	if (*p != ')' || p == v)
+		return NULL;
+	*n = (size_t)(p - v);
+	return v;
+}
+
 int dk_changelog_read(const char *dir, struct dk_changelog *cl)
 {
 	*cl = (struct dk_changelog){0};
@@ -110,20 +145,17 @@ int dk_changelog_read(const char *dir, struct dk_changelog *cl)
 	_cleanup_strv_ struct kp_strv lines = {0};
 	if (!kp_is_file(path) || !read_lines(path, &lines))
 		return 0;
-	regex_t head;
-	if (regcomp(&head, "^[a-z0-9][a-z0-9.+-]* +\\(([^ ()]+)\\)", REG_EXTENDED))
-		return -ENOMEM;
 	_cleanup_buf_ struct kp_buf out = {0};
 	_cleanup_buf_ struct kp_buf body = {0};
 	_cleanup_free_ char *evr = NULL;
 	int ret = 0;
 	for (size_t i = 0; i < lines.n; i++) {
 		const char *l = lines.v[i];
-		regmatch_t m[2];
-		if (!regexec(&head, l, 2, m, 0)) {
+		size_t vn;
+		const char *vp = entry_version(l, &vn);
+		if (vp) {
 			free(evr);
-			_cleanup_free_ char *v =
-			    kp_strndup(l + m[1].rm_so, m[1].rm_eo - m[1].rm_so);
+			_cleanup_free_ char *v = kp_strndup(vp, vn);
 			evr = rpm_evr(v);
 			kp_buf_release(&body);
 			if (!cl->top_version) {
@@ -154,7 +186,6 @@ int dk_changelog_read(const char *dir, struct dk_changelog *cl)
 			body_line(&body, l);
 		}
 	}
-	regfree(&head);
 	if (ret == 0 && out.len)
 		cl->rpm = kp_buf_steal(&out);
 	return ret;
@@ -449,11 +480,25 @@ static void find_macro(const struct kp_strv *files, const struct kp_strv *texts,
 	}
 }
 
+/*
+ * "obj-m :=" or "obj-$(CONFIG_X) +=" at the start of a line. Compiled once:
+ * regcomp() was most of the cost of a call, made for every Makefile and
+ * Kbuild of a tree.
+ */
+static regex_t obj_m_re;
+static bool obj_m_ok;
+static void obj_m_compile(void)
+{
+	obj_m_ok = !regcomp(&obj_m_re, "(^|\n)[ \t]*obj-(m|\\$\\([A-Za-z0-9_]+\\))[ \t]*[:+]?=",
+			    REG_EXTENDED | REG_NOSUB);
+}
+
 bool dk_declares_modules(const char *dir, const char *rel)
 {
 	static const char *const names[] = {"Kbuild", "Makefile"};
-	regex_t re;
-	if (regcomp(&re, "(^|\n)[ \t]*obj-(m|\\$\\([A-Za-z0-9_]+\\))[ \t]*[:+]?=", REG_EXTENDED))
+	static pthread_once_t once = PTHREAD_ONCE_INIT;
+	pthread_once(&once, obj_m_compile);
+	if (!obj_m_ok)
 		return false;
 	bool found = false;
 	for (size_t i = 0; i < KP_ARRAY_SIZE(names) && !found; i++) {
@@ -462,9 +507,8 @@ bool dk_declares_modules(const char *dir, const char *rel)
 		_cleanup_free_ char *text = NULL;
 		size_t len;
 		if (kp_read_file(path, &text, &len) == 0 && !memchr(text, '\0', len))
-			found = !regexec(&re, text, 0, NULL, 0);
+			found = !regexec(&obj_m_re, text, 0, NULL, 0);
 	}
-	regfree(&re);
 	return found;
 }
 
