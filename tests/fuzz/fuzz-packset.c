@@ -17,12 +17,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	if (size > FZ_MAX_INPUT)
 		return 0;
-	const char *iso = fz_file("pack.iso", data, size);
-	static char *dir;
-	if (!dir) {
-		dir = fz_string((const uint8_t *)iso, strlen(iso) - strlen("/pack.iso"));
-		setenv("TMPDIR", dir, 1);
-	}
+	const char *iso = fz_file_tmpdir("pack.iso", data, size);
 	const char *const isos[] = {iso};
 	struct pk_packset *s = NULL;
 	if (pk_packset_load(isos, 1, &s) == 0) {

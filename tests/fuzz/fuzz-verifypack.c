@@ -19,13 +19,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	if (size > FZ_MAX_INPUT)
 		return 0;
-	const char *iso = fz_file("pack.iso", data, size);
-	static char *dir;
-	if (!dir) {
-		dir = fz_string((const uint8_t *)iso, strlen(iso) - strlen("/pack.iso"));
-		setenv("TMPDIR", dir, 1);
-	}
-	struct vf_pack_opts o = {.iso = iso, .logdir = dir, .no_install = true};
+	const char *iso = fz_file_tmpdir("pack.iso", data, size);
+	struct vf_pack_opts o = {.iso = iso, .logdir = getenv("TMPDIR"), .no_install = true};
 	struct vf_pack_result res;
 	vf_pack_verify(&o, &res);
 	vf_pack_result_release(&res);

@@ -76,6 +76,17 @@ const char *fz_file(const char *name, const uint8_t *data, size_t size)
 	return last;
 }
 
+const char *fz_file_tmpdir(const char *name, const uint8_t *data, size_t size)
+{
+	static bool set;
+	if (!set) {
+		fz_init();
+		setenv("TMPDIR", tmpdir, 1);
+		set = true;
+	}
+	return fz_file(name, data, size);
+}
+
 char *fz_string(const uint8_t *data, size_t size)
 {
 	char *s = kp_malloc(size + 1);

@@ -26,6 +26,12 @@ void fz_init(void);
  * in the temp dir and return its path (owned by fz, valid until the next call).
  */
 const char *fz_file(const char *name, const uint8_t *data, size_t size);
+/*
+ * fz_file(), with TMPDIR set to the temp dir the first time: for readers
+ * that unpack their input below TMPDIR (the ISO readers), so that stays
+ * on tmpfs and inside the run's dir too.
+ */
+const char *fz_file_tmpdir(const char *name, const uint8_t *data, size_t size);
 /* A NUL-terminated copy of data; caller frees. */
 char *fz_string(const uint8_t *data, size_t size);
 
