@@ -230,8 +230,8 @@ static void test_iso_continuations(void **state)
 	struct fx *f = *state;
 	_cleanup_free_ char *iso = make(f, "a.iso", "xorriso -as mkisofs -quiet -r -o");
 	/* xorriso keeps the root's RRIP identification (ER) in a continuation area */
-	long at;
-	uint32_t block, offset, len;
+	long at = 0;
+	uint32_t block = 0, offset = 0, len = 0;
 	root_ce(iso, &at, &block, &offset, &len);
 	assert_true(len >= 28 + 28);
 	struct kp_extract_opts o = {.what = "pack ISO", .formats = KP_ARCHIVE_ISO9660};
