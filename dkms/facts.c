@@ -463,13 +463,13 @@ static void find_macro(const struct kp_strv *files, const struct kp_strv *texts,
 				return;
 			char *s = c_string(p + strlen(call), texts, C_STRING_DEPTH);
 			if (!s) {
-				size_t n = strcspn(p, ")\n");
-				n += p[n] == ')';
-				if (n > 80)
-					n = 80;
-				if (unread && !*unread)
+				if (unread && !*unread) {
+					size_t n = strcspn(p, ")\n");
+					n += p[n] == ')';
 					*unread = kp_asprintf("%s:%d %.*s", files->v[i],
-							      line_of(texts->v[i], p), (int)n, p);
+							      line_of(texts->v[i], p),
+							      (int)(n > 80 ? 80 : n), p);
+				}
 				continue;
 			}
 			dk_fact_set(f, s, "%s:%d %s", files->v[i], line_of(texts->v[i], p), macro);

@@ -33,7 +33,7 @@
 static char *unescape(const char *out)
 {
 	size_t n = strlen(out);
-	char *d = malloc(n + 1), *q = d;
+	char *d = kp_malloc(n + 1), *q = d;
 	for (const char *p = out; *p;) {
 		if (p[0] == '%' && p[1] == '%') {
 			*q++ = '%';
@@ -54,7 +54,7 @@ static char *unescape(const char *out)
 /* s without blanks and newlines, for bodies whose blanks rpm drops. Caller frees. */
 static char *no_blanks(const char *s)
 {
-	char *d = malloc(strlen(s) + 1), *q = d;
+	char *d = kp_malloc(strlen(s) + 1), *q = d;
 	for (; *s; s++)
 		if (*s != ' ' && *s != '\t' && *s != '\n')
 			*q++ = *s;
@@ -122,7 +122,7 @@ static void check_files_path(const char *in, const char *out)
 	size_t n = strlen(out);
 	if (n < 2 || out[0] != '"' || out[n - 1] != '"')
 		broken("%%files entry not quoted: '%s'", out);
-	char *d = malloc(n), *q = d;
+	char *d = kp_malloc(n), *q = d;
 	for (size_t i = 1; i < n - 1;) {
 		char c = out[i];
 		if (c == '%') {
