@@ -184,7 +184,8 @@ for h in "${harnesses[@]}"; do
 	fi
 	dict=()
 	[ -f "tests/fuzz/dict/$name.dict" ] && dict=(-dict="tests/fuzz/dict/$name.dict")
-	# The harness's own cap (FZ_MAX_INPUT, or its smaller one): libFuzzer makes
+	# The harness's own cap (FZ_MAX_INPUT, or its smaller one, e.g.
+	# FACTS_MAX_INPUT in fuzz-dkmsfacts.c: keep them in step): libFuzzer makes
 	# no input that the harness would only skip.
 	max_len=262144
 	case $name in

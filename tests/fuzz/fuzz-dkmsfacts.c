@@ -35,6 +35,7 @@ static bool printable(const uint8_t *p, size_t n)
  * Smaller than FZ_MAX_INPUT: the readers are line by line, and every line
  * of six files costs allocations (and ASan a stack trace each); 8 KiB holds
  * a few changelog entries, a control stanza and a module's source.
+ * scripts/fuzz.sh passes the same number to libFuzzer as -max_len.
  */
 #define FACTS_MAX_INPUT (8 * 1024)
 
