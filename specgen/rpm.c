@@ -44,6 +44,7 @@
 #include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <rpm/rpmbuild.h>
@@ -470,6 +471,36 @@ static void log_gpg(const char *logfile, enum kp_log_prio prio)
 }
 
 /*
+ * How far ahead of the clock a signature time may be for sign_all to wait
+ * for it: longer than one rpmPkgSign takes to start its two gpg runs.
+ */
+#define GPG_FREEZE_WAIT 5
+
+/*
+ * Return once the clock's second is past `when`, if `when` is now or just
+ * ahead. GnuPG 2.2's gnupg_set_time() ignores the '!' of
+ * --faked-system-time when the time given is the clock's current second
+ * and runs on the real clock: a gpg that starts in that second and signs
+ * in the next dates its signature a second late. That second is common:
+ * a key made just before signing, or SOURCE_DATE_EPOCH=$(date +%s), and
+ * the same input then gave two different signed packages. A time further
+ * ahead cannot be the current second at gpg's start, and a past one
+ * never will be.
+ */
+static void wait_past(long long when)
+{
+	struct timespec now;
+	while (clock_gettime(CLOCK_REALTIME, &now) == 0 && now.tv_sec <= when &&
+	       when - now.tv_sec <= GPG_FREEZE_WAIT) {
+		/* to the start of second when + 1 */
+		long long ns = (when - now.tv_sec + 1) * 1000000000LL - now.tv_nsec;
+		struct timespec left = {.tv_sec = (time_t)(ns / 1000000000LL),
+					.tv_nsec = (long)(ns % 1000000000LL)};
+		nanosleep(&left, NULL);
+	}
+}
+
+/*
  * rpmPkgSign on each path, gpg's stderr (inherited from this process) in
  * logfile: the library prints nothing itself. kmodpack runs no other
  * thread that could write to stderr meanwhile.
@@ -512,9 +543,11 @@ static int sign_all(const char *const *paths, size_t n, const char *keyid, const
 		return r;
 	}
 	int r = 0;
-	for (size_t i = 0; i < n && r == 0; i++)
+	for (size_t i = 0; i < n && r == 0; i++) {
+		wait_past(when);
 		if (rpmPkgSign(paths[i], &args) != 0)
 			r = -KP_EFAILED;
+	}
 	fflush(stdout);
 	dup2(saved, STDERR_FILENO);
 	dup2(saved_out, STDOUT_FILENO);

@@ -141,6 +141,25 @@ gpg --list-packets "$TMP/ddx/update.xml.asc" >"$TMP/packets" 2>&1
 assert_contains "$TMP/packets" "sig created 2026-11-25"
 assert_contains "$TMP/packets" "digest algo 8" # SHA-256
 
+# --- signed in the very second gpg is told to date the signature: GnuPG 2.2
+# then ignores the '!' of --faked-system-time and runs on the real clock, so
+# a gpg that starts in that second and signs in the next (here: its input
+# comes 1.2 s late) dated the signature a second late, and the same input
+# packed twice differed. SOURCE_DATE_EPOCH is the second the pack starts in.
+mkdir "$TMP/slowgpg"
+printf '#!/bin/sh\n{ sleep 1.2; cat; } | exec %s "$@"\n' "$(command -v gpg)" >"$TMP/slowgpg/gpg"
+chmod +x "$TMP/slowgpg/gpg"
+NOW=$(($(date +%s) + 2))
+while [ "$(date +%s)" -lt "$NOW" ]; do sleep 0.05; done
+run 0 env SOURCE_DATE_EPOCH=$NOW PATH="$TMP/slowgpg:$PATH" "$KMODPACK" pack -o "$TMP/now" -m "$EXAMPLE" \
+	--label hwpack --text "Hello" --version 1.0 --build 7 --format=update --gpg-key updates@example.com "$TMP/build"
+extract "$TMP/now/hwpack.iso" "$TMP/nowx"
+WANT=$(LC_ALL=C TZ=UTC date -d "@$NOW" '+%a %b %e %H:%M:%S %Y')
+LC_ALL=C TZ=UTC rpm -qp --qf '%{RSAHEADER:pgpsig}\n%{SIGPGP:pgpsig}\n' "$TMP/nowx/Packages/$UPDATE_RPM" \
+	>"$TMP/nowsig" 2>/dev/null
+[ "$(grep -c ", $WANT, Key ID" "$TMP/nowsig")" = 2 ] ||
+	{ cat "$TMP/nowsig"; fail "the update RPM's signatures are not dated SOURCE_DATE_EPOCH ($WANT)"; }
+
 # --- an Ed25519 key made today, after SOURCE_DATE_EPOCH: the signatures are
 # dated the key's creation (gpgv refuses a signature older than its key),
 # EdDSA signatures are deterministic too, and gpgv and dnf accept them
